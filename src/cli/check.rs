@@ -1,0 +1,33 @@
+//! `lsmc check`: every error of a project at once.
+
+use std::path::Path;
+
+use lsmc::diagnostics::{codes, Diagnostic, Label};
+
+use super::fs::{display_name, uri_of, DiskProject};
+use super::{report, tool_failure, Status};
+use crate::OutputOptions;
+
+pub fn run(path: &Path, output: &OutputOptions) -> Status {
+    let project = match DiskProject::open(path) {
+        Ok(p) => p,
+        Err(message) => return tool_failure(&message, Some(output)),
+    };
+    let text = match project.read_main() {
+        Ok(t) => t,
+        Err(message) => return tool_failure(&message, Some(output)),
+    };
+    let (loaded, mut diagnostics) =
+        lsmc::project::load(&display_name(&project.main), &text, &project);
+    for (module, reason, span) in &loaded.unreadable {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::UNREADABLE_MODULE,
+                format!("could not read module {module}: {reason}"),
+            )
+            .with_label(Label::primary(*span, "imported here")),
+        );
+    }
+    lsmc::diagnostics::sort(&mut diagnostics);
+    report(&diagnostics, &loaded.sources, output, &uri_of)
+}

@@ -1,0 +1,127 @@
+//! Projects on disk: `main.cf`, `project.yml` and the module path.
+
+use std::path::{Path, PathBuf};
+
+use lsmc::project::ModuleFiles;
+
+/// A project folder (or a lone `.cf` file) and the folders its modules are searched in.
+pub struct DiskProject {
+    pub main: PathBuf,
+    pub module_path: Vec<PathBuf>,
+}
+
+impl DiskProject {
+    /// Finds `main.cf` and the module path of a project folder, or takes a lone `.cf` file.
+    pub fn open(path: &Path) -> Result<DiskProject, String> {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("can not read {}: {e}", path.display()))?;
+        if meta.is_file() {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            return Ok(DiskProject {
+                main: path.to_path_buf(),
+                module_path: default_module_path(&dir),
+            });
+        }
+        let main = path.join("main.cf");
+        if !main.is_file() {
+            return Err(format!("{} has no main.cf", path.display()));
+        }
+        let project_yml = path.join("project.yml");
+        let module_path = if project_yml.is_file() {
+            let text = std::fs::read_to_string(&project_yml)
+                .map_err(|e| format!("can not read {}: {e}", project_yml.display()))?;
+            let mut dirs: Vec<PathBuf> = module_path_of(&text)
+                .map_err(|e| format!("{}: {e}", project_yml.display()))?
+                .into_iter()
+                .map(|p| path.join(p))
+                .collect();
+            if dirs.is_empty() {
+                dirs = default_module_path(path);
+            }
+            dirs
+        } else {
+            default_module_path(path)
+        };
+        Ok(DiskProject { main, module_path })
+    }
+
+    pub fn read_main(&self) -> Result<String, String> {
+        read(&self.main)
+    }
+}
+
+/// Without a `project.yml`, modules are looked for in `libs/` next to `main.cf`.
+fn default_module_path(dir: &Path) -> Vec<PathBuf> {
+    vec![dir.join("libs")]
+}
+
+/// The `modulepath` of a `project.yml`: one folder, or a list.
+fn module_path_of(text: &str) -> Result<Vec<String>, String> {
+    let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
+    let Some(doc) = docs.first() else {
+        return Ok(Vec::new());
+    };
+    let entry = &doc["modulepath"];
+    Ok(match entry {
+        yaml_rust2::Yaml::String(s) => vec![s.clone()],
+        yaml_rust2::Yaml::Array(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+pub fn read(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("can not read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// The name a file is shown with: relative to the working directory when it is below it.
+pub fn display_name(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = absolute(path);
+    absolute
+        .strip_prefix(&cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| absolute.display().to_string())
+}
+
+pub fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    })
+}
+
+/// `file://` URI of a displayed file name.
+pub fn uri_of(name: &str) -> String {
+    format!("file://{}", absolute(Path::new(name)).display())
+}
+
+impl ModuleFiles for DiskProject {
+    fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
+        for dir in &self.module_path {
+            let model = dir.join(segments[0]).join("model");
+            let mut candidates = Vec::new();
+            if segments.len() == 1 {
+                candidates.push(model.join("_init.cf"));
+            } else {
+                let mut sub = model.clone();
+                for s in &segments[1..segments.len() - 1] {
+                    sub = sub.join(s);
+                }
+                let last = segments[segments.len() - 1];
+                candidates.push(sub.join(format!("{last}.cf")));
+                candidates.push(sub.join(last).join("_init.cf"));
+            }
+            for candidate in candidates {
+                if candidate.is_file() {
+                    return read(&candidate).map(|text| Some((display_name(&candidate), text)));
+                }
+            }
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,91 @@
+//! Subcommands, and what they share: reading projects from disk and writing diagnostics.
+
+pub mod check;
+pub mod fs;
+pub mod parse;
+
+use std::io::{IsTerminal, Write};
+
+use lsmc::diagnostics::{self, codes, Diagnostic, TextOptions};
+use lsmc::source::SourceMap;
+
+use crate::{ColorChoice, Format, OutputOptions};
+
+/// What a command reports to its caller, and the process exit code it maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok = 0,
+    ModelErrors = 1,
+    ToolFailure = 2,
+}
+
+/// Writes diagnostics in the chosen format and returns the status they imply.
+pub fn report(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    output: &OutputOptions,
+    uri_of: &dyn Fn(&str) -> String,
+) -> Status {
+    match output.format {
+        Format::Json => {
+            let json = diagnostics::render_json(diagnostics, sources, uri_of);
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(
+                stdout,
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            let color = match output.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                        && std::io::stderr().is_terminal()
+                }
+            };
+            let text = diagnostics::render_text(diagnostics, sources, TextOptions { color });
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        }
+    }
+    if diagnostics::has_errors(diagnostics) {
+        Status::ModelErrors
+    } else {
+        Status::Ok
+    }
+}
+
+/// Reports a failure of the tool itself (not of the model) and returns its status.
+pub fn tool_failure(message: &str, output: Option<&OutputOptions>) -> Status {
+    if output.is_some_and(|o| o.format == Format::Json) {
+        let json = serde_json::json!({
+            "errors": [],
+            "warnings": [],
+            "failure": message,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
+    }
+    eprintln!("lsmc: {message}");
+    Status::ToolFailure
+}
+
+pub fn explain(code: &str) -> Status {
+    let Some(found) = codes::lookup(code) else {
+        let known: Vec<&str> = codes::ALL.iter().map(|c| c.id).collect();
+        let hint = diagnostics::suggest::did_you_mean(code, known.iter().copied())
+            .map(|s| format!(" (did you mean {s}?)"))
+            .unwrap_or_default();
+        return tool_failure(&format!("unknown diagnostic code `{code}`{hint}"), None);
+    };
+    match codes::page(found) {
+        Some(page) => {
+            print!("{page}");
+            Status::Ok
+        }
+        None => tool_failure(&format!("{} has no documentation page", found.id), None),
+    }
+}

@@ -1,0 +1,106 @@
+//! The registry of diagnostic codes. A code never changes meaning once published; each has a page
+//! `docs/errors/<CODE>.md` (a test checks that every code has one).
+//!
+//! Numbering: `E0xxx` syntax (lexer, parser), `E1xxx` names and types (resolve), `E2xxx` language
+//! rules (check), `E3xxx` LSM rules, `E4xxx` evaluation; `W....` warnings.
+
+/// A stable diagnostic code and the reference compiler's exception class for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Code {
+    /// The stable code, e.g. `E0002`.
+    pub id: &'static str,
+    /// A short kebab-case name, e.g. `unexpected-token`.
+    pub name: &'static str,
+    /// The fully qualified Inmanta exception class the reference compiler raises.
+    pub inmanta_type: &'static str,
+}
+
+macro_rules! codes {
+    ($($konst:ident = $id:literal, $name:literal, $ty:literal;)*) => {
+        $(pub const $konst: Code = Code { id: $id, name: $name, inmanta_type: $ty };)*
+        /// Every code, in numbering order.
+        pub const ALL: &[Code] = &[$($konst),*];
+    };
+}
+
+codes! {
+    ILLEGAL_CHARACTER = "E0001", "illegal-character", "inmanta.parser.ParserException";
+    UNEXPECTED_TOKEN = "E0002", "unexpected-token", "inmanta.parser.ParserException";
+    UNEXPECTED_EOF = "E0003", "unexpected-end-of-file", "inmanta.parser.ParserException";
+    RESERVED_KEYWORD = "E0004", "reserved-keyword", "inmanta.parser.ParserException";
+    INVALID_NAMESPACE_ACCESS = "E0005", "invalid-namespace-access", "inmanta.parser.InvalidNamespaceAccess";
+    ENTITY_NAME_CASE = "E0006", "entity-name-case", "inmanta.parser.ParserException";
+    ATTRIBUTE_NAME_CASE = "E0007", "attribute-name-case", "inmanta.parser.ParserException";
+    DICT_NULL_DEFAULT = "E0008", "dict-null-default", "inmanta.parser.ParserException";
+    DEFAULT_CONSTRUCTOR = "E0009", "default-constructor", "inmanta.parser.ParserException";
+    PLUS_ASSIGN_VARIABLE = "E0010", "plus-assign-on-variable", "inmanta.parser.ParserException";
+    INVALID_REGEX = "E0011", "invalid-regex", "inmanta.parser.ParserException";
+    INVALID_FSTRING = "E0012", "invalid-f-string", "inmanta.parser.ParserException";
+    DICT_KEY_INTERPOLATION = "E0013", "dict-key-interpolation", "inmanta.parser.ParserException";
+    HYPHEN_IN_NAME = "E0014", "hyphen-in-name", "inmanta.ast.HyphenException";
+    INVALID_MODULE_NAME = "E0015", "invalid-module-name", "inmanta.ast.CompilerException";
+    DUPLICATE_DICT_KEY = "E0016", "duplicate-dict-key", "inmanta.ast.DuplicateException";
+    BROKEN_ESCAPE = "E0017", "broken-escape", "inmanta.parser.ParserException";
+    UNREADABLE_MODULE = "E0018", "unreadable-module", "inmanta.module.ModuleNotFoundException";
+    INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
+}
+
+/// Looks a code up by its id (`E0002`) or name (`unexpected-token`), case-insensitively.
+pub fn lookup(text: &str) -> Option<Code> {
+    ALL.iter()
+        .copied()
+        .find(|c| c.id.eq_ignore_ascii_case(text) || c.name.eq_ignore_ascii_case(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.id, b.id);
+                assert_ne!(a.name, b.name);
+            }
+        }
+    }
+}
+
+mod pages {
+    include!(concat!(env!("OUT_DIR"), "/error_pages.rs"));
+}
+
+/// The documentation page of a code (`docs/errors/<id>.md`), if it has one.
+pub fn page(code: Code) -> Option<&'static str> {
+    pages::PAGES
+        .iter()
+        .find(|(id, _)| *id == code.id)
+        .map(|(_, text)| *text)
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_page_and_every_page_a_code() {
+        for code in ALL {
+            assert!(
+                page(*code).is_some(),
+                "docs/errors/{}.md is missing",
+                code.id
+            );
+        }
+        for (id, text) in pages::PAGES {
+            assert!(
+                ALL.iter().any(|c| c.id == *id),
+                "docs/errors/{id}.md has no code"
+            );
+            assert!(
+                text.starts_with(&format!("# {id}")),
+                "docs/errors/{id}.md starts with `# {id}`"
+            );
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The human renderer: ariadne reports, colour only when asked for.
+
+use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind};
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceMap;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    pub color: bool,
+}
+
+/// Renders diagnostics one after the other, then a summary line when there is anything to say.
+pub fn render_text(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    options: TextOptions,
+) -> String {
+    let mut out = Vec::new();
+    let mut cache = ariadne::sources(
+        sources
+            .iter()
+            .map(|(_, file)| (file.name.clone(), file.text.clone()))
+            .collect::<Vec<_>>(),
+    );
+    for diagnostic in diagnostics {
+        render_one(diagnostic, sources, options, &mut cache, &mut out);
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors + warnings > 0 {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let summary = match (errors, warnings) {
+            (0, w) => plural(w, "warning"),
+            (e, 0) => plural(e, "error"),
+            (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        };
+        out.extend_from_slice(format!("found {summary}\n").as_bytes());
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn render_one(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    options: TextOptions,
+    cache: &mut impl ariadne::Cache<String>,
+    out: &mut Vec<u8>,
+) {
+    let kind = match diagnostic.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+    };
+    let code = format!("{}", diagnostic.code.id);
+    let Some(primary) = diagnostic.primary_span() else {
+        // Nothing to point at (a file that could not be read, say): a plain line.
+        let mut text = format!(
+            "{}[{}]: {}\n",
+            diagnostic.severity.as_str(),
+            code,
+            diagnostic.message
+        );
+        for note in &diagnostic.notes {
+            text.push_str(&format!("  = note: {note}\n"));
+        }
+        if let Some(help) = &diagnostic.help {
+            text.push_str(&format!("  = help: {help}\n"));
+        }
+        out.extend_from_slice(text.as_bytes());
+        return;
+    };
+    let file_name = |id| sources.get(id).name.clone();
+    let mut report = Report::build(kind, (file_name(primary.file), primary.range()))
+        .with_config(
+            Config::default()
+                .with_color(options.color)
+                .with_index_type(IndexType::Byte),
+        )
+        .with_code(code)
+        .with_message(&diagnostic.message);
+    for (order, label) in diagnostic.labels.iter().enumerate() {
+        let color = if label.primary {
+            Color::Red
+        } else {
+            Color::Blue
+        };
+        let mut l = AriadneLabel::new((file_name(label.span.file), label.span.range()))
+            .with_order(order as i32);
+        if !label.message.is_empty() {
+            l = l.with_message(&label.message);
+        }
+        if options.color {
+            l = l.with_color(color);
+        }
+        report = report.with_label(l);
+    }
+    for note in &diagnostic.notes {
+        report = report.with_note(note);
+    }
+    if let Some(help) = &diagnostic.help {
+        report = report.with_help(help);
+    }
+    // Writing into a Vec cannot fail; a cache miss cannot happen as every file is in the map.
+    let _ = report.finish().write(&mut *cache, &mut *out);
+}

@@ -1,0 +1,12 @@
+//! lsmc: a compiler for the Inmanta modelling language and its LSM extension.
+//!
+//! The library does no IO: it takes sources and returns results with diagnostics, so that the
+//! CLI, the tests and an editor server share it. Modules in pipeline order:
+//! [`source`] -> [`lexer`] -> [`parser`] -> [`ast`]; [`diagnostics`] beside them.
+
+pub mod ast;
+pub mod diagnostics;
+pub mod lexer;
+pub mod parser;
+pub mod project;
+pub mod source;

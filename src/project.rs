@@ -1,0 +1,163 @@
+//! Projects: `main.cf` and the module files it imports, read through a [`ModuleFiles`] so that the
+//! library stays free of IO (the CLI reads the disk, tests and editors read memory).
+//!
+//! Namespaces follow Inmanta: `main.cf` is `__config__`; `mod` is `<mod>/model/_init.cf`;
+//! `mod::sub` is `<mod>/model/sub.cf` (or `sub/_init.cf`). Importing `mod::sub` loads `mod` too.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::ast::{Item, Module, Path};
+use crate::diagnostics::Diagnostic;
+use crate::parser::parse_module;
+use crate::source::{SourceMap, Span};
+
+/// Where module files come from.
+pub trait ModuleFiles {
+    /// The file of module `segments` (`["mod", "sub"]`), as (display name, text); `Ok(None)` when
+    /// no module path has it, `Err` when it exists but can not be read.
+    fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String>;
+}
+
+/// Modules that need no file: they are built into lsmc.
+pub const BUILT_IN: &[&str] = &["std", "lsm"];
+
+pub struct LoadedModule {
+    /// `__config__`, `mod`, `mod::sub`.
+    pub name: String,
+    pub ast: Module,
+}
+
+/// An `import` whose module was not found.
+pub struct MissingModule {
+    pub name: String,
+    pub span: Span,
+}
+
+pub struct Project {
+    pub sources: SourceMap,
+    pub modules: Vec<LoadedModule>,
+    pub missing: Vec<MissingModule>,
+    /// Files that exist but could not be read: (module, reason).
+    pub unreadable: Vec<(String, String, Span)>,
+}
+
+/// Parses `main.cf` and, transitively, every module it imports.
+pub fn load(
+    main_name: &str,
+    main_text: &str,
+    files: &dyn ModuleFiles,
+) -> (Project, Vec<Diagnostic>) {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut modules = Vec::new();
+    let mut missing = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut queue: VecDeque<(String, Span)> = VecDeque::new();
+
+    let main = sources.add(main_name, main_text);
+    let (ast, diags) = parse_module(main_text, main);
+    diagnostics.extend(diags);
+    enqueue_imports(&ast, &mut queue);
+    modules.push(LoadedModule {
+        name: "__config__".to_string(),
+        ast,
+    });
+    seen.insert("__config__".to_string(), ());
+
+    while let Some((name, span)) = queue.pop_front() {
+        if seen.insert(name.clone(), ()).is_some() {
+            continue;
+        }
+        let segments: Vec<&str> = name.split("::").collect();
+        if BUILT_IN.contains(&segments[0]) {
+            continue;
+        }
+        match files.module(&segments) {
+            Ok(Some((display, text))) => {
+                let file = sources.add(display, text);
+                let text = sources.get(file).text.clone();
+                let (ast, diags) = parse_module(&text, file);
+                diagnostics.extend(diags);
+                enqueue_imports(&ast, &mut queue);
+                modules.push(LoadedModule { name, ast });
+            }
+            Ok(None) => missing.push(MissingModule { name, span }),
+            Err(reason) => unreadable.push((name, reason, span)),
+        }
+    }
+    (
+        Project {
+            sources,
+            modules,
+            missing,
+            unreadable,
+        },
+        diagnostics,
+    )
+}
+
+fn enqueue_imports(ast: &Module, queue: &mut VecDeque<(String, Span)>) {
+    for item in &ast.items {
+        if let Item::Import(import) = item {
+            for prefix in prefixes(&import.module) {
+                queue.push_back((prefix, import.module.span));
+            }
+        }
+    }
+}
+
+/// `a::b::c` needs `a`, `a::b` and `a::b::c`.
+fn prefixes(path: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut name = String::new();
+    for segment in &path.segments {
+        if !name.is_empty() {
+            name.push_str("::");
+        }
+        name.push_str(&segment.text);
+        out.push(name.clone());
+    }
+    out
+}
+
+/// An in-memory [`ModuleFiles`]: module name (`mod::sub`) to text.
+#[derive(Default)]
+pub struct MemoryFiles {
+    pub files: HashMap<String, String>,
+}
+
+impl ModuleFiles for MemoryFiles {
+    fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
+        let name = segments.join("::");
+        Ok(self.files.get(&name).map(|text| {
+            let display = if segments.len() == 1 {
+                format!("{}/model/_init.cf", segments[0])
+            } else {
+                format!("{}/model/{}.cf", segments[0], segments[1..].join("/"))
+            };
+            (display, text.clone())
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_are_followed_transitively_and_once() {
+        let mut files = MemoryFiles::default();
+        files
+            .files
+            .insert("a".into(), "import a::sub\nimport b\n".into());
+        files.files.insert("a::sub".into(), "x = 1\n".into());
+        let (project, diagnostics) =
+            load("main.cf", "import a::sub\nimport std\nimport zz\n", &files);
+        assert!(diagnostics.is_empty());
+        let names: Vec<_> = project.modules.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, vec!["__config__", "a", "a::sub"]);
+        let missing: Vec<_> = project.missing.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(missing, vec!["zz", "b"]);
+    }
+}

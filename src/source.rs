@@ -1,0 +1,188 @@
+//! Source files, byte spans and line indexes.
+//!
+//! Invariant: spans are byte ranges into one file's text. Lines and columns are computed only when a
+//! diagnostic is rendered; UTF-16 columns only at the JSON edge, where editors expect LSP positions.
+
+use std::ops::Range;
+
+/// Identifies one file registered in a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The smallest span covering both (they must be in the same file).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A 0-based line and a 0-based column, counted in the unit the caller asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One source file: its name as shown to users, its text and where its lines start.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map(|s| *s as usize)
+            .unwrap_or(self.text.len())
+    }
+
+    /// 0-based line and column in Unicode scalar values (what people count).
+    pub fn position_chars(&self, offset: usize) -> Position {
+        let offset = self.clamp(offset);
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        Position {
+            line: line as u32,
+            column: self.text[start..offset].chars().count() as u32,
+        }
+    }
+
+    /// 0-based line and column in UTF-16 code units (what LSP clients count).
+    pub fn position_utf16(&self, offset: usize) -> Position {
+        let offset = self.clamp(offset);
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        Position {
+            line: line as u32,
+            column: self.text[start..offset].encode_utf16().count() as u32,
+        }
+    }
+
+    /// Rounds an offset down to a character boundary inside the text.
+    fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+/// Owns every file of a compilation; nothing else stores paths or texts.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile::new(name, text));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn find(&self, name: &str) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FileId(i as u32))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_and_utf16_units() {
+        let file = SourceFile::new("m.cf", "a = 1\nb = \"é😀x\"\n");
+        assert_eq!(file.line_of(0), 0);
+        assert_eq!(file.line_of(6), 1);
+        let x = file.text.find('x').unwrap();
+        assert_eq!(file.position_chars(x), Position { line: 1, column: 7 });
+        assert_eq!(file.position_utf16(x), Position { line: 1, column: 8 });
+    }
+
+    #[test]
+    fn offsets_past_the_end_clamp() {
+        let file = SourceFile::new("m.cf", "ab");
+        assert_eq!(file.position_chars(10), Position { line: 0, column: 2 });
+    }
+}
