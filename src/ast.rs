@@ -77,6 +77,9 @@ pub struct Module {
     pub file: FileId,
     pub doc: Option<Doc>,
     pub items: Vec<Item>,
+    /// Names of definitions that did not parse (so that uses of them are not reported again).
+    #[serde(skip)]
+    pub broken_definitions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

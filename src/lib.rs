@@ -5,8 +5,10 @@
 //! [`source`] -> [`lexer`] -> [`parser`] -> [`ast`]; [`diagnostics`] beside them.
 
 pub mod ast;
+pub mod builtin;
 pub mod diagnostics;
 pub mod lexer;
 pub mod parser;
 pub mod project;
+pub mod resolve;
 pub mod source;

@@ -50,6 +50,9 @@ enum Command {
         /// The project folder or .cf file.
         #[arg(default_value = ".")]
         path: std::path::PathBuf,
+        /// A virtual environment or site-packages folder with v2 modules (repeatable).
+        #[arg(long = "python-path")]
+        python_path: Vec<std::path::PathBuf>,
         #[command(flatten)]
         output: OutputOptions,
     },
@@ -81,7 +84,11 @@ fn main() -> ExitCode {
         }
     };
     let status = match args.command {
-        Command::Check { path, output } => cli::check::run(&path, &output),
+        Command::Check {
+            path,
+            python_path,
+            output,
+        } => cli::check::run(&path, &python_path, &output),
         Command::Parse { files, ast, output } => cli::parse::run(&files, ast, &output),
         Command::Explain { code } => cli::explain(&code),
     };

@@ -64,16 +64,21 @@ pub fn load(
         ast,
     });
     seen.insert("__config__".to_string(), ());
+    // std is visible everywhere without an import.
+    queue.push_front(("std".to_string(), Span::default()));
 
     while let Some((name, span)) = queue.pop_front() {
         if seen.insert(name.clone(), ()).is_some() {
             continue;
         }
         let segments: Vec<&str> = name.split("::").collect();
-        if BUILT_IN.contains(&segments[0]) {
-            continue;
-        }
-        match files.module(&segments) {
+        let found = if BUILT_IN.contains(&segments[0]) {
+            Ok(crate::builtin::file(&name)
+                .map(|f| (f.display_name.to_string(), f.text.to_string())))
+        } else {
+            files.module(&segments)
+        };
+        match found {
             Ok(Some((display, text))) => {
                 let file = sources.add(display, text);
                 let text = sources.get(file).text.clone();
@@ -156,7 +161,7 @@ mod tests {
             load("main.cf", "import a::sub\nimport std\nimport zz\n", &files);
         assert!(diagnostics.is_empty());
         let names: Vec<_> = project.modules.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, vec!["__config__", "a", "a::sub"]);
+        assert_eq!(names, vec!["__config__", "std", "a", "a::sub"]);
         let missing: Vec<_> = project.missing.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(missing, vec!["zz", "b"]);
     }

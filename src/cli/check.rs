@@ -8,11 +8,12 @@ use super::fs::{display_name, uri_of, DiskProject};
 use super::{report, tool_failure, Status};
 use crate::OutputOptions;
 
-pub fn run(path: &Path, output: &OutputOptions) -> Status {
-    let project = match DiskProject::open(path) {
+pub fn run(path: &Path, python_paths: &[std::path::PathBuf], output: &OutputOptions) -> Status {
+    let mut project = match DiskProject::open(path) {
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
     };
+    project.explicit_python_paths = python_paths.to_vec();
     let text = match project.read_main() {
         Ok(t) => t,
         Err(message) => return tool_failure(&message, Some(output)),
@@ -28,6 +29,8 @@ pub fn run(path: &Path, output: &OutputOptions) -> Status {
             .with_label(Label::primary(*span, "imported here")),
         );
     }
+    let (_model, sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
+    diagnostics.extend(resolve_diagnostics);
     lsmc::diagnostics::sort(&mut diagnostics);
-    report(&diagnostics, &loaded.sources, output, &uri_of)
+    report(&diagnostics, &sources, output, &uri_of)
 }

@@ -8,6 +8,10 @@ use lsmc::project::ModuleFiles;
 pub struct DiskProject {
     pub main: PathBuf,
     pub module_path: Vec<PathBuf>,
+    /// Where v2 modules (`inmanta_plugins/<name>/model/`) are installed; found lazily.
+    python_paths: std::sync::OnceLock<Vec<PathBuf>>,
+    /// Given with `--python-path`: used instead of asking the environment.
+    pub explicit_python_paths: Vec<PathBuf>,
 }
 
 impl DiskProject {
@@ -20,6 +24,8 @@ impl DiskProject {
             return Ok(DiskProject {
                 main: path.to_path_buf(),
                 module_path: default_module_path(&dir),
+                python_paths: Default::default(),
+                explicit_python_paths: Vec::new(),
             });
         }
         let main = path.join("main.cf");
@@ -42,7 +48,12 @@ impl DiskProject {
         } else {
             default_module_path(path)
         };
-        Ok(DiskProject { main, module_path })
+        Ok(DiskProject {
+            main,
+            module_path,
+            python_paths: Default::default(),
+            explicit_python_paths: Vec::new(),
+        })
     }
 
     pub fn read_main(&self) -> Result<String, String> {
@@ -100,28 +111,103 @@ pub fn uri_of(name: &str) -> String {
     format!("file://{}", absolute(Path::new(name)).display())
 }
 
-impl ModuleFiles for DiskProject {
-    fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
-        for dir in &self.module_path {
-            let model = dir.join(segments[0]).join("model");
-            let mut candidates = Vec::new();
-            if segments.len() == 1 {
-                candidates.push(model.join("_init.cf"));
-            } else {
-                let mut sub = model.clone();
-                for s in &segments[1..segments.len() - 1] {
-                    sub = sub.join(s);
-                }
-                let last = segments[segments.len() - 1];
-                candidates.push(sub.join(format!("{last}.cf")));
-                candidates.push(sub.join(last).join("_init.cf"));
+impl DiskProject {
+    /// The site-packages folders to search for v2 modules: `--python-path`, else
+    /// `$LSMC_PYTHON_PATH` (folders separated by `:`), else the active virtual environment
+    /// (`$VIRTUAL_ENV`), else those of `python3`.
+    fn python_paths(&self) -> &[PathBuf] {
+        self.python_paths.get_or_init(|| {
+            if !self.explicit_python_paths.is_empty() {
+                return self.explicit_python_paths.iter().flat_map(|p| site_packages_of(p)).collect();
             }
-            for candidate in candidates {
-                if candidate.is_file() {
-                    return read(&candidate).map(|text| Some((display_name(&candidate), text)));
-                }
+            if let Some(paths) = std::env::var_os("LSMC_PYTHON_PATH").filter(|p| !p.is_empty()) {
+                return std::env::split_paths(&paths).flat_map(|p| site_packages_of(&p)).collect();
+            }
+            if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+                return site_packages_of(Path::new(&venv));
+            }
+            let output = std::process::Command::new("python3")
+                .args([
+                    "-c",
+                    "import site, sys; print('\\n'.join(site.getsitepackages() + [site.getusersitepackages()]))",
+                ])
+                .output();
+            match output {
+                Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .map(PathBuf::from)
+                    .filter(|p| p.is_dir())
+                    .collect(),
+                _ => Vec::new(),
+            }
+        })
+    }
+}
+
+/// The site-packages folders of a virtual environment, or the folder itself when it is one.
+fn site_packages_of(path: &Path) -> Vec<PathBuf> {
+    if path.join("inmanta_plugins").is_dir() || path.ends_with("site-packages") {
+        return vec![path.to_path_buf()];
+    }
+    let mut found = Vec::new();
+    for lib in ["lib", "lib64"] {
+        for entry in std::fs::read_dir(path.join(lib))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let site = entry.path().join("site-packages");
+            if site.is_dir() {
+                found.push(site);
             }
         }
-        Ok(None)
     }
+    found
+}
+
+impl ModuleFiles for DiskProject {
+    fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
+        // v1 modules on the module path first; the Python environment only when they miss.
+        let v1: Vec<PathBuf> = self
+            .module_path
+            .iter()
+            .map(|dir| dir.join(segments[0]).join("model"))
+            .collect();
+        if let Some(found) = find_in_models(&v1, segments)? {
+            return Ok(Some(found));
+        }
+        let v2: Vec<PathBuf> = self
+            .python_paths()
+            .iter()
+            .map(|site| site.join("inmanta_plugins").join(segments[0]).join("model"))
+            .collect();
+        find_in_models(&v2, segments)
+    }
+}
+
+/// The file of module `segments` in the first of these `model/` folders that has it.
+fn find_in_models(
+    models: &[PathBuf],
+    segments: &[&str],
+) -> Result<Option<(String, String)>, String> {
+    for model in models.iter().filter(|m| m.is_dir()) {
+        let mut candidates = Vec::new();
+        if segments.len() == 1 {
+            candidates.push(model.join("_init.cf"));
+        } else {
+            let mut sub = model.clone();
+            for s in &segments[1..segments.len() - 1] {
+                sub = sub.join(s);
+            }
+            let last = segments[segments.len() - 1];
+            candidates.push(sub.join(format!("{last}.cf")));
+            candidates.push(sub.join(last).join("_init.cf"));
+        }
+        for candidate in candidates {
+            if candidate.is_file() {
+                return read(&candidate).map(|text| Some((display_name(&candidate), text)));
+            }
+        }
+    }
+    Ok(None)
 }

@@ -42,7 +42,27 @@ codes! {
     DUPLICATE_DICT_KEY = "E0016", "duplicate-dict-key", "inmanta.ast.DuplicateException";
     BROKEN_ESCAPE = "E0017", "broken-escape", "inmanta.parser.ParserException";
     UNREADABLE_MODULE = "E0018", "unreadable-module", "inmanta.module.ModuleNotFoundException";
+    TYPE_NOT_FOUND = "E1001", "type-not-found", "inmanta.ast.TypeNotFoundException";
+    MISSING_IMPORT = "E1002", "missing-import", "inmanta.ast.MissingImportException";
+    MODULE_NOT_FOUND = "E1003", "module-not-found", "inmanta.module.ModuleLoadingException";
+    DUPLICATE_IMPORT_NAME = "E1004", "duplicate-import-name", "inmanta.ast.DuplicateException";
+    DUPLICATE_DEFINITION = "E1005", "duplicate-definition", "inmanta.ast.DuplicateException";
+    INHERITANCE_CYCLE = "E1006", "inheritance-cycle", "inmanta.ast.CycleException";
+    DUPLICATE_ATTRIBUTE = "E1007", "duplicate-attribute", "inmanta.ast.DuplicateException";
+    INCOMPATIBLE_ATTRIBUTE = "E1008", "incompatible-attribute", "inmanta.ast.DuplicateException";
+    RELATION_NAME_CLASH = "E1009", "relation-name-clash", "inmanta.ast.DuplicateException";
+    INDEX_UNKNOWN_ATTRIBUTE = "E1010", "index-unknown-attribute", "inmanta.ast.NotFoundException";
+    INDEX_INVALID_ATTRIBUTE = "E1011", "index-invalid-attribute", "inmanta.ast.IndexException";
+    TYPEDEF_WITHOUT_SELF = "E1012", "typedef-without-self", "inmanta.ast.TypingException";
+    IMPLEMENTATION_TYPE_MISMATCH = "E1013", "implementation-type-mismatch", "inmanta.ast.TypingException";
+    CONDITIONAL_PARENTS = "E1014", "conditional-parents", "inmanta.ast.RuntimeException";
+    UNKNOWN_CONSTRUCTOR_ATTRIBUTE = "E1015", "unknown-constructor-attribute", "inmanta.ast.TypingException";
+    NAMESPACE_NOT_FOUND = "E1016", "namespace-not-found", "inmanta.ast.NotFoundException";
+    PARENT_TWICE = "E1017", "parent-twice", "inmanta.ast.TypingException";
+    PLUGIN_ARGUMENTS = "E1018", "plugin-arguments", "inmanta.ast.RuntimeException";
+    NOT_CALLABLE = "E1019", "not-callable", "inmanta.ast.RuntimeException";
     INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
+    NUMBER_DEPRECATED = "W0002", "number-deprecated", "inmanta.warnings.TypeDeprecationWarning";
 }
 
 /// Looks a code up by its id (`E0002`) or name (`unexpected-token`), case-insensitively.

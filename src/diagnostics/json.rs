@@ -27,7 +27,7 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap, uri_of: UriO
             })
             .collect();
         json!({
-            "category": if d.code.inmanta_type.starts_with("inmanta.parser") { "parser" } else { "runtime" },
+            "category": if d.code.inmanta_type.starts_with("inmanta.parser") { "parse_error" } else { "runtime_error" },
             "type": d.code.inmanta_type,
             "message": d.message,
             "location": primary,

@@ -44,6 +44,7 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
     // A chunk that ends in the middle of a construct means its successor's keyword was probably
     // written inside that construct (`string index`), so the successor's errors are consequences.
     let mut previous_ended_early = false;
+    let mut broken = Vec::new();
     for (i, &(start, end)) in chunks.iter().enumerate() {
         let chunk = &tokens[start..end];
         let mut recovered = Vec::new();
@@ -59,6 +60,11 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
         match result {
             Ok(chunk_items) => items.extend(chunk_items),
             Err(error) => errors.push(error),
+        }
+        if !errors.is_empty() {
+            if let Some((_, Tok::Id(name) | Tok::Cid(name), _)) = chunk.get(1) {
+                broken.push(name.to_string());
+            }
         }
         let suppressed = previous_ended_early;
         previous_ended_early = false;
@@ -77,7 +83,8 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
         }
     }
     diagnostics.extend(builder.diagnostics);
-    let module = attach_docstrings(items, text, file);
+    let mut module = attach_docstrings(items, text, file);
+    module.broken_definitions = broken;
     crate::diagnostics::sort(&mut diagnostics);
     (module, diagnostics)
 }
@@ -294,6 +301,7 @@ fn attach_docstrings(items: Vec<Item>, text: &str, file: FileId) -> Module {
         file,
         doc,
         items: out,
+        broken_definitions: Vec::new(),
     }
 }
 

@@ -1,0 +1,875 @@
+//! Name resolution: namespaces, imports, types, entities with inheritance, attributes, relations,
+//! typedefs, indexes, implementations and `implement` statements, as Inmanta's "define types" and
+//! "normalize" phases do them. The result is a [`Model`] that the later stages read.
+//!
+//! Invariants: never stops at a user error (a name that does not resolve becomes
+//! `ValueType::Unknown` or is left out, with its diagnostic); the inheritance graph of the returned
+//! model has no cycle (a cycle is reported and cut); every unknown-name diagnostic carries a
+//! suggestion from [`crate::diagnostics::suggest`] when one is close enough.
+
+pub mod model;
+mod names;
+mod statements;
+
+use std::collections::HashMap;
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::DiGraph;
+
+use crate::ast::{self, Item};
+use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::project::{MissingModule, Project};
+use crate::source::Span;
+pub use model::*;
+use names::Scope;
+
+/// Resolves a loaded project. The project's modules move into the model.
+pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagnostic>) {
+    let Project {
+        sources,
+        modules,
+        missing,
+        unreadable: _,
+    } = project;
+    let mut r = Resolver {
+        model: Model::default(),
+        diagnostics: Vec::new(),
+    };
+    r.model.modules = modules.into_iter().map(|m| (m.name, m.ast)).collect();
+    r.namespaces();
+    r.imports(&missing);
+    r.register_types();
+    r.entity_parents();
+    r.inheritance_cycles();
+    r.attributes();
+    r.typedefs();
+    r.relations();
+    r.indexes();
+    r.implementations();
+    statements::check(&r.model, &mut r.diagnostics);
+    r.drop_consequences_of_syntax_errors();
+    (r.model, sources, r.diagnostics)
+}
+
+struct Resolver {
+    model: Model,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Resolver {
+    /// A definition that did not parse is missing from the model: the uses of its name that do not
+    /// resolve are consequences of the syntax error, already reported.
+    fn drop_consequences_of_syntax_errors(&mut self) {
+        let broken: Vec<&str> = self
+            .model
+            .modules
+            .iter()
+            .flat_map(|(_, m)| m.broken_definitions.iter().map(String::as_str))
+            .collect();
+        if broken.is_empty() {
+            return;
+        }
+        let not_found = [codes::TYPE_NOT_FOUND.id, codes::MISSING_IMPORT.id];
+        self.diagnostics.retain(|d| {
+            !(not_found.contains(&d.code.id)
+                && broken.iter().any(|name| {
+                    d.message.contains(&format!("type {name} "))
+                        || d.message.contains(&format!("::{name} "))
+                }))
+        });
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn items(&self, module: usize) -> &[Item] {
+        &self.model.modules[module].1.items
+    }
+
+    /// One namespace per module, plus `std::Entity`.
+    fn namespaces(&mut self) {
+        for (i, (name, ast)) in self.model.modules.iter().enumerate() {
+            let id = NamespaceId(self.model.namespaces.len() as u32);
+            self.model.namespaces.push(Namespace {
+                name: name.clone(),
+                file: ast.file,
+                module: i,
+                parent: None,
+                imports: HashMap::new(),
+                types: HashMap::new(),
+                implementations: HashMap::new(),
+                builtin: crate::builtin::file(name).is_some(),
+            });
+            self.model.namespace_by_name.insert(name.clone(), id);
+        }
+        for i in 0..self.model.namespaces.len() {
+            let name = self.model.namespaces[i].name.clone();
+            if let Some((parent, _)) = name.rsplit_once("::") {
+                self.model.namespaces[i].parent = self.model.namespace_by_name.get(parent).copied();
+            }
+        }
+        if let Some(&std) = self.model.namespace_by_name.get("std") {
+            let id = EntityId(self.model.entities.len() as u32);
+            let span = Span::new(self.model.namespace(std).file, 0, 0);
+            self.model.entities.push(EntityDef {
+                name: "Entity".into(),
+                namespace: std,
+                full_name: "std::Entity".into(),
+                parents: Vec::new(),
+                attributes: Vec::new(),
+                relation_ends: Vec::new(),
+                doc: Some("The base of every entity.".into()),
+                span,
+                name_span: span,
+                indexes: Vec::new(),
+                implements: Vec::new(),
+                unresolved_relations: Vec::new(),
+            });
+            self.model.namespaces[std.index()]
+                .types
+                .insert("Entity".into(), TypeDef::Entity(id));
+            self.model.root_entity = Some(id);
+            // `requires` and `provides`: the one relation pair of std::Entity.
+            let rid = RelationId(0);
+            let end = |name: &str| RelationEndDef {
+                owner: id,
+                name: Some(name.into()),
+                target: id,
+                lower: 0,
+                upper: None,
+                span,
+            };
+            self.model.relations.push(RelationDef {
+                ends: [end("requires"), end("provides")],
+                annotations: Vec::new(),
+                namespace: std,
+                doc: None,
+                span,
+            });
+            self.model.entities[id.index()].relation_ends = vec![(rid, 0), (rid, 1)];
+        }
+    }
+
+    /// The names under which each namespace sees others: its imports, itself, and `std`.
+    fn imports(&mut self, missing: &[MissingModule]) {
+        for m in missing {
+            let root = m.name.split("::").next().unwrap_or(&m.name);
+            let mut d = Diagnostic::error(
+                codes::MODULE_NOT_FOUND,
+                format!("Failed to load module {root}"),
+            )
+            .with_label(Label::primary(
+                m.span,
+                format!("module `{}` is not on the module path", m.name),
+            ));
+            d = d.with_help(
+                "put the module in a folder of the project's `modulepath` (`libs/` by default), or install it",
+            );
+            self.error(d);
+        }
+        for ns in 0..self.model.namespaces.len() {
+            let module = self.model.namespaces[ns].module;
+            let own = self.model.namespaces[ns].name.clone();
+            let mut imports: HashMap<String, NamespaceId> = HashMap::new();
+            let mut first_at: HashMap<String, Span> = HashMap::new();
+            imports.insert(own.clone(), NamespaceId(ns as u32));
+            if let Some(&std) = self.model.namespace_by_name.get("std") {
+                imports.insert("std".into(), std);
+            }
+            let mut duplicates = Vec::new();
+            for item in self.items(module) {
+                let Item::Import(import) = item else { continue };
+                let target = import.module.to_text();
+                let visible = import
+                    .alias
+                    .as_ref()
+                    .map_or(target.clone(), |a| a.text.clone());
+                if let Some(first) = first_at.get(&visible) {
+                    duplicates.push((visible.clone(), import.span, *first));
+                    continue;
+                }
+                first_at.insert(visible.clone(), import.span);
+                if let Some(&id) = self.model.namespace_by_name.get(&target) {
+                    imports.insert(visible, id);
+                }
+            }
+            for (name, span, first) in duplicates {
+                self.error(
+                    Diagnostic::error(
+                        codes::DUPLICATE_IMPORT_NAME,
+                        format!("Two import statements have the same name {name}"),
+                    )
+                    .with_label(Label::primary(
+                        span,
+                        format!("`{name}` is already imported"),
+                    ))
+                    .with_label(Label::secondary(first, "first imported here"))
+                    .with_help("give one of them another name with `as`"),
+                );
+            }
+            self.model.namespaces[ns].imports = imports;
+        }
+    }
+
+    /// Registers entities, typedefs and implementations by name in their namespace.
+    fn register_types(&mut self) {
+        for ns in 0..self.model.namespaces.len() {
+            let nsid = NamespaceId(ns as u32);
+            let module = self.model.namespaces[ns].module;
+            let ns_name = self.model.namespaces[ns].name.clone();
+            let items = self.model.modules[module].1.items.clone();
+            let mut first_at: HashMap<String, Span> = HashMap::new();
+            if ns_name == "std" {
+                first_at.insert("Entity".into(), Span::default());
+            }
+            for item in &items {
+                let (name, kind) = match item {
+                    Item::Entity(e) => (&e.name, "Entity"),
+                    Item::Typedef(t) => (&t.name, "TypeConstraint"),
+                    _ => continue,
+                };
+                if let Some(first) = first_at.get(&name.text) {
+                    let d = Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("{kind} {ns_name}::{} is already defined", name.text),
+                    )
+                    .with_label(Label::primary(name.span, "defined again here"));
+                    let d = if first.is_empty() {
+                        d.with_note("std::Entity is defined by the compiler")
+                    } else {
+                        d.with_label(Label::secondary(*first, "first defined here"))
+                    };
+                    self.error(d.with_help("rename one of the two definitions"));
+                    continue;
+                }
+                first_at.insert(name.text.clone(), name.span);
+                match item {
+                    Item::Entity(e) => {
+                        let id = EntityId(self.model.entities.len() as u32);
+                        self.model.entities.push(EntityDef {
+                            name: e.name.text.clone(),
+                            namespace: nsid,
+                            full_name: format!("{ns_name}::{}", e.name.text),
+                            parents: Vec::new(),
+                            attributes: Vec::new(),
+                            relation_ends: Vec::new(),
+                            doc: e.doc.as_ref().map(|d| d.text.clone()),
+                            span: e.span,
+                            name_span: e.name.span,
+                            indexes: Vec::new(),
+                            implements: Vec::new(),
+                            unresolved_relations: Vec::new(),
+                        });
+                        self.model.namespaces[ns]
+                            .types
+                            .insert(e.name.text.clone(), TypeDef::Entity(id));
+                    }
+                    Item::Typedef(t) => {
+                        let id = TypedefId(self.model.typedefs.len() as u32);
+                        self.model.typedefs.push(TypedefDef {
+                            name: t.name.text.clone(),
+                            namespace: nsid,
+                            full_name: format!("{ns_name}::{}", t.name.text),
+                            base: ValueType::Unknown,
+                            constraint: t.constraint.clone(),
+                            doc: t.doc.as_ref().map(|d| d.text.clone()),
+                            span: t.span,
+                            name_span: t.name.span,
+                        });
+                        self.model.namespaces[ns]
+                            .types
+                            .insert(t.name.text.clone(), TypeDef::Typedef(id));
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            let mut impl_first: HashMap<String, Span> = HashMap::new();
+            for item in &items {
+                let Item::Implementation(i) = item else {
+                    continue;
+                };
+                if let Some(first) = impl_first.get(&i.name.text) {
+                    self.error(
+                        Diagnostic::error(
+                            codes::DUPLICATE_DEFINITION,
+                            format!(
+                                "Implementation {ns_name}::{} for type {} is already defined",
+                                i.name.text,
+                                i.entity.to_text()
+                            ),
+                        )
+                        .with_label(Label::primary(i.name.span, "defined again here"))
+                        .with_label(Label::secondary(*first, "first defined here")),
+                    );
+                    continue;
+                }
+                impl_first.insert(i.name.text.clone(), i.name.span);
+                let id = ImplementationId(self.model.implementations.len() as u32);
+                self.model.implementations.push(ImplementationDef {
+                    name: i.name.text.clone(),
+                    namespace: nsid,
+                    entity: None,
+                    body: i.body.clone(),
+                    span: i.span,
+                });
+                self.model.namespaces[ns]
+                    .implementations
+                    .insert(i.name.text.clone(), id);
+            }
+        }
+    }
+
+    fn scope(&self, ns: NamespaceId) -> Scope<'_> {
+        Scope {
+            model: &self.model,
+            namespace: ns,
+        }
+    }
+
+    /// The entity defined by an `entity` item of a namespace.
+    fn entity_of(&self, ns: NamespaceId, name: &ast::Name) -> Option<EntityId> {
+        match self.model.namespace(ns).types.get(&name.text) {
+            Some(TypeDef::Entity(e)) if self.model.entity(*e).name_span == name.span => Some(*e),
+            _ => None,
+        }
+    }
+
+    fn entity_parents(&mut self) {
+        let root = self.model.root_entity;
+        for ns in 0..self.model.namespaces.len() {
+            let nsid = NamespaceId(ns as u32);
+            let module = self.model.namespaces[ns].module;
+            for item in self.items(module).to_vec() {
+                let Item::Entity(e) = item else { continue };
+                let Some(id) = self.entity_of(nsid, &e.name) else {
+                    continue;
+                };
+                let mut parents = Vec::new();
+                for parent in &e.parents {
+                    let resolved = self.scope(nsid).entity(parent);
+                    match resolved {
+                        Ok(p) => {
+                            if parents.contains(&p) {
+                                self.error(
+                                    Diagnostic::error(
+                                        codes::PARENT_TWICE,
+                                        format!("same parent defined twice: {}", parent.to_text()),
+                                    )
+                                    .with_label(Label::primary(parent.span, "listed again here")),
+                                );
+                            } else {
+                                parents.push(p);
+                            }
+                        }
+                        Err(d) => self.error(*d),
+                    }
+                }
+                if parents.is_empty() && Some(id) != root {
+                    parents.extend(root);
+                }
+                self.model.entities[id.index()].parents = parents;
+            }
+        }
+    }
+
+    /// Reports every inheritance cycle once and cuts it, so that the graph is a DAG afterwards.
+    fn inheritance_cycles(&mut self) {
+        let mut graph = DiGraph::<EntityId, ()>::new();
+        let nodes: Vec<_> = (0..self.model.entities.len())
+            .map(|i| graph.add_node(EntityId(i as u32)))
+            .collect();
+        for (i, entity) in self.model.entities.iter().enumerate() {
+            for parent in &entity.parents {
+                graph.add_edge(nodes[i], nodes[parent.index()], ());
+            }
+        }
+        for component in tarjan_scc(&graph) {
+            let members: Vec<EntityId> = component.iter().map(|n| graph[*n]).collect();
+            let self_loop =
+                members.len() == 1 && self.model.entity(members[0]).parents.contains(&members[0]);
+            if members.len() < 2 && !self_loop {
+                continue;
+            }
+            // Inmanta reports the cycle at the entity defined last.
+            let blamed = *members
+                .iter()
+                .max_by_key(|e| {
+                    let d = self.model.entity(**e);
+                    (d.span.file, d.span.start)
+                })
+                .expect("a cycle has members");
+            let mut names: Vec<String> = members
+                .iter()
+                .map(|e| self.model.entity(*e).full_name.clone())
+                .collect();
+            names.sort();
+            let entity = self.model.entity(blamed);
+            let mut d = Diagnostic::error(
+                codes::INHERITANCE_CYCLE,
+                format!("Entity can not be its own parent {}", names.join(",")),
+            )
+            .with_label(Label::primary(
+                entity.name_span,
+                "this entity is its own ancestor",
+            ));
+            for other in &members {
+                if *other != blamed {
+                    d = d.with_label(Label::secondary(
+                        self.model.entity(*other).name_span,
+                        "part of the cycle",
+                    ));
+                }
+            }
+            self.error(d.with_help("remove one of the `extends` in the cycle"));
+            let root = self.model.root_entity;
+            let entity = &mut self.model.entities[blamed.index()];
+            entity.parents.retain(|p| !members.contains(p));
+            if entity.parents.is_empty() && Some(blamed) != root {
+                entity.parents.extend(root);
+            }
+        }
+    }
+
+    fn attributes(&mut self) {
+        for ns in 0..self.model.namespaces.len() {
+            let nsid = NamespaceId(ns as u32);
+            let module = self.model.namespaces[ns].module;
+            for item in self.items(module).to_vec() {
+                let Item::Entity(e) = item else { continue };
+                let Some(id) = self.entity_of(nsid, &e.name) else {
+                    continue;
+                };
+                let mut attributes: Vec<AttributeDef> = Vec::new();
+                for a in &e.attributes {
+                    if let Some(first) = attributes.iter().find(|x| x.name == a.name.text) {
+                        let first = first.name_span;
+                        self.error(
+                            Diagnostic::error(
+                                codes::DUPLICATE_ATTRIBUTE,
+                                "Same attribute defined twice in one entity".to_string(),
+                            )
+                            .with_label(Label::primary(
+                                a.name.span,
+                                format!("`{}` is defined again", a.name.text),
+                            ))
+                            .with_label(Label::secondary(first, "first defined here")),
+                        );
+                        continue;
+                    }
+                    let base = self.value_type(nsid, &a.ty.base);
+                    attributes.push(AttributeDef {
+                        name: a.name.text.clone(),
+                        base,
+                        base_text: a.ty.base.to_text(),
+                        list: a.ty.list,
+                        nullable: a.ty.nullable,
+                        default: match &a.default {
+                            ast::AttributeDefault::None => Default::None,
+                            ast::AttributeDefault::Value(v) => Default::Value(v.clone()),
+                            ast::AttributeDefault::Undef => Default::Undef,
+                        },
+                        span: a.span,
+                        name_span: a.name.span,
+                        entity: id,
+                    });
+                }
+                self.model.entities[id.index()].attributes = attributes;
+            }
+        }
+        // A redefinition of an inherited attribute must keep its type exactly.
+        for id in 0..self.model.entities.len() {
+            let id = EntityId(id as u32);
+            let ancestors = self.model.ancestors(id);
+            for attribute in self.model.entity(id).attributes.clone() {
+                for ancestor in ancestors.iter().skip(1) {
+                    let Some(inherited) = self
+                        .model
+                        .entity(*ancestor)
+                        .attributes
+                        .iter()
+                        .find(|a| a.name == attribute.name)
+                    else {
+                        continue;
+                    };
+                    let same = inherited.base == attribute.base
+                        && inherited.list == attribute.list
+                        && inherited.nullable == attribute.nullable;
+                    if !same {
+                        let d = Diagnostic::error(
+                            codes::INCOMPATIBLE_ATTRIBUTE,
+                            format!(
+                                "Incompatible attributes: {} redefines {}.{} as {} but it is {}",
+                                self.model.entity(id).full_name,
+                                self.model.entity(*ancestor).full_name,
+                                attribute.name,
+                                attribute.type_text(),
+                                inherited.type_text()
+                            ),
+                        )
+                        .with_label(Label::primary(
+                            attribute.span,
+                            "redefined with another type",
+                        ))
+                        .with_label(Label::secondary(inherited.span, "inherited from here"))
+                        .with_help(format!(
+                            "keep the type `{}` to override the default",
+                            inherited.type_text()
+                        ));
+                        self.error(d);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Resolves the base type of an attribute or typedef.
+    fn value_type(&mut self, ns: NamespaceId, path: &ast::Path) -> ValueType {
+        match self.scope(ns).value_type(path) {
+            Ok((t, warning)) => {
+                if let Some(w) = warning {
+                    self.diagnostics.push(w);
+                }
+                t
+            }
+            Err(d) => {
+                self.error(*d);
+                ValueType::Unknown
+            }
+        }
+    }
+
+    fn typedefs(&mut self) {
+        for ns in 0..self.model.namespaces.len() {
+            let nsid = NamespaceId(ns as u32);
+            let module = self.model.namespaces[ns].module;
+            for item in self.items(module).to_vec() {
+                let Item::Typedef(t) = item else { continue };
+                let Some(TypeDef::Typedef(id)) =
+                    self.model.namespace(nsid).types.get(&t.name.text).copied()
+                else {
+                    continue;
+                };
+                if self.model.typedef(id).name_span != t.name.span {
+                    continue;
+                }
+                let base = self.value_type(nsid, &t.base);
+                self.model.typedefs[id.index()].base = base;
+                let references_self = matches!(t.constraint.kind, ast::ExprKind::Regex { .. })
+                    || mentions_variable(&t.constraint, "self")
+                    || mentions_variable(&t.constraint, &t.name.text);
+                let constructor_form = matches!(t.constraint.kind, ast::ExprKind::Construct { .. });
+                if !references_self && !constructor_form {
+                    self.error(
+                        Diagnostic::error(
+                            codes::TYPEDEF_WITHOUT_SELF,
+                            "typedef expressions should reference the self variable".to_string(),
+                        )
+                        .with_label(Label::primary(
+                            t.constraint.span,
+                            "this constraint does not use `self`",
+                        ))
+                        .with_help("`self` is the value being checked, e.g. `matching self > 0`"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn relations(&mut self) {
+        for ns in 0..self.model.namespaces.len() {
+            let nsid = NamespaceId(ns as u32);
+            let module = self.model.namespaces[ns].module;
+            for item in self.items(module).to_vec() {
+                let Item::Relation(rel) = item else { continue };
+                let left = self.scope(nsid).entity(&rel.left.entity);
+                let right = self.scope(nsid).entity(&rel.right.entity);
+                let (left, right) = match (left, right) {
+                    (Ok(l), Ok(r)) => (l, r),
+                    (l, r) => {
+                        // The end that did resolve still has its relation name.
+                        for (own, end) in [(&l, &rel.left), (&r, &rel.right)] {
+                            if let (Ok(owner), Some(name)) = (own, &end.name) {
+                                self.model.entities[owner.index()]
+                                    .unresolved_relations
+                                    .push(name.text.clone());
+                            }
+                        }
+                        if let Err(d) = l {
+                            self.error(*d);
+                        }
+                        if let Err(d) = r {
+                            self.error(*d);
+                        }
+                        continue;
+                    }
+                };
+                let multiplicity = |end: &ast::RelationEnd| {
+                    end.multiplicity.map_or((0, None), |m| (m.lower, m.upper))
+                };
+                let (ll, lu) = multiplicity(&rel.left);
+                let (rl, ru) = multiplicity(&rel.right);
+                // `A.x [1] -- B.y [0:]`: A gets `x` (to B, arity [1]), B gets `y` (to A, [0:]).
+                let ends = [
+                    RelationEndDef {
+                        owner: left,
+                        name: rel.left.name.as_ref().map(|n| n.text.clone()),
+                        target: right,
+                        lower: ll,
+                        upper: lu,
+                        span: rel.left.span,
+                    },
+                    RelationEndDef {
+                        owner: right,
+                        name: rel.right.name.as_ref().map(|n| n.text.clone()),
+                        target: left,
+                        lower: rl,
+                        upper: ru,
+                        span: rel.right.span,
+                    },
+                ];
+                let id = RelationId(self.model.relations.len() as u32);
+                self.model.relations.push(RelationDef {
+                    ends: ends.clone(),
+                    annotations: rel.annotations.clone(),
+                    namespace: nsid,
+                    doc: rel.doc.as_ref().map(|d| d.text.clone()),
+                    span: rel.span,
+                });
+                for (i, end) in ends.iter().enumerate() {
+                    let Some(name) = &end.name else { continue };
+                    if i == 1 && end.owner == ends[0].owner && ends[0].name.as_ref() == Some(name) {
+                        continue; // a symmetric relation is one end
+                    }
+                    if let Some(clash) = self.clash(end.owner, name) {
+                        let (what, at) = clash;
+                        let owner = self.model.entity(end.owner).full_name.clone();
+                        self.error(
+                            Diagnostic::error(
+                                codes::RELATION_NAME_CLASH,
+                                format!(
+                                    "Attribute name {name} is already defined in {owner}, unable to define relationship"
+                                ),
+                            )
+                            .with_label(Label::primary(end.span, format!("`{name}` is already {what}")))
+                            .with_label(Label::secondary(at, "defined here"))
+                            .with_help("give the relation another name"),
+                        );
+                        continue;
+                    }
+                    self.model.entities[end.owner.index()]
+                        .relation_ends
+                        .push((id, i));
+                }
+            }
+        }
+    }
+
+    /// Whether `name` is already an attribute or relation of `entity` (or of an ancestor).
+    fn clash(&self, entity: EntityId, name: &str) -> Option<(&'static str, Span)> {
+        if let Some(a) = self.model.attribute(entity, name) {
+            return Some(("an attribute", a.name_span));
+        }
+        self.model
+            .relation_end(entity, name)
+            .map(|e| ("a relation", e.span))
+    }
+
+    fn indexes(&mut self) {
+        for ns in 0..self.model.namespaces.len() {
+            let nsid = NamespaceId(ns as u32);
+            let module = self.model.namespaces[ns].module;
+            for item in self.items(module).to_vec() {
+                let Item::Index(index) = item else { continue };
+                let entity = match self.scope(nsid).entity(&index.entity) {
+                    Ok(e) => e,
+                    Err(d) => {
+                        self.error(*d);
+                        continue;
+                    }
+                };
+                let full_name = self.model.entity(entity).full_name.clone();
+                let mut ok = true;
+                for name in &index.attributes {
+                    if let Some(a) = self.model.attribute(entity, &name.text) {
+                        if a.list {
+                            ok = false;
+                            self.error(
+                                Diagnostic::error(
+                                    codes::INDEX_INVALID_ATTRIBUTE,
+                                    format!(
+                                        "Index can not contain list attributes, Attribute '{}' is a list",
+                                        name.text
+                                    ),
+                                )
+                                .with_label(Label::primary(name.span, "a list attribute"))
+                                .with_label(Label::secondary(a.span, "defined here")),
+                            );
+                        }
+                    } else if let Some(end) = self.model.relation_end(entity, &name.text) {
+                        if end.upper.is_none_or(|u| u > 1) || end.lower == 0 {
+                            ok = false;
+                            let what = if end.lower == 0 && end.upper == Some(1) {
+                                "optional relations"
+                            } else {
+                                "relations with more than one value"
+                            };
+                            self.error(
+                                Diagnostic::error(
+                                    codes::INDEX_INVALID_ATTRIBUTE,
+                                    format!(
+                                        "Index can not contain {what}, Attribute '{}' is not [1]",
+                                        name.text
+                                    ),
+                                )
+                                .with_label(Label::primary(
+                                    name.span,
+                                    "this relation can not be part of an index",
+                                )),
+                            );
+                        }
+                    } else {
+                        ok = false;
+                        let candidates: Vec<String> = self
+                            .model
+                            .all_attributes(entity)
+                            .iter()
+                            .map(|a| a.name.clone())
+                            .chain(
+                                self.model
+                                    .all_relation_ends(entity)
+                                    .iter()
+                                    .filter_map(|e| e.name.clone()),
+                            )
+                            .collect();
+                        let mut d = Diagnostic::error(
+                            codes::INDEX_UNKNOWN_ATTRIBUTE,
+                            format!(
+                                "Attribute '{}' referenced in index is not defined in entity {full_name}",
+                                name.text
+                            ),
+                        )
+                        .with_label(Label::primary(name.span, "no such attribute"));
+                        if let Some(s) = crate::diagnostics::suggest::did_you_mean(
+                            &name.text,
+                            candidates.iter().map(String::as_str),
+                        ) {
+                            d = d.with_help(format!("did you mean `{s}`?"));
+                        }
+                        self.error(d);
+                    }
+                }
+                if ok {
+                    self.model.entities[entity.index()].indexes.push(IndexDef {
+                        attributes: index.attributes.iter().map(|a| a.text.clone()).collect(),
+                        span: index.span,
+                    });
+                }
+            }
+        }
+    }
+
+    fn implementations(&mut self) {
+        for ns in 0..self.model.namespaces.len() {
+            let nsid = NamespaceId(ns as u32);
+            let module = self.model.namespaces[ns].module;
+            for item in self.items(module).to_vec() {
+                match item {
+                    Item::Implementation(i) => {
+                        let Some(&id) =
+                            self.model.namespace(nsid).implementations.get(&i.name.text)
+                        else {
+                            continue;
+                        };
+                        if self.model.implementations[id.index()].span != i.span {
+                            continue;
+                        }
+                        match self.scope(nsid).entity(&i.entity) {
+                            Ok(e) => self.model.implementations[id.index()].entity = Some(e),
+                            Err(d) => self.error(*d),
+                        }
+                    }
+                    Item::Implement(imp) => self.implement(nsid, &imp),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn implement(&mut self, ns: NamespaceId, imp: &ast::Implement) {
+        let entity = match self.scope(ns).entity(&imp.entity) {
+            Ok(e) => e,
+            Err(d) => {
+                self.error(*d);
+                return;
+            }
+        };
+        let mut implementations = Vec::new();
+        let mut parents = false;
+        for using in &imp.using {
+            match using {
+                ast::ImplementationRef::Parents(span) => {
+                    parents = true;
+                    if imp.when.is_some() {
+                        self.error(
+                            Diagnostic::error(
+                                codes::CONDITIONAL_PARENTS,
+                                "Conditional implementation with parents not allowed".to_string(),
+                            )
+                            .with_label(Label::primary(*span, "`parents` can not have a `when`"))
+                            .with_help("write `implement X using parents` on its own, and the conditional implements separately"),
+                        );
+                    }
+                }
+                ast::ImplementationRef::Named(path) => match self.scope(ns).implementation(path) {
+                    Ok(id) => {
+                        let implementation = &self.model.implementations[id.index()];
+                        if let Some(for_entity) = implementation.entity {
+                            if !self.model.is_subtype(entity, for_entity) {
+                                let target = self.model.entity(entity).full_name.clone();
+                                let actual = self.model.entity(for_entity).full_name.clone();
+                                self.error(
+                                    Diagnostic::error(
+                                        codes::IMPLEMENTATION_TYPE_MISMATCH,
+                                        format!(
+                                            "Type mismatch: cannot use {} as implementation for {target} because its implementing type is {actual}",
+                                            path.to_text()
+                                        ),
+                                    )
+                                    .with_label(Label::primary(path.span, format!("implements {actual}")))
+                                    .with_label(Label::secondary(implementation.span, "defined here")),
+                                );
+                                continue;
+                            }
+                        }
+                        implementations.push(id);
+                    }
+                    Err(d) => self.error(*d),
+                },
+            }
+        }
+        self.model.entities[entity.index()]
+            .implements
+            .push(ImplementDef {
+                implementations,
+                parents,
+                when: imp.when.clone(),
+                namespace: ns,
+                span: imp.span,
+            });
+    }
+}
+
+/// Whether an expression reads the variable `name` anywhere.
+fn mentions_variable(expr: &ast::Expr, name: &str) -> bool {
+    let mut found = false;
+    statements::walk_expr(expr, &mut |e| {
+        if let ast::ExprKind::Var { path } = &e.kind {
+            if path.segments.len() == 1 && path.segments[0].text == name {
+                found = true;
+            }
+        }
+    });
+    found
+}

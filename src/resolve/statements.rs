@@ -1,0 +1,466 @@
+//! Checks on the names used inside statements that can be made before evaluation: the entity of
+//! every constructor and index lookup, the attributes a constructor sets, and calls of built-in
+//! plugins and type casts.
+
+use crate::ast::{Argument, Expr, ExprKind, Item, Path, Stmt, StmtKind};
+use crate::builtin::plugins::{self, ParamKind, PluginSignature};
+use crate::diagnostics::suggest::did_you_mean;
+use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::resolve::model::*;
+use crate::resolve::names::Scope;
+
+pub fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    for (ns_index, namespace) in model.namespaces.iter().enumerate() {
+        let ns = NamespaceId(ns_index as u32);
+        let mut checker = Checker {
+            scope: Scope {
+                model,
+                namespace: ns,
+            },
+            diagnostics,
+        };
+        for item in &model.modules[namespace.module].1.items {
+            match item {
+                Item::Statement(stmt) => checker.stmt(stmt),
+                Item::Implement(i) => {
+                    if let Some(when) = &i.when {
+                        checker.expr(when, false);
+                    }
+                }
+                Item::Relation(r) => {
+                    for a in &r.annotations {
+                        checker.expr(a, false);
+                    }
+                }
+                Item::Typedef(t) => checker.expr(&t.constraint, false),
+                Item::Entity(e) => {
+                    for a in &e.attributes {
+                        if let crate::ast::AttributeDefault::Value(v) = &a.default {
+                            checker.expr(v, false);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for implementation in &model.implementations {
+            if implementation.namespace == ns {
+                for stmt in &implementation.body {
+                    checker.stmt(stmt);
+                }
+            }
+        }
+    }
+}
+
+struct Checker<'a, 'm> {
+    scope: Scope<'m>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_, '_> {
+    fn stmt(&mut self, stmt: &Stmt) {
+        match &stmt.kind {
+            StmtKind::Assign { target, value } | StmtKind::Extend { target, value } => {
+                self.expr(target, false);
+                // `a.rel = Sub(...)` may name Sub by its short name from another namespace: the
+                // relation's type decides, which only evaluation knows.
+                let inferable = matches!(target.kind, ExprKind::Attribute { .. });
+                self.expr(value, inferable);
+            }
+            StmtKind::For { iterable, body, .. } => {
+                self.expr(iterable, false);
+                for s in body {
+                    self.stmt(s);
+                }
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (condition, body) in branches {
+                    self.expr(condition, false);
+                    for s in body {
+                        self.stmt(s);
+                    }
+                }
+                for s in otherwise.iter().flatten() {
+                    self.stmt(s);
+                }
+            }
+            StmtKind::Expr { expr } => self.expr(expr, false),
+            StmtKind::Error => {}
+        }
+    }
+
+    /// `inferable`: a constructor here may take its type from a relation (see `stmt`).
+    fn expr(&mut self, expr: &Expr, inferable: bool) {
+        match &expr.kind {
+            ExprKind::Construct { class, arguments } => {
+                let unresolved_short_name =
+                    class.namespace.is_empty() && self.scope.entity(class).is_err();
+                if inferable && unresolved_short_name {
+                    // Left to evaluation: constructor type inference.
+                } else {
+                    match self.scope.entity(class) {
+                        Ok(entity) => self.constructor_arguments(entity, class.span, arguments),
+                        Err(d) => self.diagnostics.push(*d),
+                    }
+                }
+                for a in arguments {
+                    match a {
+                        Argument::Keyword { value, .. } => self.expr(value, true),
+                        Argument::Kwargs { value } | Argument::Positional { value } => {
+                            self.expr(value, false)
+                        }
+                    }
+                }
+                return;
+            }
+            ExprKind::IndexLookup { class, .. } => {
+                if let Err(d) = self.scope.entity(class) {
+                    self.diagnostics.push(*d);
+                }
+            }
+            ExprKind::Call {
+                function,
+                arguments,
+            } => self.call(function, arguments, expr),
+            ExprKind::List { items } => {
+                for item in items {
+                    self.expr(item, inferable);
+                }
+                return;
+            }
+            _ => {}
+        }
+        for_each_child(expr, &mut |child| self.expr(child, false));
+    }
+
+    fn constructor_arguments(
+        &mut self,
+        entity: EntityId,
+        class_span: crate::source::Span,
+        arguments: &[Argument],
+    ) {
+        let model = self.scope.model;
+        for argument in arguments {
+            let Argument::Keyword { name, .. } = argument else {
+                continue;
+            };
+            let known = model.attribute(entity, &name.text).is_some()
+                || model.relation_end(entity, &name.text).is_some()
+                || model
+                    .ancestors(entity)
+                    .iter()
+                    .any(|e| model.entity(*e).unresolved_relations.contains(&name.text));
+            if known {
+                continue;
+            }
+            let full_name = &model.entity(entity).full_name;
+            let candidates: Vec<String> = model
+                .all_attributes(entity)
+                .iter()
+                .map(|a| a.name.clone())
+                .chain(
+                    model
+                        .all_relation_ends(entity)
+                        .iter()
+                        .filter_map(|e| e.name.clone()),
+                )
+                .collect();
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_CONSTRUCTOR_ATTRIBUTE,
+                format!("no attribute {} on type {full_name}", name.text),
+            )
+            .with_label(Label::primary(
+                class_span,
+                format!("{full_name} has no attribute `{}`", name.text),
+            ))
+            .with_label(Label::secondary(name.span, "set here"));
+            if let Some(s) = did_you_mean(&name.text, candidates.iter().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            self.diagnostics.push(d);
+        }
+    }
+
+    fn call(&mut self, function: &Path, arguments: &[Argument], call: &Expr) {
+        let model = self.scope.model;
+        let segments: Vec<&str> = function.segments.iter().map(|s| s.text.as_str()).collect();
+        let (ns_segments, name) = segments.split_at(segments.len() - 1);
+        let name = name[0];
+        if ns_segments.is_empty() {
+            match name {
+                "string" | "int" | "float" | "bool" | "number" => {
+                    return self.cast(name, arguments, call)
+                }
+                "list" | "dict" => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::NOT_CALLABLE,
+                            format!("Can not call '{name}', can only call plugin or primitive type cast"),
+                        )
+                        .with_label(Label::primary(function.span, "not a plugin")),
+                    );
+                    return;
+                }
+                _ => {}
+            }
+            // A bare plugin name is looked for in this namespace and its parents; only built-in
+            // namespaces are known to have no other plugins than their table.
+            let namespace = model.namespace(self.scope.namespace);
+            if namespace.name == "__config__" || namespace.builtin {
+                let root = namespace.name.split("::").next().unwrap_or("");
+                let found = plugins::signature(&namespace.name, name)
+                    .or_else(|| plugins::signature(root, name));
+                match found {
+                    Some(sig) => self.plugin_arguments(sig, arguments, call),
+                    None => self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::TYPE_NOT_FOUND,
+                            format!("could not find type {name} in namespace {}", namespace.name),
+                        )
+                        .with_label(Label::primary(function.span, "no plugin of this name here"))
+                        .with_help(
+                            if plugins::signature("std", name).is_some() {
+                                format!(
+                                    "plugins of std are called with their namespace: `std::{name}`"
+                                )
+                            } else {
+                                "call a plugin with its module's name, e.g. `std::print(...)`"
+                                    .to_string()
+                            },
+                        ),
+                    ),
+                }
+            }
+            return;
+        }
+        let ns_name = ns_segments.join("::");
+        let Some(target) = self.scope.visible(&ns_name) else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::MISSING_IMPORT,
+                    format!(
+                        "could not find type {} in namespace {}.\nTry importing the module with `import {ns_name}`",
+                        function.to_text(),
+                        model.namespace(self.scope.namespace).name
+                    ),
+                )
+                .with_label(Label::primary(function.span, format!("`{ns_name}` is not imported here")))
+                .with_help(format!("add `import {ns_name}` at the top of this file")),
+            );
+            return;
+        };
+        let target_ns = model.namespace(target);
+        if !target_ns.builtin {
+            return; // plugins of other modules are Python: their signatures are not known here
+        }
+        match plugins::signature(&target_ns.name, name) {
+            Some(sig) => self.plugin_arguments(sig, arguments, call),
+            None => {
+                let known: Vec<&str> = plugins::PLUGINS
+                    .iter()
+                    .filter(|p| p.namespace == target_ns.name)
+                    .map(|p| p.name)
+                    .collect();
+                let mut d = Diagnostic::error(
+                    codes::TYPE_NOT_FOUND,
+                    format!("could not find type {name} in namespace {}", target_ns.name),
+                )
+                .with_label(Label::primary(function.span, "no such plugin"));
+                if let Some(s) = did_you_mean(name, known) {
+                    d = d.with_help(format!("did you mean `{ns_name}::{s}`?"));
+                }
+                self.diagnostics.push(d);
+            }
+        }
+    }
+
+    fn cast(&mut self, name: &str, arguments: &[Argument], call: &Expr) {
+        let positional = arguments
+            .iter()
+            .filter(|a| matches!(a, Argument::Positional { .. }))
+            .count();
+        let message = if positional != arguments.len() {
+            Some("Only positional arguments allowed in type cast".to_string())
+        } else if positional != 1 {
+            Some(format!(
+                "Illegal arguments {positional},0: type cast expects exactly 1 argument"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            self.diagnostics.push(
+                Diagnostic::error(codes::PLUGIN_ARGUMENTS, message).with_label(Label::primary(
+                    call.span,
+                    format!("`{name}(x)` converts one value"),
+                )),
+            );
+        }
+    }
+
+    /// Binds the arguments of a call to the plugin's parameters as Python would.
+    fn plugin_arguments(&mut self, sig: &PluginSignature, arguments: &[Argument], call: &Expr) {
+        let full = format!("{}::{}", sig.namespace, sig.name);
+        let has_kwargs_splat = arguments
+            .iter()
+            .any(|a| matches!(a, Argument::Kwargs { .. }));
+        let normal: Vec<_> = sig
+            .params
+            .iter()
+            .filter(|p| p.kind == ParamKind::Normal)
+            .collect();
+        let var_positional = sig
+            .params
+            .iter()
+            .any(|p| p.kind == ParamKind::VarPositional);
+        let var_keyword = sig.params.iter().any(|p| p.kind == ParamKind::VarKeyword);
+        let positional = arguments
+            .iter()
+            .filter(|a| matches!(a, Argument::Positional { .. }))
+            .count();
+        let mut problems = Vec::new();
+        if positional > normal.len() && !var_positional {
+            problems.push(format!(
+                "{full}() takes {} positional arguments but {positional} were given",
+                normal.len()
+            ));
+        }
+        let mut given: Vec<&str> = normal.iter().take(positional).map(|p| p.name).collect();
+        for a in arguments {
+            let Argument::Keyword { name, .. } = a else {
+                continue;
+            };
+            if given.contains(&name.text.as_str()) {
+                problems.push(format!(
+                    "Keyword argument {} repeated in function call {full}()",
+                    name.text
+                ));
+                continue;
+            }
+            let known = sig.params.iter().any(|p| {
+                p.name == name.text && matches!(p.kind, ParamKind::Normal | ParamKind::KeywordOnly)
+            });
+            if !known && !var_keyword {
+                problems.push(format!(
+                    "{full}() got an unexpected keyword argument: '{}'",
+                    name.text
+                ));
+            }
+            given.push(&name.text);
+        }
+        if !has_kwargs_splat {
+            let missing: Vec<&str> = sig
+                .params
+                .iter()
+                .filter(|p| matches!(p.kind, ParamKind::Normal | ParamKind::KeywordOnly))
+                .filter(|p| !p.has_default && !given.contains(&p.name))
+                .map(|p| p.name)
+                .collect();
+            if !missing.is_empty() {
+                let names: Vec<String> = missing.iter().map(|m| format!("'{m}'")).collect();
+                problems.push(format!(
+                    "{full}() missing {} required positional argument{}: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    names.join(" and ")
+                ));
+            }
+        }
+        for problem in problems {
+            let params: Vec<&str> = sig
+                .params
+                .iter()
+                .map(|p| match p.kind {
+                    ParamKind::VarPositional => "*args",
+                    ParamKind::VarKeyword => "**kwargs",
+                    _ => p.name,
+                })
+                .collect();
+            self.diagnostics.push(
+                Diagnostic::error(codes::PLUGIN_ARGUMENTS, problem)
+                    .with_label(Label::primary(call.span, "in this call"))
+                    .with_note(format!("{full}({})", params.join(", "))),
+            );
+        }
+    }
+}
+
+/// Calls `f` on each direct sub-expression.
+pub fn for_each_child(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match &expr.kind {
+        ExprKind::Attribute { object, .. } => f(object),
+        ExprKind::Call { arguments, .. }
+        | ExprKind::Construct { arguments, .. }
+        | ExprKind::IndexLookup { arguments, .. } => {
+            for a in arguments {
+                match a {
+                    Argument::Positional { value }
+                    | Argument::Keyword { value, .. }
+                    | Argument::Kwargs { value } => f(value),
+                }
+            }
+        }
+        ExprKind::ShortIndexLookup {
+            object, arguments, ..
+        } => {
+            f(object);
+            for a in arguments {
+                match a {
+                    Argument::Positional { value }
+                    | Argument::Keyword { value, .. }
+                    | Argument::Kwargs { value } => f(value),
+                }
+            }
+        }
+        ExprKind::MapLookup { map, key } => {
+            f(map);
+            f(key);
+        }
+        ExprKind::List { items } => items.iter().for_each(f),
+        ExprKind::Dict { entries } => entries.iter().for_each(|(_, v)| f(v)),
+        ExprKind::Comprehension {
+            value,
+            loops,
+            guards,
+        } => {
+            f(value);
+            loops.iter().for_each(|(_, e)| f(e));
+            guards.iter().for_each(f);
+        }
+        ExprKind::Binary { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        ExprKind::Not { operand } => f(operand),
+        ExprKind::IsDefined { target } => f(target),
+        ExprKind::Conditional {
+            condition,
+            then,
+            otherwise,
+        } => {
+            f(condition);
+            f(then);
+            f(otherwise);
+        }
+        ExprKind::Int { .. }
+        | ExprKind::Float { .. }
+        | ExprKind::Bool { .. }
+        | ExprKind::Null
+        | ExprKind::Str { .. }
+        | ExprKind::Interpolated { .. }
+        | ExprKind::FString { .. }
+        | ExprKind::Regex { .. }
+        | ExprKind::Var { .. }
+        | ExprKind::Error => {}
+    }
+}
+
+/// Calls `f` on an expression and every expression inside it.
+pub fn walk_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(expr);
+    for_each_child(expr, &mut |child| walk_expr(child, f));
+}
