@@ -124,9 +124,13 @@ fn bench(c: &mut Criterion) {
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(
         errors.is_empty(),
-        "the generated model has {} errors, the first: {:?}",
+        "the generated model has {} errors, the first: {:?} in {:?}",
         errors.len(),
-        errors.first()
+        errors.first(),
+        errors
+            .first()
+            .and_then(|d| d.primary_span())
+            .map(|s| &text[s.start as usize - 100..s.end as usize + 20])
     );
     eprintln!(
         "model: {:.1} MB, {} tokens, {} items",

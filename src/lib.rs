@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod builtin;
+pub mod check;
 pub mod diagnostics;
 pub mod lexer;
 pub mod parser;

@@ -29,8 +29,10 @@ pub fn run(path: &Path, python_paths: &[std::path::PathBuf], output: &OutputOpti
             .with_label(Label::primary(*span, "imported here")),
         );
     }
-    let (_model, sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
+    let (model, sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
     diagnostics.extend(resolve_diagnostics);
+    let (_statics, check_diagnostics) = lsmc::check::check(&model);
+    diagnostics.extend(check_diagnostics);
     lsmc::diagnostics::sort(&mut diagnostics);
     report(&diagnostics, &sources, output, &uri_of)
 }

@@ -22,6 +22,7 @@ use crate::project::{MissingModule, Project};
 use crate::source::Span;
 pub use model::*;
 use names::Scope;
+pub use statements::{for_each_child as for_each_child_expr, walk_expr};
 
 /// Resolves a loaded project. The project's modules move into the model.
 pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagnostic>) {

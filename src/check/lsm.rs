@@ -1,0 +1,1018 @@
+//! The LSM rules: bindings, service entities and their embedded entities, checked from the model
+//! alone (no inventory, no evaluation). The rules, their names and where each error points are
+//! those of `../shared/conformance/lsm/RULES.md`.
+//!
+//! Strict rules hold for bindings whose `strict_modifier_enforcement` is true; an embedded entity
+//! reached from several bindings is checked once per binding, in that binding's mode, and the
+//! same error found twice is reported once.
+
+use std::collections::HashSet;
+
+use crate::check::statics::{ObjectId, Statics, Value};
+use crate::diagnostics::{codes, Code, Diagnostic, Label};
+use crate::resolve::{Default as AttrDefault, EntityId, Model, RelationId, TypeDef, ValueType};
+use crate::source::Span;
+
+/// The lsm entities the rules refer to.
+struct LsmTypes {
+    service_entity: EntityId,
+    embedded_entity: EntityId,
+    entity_binding: EntityId,
+    service_binding: EntityId,
+    relationship_metadata: Option<EntityId>,
+    inter_service_relation: Option<EntityId>,
+    relation_annotations: Option<EntityId>,
+    attribute_modifier: Option<crate::resolve::TypedefId>,
+}
+
+impl LsmTypes {
+    fn find(model: &Model) -> Option<LsmTypes> {
+        let e = |name: &str| model.entity_by_name(name);
+        let ns = model.namespace_by_name.get("lsm")?;
+        Some(LsmTypes {
+            service_entity: e("lsm::ServiceEntity")?,
+            embedded_entity: e("lsm::EmbeddedEntity")?,
+            entity_binding: e("lsm::ServiceEntityBinding")?,
+            service_binding: e("lsm::ServiceBinding")?,
+            relationship_metadata: e("lsm::RelationshipMetadata"),
+            inter_service_relation: e("lsm::InterServiceRelation"),
+            relation_annotations: e("lsm::RelationAnnotations"),
+            attribute_modifier: match model.namespace(*ns).types.get("attribute_modifier") {
+                Some(TypeDef::Typedef(t)) => Some(*t),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// One version of a service: the entity it binds and how.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub object: ObjectId,
+    pub entity: Option<EntityId>,
+    pub strict: bool,
+    pub version: i64,
+    pub span: Span,
+}
+
+/// A service: a `ServiceEntityBinding[V2]` (one version) or a `ServiceBinding` (several).
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub object: ObjectId,
+    pub name: Option<String>,
+    pub versions: Vec<Version>,
+    pub span: Span,
+}
+
+pub fn check(model: &Model, statics: &Statics) -> Vec<Diagnostic> {
+    let Some(types) = LsmTypes::find(model) else {
+        return Vec::new();
+    };
+    let mut checker = Checker {
+        model,
+        statics,
+        types,
+        diagnostics: Vec::new(),
+        services: Vec::new(),
+    };
+    checker.collect_services();
+    checker.binding_rules();
+    let services = checker.services.clone();
+    for service in &services {
+        for version in &service.versions {
+            let Some(entity) = version.entity else {
+                continue;
+            };
+            if !model.is_subtype(entity, checker.types.service_entity) {
+                continue;
+            }
+            checker.walk(entity, version.strict, &mut vec![entity], None);
+        }
+    }
+    let mut seen = HashSet::new();
+    checker
+        .diagnostics
+        .retain(|d| seen.insert((d.code.id, d.primary_span().map(|s| (s.file, s.start)))));
+    checker.diagnostics
+}
+
+struct Checker<'m> {
+    model: &'m Model,
+    statics: &'m Statics,
+    types: LsmTypes,
+    diagnostics: Vec<Diagnostic>,
+    services: Vec<Service>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, code: Code, message: String, span: Span, label: &str) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::error(code, message).with_label(Label::primary(span, label)));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// The value of an argument of a constructor call, or the attribute's default.
+    fn argument(&self, object: ObjectId, name: &str) -> Value {
+        let o = self.statics.object(object);
+        if let Some(v) = o.argument(name) {
+            return v.clone();
+        }
+        match self.model.attribute(o.entity, name).map(|a| &a.default) {
+            Some(AttrDefault::Value(e)) => literal(e),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn collect_services(&mut self) {
+        let mut services = Vec::new();
+        for (i, object) in self.statics.objects.iter().enumerate() {
+            let id = ObjectId(i as u32);
+            if self
+                .model
+                .is_subtype(object.entity, self.types.entity_binding)
+            {
+                let version = self.version(id, 0);
+                services.push(Service {
+                    object: id,
+                    name: self
+                        .argument(id, "service_entity_name")
+                        .as_str()
+                        .map(str::to_string),
+                    versions: vec![version],
+                    span: object.span,
+                });
+            } else if self
+                .model
+                .is_subtype(object.entity, self.types.service_binding)
+            {
+                let versions = match self.argument(id, "versions") {
+                    Value::List(items) => items
+                        .iter()
+                        .filter_map(Value::as_object)
+                        .map(|v| {
+                            let number = match self.argument(v, "version") {
+                                Value::Int(n) => n,
+                                _ => 0,
+                            };
+                            self.version(v, number)
+                        })
+                        .collect(),
+                    Value::Object(v) => vec![self.version(v, 0)],
+                    _ => Vec::new(),
+                };
+                services.push(Service {
+                    object: id,
+                    name: self
+                        .argument(id, "service_entity_name")
+                        .as_str()
+                        .map(str::to_string),
+                    versions,
+                    span: object.span,
+                });
+            }
+        }
+        services.sort_by_key(|s| (s.span.file, s.span.start));
+        self.services = services;
+    }
+
+    fn version(&self, object: ObjectId, number: i64) -> Version {
+        let entity = self
+            .argument(object, "service_entity")
+            .as_str()
+            .and_then(|name| self.model.entity_by_name(name));
+        let strict = matches!(
+            self.argument(object, "strict_modifier_enforcement"),
+            Value::Bool(true)
+        );
+        Version {
+            object,
+            entity,
+            strict,
+            version: number,
+            span: self.statics.object(object).span,
+        }
+    }
+
+    fn binding_rules(&mut self) {
+        let services = self.services.clone();
+        let mut names: Vec<(String, Span)> = Vec::new();
+        for service in &services {
+            if let Some(name) = &service.name {
+                if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                    let first = *first;
+                    self.error(
+                        codes::DUPLICATE_SERVICE_NAME,
+                        format!("Two bindings use the service entity name `{name}`"),
+                        service.span,
+                        "this binding",
+                    )
+                    .labels
+                    .push(Label::secondary(first, "the name is first used here"));
+                } else {
+                    names.push((name.clone(), service.span));
+                }
+            }
+            for version in &service.versions {
+                self.version_rules(version);
+            }
+            if self.model.is_subtype(
+                self.statics.object(service.object).entity,
+                self.types.service_binding,
+            ) {
+                let mut seen: Vec<(i64, Span)> = Vec::new();
+                for version in &service.versions {
+                    if let Some((_, first)) = seen.iter().find(|(n, _)| *n == version.version) {
+                        let first = *first;
+                        self.error(
+                            codes::DUPLICATE_VERSION,
+                            format!(
+                                "Version {} of service `{}` is defined twice",
+                                version.version,
+                                service.name.as_deref().unwrap_or("?")
+                            ),
+                            version.span,
+                            "this version number is already used",
+                        )
+                        .labels
+                        .push(Label::secondary(first, "first defined here"));
+                    } else {
+                        seen.push((version.version, version.span));
+                    }
+                }
+                if let Value::Int(default) = self.argument(service.object, "default_version") {
+                    if !service.versions.is_empty()
+                        && !service.versions.iter().any(|v| v.version == default)
+                    {
+                        let versions: Vec<String> = service
+                            .versions
+                            .iter()
+                            .map(|v| v.version.to_string())
+                            .collect();
+                        self.error(
+                            codes::DEFAULT_VERSION_MISSING,
+                            format!(
+                                "default_version {default} is not one of the versions of service `{}` ({})",
+                                service.name.as_deref().unwrap_or("?"),
+                                versions.join(", ")
+                            ),
+                            service.span,
+                            "this binding",
+                        )
+                        .help = Some("set default_version to one of the versions' `version`".into());
+                    }
+                }
+            }
+        }
+        self.ownership_cycles(&services);
+    }
+
+    fn version_rules(&mut self, version: &Version) {
+        let written = self.argument(version.object, "service_entity");
+        let Some(name) = written.as_str() else { return };
+        let Some(entity) = version.entity else {
+            let candidates: Vec<String> = (0..self.model.entities.len() as u32)
+                .map(EntityId)
+                .filter(|e| self.model.is_subtype(*e, self.types.service_entity))
+                .map(|e| self.model.entity(e).full_name.clone())
+                .collect();
+            let d = self.error(
+                codes::UNKNOWN_SERVICE_ENTITY,
+                format!("service_entity `{name}` names no entity type"),
+                version.span,
+                "this binding",
+            );
+            if let Some(s) = crate::diagnostics::suggest::did_you_mean(
+                name,
+                candidates.iter().map(String::as_str),
+            ) {
+                d.help = Some(format!("did you mean `{s}`?"));
+            } else {
+                d.help =
+                    Some("write the full name of the entity, e.g. `__config__::MyService`".into());
+            }
+            return;
+        };
+        if !self.model.is_subtype(entity, self.types.service_entity) {
+            let full = self.model.entity(entity).full_name.clone();
+            let entity_span = self.model.entity(entity).name_span;
+            self.error(
+                codes::NOT_SERVICE_ENTITY,
+                format!("service_entity `{full}` does not extend lsm::ServiceEntity"),
+                version.span,
+                "this binding",
+            )
+            .labels
+            .push(Label::secondary(entity_span, "defined here"));
+            return;
+        }
+        let identity = self.argument(version.object, "service_identity");
+        if let Some(identity) = identity.as_str() {
+            let attribute = self
+                .model
+                .attribute(entity, identity)
+                .filter(|a| self.is_catalog_attribute(entity, &a.name, a.entity));
+            let full = self.model.entity(entity).full_name.clone();
+            match attribute {
+                None => {
+                    let candidates = self.catalog_attributes(entity);
+                    let d = self.error(
+                        codes::SERVICE_IDENTITY_UNKNOWN,
+                        format!("service_identity `{identity}` is not an attribute of {full}"),
+                        version.span,
+                        "this binding",
+                    );
+                    if let Some(s) = crate::diagnostics::suggest::did_you_mean(
+                        identity,
+                        candidates.iter().map(String::as_str),
+                    ) {
+                        d.help = Some(format!("did you mean `{s}`?"));
+                    }
+                }
+                Some(a) => {
+                    let a = a.clone();
+                    let modifier = self.modifier_of(entity, &a.name);
+                    if modifier != "rw" {
+                        self.error(
+                            codes::SERVICE_IDENTITY_MODIFIER,
+                            format!("the service identity `{identity}` of {full} is `{modifier}`, it must be `rw`"),
+                            version.span,
+                            "this binding",
+                        )
+                        .labels
+                        .push(Label::secondary(a.span, "declared here"));
+                    } else if a.nullable
+                        || a.list
+                        || !matches!(self.primitive_of(a.base), Some("string") | Some("int"))
+                    {
+                        self.error(
+                            codes::SERVICE_IDENTITY_TYPE,
+                            format!(
+                                "the service identity `{identity}` of {full} is `{}`: it must be a string or int that is not nullable",
+                                a.type_text()
+                            ),
+                            version.span,
+                            "this binding",
+                        )
+                        .labels
+                        .push(Label::secondary(a.span, "declared here"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn ownership_cycles(&mut self, services: &[Service]) {
+        // owner of a service: the service whose binding (or one of whose versions) is named.
+        let service_of = |object: ObjectId| {
+            services
+                .iter()
+                .position(|s| s.object == object || s.versions.iter().any(|v| v.object == object))
+        };
+        let owner_of = |this: &Self, index: usize| -> Option<usize> {
+            let service = &services[index];
+            std::iter::once(service.object)
+                .chain(service.versions.iter().map(|v| v.object))
+                .find_map(|o| {
+                    this.statics
+                        .object(o)
+                        .argument("owner")
+                        .and_then(Value::as_object)
+                })
+                .and_then(service_of)
+        };
+        let mut reported: HashSet<usize> = HashSet::new();
+        for start in 0..services.len() {
+            let mut path = vec![start];
+            let mut current = start;
+            while let Some(next) = owner_of(self, current) {
+                if let Some(pos) = path.iter().position(|p| *p == next) {
+                    let cycle: Vec<usize> = path[pos..].to_vec();
+                    // Services are sorted by place: the smallest index comes first in the file.
+                    let first = *cycle.iter().min().expect("a cycle has members");
+                    if reported.insert(first) {
+                        let names: Vec<String> = cycle
+                            .iter()
+                            .map(|i| services[*i].name.clone().unwrap_or_else(|| "?".into()))
+                            .collect();
+                        let mut d = Diagnostic::error(
+                            codes::OWNERSHIP_CYCLE,
+                            format!(
+                                "The owners of these services form a cycle: {}",
+                                names.join(" -> ")
+                            ),
+                        )
+                        .with_label(Label::primary(
+                            services[first].span,
+                            "this binding is its own owner",
+                        ));
+                        for i in &cycle {
+                            if *i != first {
+                                d = d.with_label(Label::secondary(
+                                    services[*i].span,
+                                    "part of the cycle",
+                                ));
+                            }
+                        }
+                        self.diagnostics.push(d);
+                    }
+                    break;
+                }
+                path.push(next);
+                current = next;
+            }
+        }
+    }
+
+    fn is_lsm_or_std(&self, entity: EntityId) -> bool {
+        let ns = &self
+            .model
+            .namespace(self.model.entity(entity).namespace)
+            .name;
+        ns == "std" || ns == "lsm" || ns.starts_with("lsm::")
+    }
+
+    /// Whether an attribute is part of the service API (rule 3.1 of the catalog format).
+    fn is_catalog_attribute(&self, entity: EntityId, name: &str, declared_by: EntityId) -> bool {
+        !self.is_lsm_or_std(declared_by)
+            && !name.starts_with('_')
+            && self.meta_base(entity, name).is_none()
+    }
+
+    /// For `<base>__modifier|__annotations|__description` with an existing base: the base.
+    fn meta_base(&self, entity: EntityId, name: &str) -> Option<String> {
+        for suffix in ["__modifier", "__annotations", "__description"] {
+            if let Some(base) = name.strip_suffix(suffix) {
+                if !base.is_empty()
+                    && (self.model.attribute(entity, base).is_some()
+                        || self.model.relation_end(entity, base).is_some())
+                {
+                    return Some(base.to_string());
+                }
+            }
+        }
+        None
+    }
+
+    fn catalog_attributes(&self, entity: EntityId) -> Vec<String> {
+        self.model
+            .all_attributes(entity)
+            .iter()
+            .filter(|a| self.is_catalog_attribute(entity, &a.name, a.entity))
+            .map(|a| a.name.clone())
+            .collect()
+    }
+
+    /// The modifier of a member: the default of `<name>__modifier`, else `rw`.
+    fn modifier_of(&self, entity: EntityId, name: &str) -> String {
+        match self
+            .model
+            .attribute(entity, &format!("{name}__modifier"))
+            .map(|a| &a.default)
+        {
+            Some(AttrDefault::Value(e)) => literal(e).as_str().unwrap_or("rw").to_string(),
+            _ => "rw".to_string(),
+        }
+    }
+
+    fn primitive_of(&self, mut t: ValueType) -> Option<&'static str> {
+        for _ in 0..32 {
+            match t {
+                ValueType::Primitive(p) => return Some(p.name()),
+                ValueType::Typedef(id) => t = self.model.typedef(id).base,
+                ValueType::Unknown => return None,
+            }
+        }
+        None
+    }
+
+    /// The relation annotation objects of a relation.
+    fn annotation_objects(&self, relation: RelationId) -> Vec<ObjectId> {
+        let def = &self.model.relations[relation.index()];
+        let mut statics_view = Vec::new();
+        for annotation in &def.annotations {
+            if let Some(o) = self.static_value(def.namespace, annotation).as_object() {
+                statics_view.push(o);
+            }
+        }
+        statics_view
+    }
+
+    fn static_value(&self, ns: crate::resolve::NamespaceId, expr: &crate::ast::Expr) -> Value {
+        // Annotations are names of top-level variables or constructor calls: both were evaluated
+        // when the statics were collected; find the object by its place for calls.
+        match &expr.kind {
+            crate::ast::ExprKind::Construct { .. } => self
+                .statics
+                .objects
+                .iter()
+                .position(|o| o.span == expr.span)
+                .map(|i| Value::Object(ObjectId(i as u32)))
+                .unwrap_or(Value::Unknown),
+            crate::ast::ExprKind::Var { .. } => self.statics.peek(self.model, ns, expr),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn relation_modifier(&self, relation: RelationId) -> String {
+        for o in self.annotation_objects(relation) {
+            let object = self.statics.object(o);
+            if self
+                .types
+                .relationship_metadata
+                .is_some_and(|t| self.model.is_subtype(object.entity, t))
+            {
+                return self
+                    .argument(o, "modifier")
+                    .as_str()
+                    .unwrap_or("rw")
+                    .to_string();
+            }
+        }
+        "rw".to_string()
+    }
+
+    fn is_inter_service(&self, relation: RelationId) -> bool {
+        self.annotation_objects(relation).iter().any(|o| {
+            self.types
+                .inter_service_relation
+                .is_some_and(|t| self.model.is_subtype(self.statics.object(*o).entity, t))
+        })
+    }
+
+    /// Checks an entity's members, then each embedded entity it holds, recursively.
+    /// `via`: the relation through which an embedded entity was reached (its back-reference is
+    /// not one of its members).
+    fn walk(
+        &mut self,
+        entity: EntityId,
+        strict: bool,
+        stack: &mut Vec<EntityId>,
+        via: Option<RelationId>,
+    ) {
+        self.meta_attributes(entity);
+        let model = self.model;
+        let mut ends: Vec<(RelationId, usize)> = Vec::new();
+        for ancestor in model.ancestors(entity) {
+            if self.is_lsm_or_std(ancestor) {
+                continue;
+            }
+            for &(relation, end) in &model.entity(ancestor).relation_ends {
+                let name = model.relations[relation.index()].ends[end].name.clone();
+                if !ends
+                    .iter()
+                    .any(|(r, e)| model.relations[r.index()].ends[*e].name == name)
+                {
+                    ends.push((relation, end));
+                }
+            }
+        }
+        ends.sort_by(|a, b| {
+            let na = &model.relations[a.0.index()].ends[a.1].name;
+            let nb = &model.relations[b.0.index()].ends[b.1].name;
+            na.cmp(nb)
+        });
+        for (relation, end) in ends {
+            let def = &model.relations[relation.index()];
+            let this = &def.ends[end];
+            let Some(name) = this.name.clone() else {
+                continue;
+            };
+            if name.starts_with('_') || Some(relation) == via {
+                continue;
+            }
+            self.relation_annotations_are_strings(relation);
+            if self.is_inter_service(relation) {
+                self.inter_service(relation, this.target);
+                continue;
+            }
+            let target = this.target;
+            if !model.is_subtype(target, self.types.embedded_entity) {
+                let full = model.entity(target).full_name.clone();
+                self.error(
+                    codes::NOT_EMBEDDED_ENTITY,
+                    format!(
+                        "relation `{name}` of {} points to {full}, which is not an lsm::EmbeddedEntity",
+                        model.entity(entity).full_name
+                    ),
+                    def.span,
+                    "this relation",
+                )
+                .help = Some(format!(
+                    "make {full} extend lsm::EmbeddedEntity, mark the relation `lsm::__service__` for a relation to another service, or name it `_{name}` to keep it out of the API"
+                ));
+                continue;
+            }
+            self.embedded_relation(entity, relation, end, strict);
+            if stack.contains(&target) {
+                let full = model.entity(target).full_name.clone();
+                self.error(
+                    codes::EMBEDDED_CYCLE,
+                    format!("embedded entity {full} contains itself through relation `{name}`"),
+                    def.span,
+                    "this relation closes the cycle",
+                );
+                continue;
+            }
+            stack.push(target);
+            self.walk(target, strict, stack, Some(relation));
+            stack.pop();
+        }
+    }
+
+    fn embedded_relation(
+        &mut self,
+        entity: EntityId,
+        relation: RelationId,
+        end: usize,
+        strict: bool,
+    ) {
+        let model = self.model;
+        let def = &model.relations[relation.index()];
+        let this = &def.ends[end];
+        let other = &def.ends[1 - end];
+        let name = this.name.clone().unwrap_or_default();
+        let target = this.target;
+        let target_name = model.entity(target).full_name.clone();
+        let back_reference = other
+            .name
+            .clone()
+            .filter(|_| !(other.owner == this.owner && other.name == this.name));
+        if let Some(back) = &back_reference {
+            if !back.starts_with('_') {
+                self.error(
+                    codes::BACK_REFERENCE_NOT_PRIVATE,
+                    format!("the back-reference `{back}` from {target_name} to its embedding entity must start with `_`"),
+                    def.span,
+                    "this relation",
+                )
+                .help = Some(format!("rename it `_{back}`"));
+            }
+            if other.upper != Some(1) {
+                self.error(
+                    codes::BACK_REFERENCE_ARITY,
+                    format!("the back-reference `{back}` from {target_name} must have arity [1] or [0:1]"),
+                    def.span,
+                    "this relation",
+                );
+            }
+        }
+        if !strict {
+            return;
+        }
+        let upper_above_one = this.upper.is_none_or(|u| u > 1);
+        let indexes = model.all_indexes(target);
+        if upper_above_one && indexes.is_empty() {
+            self.error(
+                codes::MISSING_INDEX,
+                format!(
+                    "relation `{name}` holds several {target_name} but {target_name} has no index to identify them"
+                ),
+                def.span,
+                "this relation",
+            )
+            .help = Some(format!("add an index on the attributes that identify one, e.g. `index {}(name)`", model.entity(target).name));
+        }
+        // Which attributes identify an embedded entity.
+        let qualifying: Vec<Vec<String>> = indexes
+            .iter()
+            .filter_map(|index| {
+                let plain: Vec<String> = index
+                    .attributes
+                    .iter()
+                    .filter(|a| model.attribute(target, a).is_some())
+                    .cloned()
+                    .collect();
+                let relations_ok = index
+                    .attributes
+                    .iter()
+                    .filter(|a| model.attribute(target, a).is_none())
+                    .all(|a| back_reference.as_deref() == Some(a.as_str()));
+                (!plain.is_empty() && plain.iter().all(|a| !a.starts_with('_')) && relations_ok)
+                    .then_some(plain)
+            })
+            .collect();
+        let key_attribute = model.attribute(target, "__lsm_key_attributes").cloned();
+        let declared_keys = key_attribute.as_ref().and_then(|a| match &a.default {
+            AttrDefault::Value(e) => match literal(e) {
+                Value::List(items) => Some(
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            },
+            _ => None,
+        });
+        let key: Option<Vec<String>> = if let Some(declared) = declared_keys {
+            let mut wanted = declared.clone();
+            wanted.sort();
+            wanted.dedup();
+            let found = qualifying.iter().any(|q| {
+                let mut q = q.clone();
+                q.sort();
+                q == wanted
+            });
+            if !found {
+                let decl = key_attribute.as_ref().map(|a| a.span).unwrap_or(def.span);
+                self.error(
+                    codes::KEY_ATTRIBUTES_WITHOUT_INDEX,
+                    format!(
+                        "__lsm_key_attributes of {target_name} ({}) are not the attributes of one of its indexes",
+                        declared.join(", ")
+                    ),
+                    decl,
+                    "these key attributes",
+                );
+                None
+            } else {
+                Some(wanted)
+            }
+        } else if qualifying.len() == 1 {
+            Some(qualifying[0].clone())
+        } else if qualifying.len() > 1 {
+            let entity_line = model.entity(target).span;
+            let entity_start = Span {
+                end: model.entity(target).name_span.end,
+                ..entity_line
+            };
+            self.error(
+                codes::AMBIGUOUS_KEY_INDEX,
+                format!("{target_name} has several indexes that could identify it, and no __lsm_key_attributes"),
+                entity_start,
+                "this embedded entity",
+            )
+            .help = Some("add `string[]? __lsm_key_attributes = [\"...\"]` naming the attributes of one index".into());
+            None
+        } else {
+            if upper_above_one {
+                if let Some(first) = indexes.iter().min_by_key(|i| (i.span.file, i.span.start)) {
+                    let plain: Vec<&String> = first
+                        .attributes
+                        .iter()
+                        .filter(|a| model.attribute(target, a).is_some())
+                        .collect();
+                    let foreign = first.attributes.iter().find(|a| {
+                        model.attribute(target, a).is_none()
+                            && back_reference.as_deref() != Some(a.as_str())
+                    });
+                    let (code, message) = if plain.is_empty() {
+                        (
+                            codes::KEY_INDEX_WITHOUT_ATTRIBUTE,
+                            "has no plain attribute to identify an item".to_string(),
+                        )
+                    } else if let Some(p) = plain.iter().find(|a| a.starts_with('_')) {
+                        (
+                            codes::KEY_INDEX_PRIVATE_ATTRIBUTE,
+                            format!("holds the private attribute `{p}`"),
+                        )
+                    } else if let Some(f) = foreign {
+                        (codes::KEY_INDEX_FOREIGN_RELATION, format!("holds the relation `{f}`, which is not the back-reference of `{name}`"))
+                    } else {
+                        (
+                            codes::KEY_INDEX_WITHOUT_ATTRIBUTE,
+                            "can not identify an item".to_string(),
+                        )
+                    };
+                    self.error(
+                        code,
+                        format!("the index of {target_name} {message}, so it can not identify the items of relation `{name}`"),
+                        first.span,
+                        "this index",
+                    );
+                }
+            }
+            Some(Vec::new())
+        };
+        for key_name in key.iter().flatten() {
+            if self.modifier_of(target, key_name) == "rw+" {
+                let span = model
+                    .attribute(target, &format!("{key_name}__modifier"))
+                    .map(|a| a.span)
+                    .unwrap_or(def.span);
+                self.error(
+                    codes::KEY_ATTRIBUTE_RW_PLUS,
+                    format!("`{key_name}` identifies {target_name} in relation `{name}`, so it can not be `rw+`"),
+                    span,
+                    "this modifier",
+                )
+                .help = Some("an identifying attribute can not change: make it `rw` or `r`".into());
+            }
+        }
+        if self.relation_modifier(relation) == "r" {
+            self.read_only(target, &name);
+        }
+        let _ = entity;
+    }
+
+    /// Under an `lsm::__r__` relation every public attribute is `r`, and nested relations `__r__`.
+    fn read_only(&mut self, target: EntityId, relation_name: &str) {
+        let model = self.model;
+        for attribute in model.all_attributes(target) {
+            if !self.is_catalog_attribute(target, &attribute.name, attribute.entity) {
+                continue;
+            }
+            let modifier = self.modifier_of(target, &attribute.name);
+            if modifier != "r" {
+                let modifier_decl =
+                    model.attribute(target, &format!("{}__modifier", attribute.name));
+                let span = modifier_decl.map_or(attribute.span, |m| m.span);
+                self.error(
+                    codes::READ_ONLY_RELATION_WRITABLE,
+                    format!(
+                        "relation `{relation_name}` is read-only (lsm::__r__) but attribute `{}` of {} is `{modifier}`",
+                        attribute.name,
+                        model.entity(target).full_name
+                    ),
+                    span,
+                    "this attribute",
+                )
+                .help = Some(format!("declare `lsm::attribute_modifier {}__modifier = \"r\"`", attribute.name));
+            }
+        }
+        for ancestor in model.ancestors(target) {
+            if self.is_lsm_or_std(ancestor) {
+                continue;
+            }
+            for &(relation, end) in &model.entity(ancestor).relation_ends {
+                let def = &model.relations[relation.index()];
+                let Some(name) = &def.ends[end].name else {
+                    continue;
+                };
+                if name.starts_with('_')
+                    || !model.is_subtype(def.ends[end].target, self.types.embedded_entity)
+                {
+                    continue;
+                }
+                if self.relation_modifier(relation) != "r" {
+                    self.error(
+                        codes::READ_ONLY_RELATION_WRITABLE,
+                        format!("relation `{relation_name}` is read-only (lsm::__r__) but the nested relation `{name}` is not"),
+                        def.span,
+                        "this relation",
+                    )
+                    .help = Some("annotate the nested relation with lsm::__r__".into());
+                }
+            }
+        }
+    }
+
+    fn relation_annotations_are_strings(&mut self, relation: RelationId) {
+        let Some(annotations_type) = self.types.relation_annotations else {
+            return;
+        };
+        for o in self.annotation_objects(relation) {
+            if !self
+                .model
+                .is_subtype(self.statics.object(o).entity, annotations_type)
+            {
+                continue;
+            }
+            if let Value::Dict(entries) = self.argument(o, "annotations") {
+                if let Some((key, _)) = entries
+                    .iter()
+                    .find(|(_, v)| !matches!(v, Value::Str(_) | Value::Unknown))
+                {
+                    let span = self.model.relations[relation.index()].span;
+                    self.error(
+                        codes::RELATION_ANNOTATIONS_NOT_STRING,
+                        format!("the relation annotation `{key}` is not a string"),
+                        span,
+                        "this relation",
+                    )
+                    .help = Some("relation annotations are strings: quote the value".into());
+                }
+            }
+        }
+    }
+
+    fn inter_service(&mut self, relation: RelationId, target: EntityId) {
+        let mut bound: Vec<String> = Vec::new();
+        for service in &self.services {
+            let binds = service
+                .versions
+                .iter()
+                .any(|v| v.entity.is_some_and(|e| self.model.is_subtype(e, target)));
+            if binds {
+                bound.push(service.name.clone().unwrap_or_default());
+            }
+        }
+        let span = self.model.relations[relation.index()].span;
+        let full = self.model.entity(target).full_name.clone();
+        if bound.is_empty() {
+            self.error(
+                codes::ISR_TARGET_NOT_BOUND,
+                format!("no service binds {full}, the target of this inter-service relation"),
+                span,
+                "this relation",
+            );
+        } else if bound.len() > 1 {
+            self.error(
+                codes::ISR_TARGET_AMBIGUOUS,
+                format!("several services bind {full}: {}", bound.join(", ")),
+                span,
+                "this relation",
+            );
+        }
+    }
+
+    /// `<attr>__modifier`, `<attr>__annotations`, `__annotations`: type, base and default.
+    fn meta_attributes(&mut self, entity: EntityId) {
+        let model = self.model;
+        for attribute in model.all_attributes(entity) {
+            if self.is_lsm_or_std(attribute.entity) {
+                continue;
+            }
+            let name = &attribute.name;
+            let has_default = matches!(attribute.default, AttrDefault::Value(_));
+            if let Some(base) = name.strip_suffix("__modifier").filter(|b| !b.is_empty()) {
+                let base_exists = model.attribute(entity, base).is_some()
+                    || model.relation_end(entity, base).is_some();
+                if !base_exists {
+                    self.error(
+                        codes::MODIFIER_WITHOUT_ATTRIBUTE,
+                        format!(
+                            "`{name}` is the modifier of `{base}`, which is no attribute of {}",
+                            model.entity(entity).full_name
+                        ),
+                        attribute.span,
+                        "this modifier",
+                    );
+                    continue;
+                }
+                let is_modifier_type = matches!(attribute.base, ValueType::Typedef(t) if Some(t) == self.types.attribute_modifier);
+                if !is_modifier_type || attribute.list {
+                    self.error(
+                        codes::MODIFIER_TYPE,
+                        format!(
+                            "the modifier `{name}` must have type lsm::attribute_modifier, not {}",
+                            attribute.type_text()
+                        ),
+                        attribute.span,
+                        "this modifier",
+                    )
+                    .help = Some(format!("declare `lsm::attribute_modifier {name} = \"rw\"`"));
+                } else if !has_default {
+                    self.error(
+                        codes::MODIFIER_WITHOUT_DEFAULT,
+                        format!("the modifier `{name}` has no default value"),
+                        attribute.span,
+                        "this modifier",
+                    )
+                    .help = Some(format!(
+                        "give it a value: `lsm::attribute_modifier {name} = \"rw\"`"
+                    ));
+                }
+            } else if let Some(base) = name.strip_suffix("__annotations") {
+                let base_exists = base.is_empty()
+                    || model.attribute(entity, base).is_some()
+                    || model.relation_end(entity, base).is_some();
+                if !base_exists {
+                    continue;
+                }
+                let is_dict = attribute.base
+                    == ValueType::Primitive(crate::resolve::Primitive::Dict)
+                    && !attribute.list;
+                if !is_dict {
+                    self.error(
+                        codes::ANNOTATIONS_TYPE,
+                        format!(
+                            "the annotations `{name}` must be a dict, not {}",
+                            attribute.type_text()
+                        ),
+                        attribute.span,
+                        "these annotations",
+                    );
+                } else if !has_default {
+                    self.error(
+                        codes::ANNOTATIONS_WITHOUT_DEFAULT,
+                        format!("the annotations `{name}` have no default value"),
+                        attribute.span,
+                        "these annotations",
+                    )
+                    .help = Some(format!("give them a value: `dict {name} = {{}}`"));
+                }
+            }
+        }
+    }
+}
+
+/// The value of a constant expression (attribute defaults).
+fn literal(expr: &crate::ast::Expr) -> Value {
+    use crate::ast::ExprKind;
+    match &expr.kind {
+        ExprKind::Int { value } => Value::Int(*value),
+        ExprKind::Float { value } => Value::Float(*value),
+        ExprKind::Bool { value } => Value::Bool(*value),
+        ExprKind::Null => Value::Null,
+        ExprKind::Str { value } => Value::Str(value.clone()),
+        ExprKind::List { items } => Value::List(items.iter().map(literal).collect()),
+        ExprKind::Dict { entries } => Value::Dict(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), literal(v)))
+                .collect(),
+        ),
+        _ => Value::Unknown,
+    }
+}

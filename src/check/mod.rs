@@ -1,0 +1,15 @@
+//! Rules checked on the resolved model before evaluation: the LSM rules ([`lsm`]), on the static
+//! values of the model's top-level statements ([`statics`]).
+
+pub mod lsm;
+pub mod statics;
+
+use crate::diagnostics::Diagnostic;
+use crate::resolve::Model;
+
+/// Runs every check; returns the statics for the stages after it.
+pub fn check(model: &Model) -> (statics::Statics, Vec<Diagnostic>) {
+    let statics = statics::Statics::collect(model);
+    let diagnostics = lsm::check(model, &statics);
+    (statics, diagnostics)
+}

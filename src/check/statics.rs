@@ -1,0 +1,303 @@
+//! Static values: what the top-level statements of a model hold, as far as it is known without
+//! evaluating it. Literals, lists, dicts, references to top-level variables and constructor calls
+//! (objects with their keyword arguments) are known; anything else is `Unknown`.
+//!
+//! This is what lets the LSM rules see bindings, relation annotations and lifecycles before any
+//! inventory is read: they are written as constructor calls with literal arguments.
+
+use std::collections::HashMap;
+
+use crate::ast::{Argument, Expr, ExprKind, Item, StmtKind};
+use crate::resolve::{EntityId, Model, NamespaceId};
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Null,
+    List(Vec<Value>),
+    Dict(Vec<(String, Value)>),
+    Object(ObjectId),
+    Unknown,
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<ObjectId> {
+        match self {
+            Value::Object(o) => Some(*o),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId(pub u32);
+
+/// A constructor call: `Entity(k=v, ...)`.
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub entity: EntityId,
+    pub arguments: Vec<(String, Value, Span)>,
+    /// The whole constructor call.
+    pub span: Span,
+    pub namespace: NamespaceId,
+}
+
+impl Object {
+    pub fn argument(&self, name: &str) -> Option<&Value> {
+        self.arguments
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, _)| v)
+    }
+}
+
+/// The static values of every module's top-level statements.
+#[derive(Debug, Default)]
+pub struct Statics {
+    pub objects: Vec<Object>,
+    /// Top-level variables: (namespace, name) to the expression that sets them.
+    variables: HashMap<(NamespaceId, String), Expr>,
+    /// Values already computed, and variables being computed (to stop on cycles).
+    cache: HashMap<(NamespaceId, String), Option<Value>>,
+}
+
+impl Statics {
+    /// Collects the top-level assignments of every module and evaluates every constructor call
+    /// found in top-level statements (in source order, so objects are numbered in file order).
+    pub fn collect(model: &Model) -> Statics {
+        let mut statics = Statics::default();
+        for (i, namespace) in model.namespaces.iter().enumerate() {
+            let ns = NamespaceId(i as u32);
+            for item in &model.modules[namespace.module].1.items {
+                if let Item::Statement(stmt) = item {
+                    if let StmtKind::Assign { target, value } = &stmt.kind {
+                        if let ExprKind::Var { path } = &target.kind {
+                            if path.segments.len() == 1 {
+                                statics
+                                    .variables
+                                    .entry((ns, path.segments[0].text.clone()))
+                                    .or_insert_with(|| value.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (i, namespace) in model.namespaces.iter().enumerate() {
+            let ns = NamespaceId(i as u32);
+            for item in &model.modules[namespace.module].1.items {
+                if let Item::Statement(stmt) = item {
+                    match &stmt.kind {
+                        StmtKind::Assign { target, value } => {
+                            if let ExprKind::Var { path } = &target.kind {
+                                if path.segments.len() == 1 {
+                                    statics.variable(model, ns, &path.segments[0].text);
+                                    continue;
+                                }
+                            }
+                            statics.eval(model, ns, value);
+                        }
+                        StmtKind::Expr { expr } => {
+                            statics.eval(model, ns, expr);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        statics
+    }
+
+    pub fn object(&self, id: ObjectId) -> &Object {
+        &self.objects[id.0 as usize]
+    }
+
+    /// The value of a reference to a top-level variable, as computed by [`Statics::collect`].
+    pub fn peek(&self, model: &Model, ns: NamespaceId, expr: &Expr) -> Value {
+        let ExprKind::Var { path } = &expr.kind else {
+            return Value::Unknown;
+        };
+        let segments: Vec<&str> = path.segments.iter().map(|s| s.text.as_str()).collect();
+        let (ns_segments, name) = segments.split_at(segments.len() - 1);
+        let target = if ns_segments.is_empty() {
+            Some(ns)
+        } else {
+            model
+                .namespace(ns)
+                .imports
+                .get(&ns_segments.join("::"))
+                .copied()
+        };
+        target
+            .and_then(|t| self.cache.get(&(t, name[0].to_string())))
+            .and_then(|v| v.clone())
+            .unwrap_or(Value::Unknown)
+    }
+
+    /// The value of a top-level variable of a namespace.
+    pub fn variable(&mut self, model: &Model, ns: NamespaceId, name: &str) -> Value {
+        let key = (ns, name.to_string());
+        match self.cache.get(&key) {
+            Some(Some(v)) => return v.clone(),
+            Some(None) => return Value::Unknown, // a cycle of references
+            None => {}
+        }
+        let Some(expr) = self.variables.get(&key).cloned() else {
+            return Value::Unknown;
+        };
+        self.cache.insert(key.clone(), None);
+        // An object is known before its arguments are, so that objects can refer to each other
+        // (`a = B(owner=b)`, `b = B(owner=a)`).
+        if let ExprKind::Construct { class, .. } = &expr.kind {
+            if let Some(entity) = resolve_class(model, ns, class) {
+                let id = ObjectId(self.objects.len() as u32);
+                self.objects.push(Object {
+                    entity,
+                    arguments: Vec::new(),
+                    span: expr.span,
+                    namespace: ns,
+                });
+                self.cache.insert(key, Some(Value::Object(id)));
+                let arguments = self.arguments(model, ns, &expr);
+                self.objects[id.0 as usize].arguments = arguments;
+                return Value::Object(id);
+            }
+        }
+        let value = self.eval(model, ns, &expr);
+        self.cache.insert(key, Some(value.clone()));
+        value
+    }
+
+    /// The static value of an expression written in namespace `ns`.
+    pub fn eval(&mut self, model: &Model, ns: NamespaceId, expr: &Expr) -> Value {
+        match &expr.kind {
+            ExprKind::Int { value } => Value::Int(*value),
+            ExprKind::Float { value } => Value::Float(*value),
+            ExprKind::Bool { value } => Value::Bool(*value),
+            ExprKind::Null => Value::Null,
+            ExprKind::Str { value } => Value::Str(value.clone()),
+            ExprKind::List { items } => {
+                let mut out = Vec::new();
+                for item in items {
+                    // Lists flatten nested lists, as the language does.
+                    match self.eval(model, ns, item) {
+                        Value::List(inner) => out.extend(inner),
+                        v => out.push(v),
+                    }
+                }
+                Value::List(out)
+            }
+            ExprKind::Dict { entries } => Value::Dict(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.eval(model, ns, v)))
+                    .collect(),
+            ),
+            ExprKind::Var { path } => {
+                let segments: Vec<&str> = path.segments.iter().map(|s| s.text.as_str()).collect();
+                let (ns_segments, name) = segments.split_at(segments.len() - 1);
+                let target = if ns_segments.is_empty() {
+                    Some(ns)
+                } else {
+                    model
+                        .namespace(ns)
+                        .imports
+                        .get(&ns_segments.join("::"))
+                        .copied()
+                };
+                match target {
+                    Some(t) => self.variable(model, t, name[0]),
+                    None => Value::Unknown,
+                }
+            }
+            ExprKind::Construct { class, .. } => {
+                let scope_entity = resolve_class(model, ns, class);
+                let evaluated = self.arguments(model, ns, expr);
+                match scope_entity {
+                    Some(entity) => {
+                        let id = ObjectId(self.objects.len() as u32);
+                        self.objects.push(Object {
+                            entity,
+                            arguments: evaluated,
+                            span: expr.span,
+                            namespace: ns,
+                        });
+                        Value::Object(id)
+                    }
+                    None => Value::Unknown,
+                }
+            }
+            _ => {
+                // Constructor calls inside other expressions still count as objects.
+                crate::resolve::for_each_child_expr(expr, &mut |child| {
+                    self.eval(model, ns, child);
+                });
+                Value::Unknown
+            }
+        }
+    }
+}
+
+impl Statics {
+    /// The keyword arguments of a constructor call, evaluated.
+    fn arguments(
+        &mut self,
+        model: &Model,
+        ns: NamespaceId,
+        expr: &Expr,
+    ) -> Vec<(String, Value, Span)> {
+        let ExprKind::Construct { arguments, .. } = &expr.kind else {
+            return Vec::new();
+        };
+        let mut evaluated = Vec::new();
+        for argument in arguments {
+            match argument {
+                Argument::Keyword { name, value } => {
+                    let v = self.eval(model, ns, value);
+                    evaluated.push((name.text.clone(), v, name.span.to(value.span)));
+                }
+                Argument::Kwargs { value } | Argument::Positional { value } => {
+                    self.eval(model, ns, value);
+                }
+            }
+        }
+        evaluated
+    }
+}
+
+fn resolve_class(model: &Model, ns: NamespaceId, class: &crate::ast::ClassRef) -> Option<EntityId> {
+    if class.namespace.is_empty() {
+        let mut current = Some(ns);
+        while let Some(n) = current {
+            if let Some(crate::resolve::TypeDef::Entity(e)) =
+                model.namespace(n).types.get(&class.name.text)
+            {
+                return Some(*e);
+            }
+            current = model.namespace(n).parent;
+        }
+        return None;
+    }
+    let ns_name = class
+        .namespace
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("::");
+    let target = model.namespace(ns).imports.get(&ns_name)?;
+    match model.namespace(*target).types.get(&class.name.text)? {
+        crate::resolve::TypeDef::Entity(e) => Some(*e),
+        _ => None,
+    }
+}
