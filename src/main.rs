@@ -56,6 +56,82 @@ enum Command {
         #[command(flatten)]
         output: OutputOptions,
     },
+    /// Evaluate a project over a service inventory and report every error.
+    Compile {
+        #[arg(default_value = ".")]
+        path: std::path::PathBuf,
+        /// The service inventory (JSON: the LSM API's service instances) that lsm::all reads.
+        #[arg(long)]
+        inventory: Option<std::path::PathBuf>,
+        /// A validation compile of this service instance (its id).
+        #[arg(long)]
+        validate: Option<String>,
+        /// lsm::all returns no instance (also with lsm_no_instances=true in the environment).
+        #[arg(long)]
+        no_instances: bool,
+        /// Write every instance as canonical JSON to this file (`-`: standard output).
+        #[arg(long)]
+        dump: Option<std::path::PathBuf>,
+        /// Dump only the types of main.cf.
+        #[arg(long)]
+        config_only: bool,
+        /// A virtual environment or site-packages folder with v2 modules (repeatable).
+        #[arg(long = "python-path")]
+        python_path: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        output: OutputOptions,
+    },
+    /// Export the service catalog of a project (catalog-format JSON), written atomically.
+    Export {
+        /// The project folder or .cf file.
+        #[arg(default_value = ".")]
+        path: std::path::PathBuf,
+        /// The catalog file to write (`-`: standard output).
+        #[arg(short = 'o', long = "output")]
+        output_file: std::path::PathBuf,
+        /// Write the v1 list instead: the default version of every service.
+        #[arg(long)]
+        v1: bool,
+        /// Also write the JSON Schema of every service version to this file.
+        #[arg(long)]
+        schemas: Option<std::path::PathBuf>,
+        /// A virtual environment or site-packages folder with v2 modules (repeatable).
+        #[arg(long = "python-path")]
+        python_path: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        output: OutputOptions,
+    },
+    /// Print the JSON Schema of a service version (the API's attribute schema).
+    Schema {
+        /// The service entity name (`service_entity_name` of its binding).
+        name: String,
+        /// The version (default: the service's default version).
+        #[arg(long)]
+        version: Option<i64>,
+        /// The project folder or .cf file.
+        #[arg(default_value = ".")]
+        path: std::path::PathBuf,
+        /// A virtual environment or site-packages folder with v2 modules (repeatable).
+        #[arg(long = "python-path")]
+        python_path: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        output: OutputOptions,
+    },
+    /// Draw a lifecycle (`lsm::fsm::simple`, or a lifecycle variable of the project) as Graphviz.
+    Lifecycle {
+        /// A top-level variable holding the lifecycle (`lsm::fsm::service`, `my_lifecycle`) or
+        /// the lifecycle's name (`lsm::simple`).
+        name: String,
+        /// The project folder or .cf file (without main.cf: the built-in lsm::fsm lifecycles).
+        #[arg(default_value = ".")]
+        path: std::path::PathBuf,
+        /// dot: the DOT text; svg: rendered by Graphviz `dot` (must be installed).
+        #[arg(long, value_enum, default_value_t = cli::export::Drawing::Dot)]
+        format: cli::export::Drawing,
+        /// A virtual environment or site-packages folder with v2 modules (repeatable).
+        #[arg(long = "python-path")]
+        python_path: Vec<std::path::PathBuf>,
+    },
     /// Parse the given files only (imports are not followed) and report their syntax errors.
     Parse {
         #[arg(required = true)]
@@ -89,6 +165,57 @@ fn main() -> ExitCode {
             python_path,
             output,
         } => cli::check::run(&path, &python_path, &output),
+        Command::Compile {
+            path,
+            inventory,
+            validate,
+            no_instances,
+            dump,
+            config_only,
+            python_path,
+            output,
+        } => cli::compile::run(
+            &cli::compile::CompileArgs {
+                path,
+                inventory,
+                validate,
+                no_instances,
+                dump,
+                config_only,
+                python_paths: python_path,
+            },
+            &output,
+        ),
+        Command::Export {
+            path,
+            output_file,
+            v1,
+            schemas,
+            python_path,
+            output,
+        } => cli::export::run(
+            &cli::export::ExportArgs {
+                path,
+                output: output_file,
+                v1,
+                schemas,
+                python_paths: python_path,
+            },
+            &output,
+        ),
+        Command::Schema {
+            name,
+            version,
+            path,
+            python_path,
+            output,
+        } => cli::export::schema(&name, version, &path, &python_path, &output),
+        Command::Lifecycle {
+            name,
+            path,
+            format,
+            python_path,
+        } => cli::export::lifecycle(&name, &path, format, &python_path),
         Command::Parse { files, ast, output } => cli::parse::run(&files, ast, &output),
         Command::Explain { code } => cli::explain(&code),
     };

@@ -1,6 +1,8 @@
 //! Subcommands, and what they share: reading projects from disk and writing diagnostics.
 
 pub mod check;
+pub mod compile;
+pub mod export;
 pub mod fs;
 pub mod parse;
 

@@ -91,6 +91,21 @@ codes! {
     ISR_TARGET_AMBIGUOUS = "E3028", "isr-target-ambiguous", "lsm.IsrTargetAmbiguous";
     EMBEDDED_CYCLE = "E3029", "embedded-cycle", "lsm.EmbeddedCycle";
     DUPLICATE_STATE_NAME = "E3030", "duplicate-state-name", "lsm.DuplicateStateName";
+    CATALOG_VALUE_NOT_STATIC = "E3031", "catalog-value-not-static", "lsm.CatalogValueNotStatic";
+    ATTRIBUTE_ERROR = "E4001", "attribute-error", "inmanta.ast.AttributeException";
+    UNSET = "E4002", "unset", "inmanta.execute.proxy.UnsetException";
+    NOT_FOUND = "E4003", "not-found", "inmanta.ast.NotFoundException";
+    KEY_NOT_FOUND = "E4004", "key-not-found", "inmanta.ast.KeyException";
+    RUNTIME_ERROR = "E4005", "runtime-error", "inmanta.ast.RuntimeException";
+    TYPING_ERROR = "E4006", "typing-error", "inmanta.ast.TypingException";
+    OPTIONAL_VALUE = "E4007", "optional-value", "inmanta.ast.OptionalValueException";
+    INDEX_ATTRIBUTE_MISSING = "E4008", "index-attribute-missing", "inmanta.ast.statements.generator.IndexAttributeMissingInConstructorException";
+    DUPLICATE_IN_INDEX = "E4009", "duplicate-in-index", "inmanta.ast.DuplicateException";
+    PLUGIN_ERROR = "E4010", "plugin-error", "inmanta.plugins.PluginException";
+    PLUGIN_NOT_SUPPORTED = "E4011", "plugin-not-supported", "inmanta.ast.ExternalException";
+    STUCK = "E4012", "stuck", "inmanta.ast.CompilerException";
+    INVENTORY_ERROR = "E4013", "inventory-error", "inmanta.plugins.PluginException";
+    INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
     INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
     NUMBER_DEPRECATED = "W0002", "number-deprecated", "inmanta.warnings.TypeDeprecationWarning";
 }

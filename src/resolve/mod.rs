@@ -8,7 +8,7 @@
 //! suggestion from [`crate::diagnostics::suggest`] when one is close enough.
 
 pub mod model;
-mod names;
+pub(crate) mod names;
 mod statements;
 
 use std::collections::HashMap;

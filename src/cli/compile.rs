@@ -1,0 +1,107 @@
+//! `lsmc compile`: evaluate a project over a service inventory, optionally dumping every instance.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use lsmc::diagnostics::{self, codes, Diagnostic, Label};
+use lsmc::eval::{self, inventory, Options};
+
+use super::fs::{display_name, read, uri_of, DiskProject};
+use super::{report, tool_failure, Status};
+use crate::OutputOptions;
+
+pub struct CompileArgs {
+    pub path: PathBuf,
+    pub inventory: Option<PathBuf>,
+    pub validate: Option<String>,
+    pub no_instances: bool,
+    pub dump: Option<PathBuf>,
+    pub config_only: bool,
+    pub python_paths: Vec<PathBuf>,
+}
+
+pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
+    let mut project = match DiskProject::open(&args.path) {
+        Ok(p) => p,
+        Err(message) => return tool_failure(&message, Some(output)),
+    };
+    project.explicit_python_paths = args.python_paths.clone();
+    let text = match project.read_main() {
+        Ok(t) => t,
+        Err(message) => return tool_failure(&message, Some(output)),
+    };
+    let (loaded, mut all) = lsmc::project::load(&display_name(&project.main), &text, &project);
+    for (module, reason, span) in &loaded.unreadable {
+        all.push(
+            Diagnostic::error(
+                codes::UNREADABLE_MODULE,
+                format!("could not read module {module}: {reason}"),
+            )
+            .with_label(Label::primary(*span, "imported here")),
+        );
+    }
+    let (model, mut sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
+    all.extend(resolve_diagnostics);
+    let (_statics, check_diagnostics) = lsmc::check::check(&model);
+    all.extend(check_diagnostics);
+    // Inventory problems are reported with the model's, so that one run shows them all.
+    let mut options = Options {
+        validate: args.validate.clone(),
+        no_instances: args.no_instances || no_instances_from_env(),
+        ..Options::default()
+    };
+    if let Some(path) = &args.inventory {
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(message) => return tool_failure(&message, Some(output)),
+        };
+        let file = sources.add(display_name(path), text);
+        let (parsed, inventory_diagnostics) = inventory::parse(&sources.get(file).text, file);
+        all.extend(inventory_diagnostics);
+        options.inventory = Some(parsed);
+    }
+    if diagnostics::has_errors(&all) {
+        diagnostics::sort(&mut all);
+        return report(&all, &sources, output, &uri_of);
+    }
+    let mut evaluation = eval::evaluate(&model, &sources, options);
+    all.extend(std::mem::take(&mut evaluation.diagnostics));
+    for line in &evaluation.runtime.printed {
+        println!("{line}");
+    }
+    if !diagnostics::has_errors(&all) {
+        if let Some(dump_path) = &args.dump {
+            let dump = eval::dump::dump(&mut evaluation.runtime, args.config_only);
+            let text = serde_json::to_string_pretty(&dump).unwrap_or_default() + "\n";
+            if let Err(message) = write_output(dump_path, &text) {
+                return tool_failure(&message, Some(output));
+            }
+        }
+    }
+    diagnostics::sort(&mut all);
+    report(&all, &sources, output, &uri_of)
+}
+
+/// `lsm_no_instances=true` (any case, trimmed), as LSM reads it.
+fn no_instances_from_env() -> bool {
+    std::env::var("lsm_no_instances").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Writes a file whole or not at all (temporary file, then rename); `-` is standard output.
+pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
+    if path == Path::new("-") {
+        print!("{text}");
+        return Ok(());
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("can not write in {}: {e}", dir.display()))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("can not write {}: {e}", path.display()))?;
+    file.persist(path)
+        .map_err(|e| format!("can not write {}: {e}", path.display()))?;
+    Ok(())
+}

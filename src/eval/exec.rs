@@ -1,0 +1,1138 @@
+//! Running tasks: statements, `implement` decisions and expressions.
+
+use std::rc::Rc;
+
+use super::cells::{CellId, CellKind, Owner, TaskId};
+use super::value::{InstanceId, Value};
+use super::{Instance, Runtime, Scope, ScopeId, Work};
+use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
+use crate::diagnostics::{codes, Code, Diagnostic, Label};
+use crate::resolve::names::Scope as NameScope;
+use crate::resolve::{EntityId, ImplementDef, NamespaceId};
+use crate::source::Span;
+
+/// Why an evaluation stopped.
+#[derive(Debug)]
+pub enum Flow {
+    /// A value is not available yet: run again when this cell is.
+    Wait(CellId),
+    Error(Box<Diagnostic>),
+}
+
+pub type R<T> = Result<T, Flow>;
+
+/// What a statement run ended with.
+enum Outcome {
+    Done,
+    /// A gradual `for` loop that waits for more values as a listener.
+    Listening,
+}
+
+pub fn error(code: Code, message: impl Into<String>, span: Span, label: &str) -> Flow {
+    Flow::Error(Box::new(
+        Diagnostic::error(code, message).with_label(Label::primary(span, label)),
+    ))
+}
+
+pub fn stuck_error(rt: &Runtime) -> Diagnostic {
+    Diagnostic::error(
+        codes::STUCK,
+        format!(
+            "Could not complete model, max_iterations {} reached.",
+            rt.step_cap()
+        ),
+    )
+    .with_note("the model keeps producing work; look for a loop that adds to what it iterates over")
+}
+
+pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
+    rt.tasks[task.0 as usize].memo_pos = 0;
+    let work = rt.tasks[task.0 as usize].work.clone();
+    let result = match work {
+        Work::Stmt(stmt, scope) => exec_stmt(rt, task, stmt, scope),
+        Work::Implement {
+            instance,
+            implement,
+        } => exec_implement(rt, task, instance, implement).map(|_| Outcome::Done),
+        Work::Direct => Ok(Outcome::Done),
+    };
+    match result {
+        Ok(Outcome::Done) => finish(rt, task),
+        Ok(Outcome::Listening) => {}
+        Err(Flow::Wait(cell)) => {
+            let c = &mut rt.cells[cell.0 as usize];
+            if c.available() {
+                rt.wake(task);
+            } else if !c.waiters.contains(&task) {
+                c.waiters.push(task);
+            }
+        }
+        Err(Flow::Error(d)) => {
+            finish(rt, task);
+            if rt.error.is_none() {
+                rt.error = Some(*d);
+            }
+        }
+    }
+}
+
+fn finish(rt: &mut Runtime<'_>, task: TaskId) {
+    let t = &mut rt.tasks[task.0 as usize];
+    t.done = true;
+    if let Some(cell) = t.promised.take() {
+        let c = &mut rt.cells[cell.0 as usize];
+        c.promises = c.promises.saturating_sub(1);
+    }
+}
+
+fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: ScopeId) -> R<Outcome> {
+    match &stmt.kind {
+        StmtKind::Assign { target, value } => {
+            match &target.kind {
+                ExprKind::Var { path } if path.segments.len() == 1 => {
+                    let v = eval(rt, task, value, scope)?;
+                    let name = &path.segments[0].text;
+                    let cell = rt.scopes[scope.0 as usize]
+                        .vars
+                        .get(name.as_str())
+                        .copied()
+                        .expect("assigned variables are declared in their block");
+                    set_variable(rt, cell, name, v, stmt.span)?;
+                }
+                ExprKind::Attribute { object, name } => {
+                    assign_attribute(rt, task, object, name, value, scope, stmt.span, false)?;
+                }
+                _ => {
+                    return Err(error(
+                        codes::RUNTIME_ERROR,
+                        "can only assign to a variable or an attribute",
+                        target.span,
+                        "not assignable",
+                    ))
+                }
+            }
+            Ok(Outcome::Done)
+        }
+        StmtKind::Extend { target, value } => {
+            if let ExprKind::Attribute { object, name } = &target.kind {
+                assign_attribute(rt, task, object, name, value, scope, stmt.span, true)?;
+            }
+            Ok(Outcome::Done)
+        }
+        StmtKind::For {
+            variable,
+            iterable,
+            body,
+        } => exec_for(rt, task, stmt, variable, iterable, body, scope),
+        StmtKind::If {
+            branches,
+            otherwise,
+        } => {
+            for (condition, body) in branches {
+                match eval(rt, task, condition, scope)? {
+                    Value::Bool(true) => {
+                        spawn_block(rt, scope, body, None);
+                        return Ok(Outcome::Done);
+                    }
+                    Value::Bool(false) => continue,
+                    Value::Unknown => return Ok(Outcome::Done),
+                    other => {
+                        return Err(error(
+                            codes::RUNTIME_ERROR,
+                            format!(
+                                "Invalid value `{}`: the condition for an if statement can only be a boolean expression",
+                                rt.str_of(&other)
+                            ),
+                            condition.span,
+                            "not a boolean",
+                        ))
+                    }
+                }
+            }
+            if let Some(body) = otherwise {
+                spawn_block(rt, scope, body, None);
+            }
+            Ok(Outcome::Done)
+        }
+        StmtKind::Expr { expr } => {
+            eval(rt, task, expr, scope)?;
+            Ok(Outcome::Done)
+        }
+        StmtKind::Error => Ok(Outcome::Done),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assign_attribute<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    object: &Expr,
+    name: &Name,
+    value: &Expr,
+    scope: ScopeId,
+    span: Span,
+    extend: bool,
+) -> R<()> {
+    let target = eval(rt, task, object, scope)?;
+    let Value::Instance(instance) = target else {
+        return Err(error(
+            codes::RUNTIME_ERROR,
+            format!(
+                "The object at {} is not an Entity but a {} with value {}",
+                expr_text(rt, object),
+                target.type_name(),
+                rt.str_of(&target)
+            ),
+            object.span,
+            "not an instance",
+        ));
+    };
+    let Some(cell) = rt.slot(instance, &name.text) else {
+        return Err(error(
+            codes::NOT_FOUND,
+            format!(
+                "cannot set attribute with name {} on type {}",
+                name.text,
+                rt.model
+                    .entity(rt.instances[instance.0 as usize].entity)
+                    .full_name
+            ),
+            name.span,
+            "no such attribute",
+        ));
+    };
+    // Promise the value so that the relation is not frozen while this waits.
+    if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
+        rt.cells[cell.0 as usize].promises += 1;
+        rt.tasks[task.0 as usize].promised = Some(cell);
+    }
+    // `x.rel = E(...)`: the constructor gets the inverse end (`E.inverse = x`) when it does not
+    // give it, so that an index on it can be computed (Inmanta's implicit inverse).
+    let v = match &value.kind {
+        ExprKind::Construct { class, arguments } => {
+            let implicit = rt
+                .inverse_of(instance, &name.text)
+                .map(|inverse| (inverse, Value::Instance(instance)));
+            construct(rt, task, class, arguments, scope, value.span, implicit)?
+        }
+        _ => eval(rt, task, value, scope)?,
+    };
+    rt.set_attribute(instance, &name.text, v, span, extend)
+}
+
+fn set_variable(rt: &mut Runtime<'_>, cell: CellId, name: &str, value: Value, span: Span) -> R<()> {
+    let c = &mut rt.cells[cell.0 as usize];
+    match &c.value {
+        None => {
+            c.value = Some(value);
+            c.set_at = Some(span);
+            rt.notify(cell, true);
+            Ok(())
+        }
+        Some(old) if *old == value => Ok(()),
+        Some(old) => {
+            let old = old.clone();
+            let first = c.set_at;
+            let mut d = Diagnostic::error(
+                codes::RUNTIME_ERROR,
+                format!(
+                    "value set twice:\n\told value: {}\n\tnew value: {}\n (variable {name})",
+                    rt.str_of(&old),
+                    rt.str_of(&value)
+                ),
+            )
+            .with_label(Label::primary(span, "set again here"));
+            if let Some(first) = first {
+                d = d.with_label(Label::secondary(first, "first set here"));
+            }
+            Err(Flow::Error(Box::new(d.with_help(
+                "a variable is assigned once; use another name",
+            ))))
+        }
+    }
+}
+
+/// Spawns the statements of a block in a new child scope.
+fn spawn_block<'m>(
+    rt: &mut Runtime<'m>,
+    parent: ScopeId,
+    body: &'m [Stmt],
+    bound: Option<(Rc<str>, Value)>,
+) {
+    let statements: Vec<&'m Stmt> = body.iter().collect();
+    let namespace = rt.scopes[parent.0 as usize].namespace;
+    let scope = rt.new_scope(Some(parent), None, namespace, &statements);
+    if let Some(b) = bound {
+        rt.scopes[scope.0 as usize].bound.push(b);
+    }
+    for stmt in statements {
+        rt.spawn(Work::Stmt(stmt, scope));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn exec_for<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    stmt: &'m Stmt,
+    variable: &Name,
+    iterable: &Expr,
+    body: &'m [Stmt],
+    scope: ScopeId,
+) -> R<Outcome> {
+    let name: Rc<str> = Rc::from(variable.text.as_str());
+    // A loop over a relation consumes its values as they arrive.
+    if let ExprKind::Attribute { object, name: attr } = &iterable.kind {
+        if let Value::Instance(instance) = eval(rt, task, object, scope)? {
+            if let Some(cell) = rt.slot(instance, &attr.text) {
+                if matches!(rt.cells[cell.0 as usize].kind, CellKind::Multi { .. }) {
+                    if !rt.cells[cell.0 as usize].listeners.contains(&task) {
+                        rt.cells[cell.0 as usize].listeners.push(task);
+                    }
+                    let items = rt.cells[cell.0 as usize].items.clone();
+                    let consumed = rt.tasks[task.0 as usize].consumed;
+                    for item in items.into_iter().skip(consumed) {
+                        spawn_block(rt, scope, body, Some((name.clone(), item)));
+                    }
+                    rt.tasks[task.0 as usize].consumed = rt.cells[cell.0 as usize].items.len();
+                    if rt.cells[cell.0 as usize].frozen {
+                        rt.cells[cell.0 as usize].listeners.retain(|t| *t != task);
+                        return Ok(Outcome::Done);
+                    }
+                    return Ok(Outcome::Listening);
+                }
+            }
+        }
+    }
+    match eval(rt, task, iterable, scope)? {
+        Value::List(items) => {
+            for item in items.iter() {
+                spawn_block(rt, scope, body, Some((name.clone(), item.clone())));
+            }
+            Ok(Outcome::Done)
+        }
+        Value::Unknown => Ok(Outcome::Done),
+        other => Err(error(
+            codes::TYPING_ERROR,
+            format!(
+                "A for loop can only be applied to lists and relations. Hint: '{}' is not a list.",
+                rt.str_of(&other)
+            ),
+            stmt.span,
+            "not a list",
+        )),
+    }
+}
+
+fn exec_implement<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    instance: InstanceId,
+    implement: &'m ImplementDef,
+) -> R<()> {
+    if let Some(when) = &implement.when {
+        let scope = rt.instance_scope(instance, implement.namespace);
+        match eval(rt, task, when, scope)? {
+            Value::Bool(true) => {}
+            Value::Bool(false) | Value::Unknown => return Ok(()),
+            other => {
+                return Err(error(
+                    codes::RUNTIME_ERROR,
+                    format!(
+                        "Invalid value `{}`: the condition for a conditional implementation can only be a boolean expression",
+                        rt.str_of(&other)
+                    ),
+                    when.span,
+                    "not a boolean",
+                ))
+            }
+        }
+    }
+    rt.instances[instance.0 as usize].implemented = true;
+    for &implementation in &implement.implementations {
+        if rt.instances[instance.0 as usize]
+            .implementations
+            .contains(&implementation)
+        {
+            continue;
+        }
+        rt.instances[instance.0 as usize]
+            .implementations
+            .push(implementation);
+        let def = &rt.model.implementations[implementation.index()];
+        let statements: Vec<&'m Stmt> = def.body.iter().collect();
+        let root = rt.roots[&def.namespace];
+        let scope = rt.new_scope(Some(root), Some(instance), def.namespace, &statements);
+        for stmt in statements {
+            rt.spawn(Work::Stmt(stmt, scope));
+        }
+    }
+    Ok(())
+}
+
+impl<'m> Runtime<'m> {
+    /// A scope in which an instance's attributes (and `self`) are visible, over a namespace.
+    fn instance_scope(&mut self, instance: InstanceId, namespace: NamespaceId) -> ScopeId {
+        let root = self.roots[&namespace];
+        self.scopes.push(Scope {
+            parent: Some(root),
+            vars: Default::default(),
+            instance: Some(instance),
+            namespace,
+            bound: Vec::new(),
+        });
+        ScopeId(self.scopes.len() as u32 - 1)
+    }
+
+    /// The name of the other end of relation `name` of an instance, when it is bidirectional.
+    pub fn inverse_of(&self, instance: InstanceId, name: &str) -> Option<String> {
+        let model = self.model;
+        let entity = self.instances[instance.0 as usize].entity;
+        for ancestor in model.ancestors(entity) {
+            for &(relation, end) in &model.entity(ancestor).relation_ends {
+                let def = &model.relations[relation.index()];
+                if def.ends[end].name.as_deref() == Some(name) {
+                    let other = &def.ends[1 - end];
+                    return other
+                        .name
+                        .clone()
+                        .filter(|n| !(other.owner == def.ends[end].owner && n == name));
+                }
+            }
+        }
+        None
+    }
+
+    /// The `implement` statements that apply to an entity, `using parents` followed.
+    fn implements_of(&self, entity: EntityId) -> Vec<&'m ImplementDef> {
+        let model = self.model;
+        let mut out = Vec::new();
+        let mut stack = vec![entity];
+        let mut seen = vec![];
+        while let Some(e) = stack.pop() {
+            if seen.contains(&e) {
+                continue;
+            }
+            seen.push(e);
+            for implement in &model.entity(e).implements {
+                out.push(implement);
+                if implement.parents {
+                    stack.extend(model.entity(e).parents.iter().rev());
+                }
+            }
+        }
+        out
+    }
+
+    /// Creates an instance with empty slots and queues its `implement` decisions.
+    pub fn new_instance(&mut self, entity: EntityId, span: Span) -> InstanceId {
+        let layout = self.layout(entity);
+        let id = InstanceId(self.instances.len() as u32);
+        let mut slots = Vec::with_capacity(layout.slots.len());
+        for slot in &layout.slots {
+            slots.push(self.new_cell(
+                slot.kind,
+                Owner::Attribute {
+                    instance: id,
+                    name: slot.name.to_string(),
+                },
+            ));
+        }
+        self.instances.push(Instance {
+            entity,
+            slots,
+            locations: vec![span],
+            implementations: Vec::new(),
+            implemented: false,
+        });
+        for implement in self.implements_of(entity) {
+            self.spawn(Work::Implement {
+                instance: id,
+                implement,
+            });
+        }
+        id
+    }
+
+    /// Python `str()` of a value, as string interpolation renders it.
+    pub fn str_of(&self, value: &Value) -> String {
+        match value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => super::value::float_repr(*f),
+            Value::Str(s) => s.to_string(),
+            Value::Instance(i) => self.describe(*i),
+            Value::Unknown => "Unknown".into(),
+            Value::List(_) | Value::Dict(_) => self.repr_of(value),
+        }
+    }
+
+    /// Python `repr()` of a value.
+    pub fn repr_of(&self, value: &Value) -> String {
+        match value {
+            Value::Str(s) => super::value::string_repr(s),
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(|v| self.repr_of(v)).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            Value::Dict(entries) => {
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", super::value::string_repr(k), self.repr_of(v)))
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+            other => self.str_of(other),
+        }
+    }
+
+    /// Reads a cell, or waits for it.
+    pub fn read(&self, cell: CellId) -> R<Value> {
+        self.cells[cell.0 as usize].read().ok_or(Flow::Wait(cell))
+    }
+}
+
+/// Looks a variable up through the scopes.
+fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Value> {
+    let mut current = Some(scope);
+    while let Some(id) = current {
+        let s = &rt.scopes[id.0 as usize];
+        if let Some((_, v)) = s.bound.iter().rev().find(|(n, _)| &**n == name) {
+            return Ok(v.clone());
+        }
+        if let Some(&cell) = s.vars.get(name) {
+            return rt.read(cell);
+        }
+        if let Some(instance) = s.instance {
+            if name == "self" {
+                return Ok(Value::Instance(instance));
+            }
+            if let Some(cell) = rt.slot(instance, name) {
+                return read_slot(rt, instance, cell, name, span);
+            }
+        }
+        current = rt.scopes[id.0 as usize].parent;
+    }
+    Err(error(
+        codes::NOT_FOUND,
+        format!("variable {name} not found"),
+        span,
+        "not defined in this scope",
+    ))
+}
+
+/// Reads an attribute slot: waits until available; an optional relation frozen empty is an error.
+fn read_slot(
+    rt: &Runtime<'_>,
+    instance: InstanceId,
+    cell: CellId,
+    name: &str,
+    span: Span,
+) -> R<Value> {
+    let c = &rt.cells[cell.0 as usize];
+    if c.kind == CellKind::Optional && c.frozen && c.value.as_ref().is_none_or(Value::is_null) {
+        let entity = &rt
+            .model
+            .entity(rt.instances[instance.0 as usize].entity)
+            .full_name;
+        return Err(error(
+            codes::OPTIONAL_VALUE,
+            format!(
+                "Optional variable accessed that has no value (attribute `{entity}.{name}` of `{}`)",
+                rt.describe(instance)
+            ),
+            span,
+            "this relation has no value",
+        ));
+    }
+    rt.read(cell)
+}
+
+/// The text of an expression as written.
+fn expr_text(rt: &Runtime<'_>, expr: &Expr) -> String {
+    rt.sources
+        .map(|s| s.get(expr.span.file).text[expr.span.range()].to_string())
+        .unwrap_or_default()
+}
+
+/// Evaluates an expression in a scope.
+pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &Expr, scope: ScopeId) -> R<Value> {
+    match &expr.kind {
+        ExprKind::Int { value } => Ok(Value::Int(*value)),
+        ExprKind::Float { value } => Ok(Value::Float(*value)),
+        ExprKind::Bool { value } => Ok(Value::Bool(*value)),
+        ExprKind::Null => Ok(Value::Null),
+        ExprKind::Str { value } => Ok(Value::str(value)),
+        ExprKind::Interpolated { template, parts } => {
+            let mut out = template.clone();
+            for part in parts {
+                let v = eval_chain(rt, &part.reference, scope, part.span)?;
+                let text = rt.format_value(&v);
+                out = out.replace(&part.placeholder, &text);
+            }
+            Ok(Value::str(&out))
+        }
+        ExprKind::FString { template, parts } => {
+            let mut values = Vec::new();
+            for part in parts {
+                let v = eval_chain(rt, &part.reference, scope, part.span)?;
+                values.push((part.placeholder.trim().to_string(), v));
+            }
+            super::strings::format_fstring(rt, template, &values)
+                .map(|s| Value::str(&s))
+                .map_err(|m| error(codes::RUNTIME_ERROR, format!("Invalid f-string: {m}"), expr.span, "in this f-string"))
+        }
+        ExprKind::Regex { pattern } => {
+            let subject = lookup(rt, "self", scope, expr.span)?;
+            super::types::regex_match(pattern, &subject)
+                .map(Value::Bool)
+                .map_err(|m| error(codes::RUNTIME_ERROR, m, expr.span, "regex match"))
+        }
+        ExprKind::Var { path } => {
+            if path.segments.len() == 1 {
+                return lookup(rt, &path.segments[0].text, scope, expr.span);
+            }
+            let ns_name = path.segments[..path.segments.len() - 1]
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join("::");
+            let namespace = rt.scopes[scope.0 as usize].namespace;
+            let Some(target) = rt.model.namespace(namespace).imports.get(&ns_name).copied() else {
+                return Err(error(
+                    codes::NOT_FOUND,
+                    format!("Namespace {ns_name} not found.\nTry importing it with `import {ns_name}`"),
+                    expr.span,
+                    "not imported",
+                ));
+            };
+            let root = rt.roots[&target];
+            let name = &path.last().text;
+            match rt.scopes[root.0 as usize].vars.get(name.as_str()).copied() {
+                Some(cell) => rt.read(cell),
+                None => Err(error(
+                    codes::NOT_FOUND,
+                    format!("variable {name} not found in namespace {ns_name}"),
+                    expr.span,
+                    "not defined",
+                )),
+            }
+        }
+        ExprKind::Attribute { object, name } => {
+            let target = eval(rt, task, object, scope)?;
+            attribute_of(rt, &target, name, object, expr.span)
+        }
+        ExprKind::Call { function, arguments } => {
+            let mut positional = Vec::new();
+            let mut keyword = Vec::new();
+            for argument in arguments {
+                match argument {
+                    Argument::Positional { value } => positional.push(eval(rt, task, value, scope)?),
+                    Argument::Keyword { name, value } => {
+                        keyword.push((name.text.clone(), eval(rt, task, value, scope)?))
+                    }
+                    Argument::Kwargs { value } => match eval(rt, task, value, scope)? {
+                        Value::Dict(entries) => {
+                            keyword.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())))
+                        }
+                        _ => {
+                            return Err(error(
+                                codes::TYPING_ERROR,
+                                "The ** operator can only be applied to dictionaries",
+                                value.span,
+                                "not a dict",
+                            ))
+                        }
+                    },
+                }
+            }
+            let namespace = rt.scopes[scope.0 as usize].namespace;
+            super::plugins::call(rt, task, namespace, function, positional, keyword, expr.span)
+        }
+        ExprKind::Construct { class, arguments } => construct(rt, task, class, arguments, scope, expr.span, None),
+        ExprKind::IndexLookup { class, arguments } => {
+            let namespace = rt.scopes[scope.0 as usize].namespace;
+            let entity = resolve_class(rt, namespace, class)?;
+            let mut key = Vec::new();
+            for argument in arguments {
+                keyword_arguments(rt, task, argument, scope, &mut key)?;
+            }
+            rt.index_lookup(entity, key, expr.span)
+        }
+        ExprKind::ShortIndexLookup {
+            object,
+            relation,
+            arguments,
+        } => {
+            let Value::Instance(instance) = eval(rt, task, object, scope)? else {
+                return Err(error(codes::RUNTIME_ERROR, "short index lookup on a value that is not an instance", object.span, "not an instance"));
+            };
+            let entity = rt.instances[instance.0 as usize].entity;
+            let Some(end) = rt.model.relation_end(entity, &relation.text).cloned() else {
+                return Err(error(codes::NOT_FOUND, format!("no relation {} on {}", relation.text, rt.model.entity(entity).full_name), relation.span, "no such relation"));
+            };
+            let relation_def = rt
+                .model
+                .relations
+                .iter()
+                .find(|r| r.ends.iter().any(|e| e.owner == end.owner && e.name == end.name))
+                .expect("a relation end belongs to a relation");
+            let inverse = relation_def
+                .ends
+                .iter()
+                .find(|e| !(e.owner == end.owner && e.name == end.name))
+                .and_then(|e| e.name.clone());
+            let Some(inverse) = inverse else {
+                return Err(error(
+                    codes::RUNTIME_ERROR,
+                    format!(
+                        "short index lookup is only possible on bi-drectional relations, {}.{} is unidirectional",
+                        rt.model.entity(entity).full_name,
+                        relation.text
+                    ),
+                    relation.span,
+                    "unidirectional",
+                ));
+            };
+            let mut key = vec![(inverse, Value::Instance(instance))];
+            for argument in arguments {
+                keyword_arguments(rt, task, argument, scope, &mut key)?;
+            }
+            rt.index_lookup(end.target, key, expr.span)
+        }
+        ExprKind::MapLookup { map, key } => {
+            let m = eval(rt, task, map, scope)?;
+            let k = eval(rt, task, key, scope)?;
+            let Value::Dict(entries) = &m else {
+                return Err(error(
+                    codes::RUNTIME_ERROR,
+                    format!("dict lookup is only possible on dicts, {} is not an object", rt.str_of(&m)),
+                    map.span,
+                    "not a dict",
+                ));
+            };
+            let Value::Str(k) = &k else {
+                return Err(error(
+                    codes::RUNTIME_ERROR,
+                    format!("dict keys must be string, {} is not a string", rt.repr_of(&k)),
+                    key.span,
+                    "not a string",
+                ));
+            };
+            match entries.iter().find(|(name, _)| name == k) {
+                Some((_, v)) => Ok(v.clone()),
+                None => {
+                    let options: Vec<&str> = entries.iter().map(|(n, _)| &**n).collect();
+                    Err(error(
+                        codes::KEY_NOT_FOUND,
+                        format!("key {k} not found in dict, options are [{}]", options.join(", ")),
+                        key.span,
+                        "no such key",
+                    ))
+                }
+            }
+        }
+        ExprKind::List { items } => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match eval(rt, task, item, scope)? {
+                    // List literals flatten nested lists.
+                    Value::List(inner) => out.extend(inner.iter().cloned()),
+                    v => out.push(v),
+                }
+            }
+            Ok(Value::list(out))
+        }
+        ExprKind::Dict { entries } => {
+            let mut out = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                out.push((Rc::from(k.as_str()), eval(rt, task, v, scope)?));
+            }
+            Ok(Value::Dict(Rc::new(out)))
+        }
+        ExprKind::Comprehension { value, loops, guards } => {
+            let namespace = rt.scopes[scope.0 as usize].namespace;
+            rt.scopes.push(Scope {
+                parent: Some(scope),
+                vars: Default::default(),
+                instance: None,
+                namespace,
+                bound: Vec::new(),
+            });
+            let inner = ScopeId(rt.scopes.len() as u32 - 1);
+            let mut out = Vec::new();
+            comprehension(rt, task, value, loops, guards, inner, &mut out)?;
+            Ok(Value::list(out))
+        }
+        ExprKind::Binary {
+            op,
+            op_span,
+            left,
+            right,
+        } => binary(rt, task, *op, *op_span, left, right, scope),
+        ExprKind::Not { operand } => match eval(rt, task, operand, scope)? {
+            Value::Bool(b) => Ok(Value::Bool(!b)),
+            Value::Unknown => Ok(Value::Unknown),
+            other => Err(error(
+                codes::RUNTIME_ERROR,
+                format!("Invalid value `{}`: `not` expects a boolean", rt.str_of(&other)),
+                operand.span,
+                "not a boolean",
+            )),
+        },
+        ExprKind::IsDefined { target } => is_defined(rt, task, target, scope),
+        ExprKind::Conditional {
+            condition,
+            then,
+            otherwise,
+        } => match eval(rt, task, condition, scope)? {
+            Value::Bool(true) => eval(rt, task, then, scope),
+            Value::Bool(false) => eval(rt, task, otherwise, scope),
+            Value::Unknown => Ok(Value::Unknown),
+            other => Err(error(
+                codes::RUNTIME_ERROR,
+                format!(
+                    "Invalid value `{}`: the condition for a conditional expression must be a boolean expression",
+                    rt.str_of(&other)
+                ),
+                condition.span,
+                "not a boolean",
+            )),
+        },
+        ExprKind::Error => Ok(Value::Unknown),
+    }
+}
+
+fn keyword_arguments<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    argument: &Argument,
+    scope: ScopeId,
+    out: &mut Vec<(String, Value)>,
+) -> R<()> {
+    match argument {
+        Argument::Keyword { name, value } => {
+            let v = eval(rt, task, value, scope)?;
+            out.push((name.text.clone(), v));
+        }
+        Argument::Kwargs { value } => match eval(rt, task, value, scope)? {
+            Value::Dict(entries) => {
+                out.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())))
+            }
+            _ => {
+                return Err(error(
+                    codes::TYPING_ERROR,
+                    "The ** operator can only be applied to dictionaries",
+                    value.span,
+                    "not a dict",
+                ))
+            }
+        },
+        Argument::Positional { value } => {
+            eval(rt, task, value, scope)?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn comprehension<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    value: &Expr,
+    loops: &[(Name, Expr)],
+    guards: &[Expr],
+    scope: ScopeId,
+    out: &mut Vec<Value>,
+) -> R<()> {
+    let Some(((variable, iterable), rest)) = loops.split_first() else {
+        for guard in guards {
+            match eval(rt, task, guard, scope)? {
+                Value::Bool(true) => {}
+                Value::Bool(false) | Value::Unknown => return Ok(()),
+                other => {
+                    return Err(error(
+                        codes::RUNTIME_ERROR,
+                        format!(
+                            "Invalid value `{}`: the guard condition for a list comprehension must be a boolean expression",
+                            rt.str_of(&other)
+                        ),
+                        guard.span,
+                        "not a boolean",
+                    ))
+                }
+            }
+        }
+        match eval(rt, task, value, scope)? {
+            Value::List(inner) => out.extend(inner.iter().cloned()),
+            v => out.push(v),
+        }
+        return Ok(());
+    };
+    let items = match eval(rt, task, iterable, scope)? {
+        Value::List(items) => items,
+        Value::Unknown => return Ok(()),
+        other => {
+            return Err(error(
+                codes::TYPING_ERROR,
+                format!(
+                    "A list comprehension can only be applied to lists and relations, got {}",
+                    rt.repr_of(&other)
+                ),
+                iterable.span,
+                "not a list",
+            ))
+        }
+    };
+    let name: Rc<str> = Rc::from(variable.text.as_str());
+    for item in items.iter() {
+        rt.scopes[scope.0 as usize]
+            .bound
+            .push((name.clone(), item.clone()));
+        let result = comprehension(rt, task, value, rest, guards, scope, out);
+        rt.scopes[scope.0 as usize].bound.pop();
+        result?;
+    }
+    Ok(())
+}
+
+/// `a.b.c` from names, as string interpolation refers to values.
+fn eval_chain(rt: &mut Runtime<'_>, names: &[Name], scope: ScopeId, span: Span) -> R<Value> {
+    let mut value = lookup(rt, &names[0].text, scope, span)?;
+    for name in &names[1..] {
+        let holder = Expr::new(ExprKind::Null, span);
+        value = attribute_of(rt, &value, name, &holder, span)?;
+    }
+    Ok(value)
+}
+
+fn attribute_of(
+    rt: &mut Runtime<'_>,
+    target: &Value,
+    name: &Name,
+    object: &Expr,
+    span: Span,
+) -> R<Value> {
+    match target {
+        Value::Instance(instance) => {
+            let instance = *instance;
+            match rt.slot(instance, &name.text) {
+                Some(cell) => read_slot(rt, instance, cell, &name.text, span),
+                None => Err(error(
+                    codes::NOT_FOUND,
+                    format!(
+                        "{} has no attribute {}",
+                        rt.model
+                            .entity(rt.instances[instance.0 as usize].entity)
+                            .full_name,
+                        name.text
+                    ),
+                    name.span,
+                    "no such attribute",
+                )),
+            }
+        }
+        Value::Unknown => Ok(Value::Unknown),
+        other => Err(error(
+            codes::RUNTIME_ERROR,
+            format!(
+                "can not get attribute {}, {} is not an entity but a {} with value {}",
+                name.text,
+                expr_text(rt, object),
+                other.type_name(),
+                rt.repr_of(other)
+            ),
+            span,
+            "not an instance",
+        )),
+    }
+}
+
+fn is_defined(rt: &mut Runtime<'_>, task: TaskId, target: &Expr, scope: ScopeId) -> R<Value> {
+    let (instance, name) = match &target.kind {
+        ExprKind::Attribute { object, name } => match eval(rt, task, object, scope)? {
+            Value::Instance(i) => (Some(i), name.text.clone()),
+            Value::Unknown => return Ok(Value::Unknown),
+            _ => return Ok(Value::Bool(false)),
+        },
+        ExprKind::Var { path } if path.segments.len() == 1 => {
+            let name = &path.segments[0].text;
+            // A bare name in an implementation or `when` is an attribute of the instance.
+            let mut current = Some(scope);
+            let mut found = None;
+            while let Some(id) = current {
+                let s = &rt.scopes[id.0 as usize];
+                if s.bound.iter().any(|(n, _)| &**n == name.as_str())
+                    || s.vars.contains_key(name.as_str())
+                {
+                    break;
+                }
+                if let Some(i) = s.instance {
+                    if rt.slot(i, name).is_some() {
+                        found = Some(i);
+                        break;
+                    }
+                }
+                current = rt.scopes[id.0 as usize].parent;
+            }
+            match found {
+                Some(i) => (Some(i), name.clone()),
+                None => {
+                    let v = eval(rt, task, target, scope)?;
+                    return Ok(Value::Bool(!v.is_null()));
+                }
+            }
+        }
+        ExprKind::MapLookup { map, key } => {
+            let m = eval(rt, task, map, scope)?;
+            let k = eval(rt, task, key, scope)?;
+            let defined = match (&m, &k) {
+                (Value::Dict(_), Value::Str(k)) => match m.dict_get(k) {
+                    Some(Value::Null) | None => false,
+                    Some(Value::List(l)) => !l.is_empty(),
+                    Some(_) => true,
+                },
+                _ => false,
+            };
+            return Ok(Value::Bool(defined));
+        }
+        _ => {
+            let v = eval(rt, task, target, scope)?;
+            return Ok(Value::Bool(!v.is_null()));
+        }
+    };
+    let instance = instance.expect("set above");
+    let Some(cell) = rt.slot(instance, &name) else {
+        return Ok(Value::Bool(false));
+    };
+    let c = &rt.cells[cell.0 as usize];
+    match c.kind {
+        CellKind::Single => match &c.value {
+            Some(v) => Ok(Value::Bool(!v.is_null())),
+            None => Err(Flow::Wait(cell)),
+        },
+        CellKind::Optional => match &c.value {
+            Some(v) => Ok(Value::Bool(!v.is_null())),
+            None if c.frozen => Ok(Value::Bool(false)),
+            None => Err(Flow::Wait(cell)),
+        },
+        CellKind::Multi { .. } => {
+            if !c.items.is_empty() {
+                Ok(Value::Bool(true))
+            } else if c.frozen {
+                Ok(Value::Bool(false))
+            } else {
+                Err(Flow::Wait(cell))
+            }
+        }
+    }
+}
+
+fn binary<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    op: BinaryOp,
+    op_span: Span,
+    left: &Expr,
+    right: &Expr,
+    scope: ScopeId,
+) -> R<Value> {
+    if matches!(op, BinaryOp::And | BinaryOp::Or) {
+        let l = eval(rt, task, left, scope)?;
+        let word = if op == BinaryOp::And { "and" } else { "or" };
+        let l = match l {
+            Value::Bool(b) => b,
+            Value::Unknown => return Ok(Value::Unknown),
+            other => {
+                return Err(error(
+                    codes::RUNTIME_ERROR,
+                    format!(
+                        "Invalid left hand value `{}`: `{word}` expects a boolean",
+                        rt.str_of(&other)
+                    ),
+                    left.span,
+                    "not a boolean",
+                ))
+            }
+        };
+        if (op == BinaryOp::And && !l) || (op == BinaryOp::Or && l) {
+            return Ok(Value::Bool(l));
+        }
+        return match eval(rt, task, right, scope)? {
+            Value::Bool(b) => Ok(Value::Bool(b)),
+            Value::Unknown => Ok(Value::Unknown),
+            other => Err(error(
+                codes::RUNTIME_ERROR,
+                format!(
+                    "Invalid right hand value `{}`: `{word}` expects a boolean",
+                    rt.str_of(&other)
+                ),
+                right.span,
+                "not a boolean",
+            )),
+        };
+    }
+    let l = eval(rt, task, left, scope)?;
+    let r = eval(rt, task, right, scope)?;
+    super::types::operator(rt, op, &l, &r)
+        .map_err(|message| error(codes::RUNTIME_ERROR, message, op_span, "in this operation"))
+}
+
+pub fn resolve_class(
+    rt: &Runtime<'_>,
+    namespace: NamespaceId,
+    class: &crate::ast::ClassRef,
+) -> R<EntityId> {
+    NameScope {
+        model: rt.model,
+        namespace,
+    }
+    .entity(class)
+    .map_err(Flow::Error)
+}
+
+fn construct<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    class: &crate::ast::ClassRef,
+    arguments: &[Argument],
+    scope: ScopeId,
+    span: Span,
+    implicit: Option<(String, Value)>,
+) -> R<Value> {
+    let namespace = rt.scopes[scope.0 as usize].namespace;
+    let entity = resolve_class(rt, namespace, class)?;
+    let mut given: Vec<(String, Value)> = Vec::new();
+    for argument in arguments {
+        let before = given.len();
+        keyword_arguments(rt, task, argument, scope, &mut given)?;
+        for i in before..given.len() {
+            if given[..i].iter().any(|(n, _)| *n == given[i].0) {
+                return Err(error(
+                    codes::RUNTIME_ERROR,
+                    format!(
+                        "The attribute {} is set twice in the constructor call of {}.",
+                        given[i].0, class.name.text
+                    ),
+                    span,
+                    "in this constructor",
+                ));
+            }
+        }
+    }
+    if let Some((name, value)) = implicit {
+        let applies = rt.model.relation_end(entity, &name).is_some();
+        if applies && !given.iter().any(|(n, _)| *n == name) {
+            given.push((name, value));
+        }
+    }
+    let pos = rt.tasks[task.0 as usize].memo_pos;
+    rt.tasks[task.0 as usize].memo_pos += 1;
+    if let Some(v) = rt.tasks[task.0 as usize].memo.get(pos) {
+        return Ok(v.clone());
+    }
+    let value = rt.construct(entity, given, span)?;
+    rt.tasks[task.0 as usize].memo.push(value.clone());
+    Ok(value)
+}

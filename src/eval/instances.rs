@@ -1,0 +1,648 @@
+//! Instances: constructors with defaults and indexes, attribute and relation assignment, index
+//! lookups, and the checks at the end of a run.
+
+use std::collections::HashMap;
+
+use super::cells::{CellId, CellKind, Owner};
+use super::exec::{error, Flow, R};
+use super::value::{InstanceId, Value};
+use super::Runtime;
+use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::resolve::{Default as AttrDefault, EntityId};
+use crate::source::Span;
+
+impl<'m> Runtime<'m> {
+    /// A constructor call: returns the instance an index already holds, or a new one.
+    pub fn construct(
+        &mut self,
+        entity: EntityId,
+        given: Vec<(String, Value)>,
+        span: Span,
+    ) -> R<Value> {
+        let model = self.model;
+        let full_name = model.entity(entity).full_name.clone();
+        let layout = self.layout(entity);
+        for (name, _) in &given {
+            if layout.slot(name).is_none() {
+                return Err(error(
+                    codes::TYPING_ERROR,
+                    format!("no attribute {name} on type {full_name}"),
+                    span,
+                    "in this constructor",
+                ));
+            }
+        }
+        // Defaults: the nearest declaration wins; `undef` removes an inherited default.
+        let mut values = given.clone();
+        for slot in &layout.slots {
+            if values.iter().any(|(n, _)| **n == *slot.name) {
+                continue;
+            }
+            let Some((owner, index)) = slot.attribute else {
+                continue;
+            };
+            if let AttrDefault::Value(expr) = &model.entity(owner).attributes[index].default {
+                values.push((slot.name.to_string(), super::types::constant(expr)));
+            }
+        }
+        // Index keys.
+        let indexes: Vec<(EntityId, usize, Vec<String>)> = model
+            .ancestors(entity)
+            .into_iter()
+            .flat_map(|e| {
+                model
+                    .entity(e)
+                    .indexes
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, index)| (e, i, index.attributes.clone()))
+            })
+            .collect();
+        let mut keys = Vec::new();
+        for (owner, i, attributes) in &indexes {
+            let mut missing = Vec::new();
+            let mut parts = Vec::new();
+            for a in attributes {
+                match values.iter().find(|(n, _)| n == a) {
+                    Some((_, v)) => parts.push((a.clone(), v.clone())),
+                    None => missing.push(a.clone()),
+                }
+            }
+            if !missing.is_empty() {
+                let lines: Vec<String> = missing
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "\t* Missing attribute '{m}'. The attribute {}.{m} is part of an index.",
+                            model.entity(*owner).full_name
+                        )
+                    })
+                    .collect();
+                return Err(error(
+                    codes::INDEX_ATTRIBUTE_MISSING,
+                    format!("Invalid Constructor call:\n{}", lines.join("\n")),
+                    span,
+                    "this constructor does not give every index attribute",
+                ));
+            }
+            keys.push(((*owner, *i), self.index_key(&parts)));
+        }
+        let mut found: Option<InstanceId> = None;
+        for (table, key) in &keys {
+            if let Some(existing) = self
+                .index_tables
+                .get(table)
+                .and_then(|t| t.get(key))
+                .copied()
+            {
+                match found {
+                    Some(f) if f != existing => {
+                        return Err(error(
+                            codes::INDEX_COLLISION,
+                            "Inconsistent indexes detected!",
+                            span,
+                            "two indexes match two different instances",
+                        ))
+                    }
+                    _ => found = Some(existing),
+                }
+            }
+        }
+        if let Some(existing) = found {
+            let existing_entity = self.instances[existing.0 as usize].entity;
+            if existing_entity != entity {
+                return Err(error(
+                    codes::DUPLICATE_IN_INDEX,
+                    "Type found in index is not an exact match",
+                    span,
+                    "an instance of another type has this key",
+                ));
+            }
+            self.instances[existing.0 as usize].locations.push(span);
+            for (name, value) in values {
+                self.set_attribute(existing, &name, value, span, false)?;
+            }
+            return Ok(Value::Instance(existing));
+        }
+        let instance = self.new_instance(entity, span);
+        for (table, key) in keys {
+            self.index_tables
+                .entry(table)
+                .or_default()
+                .insert(key.clone(), instance);
+            if let Some(cell) = self.lookups.remove(&(table, key)) {
+                self.cells[cell.0 as usize].value = Some(Value::Instance(instance));
+                self.notify(cell, true);
+            }
+        }
+        for (name, value) in values {
+            self.set_attribute(instance, &name, value, span, false)?;
+        }
+        Ok(Value::Instance(instance))
+    }
+
+    /// The key of an index entry: `name=<repr>` per attribute, sorted by name.
+    fn index_key(&self, parts: &[(String, Value)]) -> String {
+        let mut parts: Vec<String> = parts
+            .iter()
+            .map(|(n, v)| {
+                let shown = match v {
+                    Value::Instance(i) => format!("<{}>", i.0),
+                    Value::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    other => self.repr_of(other),
+                };
+                format!("{n}={shown}")
+            })
+            .collect();
+        parts.sort();
+        parts.join(", ")
+    }
+
+    /// `Entity[k=v, ...]`: the instance with that key, waiting until it exists.
+    pub fn index_lookup(
+        &mut self,
+        entity: EntityId,
+        key: Vec<(String, Value)>,
+        span: Span,
+    ) -> R<Value> {
+        let model = self.model;
+        let mut names: Vec<&str> = key.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort();
+        let table = model.ancestors(entity).into_iter().find_map(|e| {
+            model
+                .entity(e)
+                .indexes
+                .iter()
+                .enumerate()
+                .find_map(|(i, index)| {
+                    let mut attributes: Vec<&str> =
+                        index.attributes.iter().map(String::as_str).collect();
+                    attributes.sort();
+                    (attributes == names).then_some((e, i))
+                })
+        });
+        let Some(table) = table else {
+            let shown: Vec<String> = key
+                .iter()
+                .map(|(n, v)| format!("('{n}', {})", self.repr_of(v)))
+                .collect();
+            return Err(error(
+                codes::NOT_FOUND,
+                format!(
+                    "No index defined on {} for this lookup: [{}]",
+                    model.entity(entity).full_name,
+                    shown.join(", ")
+                ),
+                span,
+                "no index has exactly these attributes",
+            ));
+        };
+        let key_text = self.index_key(&key);
+        if let Some(found) = self.index_tables.get(&table).and_then(|t| t.get(&key_text)) {
+            return Ok(Value::Instance(*found));
+        }
+        let cell = match self.lookups.get(&(table, key_text.clone())) {
+            Some(c) => *c,
+            None => {
+                let c = self.new_cell(CellKind::Single, Owner::Lookup);
+                self.lookups.insert((table, key_text.clone()), c);
+                self.lookup_spans.insert(
+                    c,
+                    (
+                        span,
+                        format!(
+                            "No match in index on type {} with key {key_text}",
+                            model.entity(entity).full_name
+                        ),
+                    ),
+                );
+                c
+            }
+        };
+        Err(Flow::Wait(cell))
+    }
+
+    /// Stores a value in an attribute or relation of an instance.
+    pub fn set_attribute(
+        &mut self,
+        instance: InstanceId,
+        name: &str,
+        value: Value,
+        span: Span,
+        extend: bool,
+    ) -> R<()> {
+        let model = self.model;
+        let entity = self.instances[instance.0 as usize].entity;
+        let layout = self.layout(entity);
+        let Some(index) = layout.slot(name) else {
+            return Err(error(
+                codes::NOT_FOUND,
+                format!(
+                    "cannot set attribute with name {name} on type {}",
+                    model.entity(entity).full_name
+                ),
+                span,
+                "no such attribute",
+            ));
+        };
+        let slot = layout.slots[index].clone();
+        let cell = self.instances[instance.0 as usize].slots[index];
+        if let Some((owner, i)) = slot.attribute {
+            let attribute = &model.entity(owner).attributes[i];
+            if extend {
+                return Err(self.attribute_error(
+                    instance,
+                    name,
+                    span,
+                    "Can not use += on relations with multiplicity 1".into(),
+                ));
+            }
+            if let Err(message) = self.check_attribute_value(attribute, &value) {
+                return Err(self.attribute_error(instance, name, span, message));
+            }
+            return self.set_single(instance, name, cell, value, span);
+        }
+        let (relation, end) = slot.relation.expect("a slot is an attribute or a relation");
+        let def = &model.relations[relation.index()];
+        let target = def.ends[end].target;
+        let items: Vec<Value> = match value {
+            Value::List(items) => items.iter().cloned().collect(),
+            Value::Null => Vec::new(),
+            other => vec![other],
+        };
+        let is_null = items.is_empty();
+        for item in &items {
+            match item {
+                Value::Instance(i)
+                    if model.is_subtype(self.instances[i.0 as usize].entity, target) => {}
+                Value::Instance(i) => {
+                    return Err(error(
+                        codes::TYPING_ERROR,
+                        format!(
+                            "Invalid class type for {}, should be {}",
+                            self.describe(*i),
+                            model.entity(target).full_name
+                        ),
+                        span,
+                        "wrong type of instance",
+                    ))
+                }
+                Value::Unknown => {}
+                other => {
+                    return Err(error(
+                        codes::TYPING_ERROR,
+                        format!(
+                            "Invalid type for value '{}', should be type {}",
+                            self.str_of(other),
+                            model.entity(target).full_name
+                        ),
+                        span,
+                        "not an instance",
+                    ))
+                }
+            }
+        }
+        let inverse = {
+            let other = &def.ends[1 - end];
+            if other.owner == def.ends[end].owner && other.name == def.ends[end].name {
+                None
+            } else {
+                other.name.clone()
+            }
+        };
+        match slot.kind {
+            CellKind::Single => {
+                if extend {
+                    return Err(error(
+                        codes::TYPING_ERROR,
+                        "Can not use += on relations with multiplicity 1",
+                        span,
+                        "a single relation",
+                    ));
+                }
+                if is_null {
+                    return Err(self.attribute_error(
+                        instance,
+                        name,
+                        span,
+                        "Invalid value 'null': a [1] relation needs an instance".into(),
+                    ));
+                }
+                if items.len() > 1 {
+                    return Err(self.attribute_error(
+                        instance,
+                        name,
+                        span,
+                        format!(
+                            "Exceeded relation arity on attribute '{name}' of instance '{}'",
+                            self.describe(instance)
+                        ),
+                    ));
+                }
+                let item = items.into_iter().next().expect("one item");
+                let changed = self.cells[cell.0 as usize].value.is_none();
+                self.set_single(instance, name, cell, item.clone(), span)?;
+                if changed {
+                    self.link_inverse(instance, &item, inverse.as_deref(), span)?;
+                }
+                Ok(())
+            }
+            CellKind::Optional => {
+                if extend {
+                    return Err(error(
+                        codes::TYPING_ERROR,
+                        "Can not use += on relations with multiplicity 1",
+                        span,
+                        "an optional relation",
+                    ));
+                }
+                let c = &self.cells[cell.0 as usize];
+                let new = items.first().cloned().unwrap_or(Value::Null);
+                if c.frozen {
+                    let old = c.value.clone().unwrap_or(Value::Null);
+                    if old == new {
+                        return Ok(());
+                    }
+                    if c.value.is_none() {
+                        return Err(self.attribute_error(
+                            instance,
+                            name,
+                            span,
+                            "List modified after freeze".into(),
+                        ));
+                    }
+                    return Err(self.double_set(instance, name, cell, &old, &new, span));
+                }
+                if items.len() > 1 {
+                    return Err(self.attribute_error(
+                        instance,
+                        name,
+                        span,
+                        format!(
+                            "Exceeded relation arity on attribute '{name}' of instance '{}'",
+                            self.describe(instance)
+                        ),
+                    ));
+                }
+                let c = &mut self.cells[cell.0 as usize];
+                c.value = Some(new.clone());
+                c.set_at = Some(span);
+                c.frozen = true;
+                self.notify(cell, true);
+                if !new.is_null() {
+                    self.link_inverse(instance, &new, inverse.as_deref(), span)?;
+                }
+                Ok(())
+            }
+            CellKind::Multi { upper, .. } => {
+                let c = &self.cells[cell.0 as usize];
+                if c.frozen {
+                    let all_present = items.iter().all(|i| c.items.contains(i));
+                    if all_present && !items.is_empty() {
+                        return Ok(());
+                    }
+                    if is_null && c.items.is_empty() {
+                        return Ok(());
+                    }
+                    return Err(self.attribute_error(
+                        instance,
+                        name,
+                        span,
+                        "List modified after freeze".into(),
+                    ));
+                }
+                if is_null {
+                    if !c.items.is_empty() {
+                        let shown = self.repr_of(&Value::list(c.items.clone()));
+                        return Err(self.attribute_error(
+                            instance,
+                            name,
+                            span,
+                            format!("Trying to set relation attribute `{name}` of instance `{}` to null but it has values `{shown}` assigned already", self.describe(instance)),
+                        ));
+                    }
+                    self.freeze(cell);
+                    return Ok(());
+                }
+                let mut added = Vec::new();
+                for item in items {
+                    let c = &mut self.cells[cell.0 as usize];
+                    if c.items.contains(&item) {
+                        continue;
+                    }
+                    if upper.is_some_and(|u| c.items.len() as i64 >= u) {
+                        return Err(self.attribute_error(
+                            instance,
+                            name,
+                            span,
+                            format!(
+                                "Exceeded relation arity on attribute '{name}' of instance '{}'",
+                                self.describe(instance)
+                            ),
+                        ));
+                    }
+                    c.items.push(item.clone());
+                    added.push(item);
+                }
+                if added.is_empty() {
+                    return Ok(());
+                }
+                let full =
+                    upper.is_some_and(|u| self.cells[cell.0 as usize].items.len() as i64 >= u);
+                if full {
+                    self.freeze(cell);
+                } else {
+                    self.notify(cell, false);
+                }
+                for item in added {
+                    self.link_inverse(instance, &item, inverse.as_deref(), span)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The other end of a bidirectional relation gets `instance` too.
+    fn link_inverse(
+        &mut self,
+        instance: InstanceId,
+        item: &Value,
+        inverse: Option<&str>,
+        span: Span,
+    ) -> R<()> {
+        let (Some(inverse), Value::Instance(other)) = (inverse, item) else {
+            return Ok(());
+        };
+        let other = *other;
+        let Some(cell) = self.slot(other, inverse) else {
+            return Ok(());
+        };
+        let present = {
+            let c = &self.cells[cell.0 as usize];
+            match c.kind {
+                CellKind::Multi { .. } => c.items.contains(&Value::Instance(instance)),
+                _ => c.value == Some(Value::Instance(instance)),
+            }
+        };
+        if present {
+            return Ok(());
+        }
+        self.set_attribute(other, inverse, Value::Instance(instance), span, false)
+    }
+
+    fn set_single(
+        &mut self,
+        instance: InstanceId,
+        name: &str,
+        cell: CellId,
+        value: Value,
+        span: Span,
+    ) -> R<()> {
+        let c = &mut self.cells[cell.0 as usize];
+        match &c.value {
+            None => {
+                c.value = Some(value);
+                c.set_at = Some(span);
+                self.notify(cell, true);
+                Ok(())
+            }
+            Some(old) if *old == value => Ok(()),
+            Some(old) => {
+                let old = old.clone();
+                Err(self.double_set(instance, name, cell, &old, &value, span))
+            }
+        }
+    }
+
+    fn double_set(
+        &self,
+        instance: InstanceId,
+        name: &str,
+        cell: CellId,
+        old: &Value,
+        new: &Value,
+        span: Span,
+    ) -> Flow {
+        let first = self.cells[cell.0 as usize].set_at;
+        let old_at = first.map(|s| self.location_text(s)).unwrap_or_default();
+        let cause = format!(
+            "value set twice:\n\told value: {}\n\t\tset at {old_at}\n\tnew value: {}\n\t\tset at {}\n",
+            self.str_of(old),
+            self.str_of(new),
+            self.location_text(span)
+        );
+        let mut d = Diagnostic::error(
+            codes::ATTRIBUTE_ERROR,
+            format!(
+                "Could not set attribute `{name}` on instance `{}`",
+                self.describe(instance)
+            ),
+        )
+        .with_label(Label::primary(span, "set again here, to another value"))
+        .with_note(format!("caused by: {cause}"));
+        if let Some(first) = first {
+            d = d.with_label(Label::secondary(first, "first set here"));
+        }
+        Flow::Error(Box::new(d))
+    }
+
+    fn attribute_error(&self, instance: InstanceId, name: &str, span: Span, cause: String) -> Flow {
+        Flow::Error(Box::new(
+            Diagnostic::error(
+                codes::ATTRIBUTE_ERROR,
+                format!(
+                    "Could not set attribute `{name}` on instance `{}`",
+                    self.describe(instance)
+                ),
+            )
+            .with_label(Label::primary(
+                span,
+                cause.lines().next().unwrap_or("").to_string(),
+            ))
+            .with_note(format!("caused by: {cause}")),
+        ))
+    }
+
+    /// The problems left when nothing more can run: every one of them.
+    pub fn final_checks(&mut self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut pending: Vec<(CellId, (Span, String))> = self
+            .lookup_spans
+            .iter()
+            .map(|(c, s)| (*c, s.clone()))
+            .collect();
+        pending.sort_by_key(|(c, _)| *c);
+        for (cell, (span, message)) in pending {
+            if self.cells[cell.0 as usize].value.is_none() {
+                out.push(
+                    Diagnostic::error(codes::NOT_FOUND, message).with_label(Label::primary(
+                        span,
+                        "nothing was constructed with this key",
+                    )),
+                );
+            }
+        }
+        let model = self.model;
+        for index in 0..self.instances.len() {
+            let instance = InstanceId(index as u32);
+            let i = &self.instances[index];
+            let at = i.locations[0];
+            if !i.implemented {
+                out.push(
+                    Diagnostic::error(
+                        codes::RUNTIME_ERROR,
+                        format!("Unable to select implementation for entity {}", model.entity(i.entity).name),
+                    )
+                    .with_label(Label::primary(at, "constructed here"))
+                    .with_help("add `implement <Entity> using std::none` (or `using parents` to use the parents' implementations)"),
+                );
+            }
+            let layout = self.layout(self.instances[index].entity);
+            for (slot_index, slot) in layout.slots.iter().enumerate() {
+                if matches!(&*slot.name, "requires" | "provides") {
+                    continue;
+                }
+                let cell = &self.cells[self.instances[index].slots[slot_index].0 as usize];
+                let declared_at = slot
+                    .attribute
+                    .map(|(e, a)| model.entity(e).attributes[a].name_span)
+                    .or_else(|| {
+                        slot.relation
+                            .map(|(r, e)| model.relations[r.index()].ends[e].span)
+                    });
+                let problem = match cell.kind {
+                    CellKind::Single if cell.value.is_none() => Some("is not set".to_string()),
+                    CellKind::Multi { lower, .. } if (cell.items.len() as i64) < lower => {
+                        Some(format!(
+                            "requires {lower} values but only {} are set",
+                            cell.items.len()
+                        ))
+                    }
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    let declared = declared_at
+                        .map(|s| self.location_text(s))
+                        .unwrap_or_default();
+                    let mut d = Diagnostic::error(
+                        codes::UNSET,
+                        format!(
+                            "The object {} is not complete: attribute {} ({declared}) {problem}",
+                            self.describe(instance),
+                            slot.name
+                        ),
+                    )
+                    .with_label(Label::primary(at, format!("`{}` {problem}", slot.name)));
+                    if let Some(declared_at) = declared_at {
+                        d = d.with_label(Label::secondary(declared_at, "declared here"));
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The index tables: (declaring entity, index number) to key to instance.
+pub type IndexTables = HashMap<(EntityId, usize), HashMap<String, InstanceId>>;

@@ -1,0 +1,560 @@
+//! The `lsm` plugins: `lsm::all` over the inventory (with attribute-set selection by lifecycle
+//! state and `_added` / `_removed` tracking of embedded entities), `get_service_binding_version`,
+//! `is_purged`, `render_dot`, `format` and the allocators, as `../shared/spec/lsm-module.md` fixes
+//! them.
+
+use std::rc::Rc;
+
+use super::cells::{CellKind, TaskId};
+use super::exec::{error, Flow, R};
+use super::inventory::{from_json, Record};
+use super::plugins::Args;
+use super::value::{InstanceId, Value};
+use super::Runtime;
+use crate::diagnostics::codes;
+use crate::resolve::EntityId;
+use crate::source::Span;
+
+pub fn plugin(
+    rt: &mut Runtime<'_>,
+    _task: TaskId,
+    full: &str,
+    args: &Args,
+    span: Span,
+) -> R<Value> {
+    let fail = |message: String| {
+        error(
+            codes::PLUGIN_ERROR,
+            format!("PluginException in plugin {full}\n{message}"),
+            span,
+            "in this call",
+        )
+    };
+    match full {
+        "lsm::all" => all(rt, args, span),
+        "lsm::get_service_binding_version" => {
+            let Some(Value::Instance(binding)) = args.get("binding").cloned() else {
+                return Err(fail("binding must be an lsm::ServiceBinding".into()));
+            };
+            let wanted = args.get("version").cloned().unwrap_or(Value::Null);
+            for version in versions(rt, binding)? {
+                if attribute(rt, version, "version")? == wanted {
+                    return Ok(Value::Instance(version));
+                }
+            }
+            let name = attribute(rt, binding, "service_entity_name")?;
+            Err(fail(format!(
+                "service binding {} has no version {}",
+                rt.str_of(&name),
+                rt.str_of(&wanted)
+            )))
+        }
+        "lsm::render_dot" => Ok(Value::Null),
+        "lsm::is_purged" => {
+            let Some(Value::Str(id)) = args.get("instance_id").cloned() else {
+                return Ok(Value::Bool(false));
+            };
+            let Some(Value::Instance(lifecycle)) = args.get("lifecycle").cloned() else {
+                return Ok(Value::Bool(false));
+            };
+            let record = rt
+                .options
+                .inventory
+                .as_ref()
+                .and_then(|inv| inv.records.iter().find(|r| *r.id == *id).cloned());
+            let Some(record) = record else {
+                return Ok(Value::Bool(false));
+            };
+            match state(rt, lifecycle, &record.state)? {
+                Some(s) => Ok(Value::Bool(
+                    attribute(rt, s, "purge_resources")? == Value::Bool(true),
+                )),
+                None => Ok(Value::Bool(false)),
+            }
+        }
+        "lsm::format" => {
+            let Some(Value::Str(fmt)) = args.get("fmt").cloned() else {
+                return Err(fail(
+                    "lsm::format: cannot format: fmt is not a string".into(),
+                ));
+            };
+            let mut values = Vec::new();
+            if let Some(Value::List(items)) = args.get("args") {
+                for (i, v) in items.iter().enumerate() {
+                    values.push((i.to_string(), v.clone()));
+                }
+            }
+            if let Some(Value::Dict(entries)) = args.get("kwargs") {
+                values.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())));
+            }
+            super::strings::format_python(rt, &fmt, &values)
+                .map(|s| Value::str(&s))
+                .map_err(|m| {
+                    fail(format!(
+                        "lsm::format: cannot format {}: {m}",
+                        super::value::string_repr(&fmt)
+                    ))
+                })
+        }
+        _ => Err(error(
+            codes::PLUGIN_NOT_SUPPORTED,
+            format!("Exception in plugin {full}: lsmc has no native version of this plugin"),
+            span,
+            "in this call",
+        )),
+    }
+}
+
+/// An attribute of an instance, waiting for it when it is not known yet.
+fn attribute(rt: &mut Runtime<'_>, instance: InstanceId, name: &str) -> R<Value> {
+    let cell = rt.slot(instance, name).ok_or_else(|| {
+        Flow::Error(Box::new(crate::diagnostics::Diagnostic::error(
+            codes::PLUGIN_ERROR,
+            format!("no attribute {name}"),
+        )))
+    })?;
+    rt.read(cell)
+}
+
+fn versions(rt: &mut Runtime<'_>, binding: InstanceId) -> R<Vec<InstanceId>> {
+    match attribute(rt, binding, "versions")? {
+        Value::List(items) => Ok(items
+            .iter()
+            .filter_map(|v| match v {
+                Value::Instance(i) => Some(*i),
+                _ => None,
+            })
+            .collect()),
+        Value::Instance(i) => Ok(vec![i]),
+        _ => Ok(Vec::new()),
+    }
+}
+
+fn is_a(rt: &Runtime<'_>, instance: InstanceId, name: &str) -> bool {
+    rt.model.entity_by_name(name).is_some_and(|e| {
+        rt.model
+            .is_subtype(rt.instances[instance.0 as usize].entity, e)
+    })
+}
+
+/// The state named `name` of a lifecycle: its initial state and the states of its transfers.
+fn state(rt: &mut Runtime<'_>, lifecycle: InstanceId, name: &str) -> R<Option<InstanceId>> {
+    let mut candidates = Vec::new();
+    if let Value::Instance(s) = attribute(rt, lifecycle, "initial_state")? {
+        candidates.push(s);
+    }
+    if let Value::List(transfers) = attribute(rt, lifecycle, "transfers")? {
+        for t in transfers.iter() {
+            let Value::Instance(t) = t else { continue };
+            for end in ["source", "target", "error"] {
+                if let Value::Instance(s) = attribute(rt, *t, end)? {
+                    candidates.push(s);
+                }
+            }
+        }
+    }
+    for s in candidates {
+        if attribute(rt, s, "name")? == Value::str(name) {
+            return Ok(Some(s));
+        }
+    }
+    Ok(None)
+}
+
+fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
+    let fail = |message: String| {
+        error(
+            codes::PLUGIN_ERROR,
+            format!("PluginException in plugin lsm::all\n{message}"),
+            span,
+            "in this call",
+        )
+    };
+    if rt.options.no_instances {
+        return Ok(Value::list(Vec::new()));
+    }
+    let Some(Value::Instance(binding)) = args.get("binding").cloned() else {
+        return Err(fail("binding must be a service entity binding".into()));
+    };
+    let min_version = match args.get("min_version") {
+        Some(Value::Int(i)) => *i,
+        _ => 0,
+    };
+    let max_version = match args.get("max_version") {
+        Some(Value::Int(i)) => Some(*i),
+        _ => None,
+    };
+    let tracking = matches!(
+        args.get("include_purged_embedded_entities"),
+        Some(Value::Bool(true))
+    );
+    let removed_key = match args.get("removed_attribute") {
+        Some(Value::Str(s)) => s.to_string(),
+        _ => "_removed".into(),
+    };
+    let added_key = match args.get("added_attribute") {
+        Some(Value::Str(s)) => s.to_string(),
+        _ => "_added".into(),
+    };
+    let cache_key = (
+        binding,
+        format!("{min_version}/{max_version:?}/{tracking}/{removed_key}/{added_key}"),
+    );
+    if let Some(v) = rt.lsm_cache.get(&cache_key) {
+        return Ok(v.clone());
+    }
+    let name = match attribute(rt, binding, "service_entity_name")? {
+        Value::Str(s) => s,
+        other => {
+            return Err(fail(format!(
+                "service_entity_name is {}",
+                rt.repr_of(&other)
+            )))
+        }
+    };
+    let multi_version = is_a(rt, binding, "lsm::ServiceBinding");
+    let binding_versions = if multi_version {
+        let mut out = Vec::new();
+        for v in versions(rt, binding)? {
+            out.push((attribute(rt, v, "version")?, v));
+        }
+        out
+    } else {
+        Vec::new()
+    };
+    let validate = rt.options.validate.clone().filter(|v| !v.trim().is_empty());
+    let records: Vec<Record> = rt
+        .options
+        .inventory
+        .as_ref()
+        .map(|inv| inv.records.clone())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for record in records {
+        if *record.service_entity != *name || record.deleted {
+            continue;
+        }
+        if record.service_entity_version < min_version
+            || max_version.is_some_and(|m| record.service_entity_version > m)
+        {
+            continue;
+        }
+        let version_binding = if multi_version {
+            match binding_versions.iter().find(|(v, _)| *v == Value::Int(record.service_entity_version)) {
+                Some((_, b)) => *b,
+                None => {
+                    return Err(fail(format!(
+                        "service instance {} has service_entity_version {}, which service binding {name} does not have",
+                        record.id, record.service_entity_version
+                    )))
+                }
+            }
+        } else {
+            binding
+        };
+        let Value::Instance(lifecycle) = attribute(rt, version_binding, "lifecycle")? else {
+            return Err(fail("the binding has no lifecycle".into()));
+        };
+        let Some(state) = state(rt, lifecycle, &record.state)? else {
+            let lifecycle_name = attribute(rt, lifecycle, "name")?;
+            return Err(fail(format!(
+                "service instance {} is in state '{}', which lifecycle '{}' does not have",
+                record.id,
+                record.state,
+                rt.str_of(&lifecycle_name)
+            )));
+        };
+        let (current, previous) = match &validate {
+            None => {
+                if attribute(rt, state, "export_resources")? != Value::Bool(true) {
+                    continue;
+                }
+                (
+                    Value::str("active"),
+                    attribute(rt, state, "previous_attr_set_on_export")?,
+                )
+            }
+            Some(v) if *v.trim() == *record.id => (
+                attribute(rt, state, "validate_self")?,
+                attribute(rt, state, "previous_attr_set_on_validate")?,
+            ),
+            Some(_) => (
+                attribute(rt, state, "validate_others")?,
+                attribute(rt, state, "previous_attr_set_on_export")?,
+            ),
+        };
+        let Value::Str(current) = current else {
+            continue;
+        };
+        let mut attributes = record.attribute_set(&current).clone();
+        if tracking && attributes.is_object() {
+            let entity_name = attribute(rt, version_binding, "service_entity")?;
+            let entity = match &entity_name {
+                Value::Str(n) => rt.model.entity_by_name(n),
+                _ => None,
+            };
+            let old = match &previous {
+                Value::Str(p) => record.attribute_set(p).clone(),
+                _ => serde_json::Value::Null,
+            };
+            if let Some(entity) = entity {
+                let tracker = Tracker {
+                    rt,
+                    added: &added_key,
+                    removed: &removed_key,
+                };
+                if old.is_null() {
+                    tracker.flag_all(entity, &mut attributes, false, false);
+                } else {
+                    tracker.compare(entity, &mut attributes, &old);
+                }
+            }
+        }
+        let mut entry: Vec<(Rc<str>, Value)> = vec![
+            (Rc::from("id"), Value::str(&record.id)),
+            (
+                Rc::from("service_entity"),
+                Value::str(&record.service_entity),
+            ),
+            (
+                Rc::from("service_entity_version"),
+                Value::Int(record.service_entity_version),
+            ),
+            (Rc::from("version"), Value::Int(record.version)),
+            (Rc::from("state"), Value::str(&record.state)),
+            (Rc::from("attributes"), from_json(&attributes)),
+        ];
+        entry.push((
+            Rc::from("candidate_attributes"),
+            from_json(&record.candidate_attributes),
+        ));
+        entry.push((
+            Rc::from("active_attributes"),
+            from_json(&record.active_attributes),
+        ));
+        entry.push((
+            Rc::from("rollback_attributes"),
+            from_json(&record.rollback_attributes),
+        ));
+        out.push(Value::Dict(Rc::new(entry)));
+    }
+    let result = Value::list(out);
+    rt.lsm_cache.insert(cache_key, result.clone());
+    Ok(result)
+}
+
+/// Marks embedded entities `_added` / `_removed` by comparing two attribute sets.
+struct Tracker<'a, 'r, 'm> {
+    rt: &'r Runtime<'m>,
+    added: &'a str,
+    removed: &'a str,
+}
+
+impl Tracker<'_, '_, '_> {
+    /// The embedded relations of an entity, in name order: (name, target, single).
+    fn embedded(&self, entity: EntityId) -> Vec<(String, EntityId, bool)> {
+        let model = self.rt.model;
+        let Some(embedded) = model.entity_by_name("lsm::EmbeddedEntity") else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, EntityId, bool)> = model
+            .all_relation_ends(entity)
+            .into_iter()
+            .filter_map(|end| {
+                let name = end.name.clone()?;
+                (!name.starts_with('_') && model.is_subtype(end.target, embedded)).then_some((
+                    name,
+                    end.target,
+                    end.upper == Some(1),
+                ))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The key attributes of an embedded type (lsm-module.md 4.8).
+    fn key_attributes(&self, entity: EntityId) -> Option<Vec<String>> {
+        let model = self.rt.model;
+        if let Some(a) = model.attribute(entity, "__lsm_key_attributes") {
+            if let crate::resolve::Default::Value(e) = &a.default {
+                if let Value::List(items) = super::types::constant(e) {
+                    return Some(
+                        items
+                            .iter()
+                            .filter_map(|v| match v {
+                                Value::Str(s) => Some(s.to_string()),
+                                _ => None,
+                            })
+                            .collect(),
+                    );
+                }
+            }
+        }
+        let mut ancestors = model.ancestors(entity);
+        let own = ancestors.remove(0);
+        ancestors.sort_by_key(|e| model.entity(*e).full_name.clone());
+        for e in std::iter::once(own).chain(ancestors) {
+            for index in &model.entity(e).indexes {
+                let plain: Vec<String> = index
+                    .attributes
+                    .iter()
+                    .filter(|a| model.attribute(entity, a).is_some())
+                    .cloned()
+                    .collect();
+                let relations_private = index
+                    .attributes
+                    .iter()
+                    .filter(|a| model.attribute(entity, a).is_none())
+                    .all(|a| a.starts_with('_'));
+                if !plain.is_empty()
+                    && plain.iter().all(|a| !a.starts_with('_'))
+                    && relations_private
+                {
+                    let mut sorted = plain;
+                    sorted.sort();
+                    return Some(sorted);
+                }
+            }
+        }
+        None
+    }
+
+    fn identity(&self, entity: EntityId, item: &serde_json::Value) -> String {
+        match self.key_attributes(entity) {
+            Some(keys) => {
+                let values: Vec<serde_json::Value> = keys
+                    .iter()
+                    .map(|k| item.get(k).cloned().unwrap_or(serde_json::Value::Null))
+                    .collect();
+                serde_json::Value::Array(values).to_string()
+            }
+            None => {
+                let mut copy = item.clone();
+                if let Some(map) = copy.as_object_mut() {
+                    map.retain(|k, _| !k.starts_with('_'));
+                }
+                super::value::python_json(&copy)
+            }
+        }
+    }
+
+    fn flag(&self, item: &mut serde_json::Value, added: bool, removed: bool) {
+        if let Some(map) = item.as_object_mut() {
+            map.insert(self.added.to_string(), serde_json::Value::Bool(added));
+            map.insert(self.removed.to_string(), serde_json::Value::Bool(removed));
+        }
+    }
+
+    /// Flags every embedded item below `value` (not `value` itself).
+    fn flag_all(
+        &self,
+        entity: EntityId,
+        value: &mut serde_json::Value,
+        added: bool,
+        removed: bool,
+    ) {
+        for (name, target, _) in self.embedded(entity) {
+            let Some(child) = value.get_mut(&name) else {
+                continue;
+            };
+            match child {
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        self.flag(item, added, removed);
+                        self.flag_all(target, item, added, removed);
+                    }
+                }
+                serde_json::Value::Object(_) => {
+                    self.flag(child, added, removed);
+                    self.flag_all(target, child, added, removed);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn compare(
+        &self,
+        entity: EntityId,
+        current: &mut serde_json::Value,
+        previous: &serde_json::Value,
+    ) {
+        for (name, target, single) in self.embedded(entity) {
+            let old = previous
+                .get(&name)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            let is_list =
+                !single || current.get(&name).is_some_and(|v| v.is_array()) || old.is_array();
+            if is_list {
+                let old_items: Vec<serde_json::Value> = old.as_array().cloned().unwrap_or_default();
+                let Some(map) = current.as_object_mut() else {
+                    continue;
+                };
+                let slot = map
+                    .entry(name.clone())
+                    .or_insert(serde_json::Value::Array(Vec::new()));
+                if slot.is_null() {
+                    *slot = serde_json::Value::Array(Vec::new());
+                }
+                let Some(items) = slot.as_array_mut() else {
+                    continue;
+                };
+                let mut seen = Vec::new();
+                for item in items.iter_mut() {
+                    let id = self.identity(target, item);
+                    seen.push(id.clone());
+                    match old_items.iter().find(|o| self.identity(target, o) == id) {
+                        Some(o) => {
+                            self.flag(item, false, false);
+                            self.compare(target, item, o);
+                        }
+                        None => {
+                            self.flag(item, true, false);
+                            self.flag_all(target, item, true, false);
+                        }
+                    }
+                }
+                for o in old_items {
+                    if !seen.contains(&self.identity(target, &o)) {
+                        let mut copy = o.clone();
+                        self.flag(&mut copy, false, true);
+                        self.flag_all(target, &mut copy, false, true);
+                        items.push(copy);
+                    }
+                }
+            } else {
+                let Some(map) = current.as_object_mut() else {
+                    continue;
+                };
+                let now = map.get(&name).cloned().unwrap_or(serde_json::Value::Null);
+                match (now.is_object(), old.is_object()) {
+                    (true, true) => {
+                        let slot = map.get_mut(&name).expect("present");
+                        if self.identity(target, &now) == self.identity(target, &old) {
+                            self.flag(slot, false, false);
+                            self.compare(target, slot, &old);
+                        } else {
+                            self.flag(slot, true, false);
+                            self.flag_all(target, slot, true, false);
+                        }
+                    }
+                    (true, false) => {
+                        let slot = map.get_mut(&name).expect("present");
+                        self.flag(slot, true, false);
+                        self.flag_all(target, slot, true, false);
+                    }
+                    (false, true) => {
+                        let mut copy = old.clone();
+                        self.flag(&mut copy, false, true);
+                        self.flag_all(target, &mut copy, false, true);
+                        map.insert(name.clone(), copy);
+                    }
+                    (false, false) => {}
+                }
+            }
+        }
+        let _ = CellKind::Single;
+    }
+}

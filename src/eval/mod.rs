@@ -1,0 +1,474 @@
+//! Evaluation: Inmanta's gradual execution of a resolved model, with `lsm::all` over a service
+//! inventory.
+//!
+//! The runtime is a dataflow scheduler. Every statement (in every scope: top level, `for` and `if`
+//! bodies, implementation bodies per instance) is a task. A task evaluates; when it needs a cell
+//! that is not available it waits on that cell and runs again from the start when the cell is
+//! available (constructor calls are remembered per task, so a rerun returns the same instances).
+//! When no task can run, the scheduler freezes the delayed cell (a `[0:1]` or multi relation) that
+//! the most tasks wait for, preferring cells no statement has promised to add to; when no task
+//! waits at all, everything is frozen and the run ends with the final checks (unset attributes,
+//! relation bounds, instances without implementation, lookups that found nothing).
+//!
+//! Invariants: the scheduler is bounded (a cap on task runs ends a model that does not settle with a
+//! diagnostic); the first error met during execution ends the run, as in the reference compiler; the
+//! final checks report every problem they find.
+
+mod cells;
+pub mod dump;
+mod exec;
+mod instances;
+pub mod inventory;
+mod lsm;
+mod plugins;
+mod strings;
+mod types;
+mod validators;
+pub mod value;
+
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use crate::ast::Stmt;
+use crate::diagnostics::Diagnostic;
+use crate::resolve::{EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId};
+use crate::source::{SourceMap, Span};
+pub use cells::{Cell, CellId, CellKind, Owner, TaskId};
+pub use value::{InstanceId, Value};
+
+/// What evaluation needs besides the model.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The service inventory (parsed), read by `lsm::all`.
+    pub inventory: Option<inventory::Inventory>,
+    /// A validation compile of this instance (`LSM_VALIDATE_INSTANCE`).
+    pub validate: Option<String>,
+    /// `lsm::all` returns nothing (`lsm_no_instances=true`).
+    pub no_instances: bool,
+    /// Cap on task runs; `None` picks one from the model size.
+    pub max_steps: Option<usize>,
+}
+
+/// An instance of an entity.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub entity: EntityId,
+    /// Slots in the order of the entity's layout.
+    pub slots: Vec<CellId>,
+    /// Every constructor call that returned this instance.
+    pub locations: Vec<Span>,
+    /// Implementations already expanded for this instance.
+    implementations: Vec<ImplementationId>,
+    /// Whether an implementation was selected (checked at the end).
+    pub implemented: bool,
+}
+
+/// The slots of an entity: its attributes and relation ends, own and inherited.
+#[derive(Debug)]
+pub struct Layout {
+    pub slots: Vec<SlotDef>,
+    by_name: HashMap<Rc<str>, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SlotDef {
+    pub name: Rc<str>,
+    pub kind: CellKind,
+    /// The attribute (entity, index in its `attributes`) when it is one.
+    pub attribute: Option<(EntityId, usize)>,
+    /// The relation (relation, end index) when it is one.
+    pub relation: Option<(RelationId, usize)>,
+}
+
+impl Layout {
+    pub fn slot(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+}
+
+/// A lexical scope: a block's variables, and for implementation bodies the instance.
+#[derive(Debug, Clone)]
+struct Scope {
+    parent: Option<ScopeId>,
+    vars: HashMap<Rc<str>, CellId>,
+    /// Inside an implementation or `when`: the instance whose attributes are visible.
+    instance: Option<InstanceId>,
+    namespace: NamespaceId,
+    /// `for` variables and comprehension variables bound to a value.
+    bound: Vec<(Rc<str>, Value)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ScopeId(u32);
+
+#[derive(Debug, Clone)]
+enum Work<'m> {
+    Stmt(&'m Stmt, ScopeId),
+    /// Decide one `implement` statement for an instance.
+    Implement {
+        instance: InstanceId,
+        implement: &'m ImplementDef,
+    },
+    /// The holder of direct evaluations (typedef constraints); never queued.
+    Direct,
+}
+
+#[derive(Debug)]
+struct Task<'m> {
+    work: Work<'m>,
+    /// Instances made by constructor calls, in call order, reused when the task runs again.
+    memo: Vec<Value>,
+    memo_pos: usize,
+    done: bool,
+    queued: bool,
+    /// The relation cell this task promised to add to.
+    promised: Option<CellId>,
+    /// `for` loops over a relation: values already handed to the body.
+    consumed: usize,
+}
+
+/// The outcome of evaluating a model.
+pub struct Evaluation<'m> {
+    pub runtime: Runtime<'m>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The runtime state of one evaluation.
+pub struct Runtime<'m> {
+    pub model: &'m Model,
+    pub instances: Vec<Instance>,
+    pub cells: Vec<Cell>,
+    scopes: Vec<Scope>,
+    tasks: Vec<Task<'m>>,
+    queue: VecDeque<TaskId>,
+    layouts: HashMap<EntityId, Rc<Layout>>,
+    /// The index tables: (declaring entity, index number) to key to instance.
+    index_tables: instances::IndexTables,
+    /// Pending index lookups: (index table, key) to the cell lookups wait on.
+    lookups: HashMap<((EntityId, usize), String), CellId>,
+    lookup_spans: HashMap<CellId, (Span, String)>,
+    /// Delayed cells in creation order (candidates for freezing).
+    delayed: Vec<CellId>,
+    /// Namespace root scopes.
+    roots: HashMap<NamespaceId, ScopeId>,
+    options: Options,
+    /// The error that ended execution, if any.
+    error: Option<Diagnostic>,
+    pub sources: Option<&'m SourceMap>,
+    steps: usize,
+    /// Cached `lsm::all` results per binding instance.
+    lsm_cache: HashMap<(InstanceId, String), Value>,
+    /// `std::print` output, in order.
+    pub printed: Vec<String>,
+    direct: Option<TaskId>,
+}
+
+/// Evaluates a resolved model.
+pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) -> Evaluation<'m> {
+    let mut runtime = Runtime {
+        model,
+        instances: Vec::new(),
+        cells: Vec::new(),
+        scopes: Vec::new(),
+        tasks: Vec::new(),
+        queue: VecDeque::new(),
+        layouts: HashMap::new(),
+        index_tables: HashMap::new(),
+        lookups: HashMap::new(),
+        lookup_spans: HashMap::new(),
+        delayed: Vec::new(),
+        roots: HashMap::new(),
+        options,
+        error: None,
+        sources: Some(sources),
+        steps: 0,
+        lsm_cache: HashMap::new(),
+        printed: Vec::new(),
+        direct: None,
+    };
+    runtime.start();
+    runtime.run();
+    let mut diagnostics = Vec::new();
+    match runtime.error.take() {
+        Some(error) => diagnostics.push(error),
+        None => diagnostics.extend(runtime.final_checks()),
+    }
+    Evaluation {
+        runtime,
+        diagnostics,
+    }
+}
+
+impl<'m> Runtime<'m> {
+    /// Creates the namespace scopes and queues every top-level statement.
+    fn start(&mut self) {
+        let model = self.model;
+        for (i, namespace) in model.namespaces.iter().enumerate() {
+            let ns = NamespaceId(i as u32);
+            let statements: Vec<&'m Stmt> = model.modules[namespace.module]
+                .1
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    crate::ast::Item::Statement(s) => Some(s),
+                    _ => None,
+                })
+                .collect();
+            let scope = self.new_scope(None, None, ns, &statements);
+            self.roots.insert(ns, scope);
+        }
+        for (i, namespace) in model.namespaces.iter().enumerate() {
+            let ns = NamespaceId(i as u32);
+            let scope = self.roots[&ns];
+            for item in &model.modules[namespace.module].1.items {
+                if let crate::ast::Item::Statement(stmt) = item {
+                    self.spawn(Work::Stmt(stmt, scope));
+                }
+            }
+        }
+    }
+
+    fn new_scope(
+        &mut self,
+        parent: Option<ScopeId>,
+        instance: Option<InstanceId>,
+        namespace: NamespaceId,
+        statements: &[&'m Stmt],
+    ) -> ScopeId {
+        let mut vars = HashMap::new();
+        for stmt in statements {
+            if let crate::ast::StmtKind::Assign { target, .. } = &stmt.kind {
+                if let crate::ast::ExprKind::Var { path } = &target.kind {
+                    if path.segments.len() == 1 {
+                        let name: Rc<str> = Rc::from(path.segments[0].text.as_str());
+                        if !vars.contains_key(&name) {
+                            let cell =
+                                self.new_cell(CellKind::Single, Owner::Variable(name.to_string()));
+                            vars.insert(name, cell);
+                        }
+                    }
+                }
+            }
+        }
+        self.scopes.push(Scope {
+            parent,
+            vars,
+            instance,
+            namespace,
+            bound: Vec::new(),
+        });
+        ScopeId(self.scopes.len() as u32 - 1)
+    }
+
+    pub fn new_cell(&mut self, kind: CellKind, owner: Owner) -> CellId {
+        let id = CellId(self.cells.len() as u32);
+        let delayed = !matches!(kind, CellKind::Single);
+        self.cells.push(Cell::new(kind, owner));
+        if delayed {
+            self.delayed.push(id);
+        }
+        id
+    }
+
+    fn spawn(&mut self, work: Work<'m>) -> TaskId {
+        let id = TaskId(self.tasks.len() as u32);
+        self.tasks.push(Task {
+            work,
+            memo: Vec::new(),
+            memo_pos: 0,
+            done: false,
+            queued: true,
+            promised: None,
+            consumed: 0,
+        });
+        self.queue.push_back(id);
+        id
+    }
+
+    fn wake(&mut self, task: TaskId) {
+        let t = &mut self.tasks[task.0 as usize];
+        if !t.done && !t.queued {
+            t.queued = true;
+            self.queue.push_back(task);
+        }
+    }
+
+    /// Wakes the tasks waiting on a cell that became available (or got a new value).
+    fn notify(&mut self, cell: CellId, available: bool) {
+        let c = &mut self.cells[cell.0 as usize];
+        let listeners = c.listeners.clone();
+        let waiters = if available {
+            std::mem::take(&mut c.waiters)
+        } else {
+            Vec::new()
+        };
+        for t in listeners.into_iter().chain(waiters) {
+            self.wake(t);
+        }
+    }
+
+    fn step_cap(&self) -> usize {
+        self.options
+            .max_steps
+            .unwrap_or(1_000_000 + 200 * self.tasks.len())
+    }
+
+    /// Runs tasks until none can progress, freezing delayed cells as needed.
+    fn run(&mut self) {
+        loop {
+            while let Some(task) = self.queue.pop_front() {
+                if self.error.is_some() {
+                    return;
+                }
+                self.steps += 1;
+                if self.steps > self.step_cap() {
+                    self.error = Some(exec::stuck_error(self));
+                    return;
+                }
+                self.tasks[task.0 as usize].queued = false;
+                if self.tasks[task.0 as usize].done {
+                    continue;
+                }
+                exec::run_task(self, task);
+            }
+            if self.error.is_some() || !self.freeze_one() {
+                return;
+            }
+        }
+    }
+
+    /// Freezes the delayed cell whose freezing unblocks most; when nobody waits, freezes every
+    /// delayed cell. Returns whether anything was frozen.
+    fn freeze_one(&mut self) -> bool {
+        let mut best: Option<(bool, usize, CellId)> = None;
+        let mut any_unfrozen = false;
+        for &cell in &self.delayed {
+            let c = &self.cells[cell.0 as usize];
+            if c.frozen {
+                continue;
+            }
+            any_unfrozen = true;
+            let waiting = c
+                .waiters
+                .iter()
+                .filter(|t| !self.tasks[t.0 as usize].done)
+                .count();
+            if waiting == 0 {
+                continue;
+            }
+            let unpromised = c.promises == 0;
+            let better = match best {
+                None => true,
+                Some((bu, bw, _)) => (unpromised, waiting) > (bu, bw),
+            };
+            if better {
+                best = Some((unpromised, waiting, cell));
+            }
+        }
+        if let Some((_, _, cell)) = best {
+            self.freeze(cell);
+            return true;
+        }
+        if !any_unfrozen {
+            return false;
+        }
+        let all: Vec<CellId> = self.delayed.clone();
+        for cell in all {
+            if !self.cells[cell.0 as usize].frozen {
+                self.freeze(cell);
+            }
+        }
+        self.delayed.clear();
+        !self.queue.is_empty()
+    }
+
+    pub fn freeze(&mut self, cell: CellId) {
+        let c = &mut self.cells[cell.0 as usize];
+        if c.frozen {
+            return;
+        }
+        c.frozen = true;
+        if c.kind == CellKind::Optional && c.value.is_none() {
+            c.value = None;
+        }
+        self.notify(cell, true);
+    }
+
+    /// The slots of an entity, computed once.
+    pub fn layout(&mut self, entity: EntityId) -> Rc<Layout> {
+        if let Some(l) = self.layouts.get(&entity) {
+            return l.clone();
+        }
+        let model = self.model;
+        let mut slots: Vec<SlotDef> = Vec::new();
+        let mut by_name = HashMap::new();
+        for ancestor in model.ancestors(entity) {
+            for (i, attribute) in model.entity(ancestor).attributes.iter().enumerate() {
+                if by_name.contains_key(attribute.name.as_str()) {
+                    continue;
+                }
+                let name: Rc<str> = Rc::from(attribute.name.as_str());
+                by_name.insert(name.clone(), slots.len());
+                slots.push(SlotDef {
+                    name,
+                    kind: CellKind::Single,
+                    attribute: Some((ancestor, i)),
+                    relation: None,
+                });
+            }
+            for &(relation, end) in &model.entity(ancestor).relation_ends {
+                let def = &model.relations[relation.index()].ends[end];
+                let Some(name) = &def.name else { continue };
+                if by_name.contains_key(name.as_str()) {
+                    continue;
+                }
+                let kind = match (def.lower, def.upper) {
+                    (1, Some(1)) => CellKind::Single,
+                    (0, Some(1)) => CellKind::Optional,
+                    (lower, upper) => CellKind::Multi { lower, upper },
+                };
+                let name: Rc<str> = Rc::from(name.as_str());
+                by_name.insert(name.clone(), slots.len());
+                slots.push(SlotDef {
+                    name,
+                    kind,
+                    attribute: None,
+                    relation: Some((relation, end)),
+                });
+            }
+        }
+        let layout = Rc::new(Layout { slots, by_name });
+        self.layouts.insert(entity, layout.clone());
+        layout
+    }
+
+    /// The cell of an instance's attribute or relation.
+    pub fn slot(&mut self, instance: InstanceId, name: &str) -> Option<CellId> {
+        let entity = self.instances[instance.0 as usize].entity;
+        let layout = self.layout(entity);
+        layout
+            .slot(name)
+            .map(|i| self.instances[instance.0 as usize].slots[i])
+    }
+
+    /// `__config__::A (instantiated at main.cf:7)`, as the reference prints instances.
+    pub fn describe(&self, instance: InstanceId) -> String {
+        let i = &self.instances[instance.0 as usize];
+        let name = &self.model.entity(i.entity).full_name;
+        let locations: Vec<String> = i.locations.iter().map(|s| self.location_text(*s)).collect();
+        format!("{name} (instantiated at {})", locations.join(","))
+    }
+
+    /// `main.cf:7`: the file name (as given) and 1-based line of a span.
+    pub fn location_text(&self, span: Span) -> String {
+        match self.sources {
+            Some(sources) => {
+                let file = sources.get(span.file);
+                let line = file.line_of(span.start as usize) + 1;
+                let name = file.name.rsplit('/').next().unwrap_or(&file.name);
+                format!("{name}:{line}")
+            }
+            None => format!("?:{}", span.start),
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Types at run time: operators with Python's semantics, attribute type checks and typedef
+//! constraints, constants of defaults.
+
+use std::rc::Rc;
+
+use super::value::{Number, Value};
+use super::Runtime;
+use crate::ast::{BinaryOp, Expr, ExprKind};
+use crate::resolve::{AttributeDef, Primitive, ValueType};
+
+/// The value of a constant expression (attribute defaults are constants).
+pub fn constant(expr: &Expr) -> Value {
+    match &expr.kind {
+        ExprKind::Int { value } => Value::Int(*value),
+        ExprKind::Float { value } => Value::Float(*value),
+        ExprKind::Bool { value } => Value::Bool(*value),
+        ExprKind::Null => Value::Null,
+        ExprKind::Str { value }
+        | ExprKind::Interpolated {
+            template: value, ..
+        } => Value::str(value),
+        ExprKind::List { items } => {
+            let mut out = Vec::new();
+            for item in items {
+                match constant(item) {
+                    Value::List(inner) => out.extend(inner.iter().cloned()),
+                    v => out.push(v),
+                }
+            }
+            Value::list(out)
+        }
+        ExprKind::Dict { entries } => Value::Dict(Rc::new(
+            entries
+                .iter()
+                .map(|(k, v)| (Rc::from(k.as_str()), constant(v)))
+                .collect(),
+        )),
+        _ => Value::Unknown,
+    }
+}
+
+/// Python's `re.match`: the pattern must match at the start of the string.
+pub fn regex_match(pattern: &str, subject: &Value) -> Result<bool, String> {
+    let Value::Str(s) = subject else {
+        return Err(format!(
+            "Regex can only be match with strings. {subject:?} is of type {}",
+            subject.type_name()
+        ));
+    };
+    let regex = fancy_regex::Regex::new(&format!(r"\A(?:{pattern})")).map_err(|e| e.to_string())?;
+    regex.is_match(s).map_err(|e| e.to_string())
+}
+
+fn numbers(l: &Value, r: &Value) -> Option<(Number, Number)> {
+    Some((l.as_number()?, r.as_number()?))
+}
+
+/// A binary operator other than `and`/`or`.
+pub fn operator(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Value, String> {
+    use BinaryOp::*;
+    if matches!(l, Value::Unknown) || matches!(r, Value::Unknown) {
+        if op == In {
+            if let Value::List(items) = r {
+                if items.iter().any(|i| i == l) {
+                    return Ok(Value::Bool(true));
+                }
+            }
+        }
+        return Ok(Value::Unknown);
+    }
+    match op {
+        Eq => Ok(Value::Bool(l == r)),
+        Ne => Ok(Value::Bool(l != r)),
+        Lt | Gt | Le | Ge => {
+            let Some((a, b)) = numbers(l, r) else {
+                return Err("Can only compare numbers.".into());
+            };
+            let ordering = match (a, b) {
+                (Number::Int(x), Number::Int(y)) => x.partial_cmp(&y),
+                _ => a.as_f64().partial_cmp(&b.as_f64()),
+            };
+            let Some(ordering) = ordering else {
+                return Ok(Value::Bool(false));
+            };
+            Ok(Value::Bool(match op {
+                Lt => ordering.is_lt(),
+                Gt => ordering.is_gt(),
+                Le => ordering.is_le(),
+                _ => ordering.is_ge(),
+            }))
+        }
+        In => match r {
+            Value::List(items) => Ok(Value::Bool(items.iter().any(|i| i == l))),
+            Value::Dict(entries) => Ok(Value::Bool(match l {
+                Value::Str(k) => entries.iter().any(|(name, _)| name == k),
+                _ => false,
+            })),
+            other => Err(format!(
+                "Operand two of 'in' can only be a list or dict ({})",
+                rt.repr_of(other)
+            )),
+        },
+        Add => match (l, r) {
+            (Value::Str(a), Value::Str(b)) => Ok(Value::str(&format!("{a}{b}"))),
+            (Value::Str(_), other) => Err(format!(
+                "Can only concatenate str (not '{}' ({})) to str",
+                other.type_name(),
+                rt.repr_of(other)
+            )),
+            _ => arithmetic(rt, op, l, r),
+        },
+        Sub | Mul | Div | Mod | Pow => arithmetic(rt, op, l, r),
+        Or | And => unreachable!("handled lazily"),
+    }
+}
+
+fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Value, String> {
+    let name = match op {
+        BinaryOp::Add => "plus",
+        BinaryOp::Sub => "minus",
+        BinaryOp::Mul => "multiply",
+        BinaryOp::Div => "divide",
+        BinaryOp::Mod => "modulo",
+        _ => "power",
+    };
+    let Some((a, b)) = numbers(l, r) else {
+        return Err(format!(
+            "Unsupported operand type(s) for {name}: '{}' ({}) and '{}' ({})",
+            l.type_name(),
+            rt.repr_of(l),
+            r.type_name(),
+            rt.repr_of(r)
+        ));
+    };
+    match (op, a, b) {
+        (BinaryOp::Add, Number::Int(x), Number::Int(y)) => {
+            x.checked_add(y).map(Value::Int).ok_or_else(overflow)
+        }
+        (BinaryOp::Sub, Number::Int(x), Number::Int(y)) => {
+            x.checked_sub(y).map(Value::Int).ok_or_else(overflow)
+        }
+        (BinaryOp::Mul, Number::Int(x), Number::Int(y)) => {
+            x.checked_mul(y).map(Value::Int).ok_or_else(overflow)
+        }
+        (BinaryOp::Mod, Number::Int(x), Number::Int(y)) => {
+            if y == 0 {
+                return Err("integer modulo by zero".into());
+            }
+            Ok(Value::Int(
+                x.rem_euclid(y) + if y < 0 && x.rem_euclid(y) != 0 { y } else { 0 },
+            ))
+        }
+        (BinaryOp::Pow, Number::Int(x), Number::Int(y)) if y >= 0 => x
+            .checked_pow(y.min(u32::MAX as i64) as u32)
+            .map(Value::Int)
+            .ok_or_else(overflow),
+        (BinaryOp::Div, _, _) => {
+            if b.as_f64() == 0.0 {
+                return Err("division by zero".into());
+            }
+            Ok(Value::Float(a.as_f64() / b.as_f64()))
+        }
+        _ => {
+            let (x, y) = (a.as_f64(), b.as_f64());
+            Ok(Value::Float(match op {
+                BinaryOp::Add => x + y,
+                BinaryOp::Sub => x - y,
+                BinaryOp::Mul => x * y,
+                BinaryOp::Mod => {
+                    if y == 0.0 {
+                        return Err("float modulo".into());
+                    }
+                    x - y * (x / y).floor()
+                }
+                _ => x.powf(y),
+            }))
+        }
+    }
+}
+
+fn overflow() -> String {
+    "integer overflow".into()
+}
+
+impl Runtime<'_> {
+    /// Checks a value against an attribute's declared type (base, list, nullable, constraints).
+    pub fn check_attribute_value(
+        &mut self,
+        attribute: &AttributeDef,
+        value: &Value,
+    ) -> Result<(), String> {
+        if matches!(value, Value::Unknown) {
+            return Ok(());
+        }
+        if value.is_null() {
+            return if attribute.nullable {
+                Ok(())
+            } else {
+                Err(format!(
+                    "Invalid value 'null', expected {}",
+                    attribute.type_text()
+                ))
+            };
+        }
+        if attribute.list {
+            let Value::List(items) = value else {
+                return Err(format!(
+                    "Invalid value '{}', expected {}",
+                    self.str_of(value),
+                    attribute.type_text()
+                ));
+            };
+            for item in items.iter() {
+                self.check_base(attribute.base, item, &attribute.base_text)?;
+            }
+            return Ok(());
+        }
+        self.check_base(attribute.base, value, &attribute.base_text)
+    }
+
+    /// Checks a value against a primitive or a typedef (its base, then its constraint).
+    pub fn check_base(
+        &mut self,
+        base: ValueType,
+        value: &Value,
+        written: &str,
+    ) -> Result<(), String> {
+        match base {
+            ValueType::Unknown => Ok(()),
+            ValueType::Primitive(p) => {
+                let ok = match p {
+                    Primitive::String => matches!(value, Value::Str(_)),
+                    Primitive::Int => matches!(value, Value::Int(_) | Value::Bool(_)),
+                    Primitive::Float => matches!(value, Value::Float(_)),
+                    Primitive::Bool => matches!(value, Value::Bool(_)),
+                    Primitive::Number => {
+                        matches!(value, Value::Int(_) | Value::Float(_) | Value::Bool(_))
+                    }
+                    Primitive::List => matches!(value, Value::List(_)),
+                    Primitive::Dict => matches!(value, Value::Dict(_)),
+                    Primitive::Any => true,
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "Invalid value '{}', expected {}",
+                        self.str_of(value),
+                        p.name()
+                    ))
+                }
+            }
+            ValueType::Typedef(id) => {
+                let typedef = self.model.typedef(id);
+                self.check_base(typedef.base, value, written)?;
+                let constraint = &typedef.constraint;
+                if matches!(constraint.kind, ExprKind::Construct { .. }) {
+                    return Ok(());
+                }
+                match self.eval_constraint(typedef.namespace, constraint, value) {
+                    Ok(Value::Bool(true)) | Ok(Value::Unknown) => Ok(()),
+                    Ok(_) => Err(format!(
+                        "Invalid value {}, does not match constraint `{}`",
+                        self.repr_of(value),
+                        self.constraint_text(constraint)
+                    )),
+                    Err(message) => Err(message),
+                }
+            }
+        }
+    }
+
+    fn constraint_text(&self, expr: &Expr) -> String {
+        match &expr.kind {
+            ExprKind::Regex { pattern } => format!("/{pattern}/"),
+            _ => self
+                .sources
+                .map(|s| s.get(expr.span.file).text[expr.span.range()].to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
