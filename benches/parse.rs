@@ -59,7 +59,7 @@ end
 
 Host{n}.services [0:] -- Service{n}.host [1]
 """The services that run on this host."""
-Service{n}.dependencies [0:] -> Service{n} [0:]
+Service{n}.dependencies [0:] -- Service{n}
 
 index Host{n}(name)
 index Service{n}(host, name)

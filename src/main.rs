@@ -75,6 +75,9 @@ enum Command {
         /// Dump only the types of main.cf.
         #[arg(long)]
         config_only: bool,
+        /// Skip the LSM rules (export checks): evaluate as the reference compiler does.
+        #[arg(long)]
+        no_lsm_checks: bool,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
@@ -172,6 +175,7 @@ fn main() -> ExitCode {
             no_instances,
             dump,
             config_only,
+            no_lsm_checks,
             python_path,
             output,
         } => cli::compile::run(
@@ -182,6 +186,7 @@ fn main() -> ExitCode {
                 no_instances,
                 dump,
                 config_only,
+                lsm_checks: !no_lsm_checks,
                 python_paths: python_path,
             },
             &output,

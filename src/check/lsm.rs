@@ -9,81 +9,31 @@
 use std::collections::HashSet;
 
 use crate::check::statics::{ObjectId, Statics, Value};
+use crate::check::view::{KeyOutcome, LsmView, MemberKind};
+pub use crate::check::view::{Service, Version};
 use crate::diagnostics::{codes, Code, Diagnostic, Label};
-use crate::resolve::{Default as AttrDefault, EntityId, Model, RelationId, TypeDef, ValueType};
+use crate::resolve::{Default as AttrDefault, EntityId, Model, RelationId, ValueType};
 use crate::source::Span;
 
-/// The lsm entities the rules refer to.
-struct LsmTypes {
-    service_entity: EntityId,
-    embedded_entity: EntityId,
-    entity_binding: EntityId,
-    service_binding: EntityId,
-    relationship_metadata: Option<EntityId>,
-    inter_service_relation: Option<EntityId>,
-    relation_annotations: Option<EntityId>,
-    attribute_modifier: Option<crate::resolve::TypedefId>,
-}
-
-impl LsmTypes {
-    fn find(model: &Model) -> Option<LsmTypes> {
-        let e = |name: &str| model.entity_by_name(name);
-        let ns = model.namespace_by_name.get("lsm")?;
-        Some(LsmTypes {
-            service_entity: e("lsm::ServiceEntity")?,
-            embedded_entity: e("lsm::EmbeddedEntity")?,
-            entity_binding: e("lsm::ServiceEntityBinding")?,
-            service_binding: e("lsm::ServiceBinding")?,
-            relationship_metadata: e("lsm::RelationshipMetadata"),
-            inter_service_relation: e("lsm::InterServiceRelation"),
-            relation_annotations: e("lsm::RelationAnnotations"),
-            attribute_modifier: match model.namespace(*ns).types.get("attribute_modifier") {
-                Some(TypeDef::Typedef(t)) => Some(*t),
-                _ => None,
-            },
-        })
-    }
-}
-
-/// One version of a service: the entity it binds and how.
-#[derive(Debug, Clone)]
-pub struct Version {
-    pub object: ObjectId,
-    pub entity: Option<EntityId>,
-    pub strict: bool,
-    pub version: i64,
-    pub span: Span,
-}
-
-/// A service: a `ServiceEntityBinding[V2]` (one version) or a `ServiceBinding` (several).
-#[derive(Debug, Clone)]
-pub struct Service {
-    pub object: ObjectId,
-    pub name: Option<String>,
-    pub versions: Vec<Version>,
-    pub span: Span,
-}
-
 pub fn check(model: &Model, statics: &Statics) -> Vec<Diagnostic> {
-    let Some(types) = LsmTypes::find(model) else {
+    let Some(view) = LsmView::new(model, statics) else {
         return Vec::new();
     };
     let mut checker = Checker {
         model,
         statics,
-        types,
+        view,
         diagnostics: Vec::new(),
-        services: Vec::new(),
     };
-    checker.collect_services();
     checker.binding_rules();
-    let services = checker.services.clone();
+    checker.lifecycle_rules();
+    let services = checker.view.services.clone();
     for service in &services {
         for version in &service.versions {
             let Some(entity) = version.entity else {
                 continue;
             };
-            if !model.is_subtype(entity, checker.types.service_entity) {
+            if !model.is_subtype(entity, checker.view.types.service_entity) {
                 continue;
             }
             checker.walk(entity, version.strict, &mut vec![entity], None);
@@ -99,9 +49,8 @@ pub fn check(model: &Model, statics: &Statics) -> Vec<Diagnostic> {
 struct Checker<'m> {
     model: &'m Model,
     statics: &'m Statics,
-    types: LsmTypes,
+    view: LsmView<'m>,
     diagnostics: Vec<Diagnostic>,
-    services: Vec<Service>,
 }
 
 impl Checker<'_> {
@@ -111,90 +60,8 @@ impl Checker<'_> {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    /// The value of an argument of a constructor call, or the attribute's default.
-    fn argument(&self, object: ObjectId, name: &str) -> Value {
-        let o = self.statics.object(object);
-        if let Some(v) = o.argument(name) {
-            return v.clone();
-        }
-        match self.model.attribute(o.entity, name).map(|a| &a.default) {
-            Some(AttrDefault::Value(e)) => literal(e),
-            _ => Value::Unknown,
-        }
-    }
-
-    fn collect_services(&mut self) {
-        let mut services = Vec::new();
-        for (i, object) in self.statics.objects.iter().enumerate() {
-            let id = ObjectId(i as u32);
-            if self
-                .model
-                .is_subtype(object.entity, self.types.entity_binding)
-            {
-                let version = self.version(id, 0);
-                services.push(Service {
-                    object: id,
-                    name: self
-                        .argument(id, "service_entity_name")
-                        .as_str()
-                        .map(str::to_string),
-                    versions: vec![version],
-                    span: object.span,
-                });
-            } else if self
-                .model
-                .is_subtype(object.entity, self.types.service_binding)
-            {
-                let versions = match self.argument(id, "versions") {
-                    Value::List(items) => items
-                        .iter()
-                        .filter_map(Value::as_object)
-                        .map(|v| {
-                            let number = match self.argument(v, "version") {
-                                Value::Int(n) => n,
-                                _ => 0,
-                            };
-                            self.version(v, number)
-                        })
-                        .collect(),
-                    Value::Object(v) => vec![self.version(v, 0)],
-                    _ => Vec::new(),
-                };
-                services.push(Service {
-                    object: id,
-                    name: self
-                        .argument(id, "service_entity_name")
-                        .as_str()
-                        .map(str::to_string),
-                    versions,
-                    span: object.span,
-                });
-            }
-        }
-        services.sort_by_key(|s| (s.span.file, s.span.start));
-        self.services = services;
-    }
-
-    fn version(&self, object: ObjectId, number: i64) -> Version {
-        let entity = self
-            .argument(object, "service_entity")
-            .as_str()
-            .and_then(|name| self.model.entity_by_name(name));
-        let strict = matches!(
-            self.argument(object, "strict_modifier_enforcement"),
-            Value::Bool(true)
-        );
-        Version {
-            object,
-            entity,
-            strict,
-            version: number,
-            span: self.statics.object(object).span,
-        }
-    }
-
     fn binding_rules(&mut self) {
-        let services = self.services.clone();
+        let services = self.view.services.clone();
         let mut names: Vec<(String, Span)> = Vec::new();
         for service in &services {
             if let Some(name) = &service.name {
@@ -217,7 +84,7 @@ impl Checker<'_> {
             }
             if self.model.is_subtype(
                 self.statics.object(service.object).entity,
-                self.types.service_binding,
+                self.view.types.service_binding,
             ) {
                 let mut seen: Vec<(i64, Span)> = Vec::new();
                 for version in &service.versions {
@@ -239,7 +106,7 @@ impl Checker<'_> {
                         seen.push((version.version, version.span));
                     }
                 }
-                if let Value::Int(default) = self.argument(service.object, "default_version") {
+                if let Value::Int(default) = self.view.argument(service.object, "default_version") {
                     if !service.versions.is_empty()
                         && !service.versions.iter().any(|v| v.version == default)
                     {
@@ -267,12 +134,12 @@ impl Checker<'_> {
     }
 
     fn version_rules(&mut self, version: &Version) {
-        let written = self.argument(version.object, "service_entity");
+        let written = self.view.argument(version.object, "service_entity");
         let Some(name) = written.as_str() else { return };
         let Some(entity) = version.entity else {
             let candidates: Vec<String> = (0..self.model.entities.len() as u32)
                 .map(EntityId)
-                .filter(|e| self.model.is_subtype(*e, self.types.service_entity))
+                .filter(|e| self.model.is_subtype(*e, self.view.types.service_entity))
                 .map(|e| self.model.entity(e).full_name.clone())
                 .collect();
             let d = self.error(
@@ -292,7 +159,10 @@ impl Checker<'_> {
             }
             return;
         };
-        if !self.model.is_subtype(entity, self.types.service_entity) {
+        if !self
+            .model
+            .is_subtype(entity, self.view.types.service_entity)
+        {
             let full = self.model.entity(entity).full_name.clone();
             let entity_span = self.model.entity(entity).name_span;
             self.error(
@@ -305,16 +175,16 @@ impl Checker<'_> {
             .push(Label::secondary(entity_span, "defined here"));
             return;
         }
-        let identity = self.argument(version.object, "service_identity");
+        let identity = self.view.argument(version.object, "service_identity");
         if let Some(identity) = identity.as_str() {
             let attribute = self
                 .model
                 .attribute(entity, identity)
-                .filter(|a| self.is_catalog_attribute(entity, &a.name, a.entity));
+                .filter(|a| self.view.is_catalog_attribute(entity, &a.name, a.entity));
             let full = self.model.entity(entity).full_name.clone();
             match attribute {
                 None => {
-                    let candidates = self.catalog_attributes(entity);
+                    let candidates = self.view.catalog_attributes(entity);
                     let d = self.error(
                         codes::SERVICE_IDENTITY_UNKNOWN,
                         format!("service_identity `{identity}` is not an attribute of {full}"),
@@ -330,7 +200,7 @@ impl Checker<'_> {
                 }
                 Some(a) => {
                     let a = a.clone();
-                    let modifier = self.modifier_of(entity, &a.name);
+                    let modifier = self.view.modifier_of(entity, &a.name);
                     if modifier != "rw" {
                         self.error(
                             codes::SERVICE_IDENTITY_MODIFIER,
@@ -342,7 +212,7 @@ impl Checker<'_> {
                         .push(Label::secondary(a.span, "declared here"));
                     } else if a.nullable
                         || a.list
-                        || !matches!(self.primitive_of(a.base), Some("string") | Some("int"))
+                        || !matches!(self.view.primitive_of(a.base), Some("string") | Some("int"))
                     {
                         self.error(
                             codes::SERVICE_IDENTITY_TYPE,
@@ -361,13 +231,62 @@ impl Checker<'_> {
         }
     }
 
+    /// Two different states with the same name in the lifecycle of a binding.
+    fn lifecycle_rules(&mut self) {
+        let mut lifecycles: Vec<ObjectId> = Vec::new();
+        for service in &self.view.services {
+            for version in &service.versions {
+                if let Some(l) = self.view.object_argument(version.object, "lifecycle") {
+                    if !lifecycles.contains(&l) {
+                        lifecycles.push(l);
+                    }
+                }
+            }
+        }
+        for lifecycle in lifecycles {
+            let mut states = self.view.lifecycle_states(lifecycle);
+            states.sort_by_key(|s| {
+                let span = self.statics.object(*s).span;
+                (span.file, span.start)
+            });
+            let mut seen: Vec<(String, Span)> = Vec::new();
+            for state in states {
+                let Some(name) = self
+                    .view
+                    .argument(state, "name")
+                    .as_str()
+                    .map(str::to_string)
+                else {
+                    continue;
+                };
+                let span = self.statics.object(state).span;
+                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                    let first = *first;
+                    let lifecycle_name = self
+                        .view
+                        .argument(lifecycle, "name")
+                        .as_str()
+                        .unwrap_or("?")
+                        .to_string();
+                    self.error(
+                        codes::DUPLICATE_STATE_NAME,
+                        format!(
+                            "lifecycle `{lifecycle_name}` has two different states named `{name}`"
+                        ),
+                        span,
+                        "this state",
+                    )
+                    .labels
+                    .push(Label::secondary(first, "the other state with this name"));
+                } else {
+                    seen.push((name, span));
+                }
+            }
+        }
+    }
+
     fn ownership_cycles(&mut self, services: &[Service]) {
         // owner of a service: the service whose binding (or one of whose versions) is named.
-        let service_of = |object: ObjectId| {
-            services
-                .iter()
-                .position(|s| s.object == object || s.versions.iter().any(|v| v.object == object))
-        };
         let owner_of = |this: &Self, index: usize| -> Option<usize> {
             let service = &services[index];
             std::iter::once(service.object)
@@ -378,7 +297,7 @@ impl Checker<'_> {
                         .argument("owner")
                         .and_then(Value::as_object)
                 })
-                .and_then(service_of)
+                .and_then(|o| this.view.service_of(o))
         };
         let mut reported: HashSet<usize> = HashSet::new();
         for start in 0..services.len() {
@@ -423,125 +342,6 @@ impl Checker<'_> {
         }
     }
 
-    fn is_lsm_or_std(&self, entity: EntityId) -> bool {
-        let ns = &self
-            .model
-            .namespace(self.model.entity(entity).namespace)
-            .name;
-        ns == "std" || ns == "lsm" || ns.starts_with("lsm::")
-    }
-
-    /// Whether an attribute is part of the service API (rule 3.1 of the catalog format).
-    fn is_catalog_attribute(&self, entity: EntityId, name: &str, declared_by: EntityId) -> bool {
-        !self.is_lsm_or_std(declared_by)
-            && !name.starts_with('_')
-            && self.meta_base(entity, name).is_none()
-    }
-
-    /// For `<base>__modifier|__annotations|__description` with an existing base: the base.
-    fn meta_base(&self, entity: EntityId, name: &str) -> Option<String> {
-        for suffix in ["__modifier", "__annotations", "__description"] {
-            if let Some(base) = name.strip_suffix(suffix) {
-                if !base.is_empty()
-                    && (self.model.attribute(entity, base).is_some()
-                        || self.model.relation_end(entity, base).is_some())
-                {
-                    return Some(base.to_string());
-                }
-            }
-        }
-        None
-    }
-
-    fn catalog_attributes(&self, entity: EntityId) -> Vec<String> {
-        self.model
-            .all_attributes(entity)
-            .iter()
-            .filter(|a| self.is_catalog_attribute(entity, &a.name, a.entity))
-            .map(|a| a.name.clone())
-            .collect()
-    }
-
-    /// The modifier of a member: the default of `<name>__modifier`, else `rw`.
-    fn modifier_of(&self, entity: EntityId, name: &str) -> String {
-        match self
-            .model
-            .attribute(entity, &format!("{name}__modifier"))
-            .map(|a| &a.default)
-        {
-            Some(AttrDefault::Value(e)) => literal(e).as_str().unwrap_or("rw").to_string(),
-            _ => "rw".to_string(),
-        }
-    }
-
-    fn primitive_of(&self, mut t: ValueType) -> Option<&'static str> {
-        for _ in 0..32 {
-            match t {
-                ValueType::Primitive(p) => return Some(p.name()),
-                ValueType::Typedef(id) => t = self.model.typedef(id).base,
-                ValueType::Unknown => return None,
-            }
-        }
-        None
-    }
-
-    /// The relation annotation objects of a relation.
-    fn annotation_objects(&self, relation: RelationId) -> Vec<ObjectId> {
-        let def = &self.model.relations[relation.index()];
-        let mut statics_view = Vec::new();
-        for annotation in &def.annotations {
-            if let Some(o) = self.static_value(def.namespace, annotation).as_object() {
-                statics_view.push(o);
-            }
-        }
-        statics_view
-    }
-
-    fn static_value(&self, ns: crate::resolve::NamespaceId, expr: &crate::ast::Expr) -> Value {
-        // Annotations are names of top-level variables or constructor calls: both were evaluated
-        // when the statics were collected; find the object by its place for calls.
-        match &expr.kind {
-            crate::ast::ExprKind::Construct { .. } => self
-                .statics
-                .objects
-                .iter()
-                .position(|o| o.span == expr.span)
-                .map(|i| Value::Object(ObjectId(i as u32)))
-                .unwrap_or(Value::Unknown),
-            crate::ast::ExprKind::Var { .. } => self.statics.peek(self.model, ns, expr),
-            _ => Value::Unknown,
-        }
-    }
-
-    fn relation_modifier(&self, relation: RelationId) -> String {
-        for o in self.annotation_objects(relation) {
-            let object = self.statics.object(o);
-            if self
-                .types
-                .relationship_metadata
-                .is_some_and(|t| self.model.is_subtype(object.entity, t))
-            {
-                return self
-                    .argument(o, "modifier")
-                    .as_str()
-                    .unwrap_or("rw")
-                    .to_string();
-            }
-        }
-        "rw".to_string()
-    }
-
-    fn is_inter_service(&self, relation: RelationId) -> bool {
-        self.annotation_objects(relation).iter().any(|o| {
-            self.types
-                .inter_service_relation
-                .is_some_and(|t| self.model.is_subtype(self.statics.object(*o).entity, t))
-        })
-    }
-
-    /// Checks an entity's members, then each embedded entity it holds, recursively.
-    /// `via`: the relation through which an embedded entity was reached (its back-reference is
-    /// not one of its members).
     fn walk(
         &mut self,
         entity: EntityId,
@@ -551,42 +351,17 @@ impl Checker<'_> {
     ) {
         self.meta_attributes(entity);
         let model = self.model;
-        let mut ends: Vec<(RelationId, usize)> = Vec::new();
-        for ancestor in model.ancestors(entity) {
-            if self.is_lsm_or_std(ancestor) {
-                continue;
-            }
-            for &(relation, end) in &model.entity(ancestor).relation_ends {
-                let name = model.relations[relation.index()].ends[end].name.clone();
-                if !ends
-                    .iter()
-                    .any(|(r, e)| model.relations[r.index()].ends[*e].name == name)
-                {
-                    ends.push((relation, end));
-                }
-            }
-        }
-        ends.sort_by(|a, b| {
-            let na = &model.relations[a.0.index()].ends[a.1].name;
-            let nb = &model.relations[b.0.index()].ends[b.1].name;
-            na.cmp(nb)
-        });
-        for (relation, end) in ends {
+        for member in self.view.relation_members(entity, via) {
+            let (relation, end, name) = (member.relation, member.end, member.name);
             let def = &model.relations[relation.index()];
             let this = &def.ends[end];
-            let Some(name) = this.name.clone() else {
-                continue;
-            };
-            if name.starts_with('_') || Some(relation) == via {
-                continue;
-            }
             self.relation_annotations_are_strings(relation);
-            if self.is_inter_service(relation) {
+            if member.kind == MemberKind::InterService {
                 self.inter_service(relation, this.target);
                 continue;
             }
             let target = this.target;
-            if !model.is_subtype(target, self.types.embedded_entity) {
+            if member.kind == MemberKind::NotEmbedded {
                 let full = model.entity(target).full_name.clone();
                 self.error(
                     codes::NOT_EMBEDDED_ENTITY,
@@ -633,10 +408,7 @@ impl Checker<'_> {
         let name = this.name.clone().unwrap_or_default();
         let target = this.target;
         let target_name = model.entity(target).full_name.clone();
-        let back_reference = other
-            .name
-            .clone()
-            .filter(|_| !(other.owner == this.owner && other.name == this.name));
+        let back_reference = self.view.back_reference(relation, end);
         if let Some(back) = &back_reference {
             if !back.starts_with('_') {
                 self.error(
@@ -673,48 +445,17 @@ impl Checker<'_> {
             .help = Some(format!("add an index on the attributes that identify one, e.g. `index {}(name)`", model.entity(target).name));
         }
         // Which attributes identify an embedded entity.
-        let qualifying: Vec<Vec<String>> = indexes
-            .iter()
-            .filter_map(|index| {
-                let plain: Vec<String> = index
-                    .attributes
-                    .iter()
-                    .filter(|a| model.attribute(target, a).is_some())
-                    .cloned()
-                    .collect();
-                let relations_ok = index
-                    .attributes
-                    .iter()
-                    .filter(|a| model.attribute(target, a).is_none())
-                    .all(|a| back_reference.as_deref() == Some(a.as_str()));
-                (!plain.is_empty() && plain.iter().all(|a| !a.starts_with('_')) && relations_ok)
-                    .then_some(plain)
-            })
-            .collect();
-        let key_attribute = model.attribute(target, "__lsm_key_attributes").cloned();
-        let declared_keys = key_attribute.as_ref().and_then(|a| match &a.default {
-            AttrDefault::Value(e) => match literal(e) {
-                Value::List(items) => Some(
-                    items
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect::<Vec<_>>(),
-                ),
-                _ => None,
-            },
-            _ => None,
-        });
-        let key: Option<Vec<String>> = if let Some(declared) = declared_keys {
-            let mut wanted = declared.clone();
-            wanted.sort();
-            wanted.dedup();
-            let found = qualifying.iter().any(|q| {
-                let mut q = q.clone();
-                q.sort();
-                q == wanted
-            });
-            if !found {
-                let decl = key_attribute.as_ref().map(|a| a.span).unwrap_or(def.span);
+        let key: Option<Vec<String>> = match self.view.key_attributes(
+            target,
+            back_reference.as_deref(),
+            upper_above_one,
+        ) {
+            KeyOutcome::Keys(keys) => Some(keys),
+            KeyOutcome::DeclaredWithoutIndex(declared) => {
+                let decl = model
+                    .attribute(target, "__lsm_key_attributes")
+                    .map(|a| a.span)
+                    .unwrap_or(def.span);
                 self.error(
                     codes::KEY_ATTRIBUTES_WITHOUT_INDEX,
                     format!(
@@ -725,27 +466,23 @@ impl Checker<'_> {
                     "these key attributes",
                 );
                 None
-            } else {
-                Some(wanted)
             }
-        } else if qualifying.len() == 1 {
-            Some(qualifying[0].clone())
-        } else if qualifying.len() > 1 {
-            let entity_line = model.entity(target).span;
-            let entity_start = Span {
-                end: model.entity(target).name_span.end,
-                ..entity_line
-            };
-            self.error(
-                codes::AMBIGUOUS_KEY_INDEX,
-                format!("{target_name} has several indexes that could identify it, and no __lsm_key_attributes"),
-                entity_start,
-                "this embedded entity",
-            )
-            .help = Some("add `string[]? __lsm_key_attributes = [\"...\"]` naming the attributes of one index".into());
-            None
-        } else {
-            if upper_above_one {
+            KeyOutcome::Ambiguous => {
+                let entity_line = model.entity(target).span;
+                let entity_start = Span {
+                    end: model.entity(target).name_span.end,
+                    ..entity_line
+                };
+                self.error(
+                    codes::AMBIGUOUS_KEY_INDEX,
+                    format!("{target_name} has several indexes that could identify it, and no __lsm_key_attributes"),
+                    entity_start,
+                    "this embedded entity",
+                )
+                .help = Some("add `string[]? __lsm_key_attributes = [\"...\"]` naming the attributes of one index".into());
+                None
+            }
+            KeyOutcome::NoQualifying => {
                 if let Some(first) = indexes.iter().min_by_key(|i| (i.span.file, i.span.start)) {
                     let plain: Vec<&String> = first
                         .attributes
@@ -781,11 +518,11 @@ impl Checker<'_> {
                         "this index",
                     );
                 }
+                Some(Vec::new())
             }
-            Some(Vec::new())
         };
         for key_name in key.iter().flatten() {
-            if self.modifier_of(target, key_name) == "rw+" {
+            if self.view.modifier_of(target, key_name) == "rw+" {
                 let span = model
                     .attribute(target, &format!("{key_name}__modifier"))
                     .map(|a| a.span)
@@ -799,7 +536,7 @@ impl Checker<'_> {
                 .help = Some("an identifying attribute can not change: make it `rw` or `r`".into());
             }
         }
-        if self.relation_modifier(relation) == "r" {
+        if self.view.relation_modifier(relation) == "r" {
             self.read_only(target, &name);
         }
         let _ = entity;
@@ -809,10 +546,13 @@ impl Checker<'_> {
     fn read_only(&mut self, target: EntityId, relation_name: &str) {
         let model = self.model;
         for attribute in model.all_attributes(target) {
-            if !self.is_catalog_attribute(target, &attribute.name, attribute.entity) {
+            if !self
+                .view
+                .is_catalog_attribute(target, &attribute.name, attribute.entity)
+            {
                 continue;
             }
-            let modifier = self.modifier_of(target, &attribute.name);
+            let modifier = self.view.modifier_of(target, &attribute.name);
             if modifier != "r" {
                 let modifier_decl =
                     model.attribute(target, &format!("{}__modifier", attribute.name));
@@ -831,7 +571,7 @@ impl Checker<'_> {
             }
         }
         for ancestor in model.ancestors(target) {
-            if self.is_lsm_or_std(ancestor) {
+            if self.view.is_lsm_or_std(ancestor) {
                 continue;
             }
             for &(relation, end) in &model.entity(ancestor).relation_ends {
@@ -840,11 +580,11 @@ impl Checker<'_> {
                     continue;
                 };
                 if name.starts_with('_')
-                    || !model.is_subtype(def.ends[end].target, self.types.embedded_entity)
+                    || !model.is_subtype(def.ends[end].target, self.view.types.embedded_entity)
                 {
                     continue;
                 }
-                if self.relation_modifier(relation) != "r" {
+                if self.view.relation_modifier(relation) != "r" {
                     self.error(
                         codes::READ_ONLY_RELATION_WRITABLE,
                         format!("relation `{relation_name}` is read-only (lsm::__r__) but the nested relation `{name}` is not"),
@@ -858,17 +598,17 @@ impl Checker<'_> {
     }
 
     fn relation_annotations_are_strings(&mut self, relation: RelationId) {
-        let Some(annotations_type) = self.types.relation_annotations else {
+        let Some(annotations_type) = self.view.types.relation_annotations else {
             return;
         };
-        for o in self.annotation_objects(relation) {
+        for o in self.view.annotation_objects(relation) {
             if !self
                 .model
                 .is_subtype(self.statics.object(o).entity, annotations_type)
             {
                 continue;
             }
-            if let Value::Dict(entries) = self.argument(o, "annotations") {
+            if let Value::Dict(entries) = self.view.argument(o, "annotations") {
                 if let Some((key, _)) = entries
                     .iter()
                     .find(|(_, v)| !matches!(v, Value::Str(_) | Value::Unknown))
@@ -887,16 +627,12 @@ impl Checker<'_> {
     }
 
     fn inter_service(&mut self, relation: RelationId, target: EntityId) {
-        let mut bound: Vec<String> = Vec::new();
-        for service in &self.services {
-            let binds = service
-                .versions
-                .iter()
-                .any(|v| v.entity.is_some_and(|e| self.model.is_subtype(e, target)));
-            if binds {
-                bound.push(service.name.clone().unwrap_or_default());
-            }
-        }
+        let bound: Vec<String> = self
+            .view
+            .services_binding(target)
+            .into_iter()
+            .map(|i| self.view.services[i].name.clone().unwrap_or_default())
+            .collect();
         let span = self.model.relations[relation.index()].span;
         let full = self.model.entity(target).full_name.clone();
         if bound.is_empty() {
@@ -920,7 +656,7 @@ impl Checker<'_> {
     fn meta_attributes(&mut self, entity: EntityId) {
         let model = self.model;
         for attribute in model.all_attributes(entity) {
-            if self.is_lsm_or_std(attribute.entity) {
+            if self.view.is_lsm_or_std(attribute.entity) {
                 continue;
             }
             let name = &attribute.name;
@@ -940,7 +676,7 @@ impl Checker<'_> {
                     );
                     continue;
                 }
-                let is_modifier_type = matches!(attribute.base, ValueType::Typedef(t) if Some(t) == self.types.attribute_modifier);
+                let is_modifier_type = matches!(attribute.base, ValueType::Typedef(t) if Some(t) == self.view.types.attribute_modifier);
                 if !is_modifier_type || attribute.list {
                     self.error(
                         codes::MODIFIER_TYPE,
@@ -994,25 +730,5 @@ impl Checker<'_> {
                 }
             }
         }
-    }
-}
-
-/// The value of a constant expression (attribute defaults).
-fn literal(expr: &crate::ast::Expr) -> Value {
-    use crate::ast::ExprKind;
-    match &expr.kind {
-        ExprKind::Int { value } => Value::Int(*value),
-        ExprKind::Float { value } => Value::Float(*value),
-        ExprKind::Bool { value } => Value::Bool(*value),
-        ExprKind::Null => Value::Null,
-        ExprKind::Str { value } => Value::Str(value.clone()),
-        ExprKind::List { items } => Value::List(items.iter().map(literal).collect()),
-        ExprKind::Dict { entries } => Value::Dict(
-            entries
-                .iter()
-                .map(|(k, v)| (k.clone(), literal(v)))
-                .collect(),
-        ),
-        _ => Value::Unknown,
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod lsm;
 pub mod statics;
+pub mod view;
 
 use crate::diagnostics::Diagnostic;
 use crate::resolve::Model;

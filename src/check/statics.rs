@@ -123,6 +123,15 @@ impl Statics {
         &self.objects[id.0 as usize]
     }
 
+    /// The value of the top-level variable `name` of a namespace, as computed by
+    /// [`Statics::collect`].
+    pub fn lookup(&self, ns: NamespaceId, name: &str) -> Value {
+        self.cache
+            .get(&(ns, name.to_string()))
+            .and_then(|v| v.clone())
+            .unwrap_or(Value::Unknown)
+    }
+
     /// The value of a reference to a top-level variable, as computed by [`Statics::collect`].
     pub fn peek(&self, model: &Model, ns: NamespaceId, expr: &Expr) -> Value {
         let ExprKind::Var { path } = &expr.kind else {

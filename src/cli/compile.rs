@@ -17,10 +17,12 @@ pub struct CompileArgs {
     pub no_instances: bool,
     pub dump: Option<PathBuf>,
     pub config_only: bool,
+    pub lsm_checks: bool,
     pub python_paths: Vec<PathBuf>,
 }
 
 pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
+    let timer = super::Timer::from_env();
     let mut project = match DiskProject::open(&args.path) {
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
@@ -40,10 +42,15 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             .with_label(Label::primary(*span, "imported here")),
         );
     }
+    timer.mark("load and parse");
     let (model, mut sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
+    timer.mark("resolve");
     all.extend(resolve_diagnostics);
-    let (_statics, check_diagnostics) = lsmc::check::check(&model);
-    all.extend(check_diagnostics);
+    if args.lsm_checks {
+        let (_statics, check_diagnostics) = lsmc::check::check(&model);
+        all.extend(check_diagnostics);
+        timer.mark("check");
+    }
     // Inventory problems are reported with the model's, so that one run shows them all.
     let mut options = Options {
         validate: args.validate.clone(),
@@ -58,13 +65,15 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         let file = sources.add(display_name(path), text);
         let (parsed, inventory_diagnostics) = inventory::parse(&sources.get(file).text, file);
         all.extend(inventory_diagnostics);
-        options.inventory = Some(parsed);
+        options.inventory = Some(std::rc::Rc::new(parsed));
+        timer.mark("inventory");
     }
     if diagnostics::has_errors(&all) {
         diagnostics::sort(&mut all);
         return report(&all, &sources, output, &uri_of);
     }
     let mut evaluation = eval::evaluate(&model, &sources, options);
+    timer.mark("evaluate");
     all.extend(std::mem::take(&mut evaluation.diagnostics));
     for line in &evaluation.runtime.printed {
         println!("{line}");
@@ -76,10 +85,13 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             if let Err(message) = write_output(dump_path, &text) {
                 return tool_failure(&message, Some(output));
             }
+            timer.mark("dump");
         }
     }
     diagnostics::sort(&mut all);
-    report(&all, &sources, output, &uri_of)
+    let status = report(&all, &sources, output, &uri_of);
+    timer.mark("report");
+    status
 }
 
 /// `lsm_no_instances=true` (any case, trimmed), as LSM reads it.

@@ -91,3 +91,31 @@ pub fn explain(code: &str) -> Status {
         None => tool_failure(&format!("{} has no documentation page", found.id), None),
     }
 }
+
+/// Phase timings on stderr when `LSMC_TIMINGS` is set (for profiling; benches measure speed).
+pub struct Timer {
+    start: Option<std::time::Instant>,
+    last: std::cell::Cell<Option<std::time::Instant>>,
+}
+
+impl Timer {
+    pub fn from_env() -> Timer {
+        let now = std::env::var_os("LSMC_TIMINGS").map(|_| std::time::Instant::now());
+        Timer {
+            start: now,
+            last: std::cell::Cell::new(now),
+        }
+    }
+
+    pub fn mark(&self, phase: &str) {
+        if let (Some(start), Some(last)) = (self.start, self.last.get()) {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{phase:<16} {:>8.1} ms  (total {:>8.1} ms)",
+                (now - last).as_secs_f64() * 1000.0,
+                (now - start).as_secs_f64() * 1000.0
+            );
+            self.last.set(Some(now));
+        }
+    }
+}

@@ -51,7 +51,7 @@ fn render_one(
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
     };
-    let code = format!("{}", diagnostic.code.id);
+    let code = diagnostic.code.id.to_string();
     let Some(primary) = diagnostic.primary_span() else {
         // Nothing to point at (a file that could not be read, say): a plain line.
         let mut text = format!(
@@ -78,14 +78,25 @@ fn render_one(
         )
         .with_code(code)
         .with_message(&diagnostic.message);
-    for (order, label) in diagnostic.labels.iter().enumerate() {
+    // Labels in source order: ariadne starts a new section (repeating the header) whenever a label
+    // is on an earlier line than the one before it; sorted, there is one section per file.
+    let mut labels: Vec<_> = diagnostic.labels.iter().collect();
+    // The primary's file comes first.
+    labels.sort_by_key(|l| {
+        (
+            l.span.file != primary.file,
+            l.span.file,
+            l.span.start,
+            l.span.end,
+        )
+    });
+    for label in labels {
         let color = if label.primary {
             Color::Red
         } else {
             Color::Blue
         };
-        let mut l = AriadneLabel::new((file_name(label.span.file), label.span.range()))
-            .with_order(order as i32);
+        let mut l = AriadneLabel::new((file_name(label.span.file), label.span.range()));
         if !label.message.is_empty() {
             l = l.with_message(&label.message);
         }

@@ -6,8 +6,13 @@
 //! frozen (upper bound reached, a `null` assigned, an optional value set, or the scheduler freezing
 //! them when nothing else can progress). Gradual readers (`for` loops, `is defined`) see values
 //! as they arrive.
+//!
+//! A model has a cell per attribute of every instance, so cells are kept small: the rarely used
+//! parts (tasks waiting) are boxed, a multi cell's values share one list with its readers.
 
-use super::value::{InstanceId, Value};
+use std::rc::Rc;
+
+use super::value::Value;
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,61 +21,53 @@ pub struct CellId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TaskId(pub u32);
 
+/// "No upper bound" for [`CellKind::Multi`].
+pub const UNBOUNDED: u32 = u32::MAX;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellKind {
     Single,
     /// `[0:1]` relations.
     Optional,
-    /// Relations with an upper bound above 1 (or none).
+    /// Relations with an upper bound above 1 (or none: [`UNBOUNDED`]).
     Multi {
-        lower: i64,
-        upper: Option<i64>,
+        lower: u32,
+        upper: u32,
     },
 }
 
-/// Who a cell belongs to, for messages and final checks.
-#[derive(Debug, Clone)]
-pub enum Owner {
-    Variable(String),
-    Attribute {
-        instance: InstanceId,
-        name: String,
-    },
-    /// A pending index lookup.
-    Lookup,
+/// Tasks waiting on a cell.
+#[derive(Debug, Clone, Default)]
+pub struct Waiting {
+    /// Tasks to wake when the cell becomes available.
+    pub waiters: Vec<TaskId>,
+    /// Gradual readers, woken on every new value.
+    pub listeners: Vec<TaskId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Cell {
     pub kind: CellKind,
-    /// Single and optional cells: the value once set (`Null` for an optional frozen empty).
-    pub value: Option<Value>,
-    /// Multi cells: the values, in arrival order, without duplicates.
-    pub items: Vec<Value>,
     pub frozen: bool,
+    /// Statements known to be about to add a value.
+    pub promises: u16,
+    /// Single and optional cells: the value once set. Multi cells: the list of values, in
+    /// arrival order, without duplicates (`None` while empty).
+    pub value: Option<Value>,
     /// Where the value was set (single cells), for double-set messages.
     pub set_at: Option<Span>,
-    /// Tasks to wake when the cell becomes available.
-    pub waiters: Vec<TaskId>,
-    /// Gradual readers, woken on every new value.
-    pub listeners: Vec<TaskId>,
-    /// Statements known to be about to add a value.
-    pub promises: u32,
-    pub owner: Owner,
+    pub waiting: Option<Box<Waiting>>,
 }
 
 impl Cell {
-    pub fn new(kind: CellKind, owner: Owner) -> Cell {
+    pub fn new(kind: CellKind) -> Cell {
         Cell {
             kind,
-            value: None,
-            items: Vec::new(),
             frozen: false,
-            set_at: None,
-            waiters: Vec::new(),
-            listeners: Vec::new(),
             promises: 0,
-            owner,
+            value: None,
+            set_at: None,
+            waiting: None,
         }
     }
 
@@ -86,18 +83,45 @@ impl Cell {
         !matches!(self.kind, CellKind::Single)
     }
 
+    /// The values of a multi cell.
+    pub fn items(&self) -> &[Value] {
+        match &self.value {
+            Some(Value::List(items)) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn push_item(&mut self, item: Value) {
+        match &mut self.value {
+            Some(Value::List(items)) => Rc::make_mut(items).push(item),
+            _ => self.value = Some(Value::list(vec![item])),
+        }
+    }
+
     /// The value as readers see it: a list for multi cells.
     pub fn read(&self) -> Option<Value> {
         match self.kind {
             CellKind::Single => self.value.clone(),
-            CellKind::Optional => {
-                if self.frozen {
-                    Some(self.value.clone().unwrap_or(Value::Null))
-                } else {
-                    None
-                }
-            }
-            CellKind::Multi { .. } => self.frozen.then(|| Value::list(self.items.clone())),
+            CellKind::Optional => self
+                .frozen
+                .then(|| self.value.clone().unwrap_or(Value::Null)),
+            CellKind::Multi { .. } => self.frozen.then(|| {
+                self.value
+                    .clone()
+                    .unwrap_or_else(|| Value::list(Vec::new()))
+            }),
         }
+    }
+
+    pub fn waiting(&mut self) -> &mut Waiting {
+        self.waiting.get_or_insert_with(Default::default)
+    }
+
+    pub fn waiters(&self) -> &[TaskId] {
+        self.waiting.as_ref().map_or(&[], |w| &w.waiters)
+    }
+
+    pub fn listeners(&self) -> &[TaskId] {
+        self.waiting.as_ref().map_or(&[], |w| &w.listeners)
     }
 }

@@ -131,8 +131,11 @@ pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
                 let cell = &rt.cells[rt.instances[id.0 as usize].slots[slot].0 as usize];
                 let value = match cell.kind {
                     CellKind::Multi { .. } => {
-                        let mut items: Vec<serde_json::Value> =
-                            cell.items.iter().map(|v| to_json(rt, v, &label)).collect();
+                        let mut items: Vec<serde_json::Value> = cell
+                            .items()
+                            .iter()
+                            .map(|v| to_json(rt, v, &label))
+                            .collect();
                         items
                             .sort_by(|a, b| a.as_str().unwrap_or("").cmp(b.as_str().unwrap_or("")));
                         serde_json::Value::Array(items)

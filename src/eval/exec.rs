@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::cells::{CellId, CellKind, Owner, TaskId};
+use super::cells::{CellId, CellKind, TaskId};
 use super::value::{InstanceId, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
@@ -63,8 +63,8 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
             let c = &mut rt.cells[cell.0 as usize];
             if c.available() {
                 rt.wake(task);
-            } else if !c.waiters.contains(&task) {
-                c.waiters.push(task);
+            } else if !c.waiters().contains(&task) {
+                c.waiting().waiters.push(task);
             }
         }
         Err(Flow::Error(d)) => {
@@ -286,17 +286,20 @@ fn exec_for<'m>(
         if let Value::Instance(instance) = eval(rt, task, object, scope)? {
             if let Some(cell) = rt.slot(instance, &attr.text) {
                 if matches!(rt.cells[cell.0 as usize].kind, CellKind::Multi { .. }) {
-                    if !rt.cells[cell.0 as usize].listeners.contains(&task) {
-                        rt.cells[cell.0 as usize].listeners.push(task);
+                    if !rt.cells[cell.0 as usize].listeners().contains(&task) {
+                        rt.cells[cell.0 as usize].waiting().listeners.push(task);
                     }
-                    let items = rt.cells[cell.0 as usize].items.clone();
+                    let items: Vec<Value> = rt.cells[cell.0 as usize].items().to_vec();
                     let consumed = rt.tasks[task.0 as usize].consumed;
                     for item in items.into_iter().skip(consumed) {
                         spawn_block(rt, scope, body, Some((name.clone(), item)));
                     }
-                    rt.tasks[task.0 as usize].consumed = rt.cells[cell.0 as usize].items.len();
+                    rt.tasks[task.0 as usize].consumed = rt.cells[cell.0 as usize].items().len();
                     if rt.cells[cell.0 as usize].frozen {
-                        rt.cells[cell.0 as usize].listeners.retain(|t| *t != task);
+                        rt.cells[cell.0 as usize]
+                            .waiting()
+                            .listeners
+                            .retain(|t| *t != task);
                         return Ok(Outcome::Done);
                     }
                     return Ok(Outcome::Listening);
@@ -430,13 +433,7 @@ impl<'m> Runtime<'m> {
         let id = InstanceId(self.instances.len() as u32);
         let mut slots = Vec::with_capacity(layout.slots.len());
         for slot in &layout.slots {
-            slots.push(self.new_cell(
-                slot.kind,
-                Owner::Attribute {
-                    instance: id,
-                    name: slot.name.to_string(),
-                },
-            ));
+            slots.push(self.new_cell(slot.kind));
         }
         self.instances.push(Instance {
             entity,
@@ -1018,7 +1015,7 @@ fn is_defined(rt: &mut Runtime<'_>, task: TaskId, target: &Expr, scope: ScopeId)
             None => Err(Flow::Wait(cell)),
         },
         CellKind::Multi { .. } => {
-            if !c.items.is_empty() {
+            if !c.items().is_empty() {
                 Ok(Value::Bool(true))
             } else if c.frozen {
                 Ok(Value::Bool(false))

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::cells::{CellId, CellKind, Owner};
+use super::cells::{CellId, CellKind, UNBOUNDED};
 use super::exec::{error, Flow, R};
 use super::value::{InstanceId, Value};
 use super::Runtime;
@@ -204,7 +204,7 @@ impl<'m> Runtime<'m> {
         let cell = match self.lookups.get(&(table, key_text.clone())) {
             Some(c) => *c,
             None => {
-                let c = self.new_cell(CellKind::Single, Owner::Lookup);
+                let c = self.new_cell(CellKind::Single);
                 self.lookups.insert((table, key_text.clone()), c);
                 self.lookup_spans.insert(
                     c,
@@ -397,11 +397,11 @@ impl<'m> Runtime<'m> {
             CellKind::Multi { upper, .. } => {
                 let c = &self.cells[cell.0 as usize];
                 if c.frozen {
-                    let all_present = items.iter().all(|i| c.items.contains(i));
+                    let all_present = items.iter().all(|i| c.items().contains(i));
                     if all_present && !items.is_empty() {
                         return Ok(());
                     }
-                    if is_null && c.items.is_empty() {
+                    if is_null && c.items().is_empty() {
                         return Ok(());
                     }
                     return Err(self.attribute_error(
@@ -412,8 +412,8 @@ impl<'m> Runtime<'m> {
                     ));
                 }
                 if is_null {
-                    if !c.items.is_empty() {
-                        let shown = self.repr_of(&Value::list(c.items.clone()));
+                    if !c.items().is_empty() {
+                        let shown = self.repr_of(&Value::list(c.items().to_vec()));
                         return Err(self.attribute_error(
                             instance,
                             name,
@@ -427,10 +427,10 @@ impl<'m> Runtime<'m> {
                 let mut added = Vec::new();
                 for item in items {
                     let c = &mut self.cells[cell.0 as usize];
-                    if c.items.contains(&item) {
+                    if c.items().contains(&item) {
                         continue;
                     }
-                    if upper.is_some_and(|u| c.items.len() as i64 >= u) {
+                    if upper != UNBOUNDED && c.items().len() >= upper as usize {
                         return Err(self.attribute_error(
                             instance,
                             name,
@@ -441,14 +441,14 @@ impl<'m> Runtime<'m> {
                             ),
                         ));
                     }
-                    c.items.push(item.clone());
+                    c.push_item(item.clone());
                     added.push(item);
                 }
                 if added.is_empty() {
                     return Ok(());
                 }
-                let full =
-                    upper.is_some_and(|u| self.cells[cell.0 as usize].items.len() as i64 >= u);
+                let full = upper != UNBOUNDED
+                    && self.cells[cell.0 as usize].items().len() >= upper as usize;
                 if full {
                     self.freeze(cell);
                 } else {
@@ -480,7 +480,7 @@ impl<'m> Runtime<'m> {
         let present = {
             let c = &self.cells[cell.0 as usize];
             match c.kind {
-                CellKind::Multi { .. } => c.items.contains(&Value::Instance(instance)),
+                CellKind::Multi { .. } => c.items().contains(&Value::Instance(instance)),
                 _ => c.value == Some(Value::Instance(instance)),
             }
         };
@@ -612,10 +612,10 @@ impl<'m> Runtime<'m> {
                     });
                 let problem = match cell.kind {
                     CellKind::Single if cell.value.is_none() => Some("is not set".to_string()),
-                    CellKind::Multi { lower, .. } if (cell.items.len() as i64) < lower => {
+                    CellKind::Multi { lower, .. } if cell.items().len() < lower as usize => {
                         Some(format!(
                             "requires {lower} values but only {} are set",
-                            cell.items.len()
+                            cell.items().len()
                         ))
                     }
                     _ => None,

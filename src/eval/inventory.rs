@@ -1,6 +1,7 @@
 //! The service inventory: the service instances `lsm::all` reads, in the JSON shape of the LSM API
 //! (an array, or `{"data": [...]}`). Problems are diagnostics that point into the inventory file.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::value::Value;
@@ -10,29 +11,33 @@ use crate::source::{FileId, Span};
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub records: Vec<Record>,
+    /// Index of `records` by instance id.
+    pub by_id: HashMap<Rc<str>, usize>,
 }
 
+/// One service instance. Attribute sets are model values (`Null` or a dict), converted once.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub id: String,
-    pub service_entity: String,
+    pub id: Rc<str>,
+    pub service_entity: Rc<str>,
     pub service_entity_version: i64,
     pub version: i64,
-    pub state: String,
-    pub candidate_attributes: serde_json::Value,
-    pub active_attributes: serde_json::Value,
-    pub rollback_attributes: serde_json::Value,
+    pub state: Rc<str>,
+    pub candidate_attributes: Value,
+    pub active_attributes: Value,
+    pub rollback_attributes: Value,
     pub deleted: bool,
     pub span: Span,
 }
 
 impl Record {
-    pub fn attribute_set(&self, name: &str) -> &serde_json::Value {
+    pub fn attribute_set(&self, name: &str) -> &Value {
+        const NULL: &Value = &Value::Null;
         match name {
             "candidate" => &self.candidate_attributes,
             "active" => &self.active_attributes,
             "rollback" => &self.rollback_attributes,
-            _ => &serde_json::Value::Null,
+            _ => NULL,
         }
     }
 }
@@ -46,8 +51,9 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
             .with_help("the inventory is a JSON array of service instances (or {\"data\": [...]}), each with `id`, `service_entity`, `state` and the attribute sets")
     };
     let whole = Span::new(file, 0, text.len().min(1));
-    let parsed: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    // Straight into model values: no intermediate JSON tree.
+    let parsed: Value = match serde_json::from_str::<JsonValue>(text) {
+        Ok(v) => v.0,
         Err(e) => {
             let offset = offset_of(text, e.line(), e.column());
             diagnostics.push(error(
@@ -59,9 +65,9 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
         }
     };
     let items = match &parsed {
-        serde_json::Value::Array(items) => items.clone(),
-        serde_json::Value::Object(map) => match map.get("data") {
-            Some(serde_json::Value::Array(items)) => items.clone(),
+        Value::List(items) => items.clone(),
+        Value::Dict(_) => match parsed.dict_get("data") {
+            Some(Value::List(items)) => items.clone(),
             _ => {
                 diagnostics.push(error("the inventory must be an array of service instances, or an object with a `data` array".into(), whole, "not an array"));
                 return (Inventory::default(), diagnostics);
@@ -76,87 +82,78 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
             return (Inventory::default(), diagnostics);
         }
     };
-    let places = element_places(text);
-    let mut records = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let span = places
+    drop(parsed);
+    let mut places: Option<Vec<(usize, usize)>> = None;
+    let mut place = |i: usize| -> Span {
+        let places = places.get_or_insert_with(|| element_places(text));
+        places
             .get(i)
             .map(|(s, e)| Span::new(file, *s, *e))
-            .unwrap_or(whole);
-        let Some(object) = item.as_object() else {
+            .unwrap_or(whole)
+    };
+    let mut records = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let Value::Dict(_) = item else {
             diagnostics.push(error(
                 format!("service instance {i} is not an object"),
-                span,
+                place(i),
                 "not an object",
             ));
             continue;
         };
-        let string = |key: &str, diagnostics: &mut Vec<Diagnostic>| match object.get(key) {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
+        let mut problems: Vec<String> = Vec::new();
+        let mut string = |key: &str| match item.dict_get(key) {
+            Some(Value::Str(s)) => Some(s.clone()),
             Some(_) => {
-                diagnostics.push(error(
-                    format!("`{key}` of service instance {i} is not a string"),
-                    span,
-                    "in this instance",
-                ));
+                problems.push(format!("`{key}` of service instance {i} is not a string"));
                 None
             }
             None => {
-                diagnostics.push(error(
-                    format!("service instance {i} has no `{key}`"),
-                    span,
-                    "in this instance",
-                ));
+                problems.push(format!("service instance {i} has no `{key}`"));
                 None
             }
         };
-        let integer =
-            |key: &str, default: i64, diagnostics: &mut Vec<Diagnostic>| match object.get(key) {
-                None | Some(serde_json::Value::Null) => Some(default),
-                Some(v) => match v.as_i64() {
-                    Some(n) => Some(n),
-                    None => {
-                        diagnostics.push(error(
-                            format!("`{key}` of service instance {i} is not an integer"),
-                            span,
-                            "in this instance",
-                        ));
-                        None
-                    }
-                },
-            };
-        let set = |key: &str, diagnostics: &mut Vec<Diagnostic>| match object.get(key) {
-            None | Some(serde_json::Value::Null) => Some(serde_json::Value::Null),
-            Some(v @ serde_json::Value::Object(_)) => Some(v.clone()),
+        let id = string("id");
+        let service_entity = string("service_entity");
+        let state = string("state");
+        let mut integer = |key: &str, default: i64| match item.dict_get(key) {
+            None | Some(Value::Null) => Some(default),
+            Some(Value::Int(n)) => Some(*n),
             Some(_) => {
-                diagnostics.push(error(
-                    format!("`{key}` of service instance {i} is neither an object nor null"),
-                    span,
-                    "in this instance",
-                ));
+                problems.push(format!("`{key}` of service instance {i} is not an integer"));
                 None
             }
         };
-        let deleted = match object.get("deleted") {
-            None | Some(serde_json::Value::Null) => Some(false),
-            Some(serde_json::Value::Bool(b)) => Some(*b),
+        let service_entity_version = integer("service_entity_version", 0);
+        let version = integer("version", 1);
+        let mut set = |key: &str| match item.dict_get(key) {
+            None | Some(Value::Null) => Some(Value::Null),
+            Some(v @ Value::Dict(_)) => Some(v.clone()),
             Some(_) => {
-                diagnostics.push(error(
-                    format!("`deleted` of service instance {i} is not a bool"),
-                    span,
-                    "in this instance",
+                problems.push(format!(
+                    "`{key}` of service instance {i} is neither an object nor null"
                 ));
                 None
             }
         };
-        let id = string("id", &mut diagnostics);
-        let service_entity = string("service_entity", &mut diagnostics);
-        let state = string("state", &mut diagnostics);
-        let service_entity_version = integer("service_entity_version", 0, &mut diagnostics);
-        let version = integer("version", 1, &mut diagnostics);
-        let candidate = set("candidate_attributes", &mut diagnostics);
-        let active = set("active_attributes", &mut diagnostics);
-        let rollback = set("rollback_attributes", &mut diagnostics);
+        let candidate = set("candidate_attributes");
+        let active = set("active_attributes");
+        let rollback = set("rollback_attributes");
+        let deleted = match item.dict_get("deleted") {
+            None | Some(Value::Null) => Some(false),
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                problems.push(format!("`deleted` of service instance {i} is not a bool"));
+                None
+            }
+        };
+        if !problems.is_empty() {
+            let span = place(i);
+            for problem in problems {
+                diagnostics.push(error(problem, span, "in this instance"));
+            }
+            continue;
+        }
         if let (
             Some(id),
             Some(service_entity),
@@ -188,11 +185,76 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
                 active_attributes: a,
                 rollback_attributes: r,
                 deleted,
-                span,
+                span: whole,
             });
         }
     }
-    (Inventory { records }, diagnostics)
+    let by_id = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    (Inventory { records, by_id }, diagnostics)
+}
+
+/// A model value read straight from JSON (objects keep their key order, as Python's).
+struct JsonValue(Value);
+
+impl<'de> serde::Deserialize<'de> for JsonValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor).map(JsonValue)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::str(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(JsonValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::list(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries: Vec<(Rc<str>, Value)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some((k, JsonValue(v))) =
+            map.next_entry::<std::borrow::Cow<'de, str>, JsonValue>()?
+        {
+            // A repeated key keeps its first place and its last value, as Python's json does.
+            match entries.iter_mut().find(|(name, _)| **name == *k) {
+                Some(entry) => entry.1 = v,
+                None => entries.push((Rc::from(&*k), v)),
+            }
+        }
+        Ok(Value::Dict(Rc::new(entries)))
+    }
 }
 
 /// Byte offset of a 1-based line and column.

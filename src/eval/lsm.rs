@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::cells::{CellKind, TaskId};
 use super::exec::{error, Flow, R};
-use super::inventory::{from_json, Record};
+use super::inventory::from_json;
 use super::plugins::Args;
 use super::value::{InstanceId, Value};
 use super::Runtime;
@@ -57,11 +57,10 @@ pub fn plugin(
             let Some(Value::Instance(lifecycle)) = args.get("lifecycle").cloned() else {
                 return Ok(Value::Bool(false));
             };
-            let record = rt
-                .options
-                .inventory
+            let inventory = rt.options.inventory.clone();
+            let record = inventory
                 .as_ref()
-                .and_then(|inv| inv.records.iter().find(|r| *r.id == *id).cloned());
+                .and_then(|inv| inv.by_id.get(&*id).map(|i| inv.records[*i].clone()));
             let Some(record) = record else {
                 return Ok(Value::Bool(false));
             };
@@ -139,6 +138,9 @@ fn is_a(rt: &Runtime<'_>, instance: InstanceId, name: &str) -> bool {
 
 /// The state named `name` of a lifecycle: its initial state and the states of its transfers.
 fn state(rt: &mut Runtime<'_>, lifecycle: InstanceId, name: &str) -> R<Option<InstanceId>> {
+    if let Some(states) = rt.lifecycle_states.get(&lifecycle) {
+        return Ok(states.get(name).copied());
+    }
     let mut candidates = Vec::new();
     if let Value::Instance(s) = attribute(rt, lifecycle, "initial_state")? {
         candidates.push(s);
@@ -153,12 +155,16 @@ fn state(rt: &mut Runtime<'_>, lifecycle: InstanceId, name: &str) -> R<Option<In
             }
         }
     }
+    // Every state is known now: remember them all by name (the first of a name wins).
+    let mut states: std::collections::HashMap<Rc<str>, InstanceId> = Default::default();
     for s in candidates {
-        if attribute(rt, s, "name")? == Value::str(name) {
-            return Ok(Some(s));
+        if let Value::Str(n) = attribute(rt, s, "name")? {
+            states.entry(n).or_insert(s);
         }
     }
-    Ok(None)
+    let found = states.get(name).copied();
+    rt.lifecycle_states.insert(lifecycle, Rc::new(states));
+    Ok(found)
 }
 
 fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
@@ -223,14 +229,9 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
         Vec::new()
     };
     let validate = rt.options.validate.clone().filter(|v| !v.trim().is_empty());
-    let records: Vec<Record> = rt
-        .options
-        .inventory
-        .as_ref()
-        .map(|inv| inv.records.clone())
-        .unwrap_or_default();
+    let inventory = rt.options.inventory.clone().unwrap_or_default();
     let mut out = Vec::new();
-    for record in records {
+    for record in inventory.records.iter() {
         if *record.service_entity != *name || record.deleted {
             continue;
         }
@@ -287,14 +288,15 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
             continue;
         };
         let mut attributes = record.attribute_set(&current).clone();
-        if tracking && attributes.is_object() {
+        if tracking && matches!(attributes, Value::Dict(_)) {
+            let mut json = to_json(&attributes);
             let entity_name = attribute(rt, version_binding, "service_entity")?;
             let entity = match &entity_name {
                 Value::Str(n) => rt.model.entity_by_name(n),
                 _ => None,
             };
             let old = match &previous {
-                Value::Str(p) => record.attribute_set(p).clone(),
+                Value::Str(p) => to_json(record.attribute_set(p)),
                 _ => serde_json::Value::Null,
             };
             if let Some(entity) = entity {
@@ -304,11 +306,12 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
                     removed: &removed_key,
                 };
                 if old.is_null() {
-                    tracker.flag_all(entity, &mut attributes, false, false);
+                    tracker.flag_all(entity, &mut json, false, false);
                 } else {
-                    tracker.compare(entity, &mut attributes, &old);
+                    tracker.compare(entity, &mut json, &old);
                 }
             }
+            attributes = from_json(&json);
         }
         let mut entry: Vec<(Rc<str>, Value)> = vec![
             (Rc::from("id"), Value::str(&record.id)),
@@ -322,25 +325,44 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
             ),
             (Rc::from("version"), Value::Int(record.version)),
             (Rc::from("state"), Value::str(&record.state)),
-            (Rc::from("attributes"), from_json(&attributes)),
+            (Rc::from("attributes"), attributes),
         ];
         entry.push((
             Rc::from("candidate_attributes"),
-            from_json(&record.candidate_attributes),
+            record.candidate_attributes.clone(),
         ));
         entry.push((
             Rc::from("active_attributes"),
-            from_json(&record.active_attributes),
+            record.active_attributes.clone(),
         ));
         entry.push((
             Rc::from("rollback_attributes"),
-            from_json(&record.rollback_attributes),
+            record.rollback_attributes.clone(),
         ));
         out.push(Value::Dict(Rc::new(entry)));
     }
     let result = Value::list(out);
     rt.lsm_cache.insert(cache_key, result.clone());
     Ok(result)
+}
+
+/// A model value (from the inventory: no instances) as JSON.
+fn to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null | Value::Instance(_) | Value::Unknown => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Str(s) => serde_json::Value::String(s.to_string()),
+        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        Value::Dict(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        ),
+    }
 }
 
 /// Marks embedded entities `_added` / `_removed` by comparing two attribute sets.

@@ -33,14 +33,14 @@ use crate::ast::Stmt;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId};
 use crate::source::{SourceMap, Span};
-pub use cells::{Cell, CellId, CellKind, Owner, TaskId};
+pub use cells::{Cell, CellId, CellKind, TaskId, UNBOUNDED};
 pub use value::{InstanceId, Value};
 
 /// What evaluation needs besides the model.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The service inventory (parsed), read by `lsm::all`.
-    pub inventory: Option<inventory::Inventory>,
+    pub inventory: Option<Rc<inventory::Inventory>>,
     /// A validation compile of this instance (`LSM_VALIDATE_INSTANCE`).
     pub validate: Option<String>,
     /// `lsm::all` returns nothing (`lsm_no_instances=true`).
@@ -158,6 +158,8 @@ pub struct Runtime<'m> {
     steps: usize,
     /// Cached `lsm::all` results per binding instance.
     lsm_cache: HashMap<(InstanceId, String), Value>,
+    /// States of a lifecycle instance by name.
+    lifecycle_states: HashMap<InstanceId, Rc<HashMap<Rc<str>, InstanceId>>>,
     /// `std::print` output, in order.
     pub printed: Vec<String>,
     direct: Option<TaskId>,
@@ -183,6 +185,7 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         sources: Some(sources),
         steps: 0,
         lsm_cache: HashMap::new(),
+        lifecycle_states: HashMap::new(),
         printed: Vec::new(),
         direct: None,
     };
@@ -242,8 +245,7 @@ impl<'m> Runtime<'m> {
                     if path.segments.len() == 1 {
                         let name: Rc<str> = Rc::from(path.segments[0].text.as_str());
                         if !vars.contains_key(&name) {
-                            let cell =
-                                self.new_cell(CellKind::Single, Owner::Variable(name.to_string()));
+                            let cell = self.new_cell(CellKind::Single);
                             vars.insert(name, cell);
                         }
                     }
@@ -260,10 +262,10 @@ impl<'m> Runtime<'m> {
         ScopeId(self.scopes.len() as u32 - 1)
     }
 
-    pub fn new_cell(&mut self, kind: CellKind, owner: Owner) -> CellId {
+    pub fn new_cell(&mut self, kind: CellKind) -> CellId {
         let id = CellId(self.cells.len() as u32);
         let delayed = !matches!(kind, CellKind::Single);
-        self.cells.push(Cell::new(kind, owner));
+        self.cells.push(Cell::new(kind));
         if delayed {
             self.delayed.push(id);
         }
@@ -296,9 +298,12 @@ impl<'m> Runtime<'m> {
     /// Wakes the tasks waiting on a cell that became available (or got a new value).
     fn notify(&mut self, cell: CellId, available: bool) {
         let c = &mut self.cells[cell.0 as usize];
-        let listeners = c.listeners.clone();
+        let Some(waiting) = c.waiting.as_mut() else {
+            return;
+        };
+        let listeners = waiting.listeners.clone();
         let waiters = if available {
-            std::mem::take(&mut c.waiters)
+            std::mem::take(&mut waiting.waiters)
         } else {
             Vec::new()
         };
@@ -349,7 +354,7 @@ impl<'m> Runtime<'m> {
             }
             any_unfrozen = true;
             let waiting = c
-                .waiters
+                .waiters()
                 .iter()
                 .filter(|t| !self.tasks[t.0 as usize].done)
                 .count();
@@ -425,7 +430,10 @@ impl<'m> Runtime<'m> {
                 let kind = match (def.lower, def.upper) {
                     (1, Some(1)) => CellKind::Single,
                     (0, Some(1)) => CellKind::Optional,
-                    (lower, upper) => CellKind::Multi { lower, upper },
+                    (lower, upper) => CellKind::Multi {
+                        lower: lower.clamp(0, u32::MAX as i64) as u32,
+                        upper: upper.map_or(UNBOUNDED, |u| u.clamp(0, UNBOUNDED as i64 - 1) as u32),
+                    },
                 };
                 let name: Rc<str> = Rc::from(name.as_str());
                 by_name.insert(name.clone(), slots.len());

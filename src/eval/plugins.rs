@@ -40,26 +40,27 @@ pub fn call(
     let segments: Vec<&str> = function.segments.iter().map(|s| s.text.as_str()).collect();
     let (ns_segments, name) = segments.split_at(segments.len() - 1);
     let name = name[0];
-    let target =
-        if ns_segments.is_empty() {
-            if let Some(v) = cast(rt, name, &positional, &keyword, span)? {
-                return Ok(v);
-            }
-            rt.model.namespace(namespace).name.clone()
-        } else {
-            let visible = ns_segments.join("::");
-            match rt.model.namespace(namespace).imports.get(&visible) {
-                Some(ns) => rt.model.namespace(*ns).name.clone(),
-                None => return Err(error(
+    let target = if ns_segments.is_empty() {
+        if let Some(v) = cast(rt, name, &positional, &keyword, span)? {
+            return Ok(v);
+        }
+        rt.model.namespace(namespace).name.clone()
+    } else {
+        let visible = ns_segments.join("::");
+        match rt.model.namespace(namespace).imports.get(&visible) {
+            Some(ns) => rt.model.namespace(*ns).name.clone(),
+            None => {
+                return Err(error(
                     codes::NOT_FOUND,
                     format!(
                         "Namespace {visible} not found.\nTry importing it with `import {visible}`"
                     ),
                     function.span,
                     "not imported",
-                )),
+                ))
             }
-        };
+        }
+    };
     let full = format!("{target}::{name}");
     let Some(sig) = signature(&target, name) else {
         return Err(error(

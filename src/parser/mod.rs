@@ -151,23 +151,35 @@ fn syntax_error(
     }
     if tok == Tok::DanglingNot {
         // Inmanta reads a `not` after an expression as the start of `not in`, and fails on the
-        // token after it.
+        // token after it: a keyword there is blamed itself, any other token blames the `not`.
         let position = seen.iter().position(|t| t.0 == l);
         let after = position.and_then(|p| seen.get(p + 1)).copied();
         let mut d = match after {
-            Some((al, at, ar)) => unexpected(at, al, ar, text, file),
+            // An illegal character: the lexer reported it.
+            Some((_, Tok::Error, _)) => return None,
+            Some((al, at, ar)) if at.is_keyword() => {
+                keyword_error(at, al, ar, file).with_label(Label::secondary(
+                    Span::new(file, l, r),
+                    "this `not` follows an expression, so it can only start `not in`",
+                ))
+            }
+            Some(_) => {
+                let mut d = keyword_error(tok, l, r, file);
+                d.labels[0].message =
+                    "this `not` follows an expression, so it can only start `not in`".into();
+                d
+            }
             None => Diagnostic::error(
                 codes::UNEXPECTED_EOF,
                 "Syntax error: Unexpected end of file",
             )
-            .with_label(Label::primary(Span::new(file, r, r), "the file ends here")),
-        };
-        d = d
+            .with_label(Label::primary(Span::new(file, r, r), "the file ends here"))
             .with_label(Label::secondary(
                 Span::new(file, l, r),
                 "this `not` follows an expression, so it can only start `not in`",
-            ))
-            .with_help("put the negation in its own statement, or use `not in`");
+            )),
+        };
+        d = d.with_help("put the negation in its own statement, or use `not in`");
         return Some(d);
     }
     // A keyword just before the error that Inmanta's parser has not reduced yet is blamed.

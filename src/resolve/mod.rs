@@ -11,10 +11,7 @@ pub mod model;
 pub(crate) mod names;
 mod statements;
 
-use std::collections::HashMap;
-
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::DiGraph;
+use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, Item};
 use crate::diagnostics::{codes, Diagnostic, Label};
@@ -37,7 +34,7 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
         diagnostics: Vec::new(),
     };
     r.model.modules = modules.into_iter().map(|m| (m.name, m.ast)).collect();
-    r.namespaces();
+    r.namespaces(&sources);
     r.imports(&missing);
     r.register_types();
     r.entity_parents();
@@ -47,7 +44,9 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     r.relations();
     r.indexes();
     r.implementations();
-    statements::check(&r.model, &mut r.diagnostics);
+    statements::check(&r.model, &sources, &mut r.diagnostics);
+    r.diagnostics
+        .retain(|d| !names::is_failed_import_consequence(d));
     r.drop_consequences_of_syntax_errors();
     (r.model, sources, r.diagnostics)
 }
@@ -89,15 +88,17 @@ impl Resolver {
     }
 
     /// One namespace per module, plus `std::Entity`.
-    fn namespaces(&mut self) {
+    fn namespaces(&mut self, sources: &crate::source::SourceMap) {
         for (i, (name, ast)) in self.model.modules.iter().enumerate() {
             let id = NamespaceId(self.model.namespaces.len() as u32);
             self.model.namespaces.push(Namespace {
                 name: name.clone(),
                 file: ast.file,
+                path: sources.get(ast.file).name.clone(),
                 module: i,
                 parent: None,
                 imports: HashMap::new(),
+                failed_imports: HashSet::new(),
                 types: HashMap::new(),
                 implementations: HashMap::new(),
                 builtin: crate::builtin::file(name).is_some(),
@@ -126,6 +127,7 @@ impl Resolver {
                 indexes: Vec::new(),
                 implements: Vec::new(),
                 unresolved_relations: Vec::new(),
+                unresolved_parent: false,
             });
             self.model.namespaces[std.index()]
                 .types
@@ -140,6 +142,7 @@ impl Resolver {
                 lower: 0,
                 upper: None,
                 span,
+                name_span: span,
             };
             self.model.relations.push(RelationDef {
                 ends: [end("requires"), end("provides")],
@@ -153,32 +156,24 @@ impl Resolver {
     }
 
     /// The names under which each namespace sees others: its imports, itself, and `std`.
+    ///
+    /// An import whose module (or one of its parent modules) was not found is reported once, naming
+    /// the module as imported; its visible name is marked failed, so that the names used through it
+    /// report nothing more.
     fn imports(&mut self, missing: &[MissingModule]) {
-        for m in missing {
-            let root = m.name.split("::").next().unwrap_or(&m.name);
-            let mut d = Diagnostic::error(
-                codes::MODULE_NOT_FOUND,
-                format!("Failed to load module {root}"),
-            )
-            .with_label(Label::primary(
-                m.span,
-                format!("module `{}` is not on the module path", m.name),
-            ));
-            d = d.with_help(
-                "put the module in a folder of the project's `modulepath` (`libs/` by default), or install it",
-            );
-            self.error(d);
-        }
+        let missing: HashSet<&str> = missing.iter().map(|m| m.name.as_str()).collect();
         for ns in 0..self.model.namespaces.len() {
             let module = self.model.namespaces[ns].module;
             let own = self.model.namespaces[ns].name.clone();
             let mut imports: HashMap<String, NamespaceId> = HashMap::new();
+            let mut failed: HashSet<String> = HashSet::new();
             let mut first_at: HashMap<String, Span> = HashMap::new();
             imports.insert(own.clone(), NamespaceId(ns as u32));
             if let Some(&std) = self.model.namespace_by_name.get("std") {
                 imports.insert("std".into(), std);
             }
             let mut duplicates = Vec::new();
+            let mut not_loaded = Vec::new();
             for item in self.items(module) {
                 let Item::Import(import) = item else { continue };
                 let target = import.module.to_text();
@@ -186,20 +181,64 @@ impl Resolver {
                     .alias
                     .as_ref()
                     .map_or(target.clone(), |a| a.text.clone());
+                // `a::b::c` needs `a`, `a::b` and `a::b::c`: the first of them that is missing.
+                let first_missing = (1..=import.module.segments.len())
+                    .map(|n| {
+                        import.module.segments[..n]
+                            .iter()
+                            .map(|s| s.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join("::")
+                    })
+                    .find(|prefix| missing.contains(prefix.as_str()));
+                if let Some(prefix) = first_missing {
+                    not_loaded.push((target.clone(), prefix, import.module.span));
+                }
                 if let Some(first) = first_at.get(&visible) {
                     duplicates.push((visible.clone(), import.span, *first));
                     continue;
                 }
                 first_at.insert(visible.clone(), import.span);
-                if let Some(&id) = self.model.namespace_by_name.get(&target) {
-                    imports.insert(visible, id);
+                match self.model.namespace_by_name.get(&target) {
+                    Some(&id) => {
+                        imports.insert(visible, id);
+                    }
+                    None => {
+                        failed.insert(visible);
+                    }
                 }
+            }
+            for (target, prefix, span) in not_loaded {
+                let (label, help) = match prefix.rsplit_once("::") {
+                    Some((parent, last)) => {
+                        let root = prefix.split("::").next().unwrap_or(parent);
+                        let file = prefix.split("::").skip(1).collect::<Vec<_>>().join("/");
+                        (
+                            format!("module `{parent}` has no submodule `{last}`"),
+                            format!(
+                                "the submodule `{prefix}` is the file `model/{file}.cf` (or `model/{file}/_init.cf`) of module `{root}`: add it, or correct the import"
+                            ),
+                        )
+                    }
+                    None => (
+                        format!("module `{prefix}` is not on the module path"),
+                        "put the module in a folder of the project's `modulepath` (`libs/` by default), or install it".to_string(),
+                    ),
+                };
+                self.error(
+                    Diagnostic::error(
+                        codes::MODULE_NOT_FOUND,
+                        format!("Failed to load module {target}"),
+                    )
+                    .with_label(Label::primary(span, label))
+                    .with_help(help),
+                );
             }
             for (name, span, first) in duplicates {
                 self.error(
                     Diagnostic::error(
                         codes::DUPLICATE_IMPORT_NAME,
-                        format!("Two import statements have the same name {name}"),
+                        "Two import statements have the same name",
                     )
                     .with_label(Label::primary(
                         span,
@@ -210,6 +249,7 @@ impl Resolver {
                 );
             }
             self.model.namespaces[ns].imports = imports;
+            self.model.namespaces[ns].failed_imports = failed;
         }
     }
 
@@ -261,6 +301,7 @@ impl Resolver {
                             indexes: Vec::new(),
                             implements: Vec::new(),
                             unresolved_relations: Vec::new(),
+                            unresolved_parent: false,
                         });
                         self.model.namespaces[ns]
                             .types
@@ -355,15 +396,23 @@ impl Resolver {
                                 self.error(
                                     Diagnostic::error(
                                         codes::PARENT_TWICE,
-                                        format!("same parent defined twice: {}", parent.to_text()),
+                                        "same parent defined twice",
                                     )
-                                    .with_label(Label::primary(parent.span, "listed again here")),
+                                    .with_label(
+                                        Label::primary(
+                                            parent.span,
+                                            format!("`{}` is listed again here", parent.to_text()),
+                                        ),
+                                    ),
                                 );
                             } else {
                                 parents.push(p);
                             }
                         }
-                        Err(d) => self.error(*d),
+                        Err(d) => {
+                            self.model.entities[id.index()].unresolved_parent = true;
+                            self.error(*d);
+                        }
                     }
                 }
                 if parents.is_empty() && Some(id) != root {
@@ -374,61 +423,86 @@ impl Resolver {
         }
     }
 
-    /// Reports every inheritance cycle once and cuts it, so that the graph is a DAG afterwards.
+    /// Reports inheritance cycles and cuts them, so that the graph is a DAG afterwards.
+    ///
+    /// As Inmanta's `sort_entities`: a depth-first walk over the entities in definition order,
+    /// parents in the order written; an entity whose parent is on the walk's stack is blamed, and
+    /// the message lists the stack from that entity back to the parent. The edge is cut and the walk
+    /// goes on, so that every cycle is reported once.
     fn inheritance_cycles(&mut self) {
-        let mut graph = DiGraph::<EntityId, ()>::new();
-        let nodes: Vec<_> = (0..self.model.entities.len())
-            .map(|i| graph.add_node(EntityId(i as u32)))
-            .collect();
-        for (i, entity) in self.model.entities.iter().enumerate() {
-            for parent in &entity.parents {
-                graph.add_edge(nodes[i], nodes[parent.index()], ());
+        let count = self.model.entities.len();
+        let mut done = vec![false; count];
+        let mut on_stack = vec![false; count];
+        for start in 0..count {
+            if !done[start] {
+                let mut stack = Vec::new();
+                self.walk_parents(EntityId(start as u32), &mut done, &mut on_stack, &mut stack);
             }
         }
-        for component in tarjan_scc(&graph) {
-            let members: Vec<EntityId> = component.iter().map(|n| graph[*n]).collect();
-            let self_loop =
-                members.len() == 1 && self.model.entity(members[0]).parents.contains(&members[0]);
-            if members.len() < 2 && !self_loop {
-                continue;
+    }
+
+    fn walk_parents(
+        &mut self,
+        id: EntityId,
+        done: &mut [bool],
+        on_stack: &mut [bool],
+        stack: &mut Vec<EntityId>,
+    ) {
+        done[id.index()] = true;
+        on_stack[id.index()] = true;
+        stack.push(id);
+        let parents = self.model.entity(id).parents.clone();
+        for parent in parents {
+            if on_stack[parent.index()] {
+                self.report_cycle(id, parent, stack);
+            } else if !done[parent.index()] {
+                self.walk_parents(parent, done, on_stack, stack);
             }
-            // Inmanta reports the cycle at the entity defined last.
-            let blamed = *members
-                .iter()
-                .max_by_key(|e| {
-                    let d = self.model.entity(**e);
-                    (d.span.file, d.span.start)
-                })
-                .expect("a cycle has members");
-            let mut names: Vec<String> = members
-                .iter()
-                .map(|e| self.model.entity(*e).full_name.clone())
-                .collect();
-            names.sort();
-            let entity = self.model.entity(blamed);
-            let mut d = Diagnostic::error(
-                codes::INHERITANCE_CYCLE,
-                format!("Entity can not be its own parent {}", names.join(",")),
-            )
-            .with_label(Label::primary(
-                entity.name_span,
-                "this entity is its own ancestor",
+        }
+        stack.pop();
+        on_stack[id.index()] = false;
+    }
+
+    /// `entity` extends `parent`, which is on the walk's stack: report and cut that edge.
+    fn report_cycle(&mut self, entity: EntityId, parent: EntityId, stack: &[EntityId]) {
+        let from = stack
+            .iter()
+            .rposition(|e| *e == parent)
+            .expect("the parent is on the stack");
+        // The blamed entity first, then back along the walk to the parent.
+        let path: Vec<EntityId> = stack[from..].iter().rev().copied().collect();
+        let names: Vec<String> = path
+            .iter()
+            .map(|e| self.model.entity(*e).full_name.clone())
+            .collect();
+        let blamed = self.model.entity(entity);
+        let mut d = Diagnostic::error(
+            codes::INHERITANCE_CYCLE,
+            format!("Entity can not be its own parent {}", names.join(",")),
+        )
+        .with_label(Label::primary(
+            blamed.name_span,
+            if entity == parent {
+                "this entity extends itself".to_string()
+            } else {
+                format!(
+                    "this entity extends `{}`, which inherits from it",
+                    self.model.entity(parent).name
+                )
+            },
+        ));
+        for other in &path[1..] {
+            d = d.with_label(Label::secondary(
+                self.model.entity(*other).name_span,
+                "part of the cycle",
             ));
-            for other in &members {
-                if *other != blamed {
-                    d = d.with_label(Label::secondary(
-                        self.model.entity(*other).name_span,
-                        "part of the cycle",
-                    ));
-                }
-            }
-            self.error(d.with_help("remove one of the `extends` in the cycle"));
-            let root = self.model.root_entity;
-            let entity = &mut self.model.entities[blamed.index()];
-            entity.parents.retain(|p| !members.contains(p));
-            if entity.parents.is_empty() && Some(blamed) != root {
-                entity.parents.extend(root);
-            }
+        }
+        self.error(d.with_help("remove one of the `extends` in the cycle"));
+        let root = self.model.root_entity;
+        let blamed = &mut self.model.entities[entity.index()];
+        blamed.parents.retain(|p| *p != parent);
+        if blamed.parents.is_empty() && Some(entity) != root {
+            blamed.parents.extend(root);
         }
     }
 
@@ -444,17 +518,22 @@ impl Resolver {
                 let mut attributes: Vec<AttributeDef> = Vec::new();
                 for a in &e.attributes {
                     if let Some(first) = attributes.iter().find(|x| x.name == a.name.text) {
+                        // Inmanta blames the attribute that is already there.
                         let first = first.name_span;
                         self.error(
                             Diagnostic::error(
                                 codes::DUPLICATE_ATTRIBUTE,
-                                "Same attribute defined twice in one entity".to_string(),
+                                format!(
+                                    "attribute '{}' already exists on entity '{}'",
+                                    a.name.text, e.name.text
+                                ),
                             )
-                            .with_label(Label::primary(
+                            .with_label(Label::primary(first, "first defined here"))
+                            .with_label(Label::secondary(
                                 a.name.span,
                                 format!("`{}` is defined again", a.name.text),
                             ))
-                            .with_label(Label::secondary(first, "first defined here")),
+                            .with_help("remove or rename one of the two attributes"),
                         );
                         continue;
                     }
@@ -620,6 +699,7 @@ impl Resolver {
                         lower: ll,
                         upper: lu,
                         span: rel.left.span,
+                        name_span: rel.left.name.as_ref().map_or(rel.left.span, |n| n.span),
                     },
                     RelationEndDef {
                         owner: right,
@@ -628,6 +708,7 @@ impl Resolver {
                         lower: rl,
                         upper: ru,
                         span: rel.right.span,
+                        name_span: rel.right.name.as_ref().map_or(rel.right.span, |n| n.span),
                     },
                 ];
                 let id = RelationId(self.model.relations.len() as u32);
@@ -640,21 +721,24 @@ impl Resolver {
                 });
                 for (i, end) in ends.iter().enumerate() {
                     let Some(name) = &end.name else { continue };
-                    if i == 1 && end.owner == ends[0].owner && ends[0].name.as_ref() == Some(name) {
-                        continue; // a symmetric relation is one end
+                    if i == 0 && end.owner == ends[1].owner && ends[1].name.as_ref() == Some(name) {
+                        // A symmetric relation is one end: Inmanta keeps the right one (its name's
+                        // place, its arity).
+                        continue;
                     }
-                    if let Some(clash) = self.clash(end.owner, name) {
-                        let (what, at) = clash;
-                        let owner = self.model.entity(end.owner).full_name.clone();
+                    if let Some(existing) = self.own_member(end.owner, name) {
+                        // Inmanta blames the attribute or relation that is already there.
+                        let owner = self.model.entity(end.owner).name.clone();
                         self.error(
                             Diagnostic::error(
                                 codes::RELATION_NAME_CLASH,
-                                format!(
-                                    "Attribute name {name} is already defined in {owner}, unable to define relationship"
-                                ),
+                                format!("attribute '{name}' already exists on entity '{owner}'"),
                             )
-                            .with_label(Label::primary(end.span, format!("`{name}` is already {what}")))
-                            .with_label(Label::secondary(at, "defined here"))
+                            .with_label(Label::primary(existing, "first defined here"))
+                            .with_label(Label::secondary(
+                                end.name_span,
+                                format!("relation `{name}` defined again here"),
+                            ))
                             .with_help("give the relation another name"),
                         );
                         continue;
@@ -665,16 +749,69 @@ impl Resolver {
                 }
             }
         }
+        self.inherited_relation_clashes();
     }
 
-    /// Whether `name` is already an attribute or relation of `entity` (or of an ancestor).
-    fn clash(&self, entity: EntityId, name: &str) -> Option<(&'static str, Span)> {
-        if let Some(a) = self.model.attribute(entity, name) {
-            return Some(("an attribute", a.name_span));
+    /// An attribute or relation named `name` defined on `entity` itself: the span of its name.
+    fn own_member(&self, entity: EntityId, name: &str) -> Option<Span> {
+        let e = self.model.entity(entity);
+        if let Some(a) = e.attributes.iter().find(|a| a.name == name) {
+            return Some(a.name_span);
+        }
+        e.relation_ends
+            .iter()
+            .map(|(r, i)| &self.model.relations[r.index()].ends[*i])
+            .find(|end| end.name.as_deref() == Some(name))
+            .map(|end| end.name_span)
+    }
+
+    /// An attribute or relation named `name` of `entity` or of an ancestor, searched as Inmanta's
+    /// `Entity.get_attribute` does (own members, then each parent depth-first): the entity that
+    /// defines it and the span of its name.
+    fn member(&self, entity: EntityId, name: &str) -> Option<(EntityId, Span)> {
+        if let Some(span) = self.own_member(entity, name) {
+            return Some((entity, span));
         }
         self.model
-            .relation_end(entity, name)
-            .map(|e| ("a relation", e.span))
+            .entity(entity)
+            .parents
+            .iter()
+            .find_map(|p| self.member(*p, name))
+    }
+
+    /// A relation may not reuse the name of an attribute or relation of an ancestor. Checked once
+    /// every relation is known, as Inmanta's `Entity.normalize` does; the clashing end is dropped.
+    fn inherited_relation_clashes(&mut self) {
+        for id in 0..self.model.entities.len() {
+            let id = EntityId(id as u32);
+            let ends = self.model.entity(id).relation_ends.clone();
+            for (relation, i) in ends {
+                let end = self.model.relations[relation.index()].ends[i].clone();
+                let Some(name) = &end.name else { continue };
+                let parents = self.model.entity(id).parents.clone();
+                let Some((owner, at)) = parents.iter().find_map(|p| self.member(*p, name)) else {
+                    continue;
+                };
+                let owner = self.model.entity(owner).name.clone();
+                self.error(
+                    Diagnostic::error(
+                        codes::RELATION_NAME_CLASH,
+                        format!(
+                            "Attribute name {name} is already defined in {owner}, unable to define relationship"
+                        ),
+                    )
+                    .with_label(Label::primary(
+                        end.name_span,
+                        format!("`{name}` is already defined in `{owner}`"),
+                    ))
+                    .with_label(Label::secondary(at, "defined here"))
+                    .with_help("give the relation another name"),
+                );
+                self.model.entities[id.index()]
+                    .relation_ends
+                    .retain(|e| *e != (relation, i));
+            }
+        }
     }
 
     fn indexes(&mut self) {
@@ -693,6 +830,8 @@ impl Resolver {
                 let full_name = self.model.entity(entity).full_name.clone();
                 let mut ok = true;
                 for name in &index.attributes {
+                    // Inmanta's wording, odd spacing included: `Attribute ' name.ns::Entity'`.
+                    let quoted = format!("' {}.{full_name}'", name.text);
                     if let Some(a) = self.model.attribute(entity, &name.text) {
                         if a.list {
                             ok = false;
@@ -700,8 +839,7 @@ impl Resolver {
                                 Diagnostic::error(
                                     codes::INDEX_INVALID_ATTRIBUTE,
                                     format!(
-                                        "Index can not contain list attributes, Attribute '{}' is a list",
-                                        name.text
+                                        "Index can not contain list attributes, Attribute {quoted} is a list"
                                     ),
                                 )
                                 .with_label(Label::primary(name.span, "a list attribute"))
@@ -709,25 +847,34 @@ impl Resolver {
                             );
                         }
                     } else if let Some(end) = self.model.relation_end(entity, &name.text) {
-                        if end.upper.is_none_or(|u| u > 1) || end.lower == 0 {
+                        let message = if end.lower == 0 {
+                            Some(format!(
+                                "Index can not contain optional relations, Relation {quoted} is optional"
+                            ))
+                        } else if end.upper.is_none_or(|u| u > 1) {
+                            Some(format!(
+                                "Index can not contain list attributes, Attribute {quoted} is a list"
+                            ))
+                        } else {
+                            None
+                        };
+                        if let Some(message) = message {
                             ok = false;
-                            let what = if end.lower == 0 && end.upper == Some(1) {
-                                "optional relations"
-                            } else {
-                                "relations with more than one value"
+                            let arity = match end.upper {
+                                Some(u) if u == end.lower => format!("[{u}]"),
+                                Some(u) => format!("[{}:{u}]", end.lower),
+                                None => format!("[{}:]", end.lower),
                             };
                             self.error(
-                                Diagnostic::error(
-                                    codes::INDEX_INVALID_ATTRIBUTE,
-                                    format!(
-                                        "Index can not contain {what}, Attribute '{}' is not [1]",
-                                        name.text
-                                    ),
-                                )
-                                .with_label(Label::primary(
-                                    name.span,
-                                    "this relation can not be part of an index",
-                                )),
+                                Diagnostic::error(codes::INDEX_INVALID_ATTRIBUTE, message)
+                                    .with_label(Label::primary(
+                                        name.span,
+                                        "only relations of arity [1] can be part of an index",
+                                    ))
+                                    .with_label(Label::secondary(
+                                        end.span,
+                                        format!("this relation has arity {arity}"),
+                                    )),
                             );
                         }
                     } else {

@@ -2,7 +2,7 @@
 //!
 //! Arenas indexed by typed ids; spans are kept so that later stages can point at definitions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::ast;
 use crate::source::{FileId, Span};
@@ -92,8 +92,13 @@ pub struct Namespace {
     /// Index of its module in [`Model::modules`].
     pub module: usize,
     pub parent: Option<NamespaceId>,
+    /// The file's name as diagnostics show it.
+    pub path: String,
     /// Visible namespaces: the name used in this file (alias or full name) to the namespace.
     pub imports: HashMap<String, NamespaceId>,
+    /// Names of imports whose module failed to load (reported once, at the import): lookups
+    /// through them report nothing more.
+    pub failed_imports: HashSet<String>,
     pub types: HashMap<String, TypeDef>,
     pub implementations: HashMap<String, ImplementationId>,
     /// Whether this namespace's module is built into lsmc.
@@ -155,6 +160,9 @@ pub struct EntityDef {
     pub implements: Vec<ImplementDef>,
     /// Relation names of this entity whose relation did not resolve (reported already).
     pub unresolved_relations: Vec<String>,
+    /// Whether a parent written in `extends` did not resolve (reported already): the entity may
+    /// have attributes that are not known.
+    pub unresolved_parent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +189,8 @@ pub struct RelationEndDef {
     pub lower: i64,
     pub upper: Option<i64>,
     pub span: Span,
+    /// The span of the name (the whole end when it has none).
+    pub name_span: Span,
 }
 
 #[derive(Debug, Clone)]

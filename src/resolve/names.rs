@@ -9,6 +9,21 @@ use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::resolve::model::*;
 use crate::source::Span;
 
+/// Marks the diagnostic of a lookup through an import whose module failed to load: the failure is
+/// reported at the import, so [`crate::resolve::resolve`] drops these.
+const FAILED_IMPORT: &str = "consequence of an import that failed";
+
+fn failed_import_consequence(span: Span) -> Diagnostic {
+    Diagnostic::error(codes::MODULE_NOT_FOUND, FAILED_IMPORT)
+        .with_label(Label::primary(span, ""))
+        .with_note(FAILED_IMPORT)
+}
+
+/// Whether `d` only repeats the failure of an import (see [`FAILED_IMPORT`]).
+pub fn is_failed_import_consequence(d: &Diagnostic) -> bool {
+    d.message == FAILED_IMPORT && d.notes.iter().any(|n| n == FAILED_IMPORT)
+}
+
 pub struct Scope<'m> {
     pub model: &'m Model,
     pub namespace: NamespaceId,
@@ -77,6 +92,9 @@ impl Scope<'_> {
                 .collect::<Vec<_>>()
                 .join("::");
             let Some(target) = self.visible(&ns_name) else {
+                if self.ns().failed_imports.contains(&ns_name) {
+                    return Err(Box::new(failed_import_consequence(span)));
+                }
                 return Err(Box::new(self.missing_import(&written, &ns_name, span)));
             };
             return self
@@ -98,17 +116,32 @@ impl Scope<'_> {
         Err(Box::new(self.not_found(&written, name, None, span, kind)))
     }
 
+    /// Whether names qualified with `ns_name` are not to be reported: its import failed.
+    pub fn failed(&self, ns_name: &str) -> bool {
+        self.ns().failed_imports.contains(ns_name)
+    }
+
+    /// Inmanta's `MissingImportException`: `could not find type a::X in namespace ns.\nTry
+    /// importing the module with `import a` in <file>`.
+    pub fn missing_import_message(&self, written: &str, ns_name: &str) -> String {
+        format!(
+            "could not find type {written} in namespace {}.\nTry importing the module with `import {ns_name}` in {}",
+            self.ns().name,
+            self.ns().path
+        )
+    }
+
     fn missing_import(&self, written: &str, ns_name: &str, span: Span) -> Diagnostic {
         let root = ns_name.split("::").next().unwrap_or(ns_name);
         let loaded = self.model.namespace_by_name.contains_key(ns_name);
         let mut d = Diagnostic::error(
             codes::MISSING_IMPORT,
-            format!(
-                "could not find type {written} in namespace {}.\nTry importing the module with `import {ns_name}`",
-                self.ns().name
-            ),
+            self.missing_import_message(written, ns_name),
         )
-        .with_label(Label::primary(span, format!("`{ns_name}` is not imported here")));
+        .with_label(Label::primary(
+            span,
+            format!("`{ns_name}` is not imported here"),
+        ));
         d = d.with_help(format!("add `import {ns_name}` at the top of this file"));
         if !loaded && ns_name != root {
             d = d.with_note(format!("module `{root}` must be on the module path"));

@@ -8,8 +8,9 @@ use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::resolve::model::*;
 use crate::resolve::names::Scope;
+use crate::source::SourceMap;
 
-pub fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+pub fn check(model: &Model, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
     for (ns_index, namespace) in model.namespaces.iter().enumerate() {
         let ns = NamespaceId(ns_index as u32);
         let mut checker = Checker {
@@ -17,6 +18,8 @@ pub fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
                 model,
                 namespace: ns,
             },
+            sources,
+            top_level: true,
             diagnostics,
         };
         for item in &model.modules[namespace.module].1.items {
@@ -43,6 +46,7 @@ pub fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
                 _ => {}
             }
         }
+        checker.top_level = false;
         for implementation in &model.implementations {
             if implementation.namespace == ns {
                 for stmt in &implementation.body {
@@ -55,6 +59,10 @@ pub fn check(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
 
 struct Checker<'a, 'm> {
     scope: Scope<'m>,
+    sources: &'a SourceMap,
+    /// Whether the statements checked are the module's own (not in a block or an implementation):
+    /// a bare name there is a top-level variable of the namespace.
+    top_level: bool,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
@@ -70,23 +78,30 @@ impl Checker<'_, '_> {
             }
             StmtKind::For { iterable, body, .. } => {
                 self.expr(iterable, false);
+                let top_level = std::mem::replace(&mut self.top_level, false);
                 for s in body {
                     self.stmt(s);
                 }
+                self.top_level = top_level;
             }
             StmtKind::If {
                 branches,
                 otherwise,
             } => {
+                let top_level = self.top_level;
                 for (condition, body) in branches {
                     self.expr(condition, false);
+                    self.top_level = false;
                     for s in body {
                         self.stmt(s);
                     }
+                    self.top_level = top_level;
                 }
+                self.top_level = false;
                 for s in otherwise.iter().flatten() {
                     self.stmt(s);
                 }
+                self.top_level = top_level;
             }
             StmtKind::Expr { expr } => self.expr(expr, false),
             StmtKind::Error => {}
@@ -132,9 +147,38 @@ impl Checker<'_, '_> {
                 }
                 return;
             }
+            ExprKind::Var { path } if path.segments.len() > 1 => self.namespace_of(path, expr),
             _ => {}
         }
         for_each_child(expr, &mut |child| self.expr(child, false));
+    }
+
+    /// `ns::name`: Inmanta looks the namespace up when it normalizes the reference, so one that is
+    /// not visible is an error even where the reference is never evaluated.
+    fn namespace_of(&mut self, path: &Path, expr: &Expr) {
+        let ns_name = path.segments[..path.segments.len() - 1]
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join("::");
+        if self.scope.visible(&ns_name).is_some() || self.scope.failed(&ns_name) {
+            return;
+        }
+        let model = self.scope.model;
+        let mut d = Diagnostic::error(
+            codes::NAMESPACE_NOT_FOUND,
+            format!("Namespace {ns_name} not found.\nTry importing it with `import {ns_name}`"),
+        )
+        .with_label(Label::primary(
+            expr.span,
+            format!("`{ns_name}` is not imported here"),
+        ));
+        let root = ns_name.split("::").next().unwrap_or(&ns_name);
+        d = d.with_help(format!("add `import {ns_name}` at the top of this file"));
+        if !model.namespace_by_name.contains_key(&ns_name) && ns_name != root {
+            d = d.with_note(format!("module `{root}` must be on the module path"));
+        }
+        self.diagnostics.push(d);
     }
 
     fn constructor_arguments(
@@ -150,10 +194,10 @@ impl Checker<'_, '_> {
             };
             let known = model.attribute(entity, &name.text).is_some()
                 || model.relation_end(entity, &name.text).is_some()
-                || model
-                    .ancestors(entity)
-                    .iter()
-                    .any(|e| model.entity(*e).unresolved_relations.contains(&name.text));
+                || model.ancestors(entity).iter().any(|e| {
+                    let e = model.entity(*e);
+                    e.unresolved_parent || e.unresolved_relations.contains(&name.text)
+                });
             if known {
                 continue;
             }
@@ -239,16 +283,19 @@ impl Checker<'_, '_> {
         }
         let ns_name = ns_segments.join("::");
         let Some(target) = self.scope.visible(&ns_name) else {
+            if self.scope.failed(&ns_name) {
+                return; // the import is reported
+            }
             self.diagnostics.push(
                 Diagnostic::error(
                     codes::MISSING_IMPORT,
-                    format!(
-                        "could not find type {} in namespace {}.\nTry importing the module with `import {ns_name}`",
-                        function.to_text(),
-                        model.namespace(self.scope.namespace).name
-                    ),
+                    self.scope
+                        .missing_import_message(&function.to_text(), &ns_name),
                 )
-                .with_label(Label::primary(function.span, format!("`{ns_name}` is not imported here")))
+                .with_label(Label::primary(
+                    function.span,
+                    format!("`{ns_name}` is not imported here"),
+                ))
                 .with_help(format!("add `import {ns_name}` at the top of this file")),
             );
             return;
@@ -279,27 +326,54 @@ impl Checker<'_, '_> {
     }
 
     fn cast(&mut self, name: &str, arguments: &[Argument], call: &Expr) {
-        let positional = arguments
+        let positional: Vec<&Expr> = arguments
             .iter()
-            .filter(|a| matches!(a, Argument::Positional { .. }))
-            .count();
-        let message = if positional != arguments.len() {
-            Some("Only positional arguments allowed in type cast".to_string())
-        } else if positional != 1 {
-            Some(format!(
-                "Illegal arguments {positional},0: type cast expects exactly 1 argument"
-            ))
+            .filter_map(|a| match a {
+                Argument::Positional { value } => Some(value),
+                _ => None,
+            })
+            .collect();
+        let message = if positional.len() != arguments.len() {
+            "Only positional arguments allowed in type cast".to_string()
+        } else if positional.len() != 1 {
+            // Inmanta shows the values of the arguments, as Python's `repr`.
+            let values: Vec<String> = positional.iter().map(|e| self.value_text(e)).collect();
+            format!(
+                "Illegal arguments {}: type cast expects exactly 1 argument",
+                values.join(",")
+            )
         } else {
-            None
+            return;
         };
-        if let Some(message) = message {
-            self.diagnostics.push(
-                Diagnostic::error(codes::PLUGIN_ARGUMENTS, message).with_label(Label::primary(
+        self.diagnostics.push(
+            Diagnostic::error(codes::PLUGIN_ARGUMENTS, message)
+                .with_label(Label::primary(
                     call.span,
                     format!("`{name}(x)` converts one value"),
+                ))
+                .with_help(format!(
+                    "call `{name}` with exactly one positional argument"
                 )),
-            );
-        }
+        );
+    }
+
+    /// The value of an argument as Python's `repr` shows it, when it is known before evaluation;
+    /// otherwise the expression as written.
+    fn value_text(&self, expr: &Expr) -> String {
+        static_repr(
+            self.scope.model,
+            self.scope.namespace,
+            expr,
+            self.top_level,
+            0,
+        )
+        .unwrap_or_else(|| {
+            let file = self.sources.get(expr.span.file);
+            file.text
+                .get(expr.span.start as usize..expr.span.end as usize)
+                .unwrap_or("?")
+                .to_string()
+        })
     }
 
     /// Binds the arguments of a call to the plugin's parameters as Python would.
@@ -463,4 +537,76 @@ pub fn for_each_child(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
 pub fn walk_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
     f(expr);
     for_each_child(expr, &mut |child| walk_expr(child, f));
+}
+
+/// The Python `repr` of a value known without evaluation: a literal, a list or dict of them, or a
+/// top-level variable assigned one (`top_level`: a bare name is looked up in the namespace).
+fn static_repr(
+    model: &Model,
+    ns: NamespaceId,
+    expr: &Expr,
+    top_level: bool,
+    depth: usize,
+) -> Option<String> {
+    use crate::eval::value::{float_repr, string_repr};
+    if depth > 16 {
+        return None;
+    }
+    Some(match &expr.kind {
+        ExprKind::Int { value } => value.to_string(),
+        ExprKind::Float { value } => float_repr(*value),
+        ExprKind::Bool { value } => if *value { "True" } else { "False" }.to_string(),
+        ExprKind::Null => "null".to_string(),
+        ExprKind::Str { value } => string_repr(value),
+        ExprKind::List { items } => {
+            let items: Option<Vec<String>> = items
+                .iter()
+                .map(|i| static_repr(model, ns, i, top_level, depth + 1))
+                .collect();
+            format!("[{}]", items?.join(", "))
+        }
+        ExprKind::Dict { entries } => {
+            let entries: Option<Vec<String>> = entries
+                .iter()
+                .map(|(k, v)| {
+                    static_repr(model, ns, v, top_level, depth + 1)
+                        .map(|v| format!("{}: {v}", string_repr(k)))
+                })
+                .collect();
+            format!("{{{}}}", entries?.join(", "))
+        }
+        ExprKind::Var { path } => {
+            let (segments, name) = path.segments.split_at(path.segments.len() - 1);
+            let target = if segments.is_empty() {
+                if !top_level {
+                    return None;
+                }
+                ns
+            } else {
+                let ns_name = segments
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("::");
+                *model.namespace(ns).imports.get(&ns_name)?
+            };
+            let module = &model.modules[model.namespace(target).module].1;
+            let value = module.items.iter().find_map(|item| match item {
+                Item::Statement(Stmt {
+                    kind: StmtKind::Assign { target, value },
+                    ..
+                }) => match &target.kind {
+                    ExprKind::Var { path }
+                        if path.segments.len() == 1 && path.segments[0].text == name[0].text =>
+                    {
+                        Some(value)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })?;
+            return static_repr(model, target, value, true, depth + 1);
+        }
+        _ => return None,
+    })
 }

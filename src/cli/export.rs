@@ -1,0 +1,309 @@
+//! `lsmc export`, `lsmc schema` and `lsmc lifecycle`: the service catalog of a project, the JSON
+//! Schema of one service version, and a lifecycle as a Graphviz drawing.
+//!
+//! Files are written to a temporary file in the same folder, then renamed: a failed run leaves
+//! no file behind and never a partial one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use lsmc::check::statics::Statics;
+use lsmc::diagnostics::{self, codes, Diagnostic, Label};
+use lsmc::export::{self, Catalog};
+use lsmc::project::MemoryFiles;
+use lsmc::resolve::Model;
+use lsmc::source::SourceMap;
+
+use super::fs::{display_name, uri_of, DiskProject};
+use super::{report, tool_failure, Status};
+use crate::{ColorChoice, Format, OutputOptions};
+
+pub struct ExportArgs {
+    pub path: PathBuf,
+    pub output: PathBuf,
+    pub v1: bool,
+    pub schemas: Option<PathBuf>,
+    pub python_paths: Vec<PathBuf>,
+}
+
+/// A project loaded, resolved and checked.
+struct Loaded {
+    model: Model,
+    statics: Statics,
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn load(path: &Path, python_paths: &[PathBuf]) -> Result<Loaded, String> {
+    let mut project = DiskProject::open(path)?;
+    project.explicit_python_paths = python_paths.to_vec();
+    let text = project.read_main()?;
+    let (loaded, mut all) = lsmc::project::load(&display_name(&project.main), &text, &project);
+    for (module, reason, span) in &loaded.unreadable {
+        all.push(
+            Diagnostic::error(
+                codes::UNREADABLE_MODULE,
+                format!("could not read module {module}: {reason}"),
+            )
+            .with_label(Label::primary(*span, "imported here")),
+        );
+    }
+    Ok(finish(loaded, all))
+}
+
+/// A project of the built-in modules only (for `lsmc lifecycle lsm::fsm::...` outside a project).
+fn load_builtin() -> Loaded {
+    let files = MemoryFiles::default();
+    let (loaded, all) = lsmc::project::load("main.cf", "import lsm\nimport lsm::fsm\n", &files);
+    finish(loaded, all)
+}
+
+fn finish(loaded: lsmc::project::Project, mut all: Vec<Diagnostic>) -> Loaded {
+    let (model, sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
+    all.extend(resolve_diagnostics);
+    let (statics, check_diagnostics) = lsmc::check::check(&model);
+    all.extend(check_diagnostics);
+    diagnostics::sort(&mut all);
+    Loaded {
+        model,
+        statics,
+        sources,
+        diagnostics: all,
+    }
+}
+
+/// Loads a project and builds its catalog; on model errors, reports them and returns the status.
+fn catalog_of(
+    path: &Path,
+    python_paths: &[PathBuf],
+    output: &OutputOptions,
+) -> Result<(Catalog, Loaded), Status> {
+    let loaded = load(path, python_paths).map_err(|m| tool_failure(&m, Some(output)))?;
+    if diagnostics::has_errors(&loaded.diagnostics) {
+        return Err(report(
+            &loaded.diagnostics,
+            &loaded.sources,
+            output,
+            &uri_of,
+        ));
+    }
+    match export::catalog(&loaded.model, &loaded.statics) {
+        Ok(catalog) => Ok((catalog, loaded)),
+        Err(mut problems) => {
+            let mut all = loaded.diagnostics.clone();
+            all.append(&mut problems);
+            diagnostics::sort(&mut all);
+            Err(report(&all, &loaded.sources, output, &uri_of))
+        }
+    }
+}
+
+/// Warnings of a successful run: to stderr in text form; in JSON form only with `--format json`
+/// when nothing else is printed on stdout.
+fn report_warnings(loaded: &Loaded, output: &OutputOptions, stdout_used: bool) {
+    if loaded.diagnostics.is_empty() {
+        return;
+    }
+    if output.format == Format::Json && stdout_used {
+        let text_output = OutputOptions {
+            format: Format::Text,
+            color: output.color,
+        };
+        report(&loaded.diagnostics, &loaded.sources, &text_output, &uri_of);
+    } else {
+        report(&loaded.diagnostics, &loaded.sources, output, &uri_of);
+    }
+}
+
+pub fn run(args: &ExportArgs, output: &OutputOptions) -> Status {
+    let (catalog, loaded) = match catalog_of(&args.path, &args.python_paths, output) {
+        Ok(found) => found,
+        Err(status) => return status,
+    };
+    let text = if args.v1 {
+        export::to_pretty_json(&catalog.v1())
+    } else {
+        export::to_pretty_json(&catalog)
+    };
+    let mut files = vec![(args.output.clone(), text)];
+    if let Some(schemas) = &args.schemas {
+        files.push((schemas.clone(), export::to_pretty_json(&catalog.schemas())));
+    }
+    if let Err(message) = write_all(&files) {
+        return tool_failure(&message, Some(output));
+    }
+    let stdout_used = files.iter().any(|(p, _)| p.as_os_str() == "-");
+    report_warnings(&loaded, output, stdout_used);
+    Status::Ok
+}
+
+/// Writes every file (`-`: standard output) through a temporary file in its folder, renaming
+/// only once all are written: an error leaves none of them half written.
+fn write_all(files: &[(PathBuf, String)]) -> Result<(), String> {
+    let mut pending = Vec::new();
+    for (path, text) in files {
+        if path.as_os_str() == "-" {
+            continue;
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut temp = tempfile::Builder::new()
+            .prefix(".lsmc-export")
+            .tempfile_in(&dir)
+            .map_err(|e| format!("can not write in {}: {e}", dir.display()))?;
+        temp.write_all(text.as_bytes())
+            .and_then(|_| temp.flush())
+            .map_err(|e| format!("can not write {}: {e}", path.display()))?;
+        pending.push((temp, path));
+    }
+    for (path, text) in files {
+        if path.as_os_str() == "-" {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("can not write to standard output: {e}"))?;
+        }
+    }
+    for (temp, path) in pending {
+        temp.persist(path)
+            .map_err(|e| format!("can not write {}: {}", path.display(), e.error))?;
+    }
+    Ok(())
+}
+
+pub fn schema(
+    name: &str,
+    version: Option<i64>,
+    path: &Path,
+    python_paths: &[PathBuf],
+    output: &OutputOptions,
+) -> Status {
+    let (catalog, loaded) = match catalog_of(path, python_paths, output) {
+        Ok(found) => found,
+        Err(status) => return status,
+    };
+    let Some(service) = catalog.service(name) else {
+        let known: Vec<&str> = catalog.services.iter().map(|s| s.name.as_str()).collect();
+        let hint = lsmc::diagnostics::suggest::did_you_mean(name, known.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return tool_failure(
+            &format!(
+                "no service named `{name}`{hint}; services: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+            Some(output),
+        );
+    };
+    let version = version.unwrap_or(service.default_version);
+    let Some(entity) = service.version(version) else {
+        let known: Vec<String> = service
+            .versions
+            .iter()
+            .map(|v| v.version.to_string())
+            .collect();
+        return tool_failure(
+            &format!(
+                "service `{name}` has no version {version}; versions: {}",
+                known.join(", ")
+            ),
+            Some(output),
+        );
+    };
+    let text = export::to_pretty_json(&export::schema::version_schema(entity));
+    if let Err(message) = write_all(&[(PathBuf::from("-"), text)]) {
+        return tool_failure(&message, Some(output));
+    }
+    report_warnings(&loaded, output, true);
+    Status::Ok
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum Drawing {
+    Dot,
+    Svg,
+}
+
+pub fn lifecycle(name: &str, path: &Path, drawing: Drawing, python_paths: &[PathBuf]) -> Status {
+    let output = OutputOptions {
+        format: Format::Text,
+        color: ColorChoice::Auto,
+    };
+    let in_project = path.is_file() || path.join("main.cf").is_file();
+    let loaded = if in_project {
+        match load(path, python_paths) {
+            Ok(l) => l,
+            Err(message) => return tool_failure(&message, None),
+        }
+    } else if path == Path::new(".") {
+        load_builtin()
+    } else {
+        return tool_failure(&format!("{} has no main.cf", path.display()), None);
+    };
+    if diagnostics::has_errors(&loaded.diagnostics) {
+        return report(&loaded.diagnostics, &loaded.sources, &output, &uri_of);
+    }
+    let mut found = export::lifecycle_named(&loaded.model, &loaded.statics, name);
+    if found.is_err() && in_project && name.starts_with("lsm::") {
+        // A lifecycle of lsm::fsm that the project does not import.
+        let builtin = load_builtin();
+        if let Ok(l) = export::lifecycle_named(&builtin.model, &builtin.statics, name) {
+            found = Ok(l);
+        }
+    }
+    let lifecycle = match found {
+        Ok(l) => l,
+        Err(message) => return tool_failure(&message, None),
+    };
+    let dot = export::dot::render(&lifecycle);
+    let text = match drawing {
+        Drawing::Dot => dot,
+        Drawing::Svg => match run_dot(&dot) {
+            Ok(svg) => svg,
+            Err(message) => return tool_failure(&message, None),
+        },
+    };
+    if let Err(message) = write_all(&[(PathBuf::from("-"), text)]) {
+        return tool_failure(&message, None);
+    }
+    Status::Ok
+}
+
+/// `dot -Tsvg` on a DOT text.
+fn run_dot(dot: &str) -> Result<String, String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                "Graphviz is not installed (no `dot` command): install it (e.g. `apt-get install graphviz`), or use --format dot and render the DOT text elsewhere".to_string()
+            } else {
+                format!("can not run Graphviz `dot`: {e}")
+            }
+        })?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(dot.as_bytes())
+            .map_err(|e| format!("can not write to Graphviz `dot`: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("Graphviz `dot` failed: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "Graphviz `dot` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|_| "Graphviz `dot` wrote no UTF-8 text".to_string())
+}

@@ -1,0 +1,344 @@
+//! Snapshot tests of evaluation (codes E4001..E4014, and models that evaluate): one snapshot per
+//! project folder `fixtures/eval/<name>/` (a `main.cf`, its own modules under `libs/`, and an
+//! optional `inventory.json` that `lsm::all` reads). Each fixture goes through the whole pipeline
+//! as `lsmc compile` runs it: load, resolve, the LSM checks, the inventory, evaluation (which only
+//! runs when nothing before it failed). The snapshot holds the numbered source of every file
+//! (the inventory included), the diagnostics rendered as text (no colour), what `std::print`
+//! printed and, when there is no error, the instance dump of the `__config__` types
+//! (`lsmc::eval::dump::dump(.., true)`, pretty JSON). See `tests/README.md`.
+//!
+//! A fixture named `ok_*` must evaluate without error; any other fixture names on its first line
+//! the one code it gives (`# E4001: ...`). A fixture folder with a file `max_steps` (a number)
+//! runs with that cap on task runs (`Options::max_steps`), which the CLI does not offer.
+//!
+//! The reference compiler's answers are kept next to the fixtures: `oracle_errors.json` (its
+//! `--errors-out`: exception type and 0-based line) and `oracle_dump.json` (its `--config-only`
+//! dump), recorded with
+//! `ORACLE_MODE=dump bash ../shared/oracle/run.sh fixtures/eval/NAME -- --config-only
+//! --out fixtures/eval/NAME/oracle_dump.json --errors-out fixtures/eval/NAME/oracle_errors.json`
+//! (the oracle writes only the file of its outcome). `fixtures_agree_with_the_oracle` compares them.
+
+use std::path::{Path, PathBuf};
+
+use lsmc::diagnostics::{render_text, Diagnostic, Severity, TextOptions};
+use lsmc::eval::Options;
+use lsmc::project::ModuleFiles;
+use lsmc::source::SourceMap;
+use serde_json::Value;
+
+/// The modules of a fixture: `libs/<mod>/model/_init.cf`, `libs/<mod>/model/<sub>.cf` (or
+/// `<sub>/_init.cf`), registered under names relative to the repository, like the main file.
+struct FixtureModules {
+    /// The fixture folder on disk.
+    dir: PathBuf,
+    /// The fixture folder as shown in diagnostics: `fixtures/eval/<name>`.
+    shown: String,
+}
+
+impl ModuleFiles for FixtureModules {
+    fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
+        let model = format!("libs/{}/model", segments[0]);
+        let candidates = match segments {
+            [_] => vec![format!("{model}/_init.cf")],
+            [_, sub @ ..] => vec![
+                format!("{model}/{}.cf", sub.join("/")),
+                format!("{model}/{}/_init.cf", sub.join("/")),
+            ],
+            [] => Vec::new(),
+        };
+        for relative in candidates {
+            let path = self.dir.join(&relative);
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+                return Ok(Some((format!("{}/{relative}", self.shown), text)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The source with 1-based line numbers, so that a snapshot shows where each error points.
+fn numbered(text: &str) -> String {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| format!("{:>3} | {line}\n", i + 1))
+        .collect()
+}
+
+/// The outcome of one fixture.
+struct Run {
+    /// The snapshot text.
+    snapshot: String,
+    /// The errors, sorted.
+    errors: Vec<Diagnostic>,
+    sources: SourceMap,
+    /// The dump, when the evaluation ran and gave no error.
+    dump: Option<Value>,
+}
+
+/// Runs a fixture through load, resolve, check, inventory and evaluate, as `lsmc compile` does.
+fn run_fixture(dir: &Path) -> Run {
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a fixture folder has a UTF-8 name");
+    let shown = format!("fixtures/eval/{name}");
+    let text = std::fs::read_to_string(dir.join("main.cf")).expect("fixtures are UTF-8 text");
+    let modules = FixtureModules {
+        dir: dir.to_path_buf(),
+        shown: shown.clone(),
+    };
+    let (project, mut diagnostics) =
+        lsmc::project::load(&format!("{shown}/main.cf"), &text, &modules);
+    let (model, mut sources, resolve_diagnostics) = lsmc::resolve::resolve(project);
+    diagnostics.extend(resolve_diagnostics);
+    let (_statics, check_diagnostics) = lsmc::check::check(&model);
+    diagnostics.extend(check_diagnostics);
+
+    let mut options = Options::default();
+    let inventory_path = dir.join("inventory.json");
+    if inventory_path.is_file() {
+        let text = std::fs::read_to_string(&inventory_path).expect("inventories are UTF-8 text");
+        let file = sources.add(format!("{shown}/inventory.json"), text);
+        let (parsed, inventory_diagnostics) =
+            lsmc::eval::inventory::parse(&sources.get(file).text, file);
+        diagnostics.extend(inventory_diagnostics);
+        options.inventory = Some(parsed.into());
+    }
+    let max_steps = dir.join("max_steps");
+    if max_steps.is_file() {
+        let text = std::fs::read_to_string(&max_steps).expect("readable");
+        options.max_steps = Some(text.trim().parse().expect("max_steps holds a number"));
+    }
+
+    let mut printed = Vec::new();
+    let mut dump = None;
+    if !lsmc::diagnostics::has_errors(&diagnostics) {
+        let mut evaluation = lsmc::eval::evaluate(&model, &sources, options);
+        diagnostics.extend(std::mem::take(&mut evaluation.diagnostics));
+        printed = evaluation.runtime.printed.clone();
+        if !lsmc::diagnostics::has_errors(&diagnostics) {
+            dump = Some(lsmc::eval::dump::dump(&mut evaluation.runtime, true));
+        }
+    }
+    lsmc::diagnostics::sort(&mut diagnostics);
+
+    let mut out = String::new();
+    for (_, file) in sources.iter() {
+        if file.name.starts_with("<builtin>") {
+            continue;
+        }
+        out.push_str(&format!(
+            "----- SOURCE {}\n{}",
+            file.name,
+            numbered(&file.text)
+        ));
+    }
+    let rendered = render_text(&diagnostics, &sources, TextOptions { color: false });
+    out.push_str(&format!("----- DIAGNOSTICS\n{rendered}"));
+    if !printed.is_empty() {
+        out.push_str("----- PRINTED\n");
+        for line in &printed {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if let Some(dump) = &dump {
+        let text = serde_json::to_string_pretty(dump).expect("a dump is JSON");
+        out.push_str(&format!("----- DUMP\n{text}\n"));
+    }
+    let errors = diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    Run {
+        snapshot: out,
+        errors,
+        sources,
+        dump,
+    }
+}
+
+#[test]
+fn eval_fixtures() {
+    insta::glob!("../fixtures/eval", "*/main.cf", |path| {
+        let dir = path.parent().expect("main.cf is in a fixture folder");
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a fixture folder has a UTF-8 name")
+            .to_string();
+        let run = run_fixture(dir);
+        // One snapshot per fixture, named after its folder.
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(name);
+        settings.bind(|| insta::assert_snapshot!(run.snapshot));
+    });
+}
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/eval");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("fixtures/eval exists")
+        .map(|e| e.expect("a readable entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn name_of(dir: &Path) -> &str {
+    dir.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+/// Every fixture folder has a `main.cf` (a folder without one would be skipped silently).
+#[test]
+fn every_fixture_folder_has_a_main_file() {
+    for dir in fixture_dirs() {
+        assert!(
+            dir.join("main.cf").is_file(),
+            "{} has no main.cf",
+            dir.display()
+        );
+    }
+}
+
+/// `ok_*` fixtures evaluate without error; the others give exactly one error, with the code their
+/// first line names. Every code E4001..E4014 has a fixture.
+#[test]
+fn every_fixture_gives_the_outcome_it_names() {
+    let mut covered = Vec::new();
+    for dir in fixture_dirs() {
+        let run = run_fixture(&dir);
+        let codes: Vec<&str> = run.errors.iter().map(|d| d.code.id).collect();
+        if name_of(&dir).starts_with("ok_") {
+            assert!(
+                codes.is_empty(),
+                "{} should evaluate without error, gives {codes:?}",
+                dir.display()
+            );
+            assert!(run.dump.is_some(), "{} has no dump", dir.display());
+            continue;
+        }
+        let text = std::fs::read_to_string(dir.join("main.cf")).expect("readable");
+        let expected = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# "))
+            .and_then(|rest| rest.split(':').next())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            codes,
+            vec![expected.as_str()],
+            "{} should give exactly one {expected}",
+            dir.display()
+        );
+        covered.push(expected);
+    }
+    for n in 1..=14 {
+        let code = format!("E40{n:02}");
+        assert!(covered.contains(&code), "no fixture shows {code}");
+    }
+}
+
+/// Fixtures whose outcome differs from the reference compiler's on purpose, and why. For these
+/// only the exception type is compared, when both fail.
+const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[
+    (
+        "inventory_missing_id",
+        "lsmc reads the inventory before evaluating and points into it; the oracle's lsm::all fails at its call",
+    ),
+    (
+        "inventory_not_json",
+        "lsmc reads the inventory before evaluating and points into it; the oracle's lsm::all fails at its call",
+    ),
+    (
+        "inventory_wrong_shape",
+        "lsmc reads the inventory before evaluating and points into it; the oracle's lsm::all fails at its call",
+    ),
+    ("python_plugin", "the oracle runs the Python plugin; lsmc can not"),
+    ("never_settles", "run with max_steps 1000; the oracle has no such cap and finishes"),
+];
+
+fn read_json(path: &Path) -> Option<Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(serde_json::from_str(&text).expect("the oracle's files are JSON"))
+}
+
+/// The exception type and 0-based line of the oracle's first error.
+fn oracle_error(errors: &Value) -> (String, Option<u64>) {
+    let first = &errors["errors"][0];
+    let location = if first["location"].is_null() {
+        &first["instance_location"]
+    } else {
+        &first["location"]
+    };
+    (
+        first["type"].as_str().unwrap_or_default().to_string(),
+        location["range"]["start"]["line"].as_u64(),
+    )
+}
+
+/// lsmc's first error as (exception type, 0-based line).
+fn lsmc_error(run: &Run) -> Option<(String, Option<u64>)> {
+    let first = run.errors.first()?;
+    let line = first.primary_span().map(|span| {
+        let file = run.sources.get(span.file);
+        file.line_of(span.start as usize) as u64
+    });
+    Some((first.code.inmanta_type.to_string(), line))
+}
+
+/// Each fixture against the reference compiler's recorded answer (`oracle_errors.json`,
+/// `oracle_dump.json`): the same exception type at the same line, or the same dump.
+#[test]
+fn fixtures_agree_with_the_oracle() {
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for dir in fixture_dirs() {
+        let name = name_of(&dir).to_string();
+        let errors = read_json(&dir.join("oracle_errors.json"));
+        let dump = read_json(&dir.join("oracle_dump.json"));
+        if errors.is_none() && dump.is_none() {
+            problems.push(format!("{name}: no oracle_errors.json or oracle_dump.json"));
+            continue;
+        }
+        compared += 1;
+        let run = run_fixture(&dir);
+        let by_design = DIFFERENT_BY_DESIGN.iter().any(|(n, _)| *n == name);
+        match (&errors, lsmc_error(&run)) {
+            (Some(errors), Some(ours)) => {
+                let theirs = oracle_error(errors);
+                let same = if by_design {
+                    ours.0 == theirs.0
+                } else {
+                    ours == theirs
+                };
+                if !same {
+                    problems.push(format!(
+                        "{name}: lsmc gives {ours:?}, the oracle {theirs:?} (type, 0-based line)"
+                    ));
+                }
+            }
+            (Some(errors), None) => problems.push(format!(
+                "{name}: lsmc gives no error, the oracle {:?}",
+                oracle_error(errors)
+            )),
+            (None, Some(ours)) if !by_design => problems.push(format!(
+                "{name}: lsmc gives {ours:?}, the oracle compiles the model"
+            )),
+            (None, _) => {}
+        }
+        if let (Some(expected), Some(ours)) = (&dump, &run.dump) {
+            if expected != ours {
+                problems.push(format!(
+                    "{name}: the dump differs from oracle_dump.json:\n{}",
+                    serde_json::to_string_pretty(ours).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    assert!(compared > 0, "no fixture has an oracle answer");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
