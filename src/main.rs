@@ -98,6 +98,13 @@ enum Command {
         /// Also write the JSON Schema of every service version to this file.
         #[arg(long)]
         schemas: Option<std::path::PathBuf>,
+        /// The catalog on record (a file this command wrote): refuse to export when an existing
+        /// version changed (except a sole version 0) or a version with instances was removed.
+        #[arg(long, value_name = "OLD.json")]
+        previous: Option<std::path::PathBuf>,
+        /// The service inventory (the LSM API's instances) whose versions must not be removed.
+        #[arg(long, requires = "previous")]
+        inventory: Option<std::path::PathBuf>,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
@@ -114,6 +121,31 @@ enum Command {
         /// The project folder or .cf file.
         #[arg(default_value = ".")]
         path: std::path::PathBuf,
+        /// A virtual environment or site-packages folder with v2 modules (repeatable).
+        #[arg(long = "python-path")]
+        python_path: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        output: OutputOptions,
+    },
+    /// Validate a service instance's attribute set against a service version: its JSON Schema
+    /// and the attribute modifiers (create, update, or migration to another version).
+    ValidateInstance {
+        /// The service entity name (`service_entity_name` of its binding).
+        name: String,
+        /// The attribute set (a JSON object), or an instance record as the LSM API returns it.
+        file: std::path::PathBuf,
+        /// The project folder or .cf file.
+        #[arg(default_value = ".")]
+        path: std::path::PathBuf,
+        /// The version (default: the record's version, else the service's default version).
+        #[arg(long)]
+        version: Option<i64>,
+        /// Validate FILE as an update of this attribute set (or instance record).
+        #[arg(long, value_name = "OLD.json")]
+        update: Option<std::path::PathBuf>,
+        /// Validate the attribute sets against this version instead (update_entity_version).
+        #[arg(long, value_name = "VERSION", conflicts_with = "update")]
+        migrate_to: Option<i64>,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
@@ -196,6 +228,8 @@ fn main() -> ExitCode {
             output_file,
             v1,
             schemas,
+            previous,
+            inventory,
             python_path,
             output,
         } => cli::export::run(
@@ -204,6 +238,29 @@ fn main() -> ExitCode {
                 output: output_file,
                 v1,
                 schemas,
+                previous,
+                inventory,
+                python_paths: python_path,
+            },
+            &output,
+        ),
+        Command::ValidateInstance {
+            name,
+            file,
+            path,
+            version,
+            update,
+            migrate_to,
+            python_path,
+            output,
+        } => cli::validate::run(
+            &cli::validate::ValidateArgs {
+                name,
+                file,
+                path,
+                version,
+                update,
+                migrate_to,
                 python_paths: python_path,
             },
             &output,

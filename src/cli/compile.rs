@@ -91,6 +91,10 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     diagnostics::sort(&mut all);
     let status = report(&all, &sources, output, &uri_of);
     timer.mark("report");
+    // The process ends here: freeing every instance one by one would only cost time.
+    std::mem::forget(evaluation);
+    std::mem::forget(model);
+    std::mem::forget(sources);
     status
 }
 

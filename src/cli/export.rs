@@ -1,5 +1,6 @@
 //! `lsmc export`, `lsmc schema` and `lsmc lifecycle`: the service catalog of a project, the JSON
-//! Schema of one service version, and a lifecycle as a Graphviz drawing.
+//! Schema of one service version, and a lifecycle as a Graphviz drawing. `lsmc export --previous`
+//! first checks the version rules against the catalog on record (and an inventory).
 //!
 //! Files are written to a temporary file in the same folder, then renamed: a failed run leaves
 //! no file behind and never a partial one.
@@ -9,12 +10,14 @@ use std::path::{Path, PathBuf};
 
 use lsmc::check::statics::Statics;
 use lsmc::diagnostics::{self, codes, Diagnostic, Label};
-use lsmc::export::{self, Catalog};
+use lsmc::export::previous::{self, Instance};
+use lsmc::export::validate::{locate, Seg};
+use lsmc::export::{self, Catalog, ServiceEntity};
 use lsmc::project::MemoryFiles;
 use lsmc::resolve::Model;
 use lsmc::source::SourceMap;
 
-use super::fs::{display_name, uri_of, DiskProject};
+use super::fs::{display_name, read, uri_of, DiskProject};
 use super::{report, tool_failure, Status};
 use crate::{ColorChoice, Format, OutputOptions};
 
@@ -23,15 +26,19 @@ pub struct ExportArgs {
     pub output: PathBuf,
     pub v1: bool,
     pub schemas: Option<PathBuf>,
+    /// The catalog on record: check the version rules against it.
+    pub previous: Option<PathBuf>,
+    /// The instances that hold versions (with `previous`).
+    pub inventory: Option<PathBuf>,
     pub python_paths: Vec<PathBuf>,
 }
 
 /// A project loaded, resolved and checked.
-struct Loaded {
-    model: Model,
-    statics: Statics,
-    sources: SourceMap,
-    diagnostics: Vec<Diagnostic>,
+pub(crate) struct Loaded {
+    pub model: Model,
+    pub statics: Statics,
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 fn load(path: &Path, python_paths: &[PathBuf]) -> Result<Loaded, String> {
@@ -73,7 +80,7 @@ fn finish(loaded: lsmc::project::Project, mut all: Vec<Diagnostic>) -> Loaded {
 }
 
 /// Loads a project and builds its catalog; on model errors, reports them and returns the status.
-fn catalog_of(
+pub(crate) fn catalog_of(
     path: &Path,
     python_paths: &[PathBuf],
     output: &OutputOptions,
@@ -100,7 +107,7 @@ fn catalog_of(
 
 /// Warnings of a successful run: to stderr in text form; in JSON form only with `--format json`
 /// when nothing else is printed on stdout.
-fn report_warnings(loaded: &Loaded, output: &OutputOptions, stdout_used: bool) {
+pub(crate) fn report_warnings(loaded: &Loaded, output: &OutputOptions, stdout_used: bool) {
     if loaded.diagnostics.is_empty() {
         return;
     }
@@ -116,10 +123,21 @@ fn report_warnings(loaded: &Loaded, output: &OutputOptions, stdout_used: bool) {
 }
 
 pub fn run(args: &ExportArgs, output: &OutputOptions) -> Status {
-    let (catalog, loaded) = match catalog_of(&args.path, &args.python_paths, output) {
+    let (catalog, mut loaded) = match catalog_of(&args.path, &args.python_paths, output) {
         Ok(found) => found,
         Err(status) => return status,
     };
+    if let Some(previous) = &args.previous {
+        if let Err(status) = check_previous(
+            &catalog,
+            &mut loaded,
+            previous,
+            args.inventory.as_deref(),
+            output,
+        ) {
+            return status;
+        }
+    }
     let text = if args.v1 {
         export::to_pretty_json(&catalog.v1())
     } else {
@@ -135,6 +153,79 @@ pub fn run(args: &ExportArgs, output: &OutputOptions) -> Status {
     let stdout_used = files.iter().any(|(p, _)| p.as_os_str() == "-");
     report_warnings(&loaded, output, stdout_used);
     Status::Ok
+}
+
+/// The version rules against the catalog on record (`--previous`): any error is reported (with
+/// the model's warnings) and nothing is written.
+fn check_previous(
+    catalog: &Catalog,
+    loaded: &mut Loaded,
+    previous: &Path,
+    inventory: Option<&Path>,
+    output: &OutputOptions,
+) -> Result<(), Status> {
+    let text = read(previous).map_err(|m| tool_failure(&m, Some(output)))?;
+    let old: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        tool_failure(
+            &format!("{} is not valid JSON: {e}", previous.display()),
+            Some(output),
+        )
+    })?;
+    let instances = match inventory {
+        Some(path) => Some(read_instances(loaded, path, output)?),
+        None => None,
+    };
+    let spans = previous::binding_spans(&loaded.model, &loaded.statics);
+    let problems = previous::compare(catalog, &old, &spans, instances.as_deref())
+        .map_err(|m| tool_failure(&format!("{}: {m}", previous.display()), Some(output)))?;
+    if !diagnostics::has_errors(&problems) {
+        return Ok(());
+    }
+    let mut all = loaded.diagnostics.clone();
+    all.extend(problems);
+    diagnostics::sort(&mut all);
+    Err(report(&all, &loaded.sources, output, &uri_of))
+}
+
+/// The instances of an inventory file (the `lsmc compile --inventory` format); its problems
+/// are reported as for `lsmc compile`.
+fn read_instances(
+    loaded: &mut Loaded,
+    path: &Path,
+    output: &OutputOptions,
+) -> Result<Vec<Instance>, Status> {
+    let text = read(path).map_err(|m| tool_failure(&m, Some(output)))?;
+    let file = loaded.sources.add(display_name(path), text);
+    let text = &loaded.sources.get(file).text;
+    let (inventory, problems) = lsmc::eval::inventory::parse(text, file);
+    if diagnostics::has_errors(&problems) {
+        let mut all = loaded.diagnostics.clone();
+        all.extend(problems);
+        diagnostics::sort(&mut all);
+        return Err(report(&all, &loaded.sources, output, &uri_of));
+    }
+    // Without errors, record i is element i of the array (or of `data`).
+    let wrapped = text.trim_start().starts_with('{');
+    Ok(inventory
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut pointer = Vec::new();
+            if wrapped {
+                pointer.push(Seg::Key("data".into()));
+            }
+            pointer.push(Seg::Index(i));
+            Instance {
+                id: r.id.to_string(),
+                service_entity: r.service_entity.to_string(),
+                service_entity_version: r.service_entity_version,
+                deleted: r.deleted,
+                span: locate(text, &pointer)
+                    .map(|l| lsmc::source::Span::new(file, l.value.start, l.value.end)),
+            }
+        })
+        .collect())
 }
 
 /// Writes every file (`-`: standard output) through a temporary file in its folder, renaming
@@ -184,37 +275,9 @@ pub fn schema(
         Ok(found) => found,
         Err(status) => return status,
     };
-    let Some(service) = catalog.service(name) else {
-        let known: Vec<&str> = catalog.services.iter().map(|s| s.name.as_str()).collect();
-        let hint = lsmc::diagnostics::suggest::did_you_mean(name, known.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return tool_failure(
-            &format!(
-                "no service named `{name}`{hint}; services: {}",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ),
-            Some(output),
-        );
-    };
-    let version = version.unwrap_or(service.default_version);
-    let Some(entity) = service.version(version) else {
-        let known: Vec<String> = service
-            .versions
-            .iter()
-            .map(|v| v.version.to_string())
-            .collect();
-        return tool_failure(
-            &format!(
-                "service `{name}` has no version {version}; versions: {}",
-                known.join(", ")
-            ),
-            Some(output),
-        );
+    let entity = match find_version(&catalog, name, version) {
+        Ok(entity) => entity,
+        Err(message) => return tool_failure(&message, Some(output)),
     };
     let text = export::to_pretty_json(&export::schema::version_schema(entity));
     if let Err(message) = write_all(&[(PathBuf::from("-"), text)]) {
@@ -222,6 +285,41 @@ pub fn schema(
     }
     report_warnings(&loaded, output, true);
     Status::Ok
+}
+
+/// A version of a service (`None`: its default version); `Err` says which services or
+/// versions there are.
+pub(crate) fn find_version<'c>(
+    catalog: &'c Catalog,
+    name: &str,
+    version: Option<i64>,
+) -> Result<&'c ServiceEntity, String> {
+    let Some(service) = catalog.service(name) else {
+        let known: Vec<&str> = catalog.services.iter().map(|s| s.name.as_str()).collect();
+        let hint = lsmc::diagnostics::suggest::did_you_mean(name, known.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(format!(
+            "no service named `{name}`{hint}; services: {}",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ));
+    };
+    let version = version.unwrap_or(service.default_version);
+    service.version(version).ok_or_else(|| {
+        let known: Vec<String> = service
+            .versions
+            .iter()
+            .map(|v| v.version.to_string())
+            .collect();
+        format!(
+            "service `{name}` has no version {version}; versions: {}",
+            known.join(", ")
+        )
+    })
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]

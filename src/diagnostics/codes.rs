@@ -2,7 +2,8 @@
 //! `docs/errors/<CODE>.md` (a test checks that every code has one).
 //!
 //! Numbering: `E0xxx` syntax (lexer, parser), `E1xxx` names and types (resolve), `E2xxx` language
-//! rules (check), `E3xxx` LSM rules, `E4xxx` evaluation; `W....` warnings.
+//! rules (check), `E3xxx` LSM rules, `E4xxx` evaluation, `E5xxx` service instances and catalog
+//! versions (`lsmc validate-instance`, `lsmc export --previous`); `W....` warnings.
 
 /// A stable diagnostic code and the reference compiler's exception class for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,6 +107,16 @@ codes! {
     STUCK = "E4012", "stuck", "inmanta.ast.CompilerException";
     INVENTORY_ERROR = "E4013", "inventory-error", "inmanta.plugins.PluginException";
     INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
+    INSTANCE_WRONG_TYPE = "E5001", "instance-wrong-type", "lsm.InstanceWrongType";
+    INSTANCE_INVALID_VALUE = "E5002", "instance-invalid-value", "lsm.InstanceInvalidValue";
+    INSTANCE_MISSING_ATTRIBUTE = "E5003", "instance-missing-attribute", "lsm.InstanceMissingAttribute";
+    INSTANCE_UNKNOWN_ATTRIBUTE = "E5004", "instance-unknown-attribute", "lsm.InstanceUnknownAttribute";
+    INSTANCE_READ_ONLY = "E5005", "instance-read-only", "lsm.InstanceReadOnly";
+    INSTANCE_ATTRIBUTE_CHANGED = "E5006", "instance-attribute-changed", "lsm.InstanceAttributeChanged";
+    INSTANCE_EMBEDDED_SET_CHANGED = "E5007", "instance-embedded-set-changed", "lsm.InstanceEmbeddedSetChanged";
+    INSTANCE_DUPLICATE_KEY = "E5008", "instance-duplicate-key", "lsm.InstanceDuplicateKey";
+    CATALOG_VERSION_CHANGED = "E5009", "catalog-version-changed", "lsm.CatalogVersionChanged";
+    CATALOG_VERSION_REMOVED = "E5010", "catalog-version-removed", "lsm.CatalogVersionRemoved";
     INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
     NUMBER_DEPRECATED = "W0002", "number-deprecated", "inmanta.warnings.TypeDeprecationWarning";
 }

@@ -17,10 +17,19 @@ pub fn render_text(
     options: TextOptions,
 ) -> String {
     let mut out = Vec::new();
+    // Only the files diagnostics point into: a large inventory file costs nothing otherwise.
+    let mut used: Vec<crate::source::FileId> = diagnostics
+        .iter()
+        .flat_map(|d| d.labels.iter().map(|l| l.span.file))
+        .collect();
+    used.sort();
+    used.dedup();
     let mut cache = ariadne::sources(
-        sources
-            .iter()
-            .map(|(_, file)| (file.name.clone(), file.text.clone()))
+        used.iter()
+            .map(|id| {
+                let file = sources.get(*id);
+                (file.name.clone(), file.text.clone())
+            })
             .collect::<Vec<_>>(),
     );
     for diagnostic in diagnostics {

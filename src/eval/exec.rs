@@ -1098,30 +1098,76 @@ fn construct<'m>(
     span: Span,
     implicit: Option<(String, Value)>,
 ) -> R<Value> {
-    let namespace = rt.scopes[scope.0 as usize].namespace;
-    let entity = resolve_class(rt, namespace, class)?;
-    let mut given: Vec<(String, Value)> = Vec::new();
-    for argument in arguments {
-        let before = given.len();
-        keyword_arguments(rt, task, argument, scope, &mut given)?;
-        for i in before..given.len() {
-            if given[..i].iter().any(|(n, _)| *n == given[i].0) {
+    let key = class as *const crate::ast::ClassRef as usize;
+    let entity = match rt.classes.get(&key) {
+        Some(e) => *e,
+        None => {
+            let namespace = rt.scopes[scope.0 as usize].namespace;
+            let e = resolve_class(rt, namespace, class)?;
+            rt.classes.insert(key, e);
+            e
+        }
+    };
+    let layout = rt.layout(entity);
+    let mut given: Vec<(usize, Value)> = Vec::with_capacity(arguments.len() + 1);
+    let add =
+        |rt: &Runtime<'m>, name: &str, value: Value, given: &mut Vec<(usize, Value)>| -> R<()> {
+            let Some(slot) = layout.slot(name) else {
+                return Err(error(
+                    codes::TYPING_ERROR,
+                    format!(
+                        "no attribute {name} on type {}",
+                        rt.model.entity(entity).full_name
+                    ),
+                    span,
+                    "in this constructor",
+                ));
+            };
+            if given.iter().any(|(s, _)| *s == slot) {
                 return Err(error(
                     codes::RUNTIME_ERROR,
                     format!(
-                        "The attribute {} is set twice in the constructor call of {}.",
-                        given[i].0, class.name.text
+                        "The attribute {name} is set twice in the constructor call of {}.",
+                        class.name.text
                     ),
                     span,
                     "in this constructor",
                 ));
             }
+            given.push((slot, value));
+            Ok(())
+        };
+    for argument in arguments {
+        match argument {
+            Argument::Keyword { name, value } => {
+                let v = eval(rt, task, value, scope)?;
+                add(rt, &name.text, v, &mut given)?;
+            }
+            Argument::Kwargs { value } => match eval(rt, task, value, scope)? {
+                Value::Dict(entries) => {
+                    for (k, v) in entries.iter() {
+                        add(rt, k, v.clone(), &mut given)?;
+                    }
+                }
+                _ => {
+                    return Err(error(
+                        codes::TYPING_ERROR,
+                        "The ** operator can only be applied to dictionaries",
+                        value.span,
+                        "not a dict",
+                    ))
+                }
+            },
+            Argument::Positional { value } => {
+                eval(rt, task, value, scope)?;
+            }
         }
     }
     if let Some((name, value)) = implicit {
-        let applies = rt.model.relation_end(entity, &name).is_some();
-        if applies && !given.iter().any(|(n, _)| *n == name) {
-            given.push((name, value));
+        if let Some(slot) = layout.slot(&name) {
+            if layout.slots[slot].relation.is_some() && !given.iter().any(|(s, _)| *s == slot) {
+                given.push((slot, value));
+            }
         }
     }
     let pos = rt.tasks[task.0 as usize].memo_pos;

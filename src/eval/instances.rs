@@ -1,7 +1,9 @@
 //! Instances: constructors with defaults and indexes, attribute and relation assignment, index
 //! lookups, and the checks at the end of a run.
 
-use std::collections::HashMap;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::cells::{CellId, CellKind, UNBOUNDED};
 use super::exec::{error, Flow, R};
@@ -12,60 +14,79 @@ use crate::resolve::{Default as AttrDefault, EntityId};
 use crate::source::Span;
 
 impl<'m> Runtime<'m> {
-    /// A constructor call: returns the instance an index already holds, or a new one.
+    /// What constructing an entity needs, computed once per entity: the defaults and the
+    /// indexes (own and inherited) as slot positions.
+    fn plan(&mut self, entity: EntityId) -> Rc<Plan> {
+        if let Some(p) = self.plans.get(&entity) {
+            return p.clone();
+        }
+        let model = self.model;
+        let layout = self.layout(entity);
+        // Defaults: the nearest declaration wins (the layout keeps it); `undef` removes one.
+        let defaults = layout
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, slot)| {
+                let (owner, index) = slot.attribute?;
+                match &model.entity(owner).attributes[index].default {
+                    AttrDefault::Value(expr) => Some((i, super::types::constant(expr))),
+                    _ => None,
+                }
+            })
+            .collect();
+        let mut indexes = Vec::new();
+        for e in model.ancestors(entity) {
+            for (i, index) in model.entity(e).indexes.iter().enumerate() {
+                let slots = index
+                    .attributes
+                    .iter()
+                    .map(|a| {
+                        layout
+                            .slot(a)
+                            .expect("index attributes are checked by resolve")
+                    })
+                    .collect();
+                indexes.push(IndexPlan {
+                    table: (e, i),
+                    slots,
+                    owner: e,
+                });
+            }
+        }
+        let plan = Rc::new(Plan { defaults, indexes });
+        self.plans.insert(entity, plan.clone());
+        plan
+    }
+
+    /// A constructor call (`given`: slot positions and values): returns the instance an index
+    /// already holds, or a new one.
     pub fn construct(
         &mut self,
         entity: EntityId,
-        given: Vec<(String, Value)>,
+        mut values: Vec<(usize, Value)>,
         span: Span,
     ) -> R<Value> {
         let model = self.model;
-        let full_name = model.entity(entity).full_name.clone();
+        let plan = self.plan(entity);
         let layout = self.layout(entity);
-        for (name, _) in &given {
-            if layout.slot(name).is_none() {
-                return Err(error(
-                    codes::TYPING_ERROR,
-                    format!("no attribute {name} on type {full_name}"),
-                    span,
-                    "in this constructor",
-                ));
+        let mut given = vec![false; layout.slots.len()];
+        for (slot, _) in &values {
+            given[*slot] = true;
+        }
+        for (slot, value) in &plan.defaults {
+            if !given[*slot] {
+                values.push((*slot, value.clone()));
             }
         }
-        // Defaults: the nearest declaration wins; `undef` removes an inherited default.
-        let mut values = given.clone();
-        for slot in &layout.slots {
-            if values.iter().any(|(n, _)| **n == *slot.name) {
-                continue;
-            }
-            let Some((owner, index)) = slot.attribute else {
-                continue;
-            };
-            if let AttrDefault::Value(expr) = &model.entity(owner).attributes[index].default {
-                values.push((slot.name.to_string(), super::types::constant(expr)));
-            }
-        }
-        // Index keys.
-        let indexes: Vec<(EntityId, usize, Vec<String>)> = model
-            .ancestors(entity)
-            .into_iter()
-            .flat_map(|e| {
-                model
-                    .entity(e)
-                    .indexes
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, index)| (e, i, index.attributes.clone()))
-            })
-            .collect();
-        let mut keys = Vec::new();
-        for (owner, i, attributes) in &indexes {
+        let mut keys = Vec::with_capacity(plan.indexes.len());
+        for index in &plan.indexes {
+            let mut parts = Vec::with_capacity(index.slots.len());
             let mut missing = Vec::new();
-            let mut parts = Vec::new();
-            for a in attributes {
-                match values.iter().find(|(n, _)| n == a) {
-                    Some((_, v)) => parts.push((a.clone(), v.clone())),
-                    None => missing.push(a.clone()),
+            for &slot in &index.slots {
+                match values.iter().find(|(s, _)| *s == slot) {
+                    Some((_, v)) => parts.push((layout.slots[slot].name.clone(), v.clone())),
+                    None => missing.push(layout.slots[slot].name.clone()),
                 }
             }
             if !missing.is_empty() {
@@ -74,7 +95,7 @@ impl<'m> Runtime<'m> {
                     .map(|m| {
                         format!(
                             "\t* Missing attribute '{m}'. The attribute {}.{m} is part of an index.",
-                            model.entity(*owner).full_name
+                            model.entity(index.owner).full_name
                         )
                     })
                     .collect();
@@ -85,7 +106,7 @@ impl<'m> Runtime<'m> {
                     "this constructor does not give every index attribute",
                 ));
             }
-            keys.push(((*owner, *i), self.index_key(&parts)));
+            keys.push((index.table, self.index_key(&parts)));
         }
         let mut found: Option<InstanceId> = None;
         for (table, key) in &keys {
@@ -119,30 +140,30 @@ impl<'m> Runtime<'m> {
                 ));
             }
             self.instances[existing.0 as usize].locations.push(span);
-            for (name, value) in values {
-                self.set_attribute(existing, &name, value, span, false)?;
+            for (slot, value) in values {
+                self.set_slot(existing, slot, value, span, false)?;
             }
             return Ok(Value::Instance(existing));
         }
         let instance = self.new_instance(entity, span);
         for (table, key) in keys {
-            self.index_tables
-                .entry(table)
-                .or_default()
-                .insert(key.clone(), instance);
-            if let Some(cell) = self.lookups.remove(&(table, key)) {
+            if let Some(cell) = self.lookups.remove(&(table, key.clone())) {
                 self.cells[cell.0 as usize].value = Some(Value::Instance(instance));
                 self.notify(cell, true);
             }
+            self.index_tables
+                .entry(table)
+                .or_default()
+                .insert(key, instance);
         }
-        for (name, value) in values {
-            self.set_attribute(instance, &name, value, span, false)?;
+        for (slot, value) in values {
+            self.set_slot(instance, slot, value, span, false)?;
         }
         Ok(Value::Instance(instance))
     }
 
     /// The key of an index entry: `name=<repr>` per attribute, sorted by name.
-    fn index_key(&self, parts: &[(String, Value)]) -> String {
+    fn index_key<N: AsRef<str>>(&self, parts: &[(N, Value)]) -> String {
         let mut parts: Vec<String> = parts
             .iter()
             .map(|(n, v)| {
@@ -151,7 +172,7 @@ impl<'m> Runtime<'m> {
                     Value::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
                     other => self.repr_of(other),
                 };
-                format!("{n}={shown}")
+                format!("{}={shown}", n.as_ref())
             })
             .collect();
         parts.sort();
@@ -245,7 +266,23 @@ impl<'m> Runtime<'m> {
                 "no such attribute",
             ));
         };
+        self.set_slot(instance, index, value, span, extend)
+    }
+
+    /// Stores a value in the slot at position `index` of an instance.
+    pub fn set_slot(
+        &mut self,
+        instance: InstanceId,
+        index: usize,
+        value: Value,
+        span: Span,
+        extend: bool,
+    ) -> R<()> {
+        let model = self.model;
+        let entity = self.instances[instance.0 as usize].entity;
+        let layout = self.layout(entity);
         let slot = layout.slots[index].clone();
+        let name: &str = &slot.name;
         let cell = self.instances[instance.0 as usize].slots[index];
         if let Some((owner, i)) = slot.attribute {
             let attribute = &model.entity(owner).attributes[i];
@@ -646,3 +683,18 @@ impl<'m> Runtime<'m> {
 
 /// The index tables: (declaring entity, index number) to key to instance.
 pub type IndexTables = HashMap<(EntityId, usize), HashMap<String, InstanceId>>;
+
+/// How to construct an entity: see [`Runtime::plan`].
+#[derive(Debug)]
+pub struct Plan {
+    defaults: Vec<(usize, Value)>,
+    indexes: Vec<IndexPlan>,
+}
+
+#[derive(Debug)]
+struct IndexPlan {
+    table: (EntityId, usize),
+    slots: Vec<usize>,
+    /// The entity that declares the index.
+    owner: EntityId,
+}

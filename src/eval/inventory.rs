@@ -1,7 +1,7 @@
 //! The service inventory: the service instances `lsm::all` reads, in the JSON shape of the LSM API
 //! (an array, or `{"data": [...]}`). Problems are diagnostics that point into the inventory file.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use super::value::Value;

@@ -156,7 +156,7 @@ fn state(rt: &mut Runtime<'_>, lifecycle: InstanceId, name: &str) -> R<Option<In
         }
     }
     // Every state is known now: remember them all by name (the first of a name wins).
-    let mut states: std::collections::HashMap<Rc<str>, InstanceId> = Default::default();
+    let mut states: rustc_hash::FxHashMap<Rc<str>, InstanceId> = Default::default();
     for s in candidates {
         if let Value::Str(n) = attribute(rt, s, "name")? {
             states.entry(n).or_insert(s);

@@ -26,7 +26,9 @@ mod types;
 mod validators;
 pub mod value;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::ast::Stmt;
@@ -158,6 +160,12 @@ pub struct Runtime<'m> {
     steps: usize,
     /// Cached `lsm::all` results per binding instance.
     lsm_cache: HashMap<(InstanceId, String), Value>,
+    /// How each typedef's constraint is checked.
+    typedef_checks: HashMap<crate::resolve::TypedefId, types::TypedefCheck>,
+    /// Construction plans per entity.
+    plans: HashMap<EntityId, Rc<instances::Plan>>,
+    /// Entities of constructor calls, by the address of the class reference in the syntax tree.
+    classes: HashMap<usize, EntityId>,
     /// States of a lifecycle instance by name.
     lifecycle_states: HashMap<InstanceId, Rc<HashMap<Rc<str>, InstanceId>>>,
     /// `std::print` output, in order.
@@ -174,18 +182,21 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         scopes: Vec::new(),
         tasks: Vec::new(),
         queue: VecDeque::new(),
-        layouts: HashMap::new(),
-        index_tables: HashMap::new(),
-        lookups: HashMap::new(),
-        lookup_spans: HashMap::new(),
+        layouts: HashMap::default(),
+        index_tables: HashMap::default(),
+        lookups: HashMap::default(),
+        lookup_spans: HashMap::default(),
         delayed: Vec::new(),
-        roots: HashMap::new(),
+        roots: HashMap::default(),
         options,
         error: None,
         sources: Some(sources),
         steps: 0,
-        lsm_cache: HashMap::new(),
-        lifecycle_states: HashMap::new(),
+        lsm_cache: HashMap::default(),
+        lifecycle_states: HashMap::default(),
+        plans: HashMap::default(),
+        typedef_checks: HashMap::default(),
+        classes: HashMap::default(),
         printed: Vec::new(),
         direct: None,
     };
@@ -238,7 +249,7 @@ impl<'m> Runtime<'m> {
         namespace: NamespaceId,
         statements: &[&'m Stmt],
     ) -> ScopeId {
-        let mut vars = HashMap::new();
+        let mut vars = HashMap::default();
         for stmt in statements {
             if let crate::ast::StmtKind::Assign { target, .. } = &stmt.kind {
                 if let crate::ast::ExprKind::Var { path } = &target.kind {
@@ -406,7 +417,7 @@ impl<'m> Runtime<'m> {
         }
         let model = self.model;
         let mut slots: Vec<SlotDef> = Vec::new();
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::default();
         for ancestor in model.ancestors(entity) {
             for (i, attribute) in model.entity(ancestor).attributes.iter().enumerate() {
                 if by_name.contains_key(attribute.name.as_str()) {

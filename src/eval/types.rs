@@ -254,10 +254,24 @@ impl Runtime<'_> {
                 let typedef = self.model.typedef(id);
                 self.check_base(typedef.base, value, written)?;
                 let constraint = &typedef.constraint;
-                if matches!(constraint.kind, ExprKind::Construct { .. }) {
-                    return Ok(());
-                }
-                match self.eval_constraint(typedef.namespace, constraint, value) {
+                let outcome = match self.typedef_check(id) {
+                    TypedefCheck::None => return Ok(()),
+                    TypedefCheck::Native(kind, params) => Ok(Value::Bool(
+                        super::validators::validate(&kind, value, params.as_ref()),
+                    )),
+                    TypedefCheck::Regex(regex) => match value {
+                        Value::Str(s) => Ok(Value::Bool(regex.is_match(s).unwrap_or(false))),
+                        other => Err(format!(
+                            "Regex can only be match with strings. {} is of type {}",
+                            self.repr_of(other),
+                            other.type_name()
+                        )),
+                    },
+                    TypedefCheck::Expression => {
+                        self.eval_constraint(typedef.namespace, constraint, value)
+                    }
+                };
+                match outcome {
                     Ok(Value::Bool(true)) | Ok(Value::Unknown) => Ok(()),
                     Ok(_) => Err(format!(
                         "Invalid value {}, does not match constraint `{}`",
@@ -270,6 +284,54 @@ impl Runtime<'_> {
         }
     }
 
+    /// How a typedef's constraint is checked, decided once per typedef: the common forms
+    /// (`std::validate_type("T", self[, {...}])`, `matching /re/`) natively, the rest evaluated.
+    fn typedef_check(&mut self, id: crate::resolve::TypedefId) -> TypedefCheck {
+        if let Some(c) = self.typedef_checks.get(&id) {
+            return c.clone();
+        }
+        let typedef = self.model.typedef(id);
+        let check = match &typedef.constraint.kind {
+            ExprKind::Construct { .. } => TypedefCheck::None,
+            ExprKind::Regex { pattern } => {
+                match fancy_regex::Regex::new(&format!(r"\A(?:{pattern})")) {
+                    Ok(r) => TypedefCheck::Regex(Rc::new(r)),
+                    Err(_) => TypedefCheck::Expression,
+                }
+            }
+            ExprKind::Call {
+                function,
+                arguments,
+            } if function.to_text() == "std::validate_type" => {
+                use crate::ast::Argument::Positional;
+                match arguments.as_slice() {
+                    [Positional { value: kind }, Positional { value: subject }, rest @ ..]
+                        if rest.len() <= 1
+                            && matches!(&subject.kind, ExprKind::Var { path } if path.to_text() == "self") =>
+                    {
+                        let params = match rest {
+                            [Positional { value }] => Some(constant(value)),
+                            _ => None,
+                        };
+                        match (&kind.kind, &params) {
+                            (ExprKind::Str { value }, None) => {
+                                TypedefCheck::Native(value.clone(), None)
+                            }
+                            (ExprKind::Str { value }, Some(p)) if !matches!(p, Value::Unknown) => {
+                                TypedefCheck::Native(value.clone(), params)
+                            }
+                            _ => TypedefCheck::Expression,
+                        }
+                    }
+                    _ => TypedefCheck::Expression,
+                }
+            }
+            _ => TypedefCheck::Expression,
+        };
+        self.typedef_checks.insert(id, check.clone());
+        check
+    }
+
     fn constraint_text(&self, expr: &Expr) -> String {
         match &expr.kind {
             ExprKind::Regex { pattern } => format!("/{pattern}/"),
@@ -279,4 +341,14 @@ impl Runtime<'_> {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// See [`Runtime::typedef_check`].
+#[derive(Debug, Clone)]
+pub enum TypedefCheck {
+    /// The old default-constructor form: nothing to check.
+    None,
+    Native(String, Option<Value>),
+    Regex(Rc<fancy_regex::Regex>),
+    Expression,
 }

@@ -259,12 +259,13 @@ impl Resolver {
             let nsid = NamespaceId(ns as u32);
             let module = self.model.namespaces[ns].module;
             let ns_name = self.model.namespaces[ns].name.clone();
-            let items = self.model.modules[module].1.items.clone();
+            let modules = std::mem::take(&mut self.model.modules);
+            let items = &modules[module].1.items;
             let mut first_at: HashMap<String, Span> = HashMap::new();
             if ns_name == "std" {
                 first_at.insert("Entity".into(), Span::default());
             }
-            for item in &items {
+            for item in items.iter() {
                 let (name, kind) = match item {
                     Item::Entity(e) => (&e.name, "Entity"),
                     Item::Typedef(t) => (&t.name, "TypeConstraint"),
@@ -327,7 +328,7 @@ impl Resolver {
                 }
             }
             let mut impl_first: HashMap<String, Span> = HashMap::new();
-            for item in &items {
+            for item in items.iter() {
                 let Item::Implementation(i) = item else {
                     continue;
                 };
@@ -359,6 +360,7 @@ impl Resolver {
                     .implementations
                     .insert(i.name.text.clone(), id);
             }
+            self.model.modules = modules;
         }
     }
 
@@ -379,10 +381,11 @@ impl Resolver {
 
     fn entity_parents(&mut self) {
         let root = self.model.root_entity;
+        let modules = std::mem::take(&mut self.model.modules);
         for ns in 0..self.model.namespaces.len() {
             let nsid = NamespaceId(ns as u32);
             let module = self.model.namespaces[ns].module;
-            for item in self.items(module).to_vec() {
+            for item in modules[module].1.items.iter() {
                 let Item::Entity(e) = item else { continue };
                 let Some(id) = self.entity_of(nsid, &e.name) else {
                     continue;
@@ -421,6 +424,7 @@ impl Resolver {
                 self.model.entities[id.index()].parents = parents;
             }
         }
+        self.model.modules = modules;
     }
 
     /// Reports inheritance cycles and cuts them, so that the graph is a DAG afterwards.
@@ -507,10 +511,11 @@ impl Resolver {
     }
 
     fn attributes(&mut self) {
+        let modules = std::mem::take(&mut self.model.modules);
         for ns in 0..self.model.namespaces.len() {
             let nsid = NamespaceId(ns as u32);
             let module = self.model.namespaces[ns].module;
-            for item in self.items(module).to_vec() {
+            for item in modules[module].1.items.iter() {
                 let Item::Entity(e) = item else { continue };
                 let Some(id) = self.entity_of(nsid, &e.name) else {
                     continue;
@@ -557,6 +562,7 @@ impl Resolver {
                 self.model.entities[id.index()].attributes = attributes;
             }
         }
+        self.model.modules = modules;
         // A redefinition of an inherited attribute must keep its type exactly.
         for id in 0..self.model.entities.len() {
             let id = EntityId(id as u32);
@@ -621,10 +627,11 @@ impl Resolver {
     }
 
     fn typedefs(&mut self) {
+        let modules = std::mem::take(&mut self.model.modules);
         for ns in 0..self.model.namespaces.len() {
             let nsid = NamespaceId(ns as u32);
             let module = self.model.namespaces[ns].module;
-            for item in self.items(module).to_vec() {
+            for item in modules[module].1.items.iter() {
                 let Item::Typedef(t) = item else { continue };
                 let Some(TypeDef::Typedef(id)) =
                     self.model.namespace(nsid).types.get(&t.name.text).copied()
@@ -655,13 +662,15 @@ impl Resolver {
                 }
             }
         }
+        self.model.modules = modules;
     }
 
     fn relations(&mut self) {
+        let modules = std::mem::take(&mut self.model.modules);
         for ns in 0..self.model.namespaces.len() {
             let nsid = NamespaceId(ns as u32);
             let module = self.model.namespaces[ns].module;
-            for item in self.items(module).to_vec() {
+            for item in modules[module].1.items.iter() {
                 let Item::Relation(rel) = item else { continue };
                 let left = self.scope(nsid).entity(&rel.left.entity);
                 let right = self.scope(nsid).entity(&rel.right.entity);
@@ -749,6 +758,7 @@ impl Resolver {
                 }
             }
         }
+        self.model.modules = modules;
         self.inherited_relation_clashes();
     }
 
@@ -815,10 +825,11 @@ impl Resolver {
     }
 
     fn indexes(&mut self) {
+        let modules = std::mem::take(&mut self.model.modules);
         for ns in 0..self.model.namespaces.len() {
             let nsid = NamespaceId(ns as u32);
             let module = self.model.namespaces[ns].module;
-            for item in self.items(module).to_vec() {
+            for item in modules[module].1.items.iter() {
                 let Item::Index(index) = item else { continue };
                 let entity = match self.scope(nsid).entity(&index.entity) {
                     Ok(e) => e,
@@ -916,13 +927,15 @@ impl Resolver {
                 }
             }
         }
+        self.model.modules = modules;
     }
 
     fn implementations(&mut self) {
+        let modules = std::mem::take(&mut self.model.modules);
         for ns in 0..self.model.namespaces.len() {
             let nsid = NamespaceId(ns as u32);
             let module = self.model.namespaces[ns].module;
-            for item in self.items(module).to_vec() {
+            for item in modules[module].1.items.iter() {
                 match item {
                     Item::Implementation(i) => {
                         let Some(&id) =
@@ -943,6 +956,7 @@ impl Resolver {
                 }
             }
         }
+        self.model.modules = modules;
     }
 
     fn implement(&mut self, ns: NamespaceId, imp: &ast::Implement) {
