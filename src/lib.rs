@@ -2,7 +2,8 @@
 //!
 //! The library does no IO: it takes sources and returns results with diagnostics, so that the
 //! CLI, the tests and an editor server share it. Modules in pipeline order:
-//! [`source`] -> [`lexer`] -> [`parser`] -> [`ast`]; [`diagnostics`] beside them.
+//! [`source`] -> [`lexer`] -> [`parser`] -> [`ast`] -> [`project`] -> [`resolve`] -> [`check`] ->
+//! [`eval`] -> [`export`]; [`diagnostics`], [`python`] and [`builtin`] beside them.
 
 pub mod ast;
 pub mod builtin;
@@ -14,5 +15,6 @@ pub mod export;
 pub mod lexer;
 pub mod parser;
 pub mod project;
+pub mod python;
 pub mod resolve;
 pub mod source;

@@ -235,6 +235,32 @@ fn changed_sole_version_0_is_allowed() {
 }
 
 #[test]
+fn changed_version_0_with_a_new_version_is_an_error() {
+    // Version 0 was the only one on record, but the model adds version 1 next to it.
+    let case = Case::new(&[
+        (
+            "entity Single extends lsm::ServiceEntity:\n    string name\n",
+            "entity Single extends lsm::ServiceEntity:\n    string name\n    bool flag = false\n",
+        ),
+        (
+            "__config__::Single\", lifecycle=lsm::fsm::simple, version=0),\n",
+            "__config__::Single\", lifecycle=lsm::fsm::simple, version=0),\n        lsm::ServiceBindingVersion(service_entity=\"__config__::Single\", lifecycle=lsm::fsm::service, version=1),\n",
+        ),
+    ]);
+    let result = case.export(&[]);
+    assert_refused(&case, &result);
+    let found = errors(&result.1);
+    assert_eq!(found.len(), 1, "{}", result.2);
+    assert_eq!(found[0].0, "E5009");
+    assert!(
+        found[0].1.ends_with("and the model now has versions 0, 1"),
+        "{}",
+        found[0].1
+    );
+    assert_eq!(found[0].3, ["`attributes[name=flag]` was added"]);
+}
+
+#[test]
 fn adding_a_version_changes_no_existing_one() {
     let case = Case::new(&[(
         "lifecycle=lsm::fsm::simple, version=1),\n",

@@ -317,10 +317,17 @@ fn exec_for<'m>(
         Value::Unknown => Ok(Outcome::Done),
         other => Err(error(
             codes::TYPING_ERROR,
-            format!(
-                "A for loop can only be applied to lists and relations. Hint: '{}' is not a list.",
-                rt.str_of(&other)
-            ),
+            match &iterable.kind {
+                ExprKind::Var { path } => format!(
+                    "A for loop can only be applied to lists and relations. Hint: '{}' resolves to '{}'.",
+                    path.to_text(),
+                    rt.str_of(&other)
+                ),
+                _ => format!(
+                    "A for loop can only be applied to lists and relations. Hint: '{}' is not a list.",
+                    rt.str_of(&other)
+                ),
+            },
             stmt.span,
             "not a list",
         )),
@@ -723,7 +730,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &Expr, scope: ScopeId)
                     let options: Vec<&str> = entries.iter().map(|(n, _)| &**n).collect();
                     Err(error(
                         codes::KEY_NOT_FOUND,
-                        format!("key {k} not found in dict, options are [{}]", options.join(", ")),
+                        format!("key {k} not found in dict, options are [{}]", options.join(",")),
                         key.span,
                         "no such key",
                     ))

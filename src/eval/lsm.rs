@@ -95,6 +95,46 @@ pub fn plugin(
                     ))
                 })
         }
+        "lsm::allocators::get_used_values" => {
+            let Some(Value::Instance(binding)) = args.get("binding").cloned() else {
+                return Err(fail("binding must be a service binding".into()));
+            };
+            let Some(Value::Str(path)) = args.get("attribute_path").cloned() else {
+                return Err(fail("attribute_path must be a string".into()));
+            };
+            used_values(rt, binding, &path)
+        }
+        "lsm::allocators::get_first_free_integer" => {
+            let Some(Value::Str(path)) = args.get("attribute_path").cloned() else {
+                return Err(fail("attribute_path must be a string".into()));
+            };
+            if let Some(Value::Instance(service)) = args.get("service").cloned() {
+                if let Some(v) = allocated(rt, service, &path)? {
+                    return Ok(v);
+                }
+            }
+            let bound = |name: &str| match args.get(name) {
+                Some(Value::Int(i)) => Ok(*i),
+                _ => Err(fail(format!("{name} must be an int"))),
+            };
+            let (start, end) = (bound("range_start")?, bound("range_end")?);
+            let used: Vec<i64> = match args.get("used_values") {
+                Some(Value::List(items)) => items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Int(i) => Some(*i),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            match (start..=end).find(|n| !used.contains(n)) {
+                Some(n) => Ok(Value::Int(n)),
+                None => Err(fail(format!(
+                    "no free integer left in range [{start}, {end}] for {path}"
+                ))),
+            }
+        }
         _ => Err(error(
             codes::PLUGIN_NOT_SUPPORTED,
             format!("Exception in plugin {full}: lsmc has no native version of this plugin"),
@@ -102,6 +142,121 @@ pub fn plugin(
             "in this call",
         )),
     }
+}
+
+/// The element at a dict path (`a.b`, `items[name=x].value`) of a value; `None` when absent.
+fn at_path(value: &Value, path: &str) -> Option<Value> {
+    let mut current = value.clone();
+    for segment in path.split('.') {
+        let (name, selector) = match segment.split_once('[') {
+            Some((n, rest)) => (n, Some(rest.trim_end_matches(']'))),
+            None => (segment, None),
+        };
+        current = current.dict_get(name)?.clone();
+        if let Some(selector) = selector {
+            let (k, v) = selector.split_once('=')?;
+            let Value::List(items) = &current else {
+                return None;
+            };
+            current = items
+                .iter()
+                .find(|item| match item.dict_get(k) {
+                    Some(Value::Str(s)) => &**s == v,
+                    Some(other) => format!("{other:?}").contains(v),
+                    None => false,
+                })?
+                .clone();
+        }
+    }
+    (!current.is_null()).then_some(current)
+}
+
+/// The attribute set `lsm::all` uses for an instance in this compile: (current, record).
+fn current_set(
+    rt: &mut Runtime<'_>,
+    lifecycle: InstanceId,
+    record: &super::inventory::Record,
+) -> R<Option<Value>> {
+    let Some(state) = state(rt, lifecycle, &record.state)? else {
+        return Ok(None);
+    };
+    let validate = rt.options.validate.clone().filter(|v| !v.trim().is_empty());
+    let set = match validate {
+        None => {
+            if attribute(rt, state, "export_resources")? != Value::Bool(true) {
+                return Ok(None);
+            }
+            Value::str("active")
+        }
+        Some(v) if *v.trim() == *record.id => attribute(rt, state, "validate_self")?,
+        Some(_) => attribute(rt, state, "validate_others")?,
+    };
+    Ok(match set {
+        Value::Str(name) => Some(record.attribute_set(&name).clone()),
+        _ => None,
+    })
+}
+
+/// An allocator's value already in the inventory for this service instance (lsm-module.md 4b.1).
+fn allocated(rt: &mut Runtime<'_>, service: InstanceId, path: &str) -> R<Option<Value>> {
+    let Value::Str(id) = attribute(rt, service, "instance_id")? else {
+        return Ok(None);
+    };
+    let inventory = rt.options.inventory.clone().unwrap_or_default();
+    let Some(record) = inventory.by_id.get(&*id).map(|i| &inventory.records[*i]) else {
+        return Ok(None);
+    };
+    let Value::Instance(binding) = attribute(rt, service, "entity_binding")? else {
+        return Ok(None);
+    };
+    let Value::Instance(lifecycle) = attribute(rt, binding, "lifecycle")? else {
+        return Ok(None);
+    };
+    Ok(current_set(rt, lifecycle, record)?.and_then(|set| at_path(&set, path)))
+}
+
+/// Values at a path in every live instance of a service (lsm-module.md 4b.3).
+fn used_values(rt: &mut Runtime<'_>, binding: InstanceId, path: &str) -> R<Value> {
+    let Value::Str(name) = attribute(rt, binding, "service_entity_name")? else {
+        return Ok(Value::list(Vec::new()));
+    };
+    let multi_version = is_a(rt, binding, "lsm::ServiceBinding");
+    let inventory = rt.options.inventory.clone().unwrap_or_default();
+    let mut out: Vec<Value> = Vec::new();
+    for record in inventory.records.iter() {
+        if *record.service_entity != *name || record.deleted {
+            continue;
+        }
+        let version_binding = if multi_version {
+            let mut found = None;
+            for v in versions(rt, binding)? {
+                if attribute(rt, v, "version")? == Value::Int(record.service_entity_version) {
+                    found = Some(v);
+                }
+            }
+            match found {
+                Some(v) => v,
+                None => continue,
+            }
+        } else {
+            binding
+        };
+        if let Value::Instance(lifecycle) = attribute(rt, version_binding, "lifecycle")? {
+            if let Some(state) = state(rt, lifecycle, &record.state)? {
+                if attribute(rt, state, "deleted")? == Value::Bool(true) {
+                    continue;
+                }
+            }
+        }
+        for set in ["candidate", "active", "rollback"] {
+            if let Some(v) = at_path(record.attribute_set(set), path) {
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    Ok(Value::list(out))
 }
 
 /// An attribute of an instance, waiting for it when it is not known yet.

@@ -323,10 +323,17 @@ impl<'m> Runtime<'m> {
         }
     }
 
+    /// The most task runs a model may take: generous for what the model and its inventory can
+    /// legitimately produce, fixed at the start so that a model that keeps growing stops.
     fn step_cap(&self) -> usize {
-        self.options
-            .max_steps
-            .unwrap_or(1_000_000 + 200 * self.tasks.len())
+        self.options.max_steps.unwrap_or_else(|| {
+            let records = self
+                .options
+                .inventory
+                .as_ref()
+                .map_or(0, |i| i.records.len());
+            5_000_000 + 200 * records
+        })
     }
 
     /// Runs tasks until none can progress, freezing delayed cells as needed.

@@ -87,6 +87,13 @@ pub fn format_fstring(
             .find(|(n, _)| n == name.trim())
             .map(|(_, v)| v.clone())
             .ok_or_else(|| format!("Invalid key in f-string: {name}"))?;
+        // `!r` / `!s` / `!a` conversions come before the spec.
+        let value = match field.conversion {
+            Some('r') | Some('a') => Value::str(&rt.repr_of(&value)),
+            Some('s') => Value::str(&rt.str_of(&value)),
+            Some(other) => return Err(format!("Unknown conversion specifier {other}")),
+            None => value,
+        };
         let mut spec = field.spec.unwrap_or_default();
         // Nested fields of the spec: `{x:{width}}`.
         if spec.contains('{') {

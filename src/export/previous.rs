@@ -138,7 +138,12 @@ pub fn compare(
                     if *version == 0 && old_numbers == [0] && new_numbers == [0] {
                         continue; // the only version 0 may still change
                     }
-                    out.push(changed(name, *version, entry, &now, binding, &old_numbers));
+                    let versions = if old_numbers == [0] {
+                        format!("the model now has versions {}", list(&new_numbers))
+                    } else {
+                        format!("the catalog on record has versions {}", list(&old_numbers))
+                    };
+                    out.push(changed(name, *version, entry, &now, binding, &versions));
                 }
                 None => {
                     let Some(instances) = inventory else {
@@ -180,12 +185,11 @@ fn changed(
     old: &Json,
     new: &Json,
     binding: Option<&BindingSpans>,
-    old_numbers: &[i64],
+    versions: &str,
 ) -> Diagnostic {
     let why = if version == 0 {
         format!(
-            "version 0 may only change while it is the only version of the service, and the catalog on record has versions {}",
-            list(old_numbers)
+            "version 0 may only change while it is the only version of the service, and {versions}"
         )
     } else {
         "an existing version of a service can not be changed; only version 0 may, while it is the only version".to_string()

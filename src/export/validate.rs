@@ -1061,7 +1061,7 @@ impl Walker<'_, '_> {
         old_pointer: &mut Pointer,
         top: bool,
     ) {
-        for a in &*members.attributes {
+        for a in members.attributes {
             let (now, before) = (effective(a, new), effective(a, old));
             if same_value(now, before) {
                 continue;

@@ -548,7 +548,7 @@ fn static_repr(
     top_level: bool,
     depth: usize,
 ) -> Option<String> {
-    use crate::eval::value::{float_repr, string_repr};
+    use crate::python::{float_repr, string_repr};
     if depth > 16 {
         return None;
     }

@@ -1,0 +1,171 @@
+//! Python's text forms that the reference compiler's output depends on: `repr()` of floats and
+//! strings, and the text `json.dumps(sort_keys=True)` writes. Shared by every stage that shows
+//! values the way Inmanta does.
+
+/// Python's `repr()` of a float: the shortest text that reads back the same, with `.0` for
+/// integral values and exponent form outside [1e-4, 1e16).
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let abs = f.abs();
+    if (1e-4..1e16).contains(&abs) {
+        let s = format!("{f}");
+        if s.contains('.') {
+            s
+        } else {
+            format!("{s}.0")
+        }
+    } else {
+        // Rust's `{:e}` gives the shortest digits: `1e16`, `1.5e-5`; Python writes `1e+16`, `1.5e-05`.
+        let s = format!("{f:e}");
+        let (mantissa, exponent) = s.split_once('e').expect("exponent form");
+        let exponent: i32 = exponent.parse().unwrap_or(0);
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.abs())
+    }
+}
+
+/// Python's `repr()` of a string: single quotes unless the text has one and no double quote.
+pub fn string_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// JSON text as Python's `json.dumps(value, sort_keys=True)` writes it (ASCII only, `", "` and
+/// `": "` separators): the reference orders instances by this text.
+pub fn python_json(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_python_json(value, &mut out);
+    out
+}
+
+fn write_python_json(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Null => out.push_str("null"),
+        serde_json::Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push_str(&i.to_string());
+            } else if let Some(u) = n.as_u64() {
+                out.push_str(&u.to_string());
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                if f.is_infinite() {
+                    out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
+                } else if f.is_nan() {
+                    out.push_str("NaN");
+                } else {
+                    out.push_str(&float_repr(f));
+                }
+            }
+        }
+        serde_json::Value::String(s) => write_json_string(s, out),
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python_json(item, out);
+            }
+            out.push(']');
+        }
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_json_string(key, out);
+                out.push_str(": ");
+                write_python_json(&map[*key], out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_repr_like_python() {
+        assert_eq!(float_repr(1.0), "1.0");
+        assert_eq!(float_repr(0.1), "0.1");
+        assert_eq!(float_repr(1e16), "1e+16");
+        assert_eq!(float_repr(1.5e-5), "1.5e-05");
+        assert_eq!(float_repr(123456.789), "123456.789");
+    }
+
+    #[test]
+    fn python_json_sorts_keys_and_escapes() {
+        let v: serde_json::Value = serde_json::json!({"b": 1, "a": [1.0, "é"]});
+        assert_eq!(python_json(&v), r#"{"a": [1.0, "\u00e9"], "b": 1}"#);
+    }
+
+    #[test]
+    fn string_repr_like_python() {
+        assert_eq!(string_repr("a'b"), "\"a'b\"");
+        assert_eq!(string_repr("ab\n"), "'ab\\n'");
+    }
+}
