@@ -18,12 +18,21 @@ const TARGET_BYTES: usize = 10 * 1024 * 1024;
 
 /// One repetition; every name carries the suffix `n`.
 fn block(out: &mut String, n: usize) {
+    // Regular expressions are rare in real modules (2 in the 190 KB of the fetched corpus) and each
+    // one is validated by compiling it, so only one block in 16 has one.
+    let hostname_typedef = if n % 16 == 0 {
+        format!(
+            r"typedef hostname_{n} as string matching /^[a-z0-9]([a-z0-9-]{{0,61}}[a-z0-9])?(\.[a-z0-9-]+)*$/"
+        )
+    } else {
+        format!("typedef hostname_{n} as string matching std::length(self) < 254")
+    };
     let _ = write!(
         out,
         r#"
 # ---------------------------------------------------------------- block {n}
 typedef port_{n} as int matching self > 0 and self < 65536
-typedef hostname_{n} as string matching /^[a-z0-9]([a-z0-9-]{{0,61}}[a-z0-9])?(\.[a-z0-9-]+)*$/
+{hostname_typedef}
 typedef mode_{n} as string matching self in ["read", "write", "read-write"]
 
 entity Host{n}:
@@ -101,6 +110,7 @@ names_{n} = [s.name for s in host_{n}.services]
 total_{n} = (1 + 2) * 3 - 4 / 2 ** 2
 host_{n}.tags += "extra"  // a trailing comment
 "#,
+        hostname_typedef = hostname_typedef,
         a = n % 256,
         b = (n / 256) % 256,
     );

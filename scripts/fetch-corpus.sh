@@ -7,7 +7,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-MODULES=(std fs files mitogen exec podman openstack apt config)
+MODULES=(std fs files mitogen exec podman openstack apt config ssh)
 
 mkdir -p corpus/wheels corpus/modules
 
