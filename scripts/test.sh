@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Sets up what the tests need on a fresh machine, then runs them all.
 # Needs: the Rust toolchain (cargo), python3 with pip, and access to crates.io and PyPI the first
-# time (later runs reuse corpus/).
+# time (later runs reuse corpus/). Graphviz is installed when missing and apt-get can (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The public module packages whose models the corpus test parses.
+# Graphviz: the lifecycle tests render DOT to SVG with it when it is there.
+if ! command -v dot >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq graphviz >/dev/null) || echo "test.sh: graphviz not installed; SVG checks skip"
+fi
+# The public module packages whose models the corpus tests parse and resolve.
 scripts/fetch-corpus.sh
 # v2 modules some models import (fs, mitogen): their models only, found through LSMC_PYTHON_PATH.
-if [ ! -d corpus/site/inmanta_plugins/mitogen ]; then
+if [ ! -d corpus/site/inmanta_plugins/mitogen ] || [ ! -d corpus/site/inmanta_plugins/fs ]; then
   python3 -m pip install -q --no-deps --target corpus/site \
     inmanta-module-fs==1.1.2 inmanta-module-mitogen==0.2.5
 fi

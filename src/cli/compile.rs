@@ -74,6 +74,9 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     }
     let mut evaluation = eval::evaluate(&model, &sources, options);
     timer.mark("evaluate");
+    if std::env::var_os("LSMC_TIMINGS").is_some() {
+        eprintln!("{}", evaluation.runtime.statistics());
+    }
     all.extend(std::mem::take(&mut evaluation.diagnostics));
     for line in &evaluation.runtime.printed {
         println!("{line}");

@@ -477,6 +477,20 @@ impl<'m> Runtime<'m> {
             .map(|i| self.instances[instance.0 as usize].slots[i])
     }
 
+    /// Counts of what the run made, for profiling.
+    pub fn statistics(&self) -> String {
+        format!(
+            "instances {}, cells {} ({} B each), tasks {} ({} B each), scopes {} ({} B each)",
+            self.instances.len(),
+            self.cells.len(),
+            std::mem::size_of::<Cell>(),
+            self.tasks.len(),
+            std::mem::size_of::<Task>(),
+            self.scopes.len(),
+            std::mem::size_of::<Scope>()
+        )
+    }
+
     /// `__config__::A (instantiated at main.cf:7)`, as the reference prints instances.
     pub fn describe(&self, instance: InstanceId) -> String {
         let i = &self.instances[instance.0 as usize];
