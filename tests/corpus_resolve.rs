@@ -28,7 +28,11 @@ impl ModuleFiles for CorpusFiles {
         for candidate in candidates {
             if candidate.is_file() {
                 let text = std::fs::read_to_string(&candidate).map_err(|e| e.to_string())?;
-                let name = candidate.strip_prefix(&self.root).unwrap_or(&candidate).display().to_string();
+                let name = candidate
+                    .strip_prefix(&self.root)
+                    .unwrap_or(&candidate)
+                    .display()
+                    .to_string();
                 return Ok(Some((format!("corpus/modules/{name}"), text)));
             }
         }
@@ -47,7 +51,10 @@ fn module_names(root: &Path) -> Vec<String> {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "cf") {
                 let relative = path.strip_prefix(root).expect("below the root");
-                let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().to_string()).collect();
+                let parts: Vec<String> = relative
+                    .iter()
+                    .map(|p| p.to_string_lossy().to_string())
+                    .collect();
                 // <mod>/model/<sub>/.../<file>.cf
                 let mut segments = vec![parts[0].clone()];
                 segments.extend(parts[2..parts.len() - 1].iter().cloned());

@@ -16,9 +16,15 @@ use serde_json::Value;
 /// type's instances sorted by their JSON text.
 fn canonical(dump: &Value) -> Value {
     let resolve = |label: &Value| -> Value {
-        let Some(text) = label.as_str() else { return label.clone() };
-        let Some((ty, rest)) = text.rsplit_once('[') else { return label.clone() };
-        let Ok(i) = rest.trim_end_matches(']').parse::<usize>() else { return label.clone() };
+        let Some(text) = label.as_str() else {
+            return label.clone();
+        };
+        let Some((ty, rest)) = text.rsplit_once('[') else {
+            return label.clone();
+        };
+        let Ok(i) = rest.trim_end_matches(']').parse::<usize>() else {
+            return label.clone();
+        };
         dump[ty][i]["attributes"].clone()
     };
     let mut out = serde_json::Map::new();
@@ -32,7 +38,8 @@ fn canonical(dump: &Value) -> Value {
                 for (name, value) in instance["relations"].as_object().expect("relations") {
                     let resolved = match value {
                         Value::Array(items) => {
-                            let mut items: Vec<String> = items.iter().map(|v| resolve(v).to_string()).collect();
+                            let mut items: Vec<String> =
+                                items.iter().map(|v| resolve(v).to_string()).collect();
                             items.sort();
                             Value::from(items)
                         }
@@ -40,7 +47,8 @@ fn canonical(dump: &Value) -> Value {
                     };
                     relations.insert(name.clone(), resolved);
                 }
-                serde_json::json!({"attributes": instance["attributes"], "relations": relations}).to_string()
+                serde_json::json!({"attributes": instance["attributes"], "relations": relations})
+                    .to_string()
             })
             .collect();
         rows.sort();
@@ -50,18 +58,39 @@ fn canonical(dump: &Value) -> Value {
 }
 
 fn compare(kind: &str) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/bench").join(format!("{kind}_100"));
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/bench")
+        .join(format!("{kind}_100"));
     let dump = tempfile::NamedTempFile::new().expect("a temporary file");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lsmc"));
-    cmd.arg("compile").arg(&dir).args(["--no-lsm-checks", "--config-only", "--color", "never", "--dump"]).arg(dump.path());
+    cmd.arg("compile")
+        .arg(&dir)
+        .args([
+            "--no-lsm-checks",
+            "--config-only",
+            "--color",
+            "never",
+            "--dump",
+        ])
+        .arg(dump.path());
     if dir.join("inventory.json").is_file() {
         cmd.arg("--inventory").arg(dir.join("inventory.json"));
     }
     let output = cmd.output().expect("lsmc runs");
-    assert!(output.status.success(), "lsmc compile failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "lsmc compile failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let got: Value = serde_json::from_str(&std::fs::read_to_string(dump.path()).unwrap()).unwrap();
-    let want: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("oracle_dump.json")).unwrap()).unwrap();
-    assert_eq!(canonical(&got), canonical(&want), "{kind}: the instances differ from the reference's");
+    let want: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("oracle_dump.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        canonical(&got),
+        canonical(&want),
+        "{kind}: the instances differ from the reference's"
+    );
 }
 
 #[test]

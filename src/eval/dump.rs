@@ -15,7 +15,6 @@ const SKIP: [&str; 3] = ["self", "requires", "provides"];
 
 /// A value as JSON; instances through `label`.
 pub fn to_json(
-    rt: &Runtime<'_>,
     value: &Value,
     label: &dyn Fn(InstanceId) -> serde_json::Value,
 ) -> serde_json::Value {
@@ -27,18 +26,26 @@ pub fn to_json(
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Str(s) => serde_json::Value::String(s.to_string()),
         Value::List(items) => {
-            serde_json::Value::Array(items.iter().map(|v| to_json(rt, v, label)).collect())
+            serde_json::Value::Array(items.iter().map(|v| to_json(v, label)).collect())
         }
         Value::Dict(entries) => serde_json::Value::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.to_string(), to_json(rt, v, label)))
+                .map(|(k, v)| (k.to_string(), to_json(v, label)))
                 .collect(),
         ),
         Value::Instance(i) => label(*i),
         Value::Unknown => serde_json::Value::String("<unknown>".into()),
     }
 }
+
+/// One instance in the dump: its sort key, where it was made, itself, and its attributes.
+type Row = (
+    String,
+    String,
+    InstanceId,
+    serde_json::Map<String, serde_json::Value>,
+);
 
 /// The dump of a finished run; `config_only` keeps the types of `main.cf` (`__config__`).
 pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
@@ -54,15 +61,7 @@ pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
             .or_default()
             .push(InstanceId(i as u32));
     }
-    let mut rows: BTreeMap<
-        String,
-        Vec<(
-            String,
-            String,
-            InstanceId,
-            serde_json::Map<String, serde_json::Value>,
-        )>,
-    > = BTreeMap::new();
+    let mut rows: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     for (name, instances) in &by_type {
         let mut out = Vec::new();
         for &id in instances {
@@ -82,9 +81,7 @@ pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
                 let value = cell.value.clone().unwrap_or(Value::Null);
                 attributes.insert(
                     attr.to_string(),
-                    to_json(rt, &value, &|_| {
-                        serde_json::Value::String("<instance>".into())
-                    }),
+                    to_json(&value, &|_| serde_json::Value::String("<instance>".into())),
                 );
             }
             let key = python_json(&serde_json::Value::Object(attributes.clone()));
@@ -131,16 +128,13 @@ pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
                 let cell = &rt.cells[rt.instances[id.0 as usize].slots[slot].0 as usize];
                 let value = match cell.kind {
                     CellKind::Multi { .. } => {
-                        let mut items: Vec<serde_json::Value> = cell
-                            .items()
-                            .iter()
-                            .map(|v| to_json(rt, v, &label))
-                            .collect();
+                        let mut items: Vec<serde_json::Value> =
+                            cell.items().iter().map(|v| to_json(v, &label)).collect();
                         items
                             .sort_by(|a, b| a.as_str().unwrap_or("").cmp(b.as_str().unwrap_or("")));
                         serde_json::Value::Array(items)
                     }
-                    _ => to_json(rt, cell.value.as_ref().unwrap_or(&Value::Null), &label),
+                    _ => to_json(cell.value.as_ref().unwrap_or(&Value::Null), &label),
                 };
                 relations.insert(rel.to_string(), value);
             }

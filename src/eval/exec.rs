@@ -79,6 +79,8 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
 fn finish(rt: &mut Runtime<'_>, task: TaskId) {
     let t = &mut rt.tasks[task.0 as usize];
     t.done = true;
+    // A finished task never runs again: its remembered instances are not needed.
+    t.memo = Vec::new();
     if let Some(cell) = t.promised.take() {
         let c = &mut rt.cells[cell.0 as usize];
         c.promises = c.promises.saturating_sub(1);
@@ -358,6 +360,16 @@ fn exec_implement<'m>(
             }
         }
     }
+    expand_implementations(rt, instance, implement);
+    Ok(())
+}
+
+/// Selects the implementations of an `implement` for an instance: their bodies run once each.
+fn expand_implementations<'m>(
+    rt: &mut Runtime<'m>,
+    instance: InstanceId,
+    implement: &'m ImplementDef,
+) {
     rt.instances[instance.0 as usize].implemented = true;
     for &implementation in &implement.implementations {
         if rt.instances[instance.0 as usize]
@@ -370,6 +382,9 @@ fn exec_implement<'m>(
             .implementations
             .push(implementation);
         let def = &rt.model.implementations[implementation.index()];
+        if def.body.is_empty() {
+            continue;
+        }
         let statements: Vec<&'m Stmt> = def.body.iter().collect();
         let root = rt.roots[&def.namespace];
         let scope = rt.new_scope(Some(root), Some(instance), def.namespace, &statements);
@@ -377,7 +392,6 @@ fn exec_implement<'m>(
             rt.spawn(Work::Stmt(stmt, scope));
         }
     }
-    Ok(())
 }
 
 impl<'m> Runtime<'m> {
@@ -450,10 +464,15 @@ impl<'m> Runtime<'m> {
             implemented: false,
         });
         for implement in self.implements_of(entity) {
-            self.spawn(Work::Implement {
-                instance: id,
-                implement,
-            });
+            if implement.when.is_none() {
+                // Nothing to wait for: expand it now rather than queue a decision.
+                expand_implementations(self, id, implement);
+            } else {
+                self.spawn(Work::Implement {
+                    instance: id,
+                    implement,
+                });
+            }
         }
         id
     }

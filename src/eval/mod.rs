@@ -200,6 +200,17 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         printed: Vec::new(),
         direct: None,
     };
+    // Most of a large run is the inventory's services: size the arenas for them up front, so
+    // that they are not copied over and over as they grow.
+    let records = runtime
+        .options
+        .inventory
+        .as_ref()
+        .map_or(0, |i| i.records.len());
+    runtime.cells.reserve(records * 64);
+    runtime.tasks.reserve(records * 12);
+    runtime.scopes.reserve(records * 6);
+    runtime.instances.reserve(records * 5);
     runtime.start();
     runtime.run();
     let mut diagnostics = Vec::new();
@@ -255,9 +266,8 @@ impl<'m> Runtime<'m> {
                 if let crate::ast::ExprKind::Var { path } = &target.kind {
                     if path.segments.len() == 1 {
                         let name: Rc<str> = Rc::from(path.segments[0].text.as_str());
-                        if !vars.contains_key(&name) {
-                            let cell = self.new_cell(CellKind::Single);
-                            vars.insert(name, cell);
+                        if let std::collections::hash_map::Entry::Vacant(slot) = vars.entry(name) {
+                            slot.insert(self.new_cell(CellKind::Single));
                         }
                     }
                 }
@@ -480,12 +490,13 @@ impl<'m> Runtime<'m> {
     /// Counts of what the run made, for profiling.
     pub fn statistics(&self) -> String {
         format!(
-            "instances {}, cells {} ({} B each), tasks {} ({} B each), scopes {} ({} B each)",
+            "instances {}, cells {} ({} B each), tasks {} ({} B each), task runs {}, scopes {} ({} B each)",
             self.instances.len(),
             self.cells.len(),
             std::mem::size_of::<Cell>(),
             self.tasks.len(),
             std::mem::size_of::<Task>(),
+            self.steps,
             self.scopes.len(),
             std::mem::size_of::<Scope>()
         )

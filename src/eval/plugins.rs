@@ -391,7 +391,6 @@ fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, St
             Value::list(keyed.into_iter().map(|(_, v)| v).collect())
         }
         "json_dumps" => Value::str(&super::value::python_json(&super::dump::to_json(
-            rt,
             args.get("obj").unwrap_or(&Value::Null),
             &|_| serde_json::Value::Null,
         ))),

@@ -211,20 +211,15 @@ impl Runtime<'_> {
                 ));
             };
             for item in items.iter() {
-                self.check_base(attribute.base, item, &attribute.base_text)?;
+                self.check_base(attribute.base, item)?;
             }
             return Ok(());
         }
-        self.check_base(attribute.base, value, &attribute.base_text)
+        self.check_base(attribute.base, value)
     }
 
     /// Checks a value against a primitive or a typedef (its base, then its constraint).
-    pub fn check_base(
-        &mut self,
-        base: ValueType,
-        value: &Value,
-        written: &str,
-    ) -> Result<(), String> {
+    pub fn check_base(&mut self, base: ValueType, value: &Value) -> Result<(), String> {
         match base {
             ValueType::Unknown => Ok(()),
             ValueType::Primitive(p) => {
@@ -252,7 +247,7 @@ impl Runtime<'_> {
             }
             ValueType::Typedef(id) => {
                 let typedef = self.model.typedef(id);
-                self.check_base(typedef.base, value, written)?;
+                self.check_base(typedef.base, value)?;
                 let constraint = &typedef.constraint;
                 let outcome = match self.typedef_check(id) {
                     TypedefCheck::None => return Ok(()),

@@ -80,7 +80,7 @@ enum Raw {
     #[token("]")]
     RBracket,
     #[token("(")]
-    LParenRaw,
+    OpenParen,
     #[token(")")]
     RParen,
     #[token("=")]
@@ -377,7 +377,7 @@ fn raw_tokens(text: &str, file: FileId) -> RawLexed<'_> {
                 Ok(Raw::Colon) => Tok::Colon,
                 Ok(Raw::LBracket) => Tok::IndexBracket,
                 Ok(Raw::RBracket) => Tok::RBracket,
-                Ok(Raw::LParenRaw) => Tok::LParen,
+                Ok(Raw::OpenParen) => Tok::LParen,
                 Ok(Raw::RParen) => Tok::RParen,
                 Ok(Raw::Assign) => Tok::Assign,
                 Ok(Raw::Comma) => Tok::Comma,

@@ -951,7 +951,7 @@ impl Resolver {
                             Err(d) => self.error(*d),
                         }
                     }
-                    Item::Implement(imp) => self.implement(nsid, &imp),
+                    Item::Implement(imp) => self.implement(nsid, imp),
                     _ => {}
                 }
             }
