@@ -1,0 +1,138 @@
+//! Whole-pipeline benchmarks on generated models:
+//! - `check`: parse, resolve and check a project of about 10,000 lines spread over a main file and
+//!   modules (the issue's target: under 50 ms);
+//! - `compile` and `export`: the scaled LSM model the reference compiler was measured on
+//!   (`../shared/oracle/gen_scaled.py --kind lsm --types 10`), N = 1,000 services, with the dump.
+//!   `scripts/bench.sh` times the whole process at N = 1,000 to 100,000.
+
+use std::fmt::Write;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use lsmc::project::{load, MemoryFiles};
+
+/// A project of `modules` modules of `entities` entities each, plus a main file that uses them.
+fn project(modules: usize, entities: usize) -> (String, MemoryFiles) {
+    let mut files = MemoryFiles::default();
+    let mut main = String::new();
+    for m in 0..modules {
+        let mut text = String::new();
+        let _ = writeln!(text, "typedef port_t as int matching self > 0 and self < 65536");
+        for e in 0..entities {
+            let _ = write!(
+                text,
+                r#"
+entity Item{e}:
+    """
+        Item {e} of module {m}.
+
+        :attr name: its name
+        :attr port: its port
+    """
+    string name
+    port_t port = 80
+    string[] tags = []
+    bool enabled = true
+end
+index Item{e}(name)
+implement Item{e} using std::none
+Item{e}.peer [0:1] -- Item{e}
+implementation check{e} for Item{e}:
+    if self.enabled:
+        self.tags = ["on", "{{{{name}}}}"]
+    end
+end
+"#
+            );
+        }
+        files.files.insert(format!("mod{m}"), text);
+        let _ = writeln!(main, "import mod{m}");
+    }
+    for m in 0..modules {
+        for e in 0..entities.min(10) {
+            let _ = writeln!(main, "mod{m}::Item{e}(name=\"i{m}_{e}\", port={})", 1000 + e);
+        }
+    }
+    (main, files)
+}
+
+fn check(c: &mut Criterion) {
+    // 20 modules x 25 entities x ~20 lines = about 10,000 lines.
+    let (main, files) = project(20, 25);
+    let lines: usize = files.files.values().map(|t| t.lines().count()).sum::<usize>() + main.lines().count();
+    let mut group = c.benchmark_group("check");
+    group.sample_size(20).measurement_time(Duration::from_secs(5));
+    group.bench_function(format!("project of {lines} lines"), |b| {
+        b.iter(|| {
+            let (project, diagnostics) = load("main.cf", black_box(&main), &files);
+            assert!(diagnostics.is_empty());
+            let (model, _sources, diagnostics) = lsmc::resolve::resolve(project);
+            assert!(diagnostics.iter().all(|d| !d.is_error()), "the generated project checks clean");
+            let (_statics, lsm) = lsmc::check::check(&model);
+            black_box((model, lsm))
+        })
+    });
+    group.finish();
+}
+
+/// The scaled model at N services, generated once into target/bench-models/.
+fn scaled(n: usize) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join(format!("target/bench-models/lsm_10_{n}"));
+    if !dir.join("main.cf").is_file() {
+        let generator = std::env::var_os("LSMC_SHARED")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("../shared"))
+            .join("oracle/gen_scaled.py");
+        let status = std::process::Command::new("python3")
+            .arg(&generator)
+            .arg(&dir)
+            .args(["--kind", "lsm", "--types", "10", "--instances", &n.to_string()])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        if !status.success() {
+            return None;
+        }
+    }
+    Some(dir)
+}
+
+fn compile_and_export(c: &mut Criterion) {
+    let Some(dir) = scaled(1000) else {
+        eprintln!("pipeline bench: ../shared/oracle/gen_scaled.py is not available; compile/export skipped");
+        return;
+    };
+    let main = std::fs::read_to_string(dir.join("main.cf")).expect("generated model");
+    let inventory_text = std::fs::read_to_string(dir.join("inventory.json")).expect("generated inventory");
+    let files = MemoryFiles::default();
+    let mut group = c.benchmark_group("scaled lsm model, N=1000");
+    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group.bench_function("compile with dump", |b| {
+        b.iter(|| {
+            let (project, _) = load("main.cf", &main, &files);
+            let (model, mut sources, _) = lsmc::resolve::resolve(project);
+            let file = sources.add("inventory.json", inventory_text.clone());
+            let (inventory, _) = lsmc::eval::inventory::parse(&sources.get(file).text, file);
+            let options = lsmc::eval::Options {
+                inventory: Some(Rc::new(inventory)),
+                ..Default::default()
+            };
+            let mut evaluation = lsmc::eval::evaluate(&model, &sources, options);
+            assert!(evaluation.diagnostics.is_empty());
+            black_box(lsmc::eval::dump::dump(&mut evaluation.runtime, true));
+        })
+    });
+    group.bench_function("check (LSM rules)", |b| {
+        let (project, _) = load("main.cf", &main, &files);
+        let (model, _sources, _) = lsmc::resolve::resolve(project);
+        b.iter(|| black_box(lsmc::check::check(&model)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, check, compile_and_export);
+criterion_main!(benches);
