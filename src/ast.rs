@@ -85,14 +85,15 @@ pub struct Module {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind")]
 pub enum Item {
-    Entity(Entity),
-    Implementation(Implementation),
-    Implement(Implement),
-    Relation(Relation),
-    Typedef(Typedef),
-    Index(Index),
-    Import(Import),
-    Statement(Stmt),
+    // Boxed: the parser moves items around on its stack, so an item stays small.
+    Entity(Box<Entity>),
+    Implementation(Box<Implementation>),
+    Implement(Box<Implement>),
+    Relation(Box<Relation>),
+    Typedef(Box<Typedef>),
+    Index(Box<Index>),
+    Import(Box<Import>),
+    Statement(Box<Stmt>),
     /// A top-level statement that did not parse; its diagnostic is already recorded.
     Error(#[serde(skip)] Span),
 }
@@ -243,19 +244,20 @@ pub struct Stmt {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind")]
 pub enum StmtKind {
+    // Expressions are boxed: statements move around on the parser's stack.
     /// `x = v`, `a.b = v`.
     Assign {
-        target: Expr,
-        value: Expr,
+        target: Box<Expr>,
+        value: Box<Expr>,
     },
     /// `a.b += v`.
     Extend {
-        target: Expr,
-        value: Expr,
+        target: Box<Expr>,
+        value: Box<Expr>,
     },
     For {
         variable: Name,
-        iterable: Expr,
+        iterable: Box<Expr>,
         body: Vec<Stmt>,
     },
     If {
@@ -264,7 +266,7 @@ pub enum StmtKind {
         otherwise: Option<Vec<Stmt>>,
     },
     Expr {
-        expr: Expr,
+        expr: Box<Expr>,
     },
     /// A statement that did not parse; its diagnostic is already recorded.
     Error,

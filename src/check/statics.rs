@@ -87,7 +87,7 @@ impl Statics {
                                 statics
                                     .variables
                                     .entry((ns, path.segments[0].text.clone()))
-                                    .or_insert_with(|| value.clone());
+                                    .or_insert_with(|| (**value).clone());
                             }
                         }
                     }

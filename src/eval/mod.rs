@@ -235,7 +235,7 @@ impl<'m> Runtime<'m> {
                 .items
                 .iter()
                 .filter_map(|item| match item {
-                    crate::ast::Item::Statement(s) => Some(s),
+                    crate::ast::Item::Statement(s) => Some(&**s),
                     _ => None,
                 })
                 .collect();

@@ -330,7 +330,7 @@ struct RawLexed<'a> {
 }
 
 fn raw_tokens(text: &str, file: FileId) -> RawLexed<'_> {
-    let mut tokens = Vec::with_capacity(text.len() / 4);
+    let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut diagnostics = Vec::new();
     let mut start_at = 0;
     // The loop restarts the logos lexer only after a multi-line string that is not there after all
@@ -477,16 +477,17 @@ fn memchr_quote(bytes: &[u8]) -> Option<usize> {
 }
 
 /// The second pass: settles call/group parentheses, index/list brackets and `not in`.
-fn cook(raw: Vec<Spanned<'_>>) -> Lexed<'_> {
-    let mut tokens: Vec<Spanned<'_>> = Vec::with_capacity(raw.len());
+fn cook(mut tokens: Vec<Spanned<'_>>) -> Lexed<'_> {
+    // In place: `write` trails `read` (fusing `not in` drops a token), so no second list is made.
     // For every open `[`: whether it is an index bracket, so that its `]` can tell whether a `[`
     // after it chains another lookup.
     let mut brackets: Vec<bool> = Vec::new();
     let mut last_closed_index = false;
-    let mut i = 0;
-    while i < raw.len() {
-        let (start, tok, end) = raw[i];
-        let prev = tokens.last().map(|t| t.1);
+    let mut write: usize = 0;
+    let mut read: usize = 0;
+    while read < tokens.len() {
+        let (start, tok, end) = tokens[read];
+        let prev = write.checked_sub(1).map(|w| tokens[w].1);
         let cooked = match tok {
             Tok::LParen => match prev {
                 Some(Tok::Id(_)) | Some(Tok::Cid(_)) => Tok::CallParen,
@@ -510,9 +511,10 @@ fn cook(raw: Vec<Spanned<'_>>) -> Lexed<'_> {
                 Tok::RBracket
             }
             Tok::Not => {
-                if let Some((_, Tok::In, in_end)) = raw.get(i + 1) {
-                    tokens.push((start, Tok::NotIn, *in_end));
-                    i += 2;
+                if let Some(&(_, Tok::In, in_end)) = tokens.get(read + 1) {
+                    tokens[write] = (start, Tok::NotIn, in_end);
+                    write += 1;
+                    read += 2;
                     continue;
                 }
                 if prev.is_some_and(|p| p.ends_expression()) {
@@ -523,9 +525,11 @@ fn cook(raw: Vec<Spanned<'_>>) -> Lexed<'_> {
             }
             other => other,
         };
-        tokens.push((start, cooked, end));
-        i += 1;
+        tokens[write] = (start, cooked, end);
+        write += 1;
+        read += 1;
     }
+    tokens.truncate(write);
     Lexed {
         tokens,
         diagnostics: Vec::new(),

@@ -432,7 +432,10 @@ impl<'t> Builder<'t> {
             }
         }
         Stmt {
-            kind: StmtKind::Assign { target, value },
+            kind: StmtKind::Assign {
+                target: Box::new(target),
+                value: Box::new(value),
+            },
             span: self.span(l, r),
         }
     }
@@ -459,7 +462,10 @@ impl<'t> Builder<'t> {
             ));
         }
         Stmt {
-            kind: StmtKind::Extend { target, value },
+            kind: StmtKind::Extend {
+                target: Box::new(target),
+                value: Box::new(value),
+            },
             span: self.span(l, r),
         }
     }
@@ -641,7 +647,7 @@ impl<'t> Builder<'t> {
     pub fn regex(&mut self, token: &str, l: usize, r: usize) -> Expr {
         let slash = token.find('/').expect("the lexer includes the slashes");
         let pattern = &token[slash + 1..token.len() - 1];
-        if let Err(error) = fancy_regex::Regex::new(pattern) {
+        if let Some(error) = regex_error(pattern) {
             let written = &token[slash..];
             self.error(
                 codes::INVALID_REGEX,
@@ -860,4 +866,21 @@ fn uncapitalise(text: &str) -> String {
         .next()
         .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
         .unwrap_or_default()
+}
+
+/// Why a pattern is not a valid regular expression, remembered per pattern: validating means
+/// compiling, which costs far more than parsing the line it is on.
+fn regex_error(pattern: &str) -> Option<String> {
+    thread_local! {
+        static CHECKED: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+            Default::default();
+    }
+    CHECKED.with(|checked| {
+        if let Some(known) = checked.borrow().get(pattern) {
+            return known.clone();
+        }
+        let error = fancy_regex::Regex::new(pattern).err().map(|e| e.to_string());
+        checked.borrow_mut().insert(pattern.to_string(), error.clone());
+        error
+    })
 }

@@ -592,15 +592,15 @@ fn static_repr(
             };
             let module = &model.modules[model.namespace(target).module].1;
             let value = module.items.iter().find_map(|item| match item {
-                Item::Statement(Stmt {
-                    kind: StmtKind::Assign { target, value },
-                    ..
-                }) => match &target.kind {
-                    ExprKind::Var { path }
-                        if path.segments.len() == 1 && path.segments[0].text == name[0].text =>
-                    {
-                        Some(value)
-                    }
+                Item::Statement(stmt) => match &stmt.kind {
+                    StmtKind::Assign { target, value } => match &target.kind {
+                        ExprKind::Var { path }
+                            if path.segments.len() == 1 && path.segments[0].text == name[0].text =>
+                        {
+                            Some(value)
+                        }
+                        _ => None,
+                    },
                     _ => None,
                 },
                 _ => None,
