@@ -20,7 +20,10 @@ fn project(modules: usize, entities: usize) -> (String, MemoryFiles) {
     let mut main = String::new();
     for m in 0..modules {
         let mut text = String::new();
-        let _ = writeln!(text, "typedef port_t as int matching self > 0 and self < 65536");
+        let _ = writeln!(
+            text,
+            "typedef port_t as int matching self > 0 and self < 65536"
+        );
         for e in 0..entities {
             let _ = write!(
                 text,
@@ -53,7 +56,11 @@ end
     }
     for m in 0..modules {
         for e in 0..entities.min(10) {
-            let _ = writeln!(main, "mod{m}::Item{e}(name=\"i{m}_{e}\", port={})", 1000 + e);
+            let _ = writeln!(
+                main,
+                "mod{m}::Item{e}(name=\"i{m}_{e}\", port={})",
+                1000 + e
+            );
         }
     }
     (main, files)
@@ -62,15 +69,25 @@ end
 fn check(c: &mut Criterion) {
     // 20 modules x 25 entities x ~20 lines = about 10,000 lines.
     let (main, files) = project(20, 25);
-    let lines: usize = files.files.values().map(|t| t.lines().count()).sum::<usize>() + main.lines().count();
+    let lines: usize = files
+        .files
+        .values()
+        .map(|t| t.lines().count())
+        .sum::<usize>()
+        + main.lines().count();
     let mut group = c.benchmark_group("check");
-    group.sample_size(20).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
     group.bench_function(format!("project of {lines} lines"), |b| {
         b.iter(|| {
             let (project, diagnostics) = load("main.cf", black_box(&main), &files);
             assert!(diagnostics.is_empty());
             let (model, _sources, diagnostics) = lsmc::resolve::resolve(project);
-            assert!(diagnostics.iter().all(|d| !d.is_error()), "the generated project checks clean");
+            assert!(
+                diagnostics.iter().all(|d| !d.is_error()),
+                "the generated project checks clean"
+            );
             let (_statics, lsm) = lsmc::check::check(&model);
             black_box((model, lsm))
         })
@@ -90,7 +107,14 @@ fn scaled(n: usize) -> Option<PathBuf> {
         let status = std::process::Command::new("python3")
             .arg(&generator)
             .arg(&dir)
-            .args(["--kind", "lsm", "--types", "10", "--instances", &n.to_string()])
+            .args([
+                "--kind",
+                "lsm",
+                "--types",
+                "10",
+                "--instances",
+                &n.to_string(),
+            ])
             .stdout(std::process::Stdio::null())
             .status()
             .ok()?;
@@ -107,10 +131,13 @@ fn compile_and_export(c: &mut Criterion) {
         return;
     };
     let main = std::fs::read_to_string(dir.join("main.cf")).expect("generated model");
-    let inventory_text = std::fs::read_to_string(dir.join("inventory.json")).expect("generated inventory");
+    let inventory_text =
+        std::fs::read_to_string(dir.join("inventory.json")).expect("generated inventory");
     let files = MemoryFiles::default();
     let mut group = c.benchmark_group("scaled lsm model, N=1000");
-    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
     group.bench_function("compile with dump", |b| {
         b.iter(|| {
             let (project, _) = load("main.cf", &main, &files);

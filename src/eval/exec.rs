@@ -60,6 +60,7 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
         Ok(Outcome::Done) => finish(rt, task),
         Ok(Outcome::Listening) => {}
         Err(Flow::Wait(cell)) => {
+            rt.tasks[task.0 as usize].waiting_on = Some(cell);
             let c = &mut rt.cells[cell.0 as usize];
             if c.available() {
                 rt.wake(task);

@@ -600,6 +600,71 @@ impl<'m> Runtime<'m> {
         ))
     }
 
+    /// Statements that never ran to the end because a value they wait for was never given (a
+    /// variable defined from itself, say): one diagnostic at the first of them, as the reference
+    /// reports it ("not all statements executed"), naming what each waits for.
+    pub fn stuck(&self) -> Vec<Diagnostic> {
+        let mut waiting: Vec<(crate::source::Span, String)> = Vec::new();
+        for task in &self.tasks {
+            if task.done {
+                continue;
+            }
+            let (Some(cell), super::Work::Stmt(stmt, scope)) = (task.waiting_on, &task.work) else {
+                continue;
+            };
+            if self.cells[cell.0 as usize].available() {
+                continue;
+            }
+            let what = self
+                .cell_name(cell, *scope)
+                .unwrap_or_else(|| "a value".to_string());
+            waiting.push((stmt.span, what));
+        }
+        if waiting.is_empty() {
+            return Vec::new();
+        }
+        waiting.sort_by_key(|(span, _)| (span.file, span.start));
+        let listed: Vec<String> = waiting.iter().map(|(_, what)| what.clone()).collect();
+        let mut d = Diagnostic::error(
+            codes::RUNTIME_ERROR,
+            format!(
+                "not all statements executed: they wait for {}",
+                listed.join(", ")
+            ),
+        )
+        .with_label(Label::primary(
+            waiting[0].0,
+            format!("waits for {}, which is never set", waiting[0].1),
+        ));
+        for (span, what) in waiting.iter().skip(1) {
+            d = d.with_label(Label::secondary(*span, format!("waits for {what}")));
+        }
+        vec![d.with_help("look for values defined from each other in a circle, or never assigned")]
+    }
+
+    /// `variable x` or `attribute a of <instance>`, for messages.
+    fn cell_name(&self, cell: CellId, scope: super::ScopeId) -> Option<String> {
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            let s = &self.scopes[id.0 as usize];
+            if let Some((name, _)) = s.vars.iter().find(|(_, c)| **c == cell) {
+                return Some(format!("variable `{name}`"));
+            }
+            current = s.parent;
+        }
+        for (i, instance) in self.instances.iter().enumerate() {
+            if let Some(slot) = instance.slots.iter().position(|c| *c == cell) {
+                let layout = self.layouts.get(&instance.entity)?;
+                return Some(format!(
+                    "attribute `{}` of {}",
+                    layout.slots[slot].name,
+                    self.describe(InstanceId(i as u32))
+                ));
+            }
+        }
+        None
+    }
+
     /// The problems left when nothing more can run: every one of them.
     pub fn final_checks(&mut self) -> Vec<Diagnostic> {
         let mut out = Vec::new();

@@ -125,6 +125,8 @@ struct Task<'m> {
     queued: bool,
     /// The relation cell this task promised to add to.
     promised: Option<CellId>,
+    /// The cell the task last waited on (for the report of a model that got stuck).
+    waiting_on: Option<CellId>,
     /// `for` loops over a relation: values already handed to the body.
     consumed: usize,
 }
@@ -216,7 +218,15 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
     let mut diagnostics = Vec::new();
     match runtime.error.take() {
         Some(error) => diagnostics.push(error),
-        None => diagnostics.extend(runtime.final_checks()),
+        None => {
+            let problems = runtime.final_checks();
+            // Statements that still wait for a value nothing will ever give: only worth
+            // reporting when nothing else explains them.
+            if problems.is_empty() {
+                diagnostics.extend(runtime.stuck());
+            }
+            diagnostics.extend(problems);
+        }
     }
     Evaluation {
         runtime,
@@ -302,6 +312,7 @@ impl<'m> Runtime<'m> {
             done: false,
             queued: true,
             promised: None,
+            waiting_on: None,
             consumed: 0,
         });
         self.queue.push_back(id);

@@ -61,6 +61,7 @@ impl Runtime<'_> {
             done: true,
             queued: false,
             promised: None,
+            waiting_on: None,
             consumed: 0,
         });
         self.direct = Some(id);

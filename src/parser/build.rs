@@ -879,8 +879,12 @@ fn regex_error(pattern: &str) -> Option<String> {
         if let Some(known) = checked.borrow().get(pattern) {
             return known.clone();
         }
-        let error = fancy_regex::Regex::new(pattern).err().map(|e| e.to_string());
-        checked.borrow_mut().insert(pattern.to_string(), error.clone());
+        let error = fancy_regex::Regex::new(pattern)
+            .err()
+            .map(|e| e.to_string());
+        checked
+            .borrow_mut()
+            .insert(pattern.to_string(), error.clone());
         error
     })
 }

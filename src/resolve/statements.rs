@@ -595,7 +595,8 @@ fn static_repr(
                 Item::Statement(stmt) => match &stmt.kind {
                     StmtKind::Assign { target, value } => match &target.kind {
                         ExprKind::Var { path }
-                            if path.segments.len() == 1 && path.segments[0].text == name[0].text =>
+                            if path.segments.len() == 1
+                                && path.segments[0].text == name[0].text =>
                         {
                             Some(value)
                         }
