@@ -53,6 +53,9 @@ enum Command {
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
+        /// Say which modules were read from where, and which copies of std/lsm were ignored.
+        #[arg(long, short)]
+        verbose: bool,
         #[command(flatten)]
         output: OutputOptions,
     },
@@ -198,8 +201,9 @@ fn main() -> ExitCode {
         Command::Check {
             path,
             python_path,
+            verbose,
             output,
-        } => cli::check::run(&path, &python_path, &output),
+        } => cli::check::run(&path, &python_path, verbose, &output),
         Command::Compile {
             path,
             inventory,

@@ -8,7 +8,12 @@ use super::fs::{display_name, uri_of, DiskProject};
 use super::{report, tool_failure, Status};
 use crate::OutputOptions;
 
-pub fn run(path: &Path, python_paths: &[std::path::PathBuf], output: &OutputOptions) -> Status {
+pub fn run(
+    path: &Path,
+    python_paths: &[std::path::PathBuf],
+    verbose: bool,
+    output: &OutputOptions,
+) -> Status {
     let mut project = match DiskProject::open(path) {
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
@@ -20,6 +25,17 @@ pub fn run(path: &Path, python_paths: &[std::path::PathBuf], output: &OutputOpti
     };
     let (loaded, mut diagnostics) =
         lsmc::project::load(&display_name(&project.main), &text, &project);
+    if verbose {
+        for (_, file) in loaded.sources.iter() {
+            eprintln!("note: loaded {}", file.name);
+        }
+        for shadowed in project.shadowed_builtins() {
+            eprintln!(
+                "note: {} is ignored: lsmc uses its built-in module of that name",
+                shadowed.display()
+            );
+        }
+    }
     for (module, reason, span) in &loaded.unreadable {
         diagnostics.push(
             Diagnostic::error(

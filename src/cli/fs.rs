@@ -112,6 +112,27 @@ pub fn uri_of(name: &str) -> String {
 }
 
 impl DiskProject {
+    /// Copies of the built-in modules on the module path or in the Python environment: lsmc
+    /// never reads them (it uses its own `std` and `lsm`).
+    pub fn shadowed_builtins(&self) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for name in lsmc::project::BUILT_IN {
+            for dir in &self.module_path {
+                let model = dir.join(name).join("model");
+                if model.is_dir() {
+                    found.push(model);
+                }
+            }
+            for site in self.python_paths() {
+                let model = site.join("inmanta_plugins").join(name).join("model");
+                if model.is_dir() {
+                    found.push(model);
+                }
+            }
+        }
+        found
+    }
+
     /// The site-packages folders to search for v2 modules: `--python-path`, else
     /// `$LSMC_PYTHON_PATH` (folders separated by `:`), else the active virtual environment
     /// (`$VIRTUAL_ENV`), else those of `python3`.

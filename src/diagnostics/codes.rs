@@ -119,6 +119,7 @@ codes! {
     CATALOG_VERSION_REMOVED = "E5010", "catalog-version-removed", "lsm.CatalogVersionRemoved";
     INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
     NUMBER_DEPRECATED = "W0002", "number-deprecated", "inmanta.warnings.TypeDeprecationWarning";
+    IMPORT_CYCLE = "W0003", "import-cycle", "inmanta.warnings.CompilerRuntimeWarning";
 }
 
 /// Looks a code up by its id (`E0002`) or name (`unexpected-token`), case-insensitively.

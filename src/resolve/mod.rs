@@ -11,6 +11,8 @@ pub mod model;
 pub(crate) mod names;
 mod statements;
 
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::DiGraph;
 use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, Item};
@@ -36,6 +38,7 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     r.model.modules = modules.into_iter().map(|m| (m.name, m.ast)).collect();
     r.namespaces(&sources);
     r.imports(&missing);
+    r.import_cycles();
     r.register_types();
     r.entity_parents();
     r.inheritance_cycles();
@@ -250,6 +253,58 @@ impl Resolver {
             }
             self.model.namespaces[ns].imports = imports;
             self.model.namespaces[ns].failed_imports = failed;
+        }
+    }
+
+    /// Modules that import each other in a circle: allowed by the language (namespaces are
+    /// resolved lazily), but a sign of tangled modules, so a warning on the import that closes it.
+    fn import_cycles(&mut self) {
+        let count = self.model.namespaces.len();
+        let mut graph = DiGraph::<usize, ()>::with_capacity(count, count);
+        let nodes: Vec<_> = (0..count).map(|i| graph.add_node(i)).collect();
+        let mut edges: Vec<(usize, usize, Span)> = Vec::new();
+        for (from, namespace) in self.model.namespaces.iter().enumerate() {
+            for item in &self.model.modules[namespace.module].1.items {
+                let Item::Import(import) = item else { continue };
+                if let Some(to) = self.model.namespace_by_name.get(&import.module.to_text()) {
+                    graph.add_edge(nodes[from], nodes[to.index()], ());
+                    edges.push((from, to.index(), import.span));
+                }
+            }
+        }
+        for component in tarjan_scc(&graph) {
+            let members: Vec<usize> = component.iter().map(|n| graph[*n]).collect();
+            let self_import = members.len() == 1
+                && edges
+                    .iter()
+                    .any(|(f, t, _)| *f == members[0] && *t == members[0]);
+            if members.len() < 2 && !self_import {
+                continue;
+            }
+            let mut names: Vec<String> = members
+                .iter()
+                .map(|m| self.model.namespaces[*m].name.clone())
+                .collect();
+            names.sort();
+            // The import inside the cycle that comes last in load order closes it.
+            let Some(&(_, _, span)) = edges
+                .iter()
+                .filter(|(f, t, _)| members.contains(f) && members.contains(t))
+                .max_by_key(|(f, _, s)| (*f, s.start))
+            else {
+                continue;
+            };
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::IMPORT_CYCLE,
+                    format!(
+                        "modules import each other in a circle: {}",
+                        names.join(", ")
+                    ),
+                )
+                .with_label(Label::primary(span, "this import closes the circle"))
+                .with_help("move what both modules need into a third module that both import"),
+            );
         }
     }
 
