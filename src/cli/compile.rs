@@ -82,6 +82,11 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         println!("{line}");
     }
     if !diagnostics::has_errors(&all) {
+        if let Err(message) = render_lifecycles(&model, &evaluation.runtime.rendered) {
+            return tool_failure(&message, Some(output));
+        }
+    }
+    if !diagnostics::has_errors(&all) {
         if let Some(dump_path) = &args.dump {
             let dump = eval::dump::dump(&mut evaluation.runtime, args.config_only);
             let text = serde_json::to_string_pretty(&dump).unwrap_or_default() + "\n";
@@ -122,5 +127,23 @@ pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("can not write {}: {e}", path.display()))?;
     file.persist(path)
         .map_err(|e| format!("can not write {}: {e}", path.display()))?;
+    Ok(())
+}
+
+/// `lsm::render_dot(fsm)` in a model draws that lifecycle as the real module does: `fsm.svg` in
+/// the working directory, or `fsm.dot` when Graphviz is not installed.
+fn render_lifecycles(model: &lsmc::resolve::Model, names: &[String]) -> Result<(), String> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let statics = lsmc::check::statics::Statics::collect(model);
+    for name in names {
+        let lifecycle = lsmc::export::lifecycle_named(model, &statics, name)?;
+        let dot = lsmc::export::dot::render(&lifecycle);
+        match super::export::run_dot(&dot) {
+            Ok(svg) => write_output(Path::new("fsm.svg"), &svg)?,
+            Err(_) => write_output(Path::new("fsm.dot"), &dot)?,
+        }
+    }
     Ok(())
 }

@@ -374,7 +374,7 @@ pub fn lifecycle(name: &str, path: &Path, drawing: Drawing, python_paths: &[Path
 }
 
 /// `dot -Tsvg` on a DOT text.
-fn run_dot(dot: &str) -> Result<String, String> {
+pub fn run_dot(dot: &str) -> Result<String, String> {
     use std::process::{Command, Stdio};
     let mut child = Command::new("dot")
         .arg("-Tsvg")

@@ -49,7 +49,17 @@ pub fn plugin(
                 rt.str_of(&wanted)
             )))
         }
-        "lsm::render_dot" => Ok(Value::Null),
+        "lsm::render_dot" => {
+            // The drawing is made by the caller (writing files is not the library's business).
+            if let Some(Value::Instance(fsm)) = args.get("fsm").cloned() {
+                if let Value::Str(name) = attribute(rt, fsm, "name")? {
+                    if !rt.rendered.iter().any(|n| **n == *name) {
+                        rt.rendered.push(name.to_string());
+                    }
+                }
+            }
+            Ok(Value::Null)
+        }
         "lsm::is_purged" => {
             let Some(Value::Str(id)) = args.get("instance_id").cloned() else {
                 return Ok(Value::Bool(false));

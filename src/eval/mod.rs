@@ -172,6 +172,8 @@ pub struct Runtime<'m> {
     lifecycle_states: HashMap<InstanceId, Rc<HashMap<Rc<str>, InstanceId>>>,
     /// `std::print` output, in order.
     pub printed: Vec<String>,
+    /// Names of the lifecycles `lsm::render_dot` was called on, in call order.
+    pub rendered: Vec<String>,
     direct: Option<TaskId>,
 }
 
@@ -200,6 +202,7 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         typedef_checks: HashMap::default(),
         classes: HashMap::default(),
         printed: Vec::new(),
+        rendered: Vec::new(),
         direct: None,
     };
     // Most of a large run is the inventory's services: size the arenas for them up front, so
