@@ -10,46 +10,10 @@
 use std::path::{Path, PathBuf};
 
 use lsmc::diagnostics::{render_text, Severity, TextOptions};
-use lsmc::project::ModuleFiles;
 
-/// The modules of a fixture: `libs/<mod>/model/_init.cf`, `libs/<mod>/model/<sub>.cf` (or
-/// `<sub>/_init.cf`), registered under names relative to the repository, like the main file.
-struct FixtureModules {
-    /// The fixture folder on disk.
-    dir: PathBuf,
-    /// The fixture folder as shown in diagnostics: `fixtures/lsm/<name>`.
-    shown: String,
-}
+mod common;
 
-impl ModuleFiles for FixtureModules {
-    fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
-        let model = format!("libs/{}/model", segments[0]);
-        let candidates = match segments {
-            [_] => vec![format!("{model}/_init.cf")],
-            [_, sub @ ..] => vec![
-                format!("{model}/{}.cf", sub.join("/")),
-                format!("{model}/{}/_init.cf", sub.join("/")),
-            ],
-            [] => Vec::new(),
-        };
-        for relative in candidates {
-            let path = self.dir.join(&relative);
-            if path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-                return Ok(Some((format!("{}/{relative}", self.shown), text)));
-            }
-        }
-        Ok(None)
-    }
-}
-
-/// The source with 1-based line numbers, so that a snapshot shows where each error points.
-fn numbered(text: &str) -> String {
-    text.lines()
-        .enumerate()
-        .map(|(i, line)| format!("{:>3} | {line}\n", i + 1))
-        .collect()
-}
+use common::{numbered, FixtureModules};
 
 /// Loads, resolves and checks a fixture: the snapshot text and the codes of its errors.
 fn run_fixture(dir: &Path) -> (String, Vec<&'static str>) {
