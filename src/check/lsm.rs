@@ -43,7 +43,59 @@ pub fn check(model: &Model, statics: &Statics) -> Vec<Diagnostic> {
     checker
         .diagnostics
         .retain(|d| seen.insert((d.code.id, d.primary_span().map(|s| (s.file, s.start)))));
+    for d in &mut checker.diagnostics {
+        if d.help.is_none() {
+            d.help = default_fix(d.code).map(str::to_string);
+        }
+    }
     checker.diagnostics
+}
+
+/// The usual fix of a rule, for the diagnostics that have no more specific help.
+fn default_fix(code: crate::diagnostics::Code) -> Option<&'static str> {
+    Some(match code.id {
+        id if id == codes::DUPLICATE_SERVICE_NAME.id => "give each binding its own `service_entity_name`",
+        id if id == codes::DUPLICATE_VERSION.id => "number the versions of a service binding differently",
+        id if id == codes::NOT_SERVICE_ENTITY.id => {
+            "make the entity extend lsm::ServiceEntity, or bind the service entity that holds it"
+        }
+        id if id == codes::SERVICE_IDENTITY_MODIFIER.id => {
+            "drop the identity attribute's `__modifier` (it is `rw` by default), or pick an `rw` attribute"
+        }
+        id if id == codes::SERVICE_IDENTITY_TYPE.id => {
+            "pick a `string` or `int` attribute that is not nullable as the service identity"
+        }
+        id if id == codes::DUPLICATE_STATE_NAME.id => "give every state of a lifecycle its own name, or reuse the one state",
+        id if id == codes::OWNERSHIP_CYCLE.id => "remove the `owner` of one of the bindings in the cycle",
+        id if id == codes::EMBEDDED_CYCLE.id => {
+            "an embedded entity can not contain itself: make the inner relation an inter-service relation or drop it"
+        }
+        id if id == codes::BACK_REFERENCE_ARITY.id => "give the back-reference arity [1] (or [0:1])",
+        id if id == codes::KEY_ATTRIBUTES_WITHOUT_INDEX.id => {
+            "list the plain attributes of one index of the embedded entity in `__lsm_key_attributes`"
+        }
+        id if id == codes::KEY_INDEX_WITHOUT_ATTRIBUTE.id => {
+            "add an index with at least one public plain attribute (and at most the back-reference)"
+        }
+        id if id == codes::KEY_INDEX_PRIVATE_ATTRIBUTE.id => {
+            "index the embedded entity on public attributes (names without a leading `_`)"
+        }
+        id if id == codes::KEY_INDEX_FOREIGN_RELATION.id => {
+            "index the embedded entity on its attributes and the back-reference of this relation only"
+        }
+        id if id == codes::ISR_TARGET_NOT_BOUND.id => "bind the target entity with a service entity binding",
+        id if id == codes::ISR_TARGET_AMBIGUOUS.id => {
+            "point the inter-service relation at an entity that exactly one service binds"
+        }
+        id if id == codes::MODIFIER_WITHOUT_ATTRIBUTE.id => {
+            "rename the modifier `<attribute>__modifier` after an existing attribute, or remove it"
+        }
+        id if id == codes::ANNOTATIONS_TYPE.id => "declare annotations as `dict <attribute>__annotations = {...}`",
+        id if id == codes::UNKNOWN_SERVICE_ENTITY.id => {
+            "write the full name of the entity, e.g. `__config__::MyService`"
+        }
+        _ => return None,
+    })
 }
 
 struct Checker<'m> {
