@@ -109,6 +109,7 @@ impl<'m> Runtime<'m> {
             keys.push((index.table, self.index_key(&parts)));
         }
         let mut found: Option<InstanceId> = None;
+        let mut found_key = "";
         for (table, key) in &keys {
             if let Some(existing) = self
                 .index_tables
@@ -125,16 +126,26 @@ impl<'m> Runtime<'m> {
                             "two indexes match two different instances",
                         ))
                     }
-                    _ => found = Some(existing),
+                    _ => {
+                        found = Some(existing);
+                        found_key = key;
+                    }
                 }
             }
         }
         if let Some(existing) = found {
             let existing_entity = self.instances[existing.0 as usize].entity;
             if existing_entity != entity {
+                // A parent instance holds the key the child is constructed with: a duplicate;
+                // the other way round, the index lookup found a subtype.
+                let message = if self.model.is_subtype(entity, existing_entity) {
+                    format!("Duplicate key in index. {found_key}")
+                } else {
+                    "Type found in index is not an exact match".to_string()
+                };
                 return Err(error(
                     codes::DUPLICATE_IN_INDEX,
-                    "Type found in index is not an exact match",
+                    message,
                     span,
                     "an instance of another type has this key",
                 ));
@@ -710,7 +721,7 @@ impl<'m> Runtime<'m> {
                     .map(|(e, a)| model.entity(e).attributes[a].name_span)
                     .or_else(|| {
                         slot.relation
-                            .map(|(r, e)| model.relations[r.index()].ends[e].span)
+                            .map(|(r, e)| model.relations[r.index()].ends[e].name_span)
                     });
                 let problem = match cell.kind {
                     CellKind::Single if cell.value.is_none() => Some("is not set".to_string()),
@@ -724,7 +735,7 @@ impl<'m> Runtime<'m> {
                 };
                 if let Some(problem) = problem {
                     let declared = declared_at
-                        .map(|s| self.location_text(s))
+                        .map(|s| self.location_with_column(s))
                         .unwrap_or_default();
                     let mut d = Diagnostic::error(
                         codes::UNSET,

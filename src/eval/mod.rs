@@ -525,6 +525,19 @@ impl<'m> Runtime<'m> {
     }
 
     /// `main.cf:7`: the file name (as given) and 1-based line of a span.
+    /// `main.cf:4:9`: with the 1-based column, as the reference shows declarations.
+    pub fn location_with_column(&self, span: Span) -> String {
+        match self.sources {
+            Some(sources) => {
+                let file = sources.get(span.file);
+                let position = file.position_chars(span.start as usize);
+                let name = file.name.rsplit('/').next().unwrap_or(&file.name);
+                format!("{name}:{}:{}", position.line + 1, position.column + 1)
+            }
+            None => format!("?:{}", span.start),
+        }
+    }
+
     pub fn location_text(&self, span: Span) -> String {
         match self.sources {
             Some(sources) => {
