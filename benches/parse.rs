@@ -10,6 +10,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+// The allocator of the lsmc binary, so that the benchmarks measure what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use lsmc::lexer::lex;
 use lsmc::parser::parse_module;
 use lsmc::source::FileId;

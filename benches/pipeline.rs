@@ -12,6 +12,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+// The allocator of the lsmc binary, so that the benchmarks measure what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use lsmc::project::{load, MemoryFiles};
 
 /// A project of `modules` modules of `entities` entities each, plus a main file that uses them.
