@@ -406,12 +406,13 @@ pub enum ExprKind {
     },
     /// `Entity(k=v, **d)`.
     Construct {
-        class: ClassRef,
+        // Boxed, as the other large parts: expressions are moved around by the parser.
+        class: Box<ClassRef>,
         arguments: Vec<Argument>,
     },
     /// `Entity[k=v]`.
     IndexLookup {
-        class: ClassRef,
+        class: Box<ClassRef>,
         arguments: Vec<Argument>,
     },
     /// `object.relation[k=v]`.
