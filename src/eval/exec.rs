@@ -656,19 +656,10 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &Expr, scope: ScopeId)
                     Argument::Keyword { name, value } => {
                         keyword.push((name.text.clone(), eval(rt, task, value, scope)?))
                     }
-                    Argument::Kwargs { value } => match eval(rt, task, value, scope)? {
-                        Value::Dict(entries) => {
-                            keyword.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())))
-                        }
-                        _ => {
-                            return Err(error(
-                                codes::TYPING_ERROR,
-                                "The ** operator can only be applied to dictionaries",
-                                value.span,
-                                "not a dict",
-                            ))
-                        }
-                    },
+                    Argument::Kwargs { value } => {
+                        let entries = spread(rt, task, value, scope)?;
+                        keyword.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())))
+                    }
                 }
             }
             let namespace = rt.scopes[scope.0 as usize].namespace;
@@ -828,6 +819,24 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &Expr, scope: ScopeId)
     }
 }
 
+/// The entries of `**value`: a dict, else an error.
+fn spread<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    value: &Expr,
+    scope: ScopeId,
+) -> R<Rc<super::value::Entries>> {
+    match eval(rt, task, value, scope)? {
+        Value::Dict(entries) => Ok(entries),
+        _ => Err(error(
+            codes::TYPING_ERROR,
+            "The ** operator can only be applied to dictionaries",
+            value.span,
+            "not a dict",
+        )),
+    }
+}
+
 fn keyword_arguments<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
@@ -840,19 +849,10 @@ fn keyword_arguments<'m>(
             let v = eval(rt, task, value, scope)?;
             out.push((name.text.clone(), v));
         }
-        Argument::Kwargs { value } => match eval(rt, task, value, scope)? {
-            Value::Dict(entries) => {
-                out.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())))
-            }
-            _ => {
-                return Err(error(
-                    codes::TYPING_ERROR,
-                    "The ** operator can only be applied to dictionaries",
-                    value.span,
-                    "not a dict",
-                ))
-            }
-        },
+        Argument::Kwargs { value } => {
+            let entries = spread(rt, task, value, scope)?;
+            out.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())))
+        }
         Argument::Positional { value } => {
             eval(rt, task, value, scope)?;
         }
@@ -1170,21 +1170,11 @@ fn construct<'m>(
                 let v = eval(rt, task, value, scope)?;
                 add(rt, &name.text, v, &mut given)?;
             }
-            Argument::Kwargs { value } => match eval(rt, task, value, scope)? {
-                Value::Dict(entries) => {
-                    for (k, v) in entries.iter() {
-                        add(rt, k, v.clone(), &mut given)?;
-                    }
+            Argument::Kwargs { value } => {
+                for (k, v) in spread(rt, task, value, scope)?.iter() {
+                    add(rt, k, v.clone(), &mut given)?;
                 }
-                _ => {
-                    return Err(error(
-                        codes::TYPING_ERROR,
-                        "The ** operator can only be applied to dictionaries",
-                        value.span,
-                        "not a dict",
-                    ))
-                }
-            },
+            }
             Argument::Positional { value } => {
                 eval(rt, task, value, scope)?;
             }

@@ -8,6 +8,9 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstanceId(pub u32);
 
+/// The entries of a dict, in insertion order.
+pub type Entries = Vec<(Rc<str>, Value)>;
+
 #[derive(Debug, Clone)]
 pub enum Value {
     Null,
@@ -17,7 +20,7 @@ pub enum Value {
     Str(Rc<str>),
     List(Rc<Vec<Value>>),
     /// Keys in insertion order, as Python dicts.
-    Dict(Rc<Vec<(Rc<str>, Value)>>),
+    Dict(Rc<Entries>),
     Instance(InstanceId),
     /// A value that is not known at compile time.
     Unknown,
