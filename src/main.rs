@@ -66,56 +66,15 @@ enum Command {
     },
     /// Evaluate a project over a service inventory and report every error.
     Compile {
-        #[arg(default_value = ".")]
-        path: std::path::PathBuf,
-        /// The service inventory (JSON: the LSM API's service instances) that lsm::all reads.
-        #[arg(long)]
-        inventory: Option<std::path::PathBuf>,
-        /// A validation compile of this service instance (its id).
-        #[arg(long)]
-        validate: Option<String>,
-        /// lsm::all returns no instance (also with lsm_no_instances=true in the environment).
-        #[arg(long)]
-        no_instances: bool,
-        /// Write every instance as canonical JSON to this file (`-`: standard output).
-        #[arg(long)]
-        dump: Option<std::path::PathBuf>,
-        /// Dump only the types of main.cf.
-        #[arg(long)]
-        config_only: bool,
-        /// Skip the LSM rules (export checks): evaluate as the reference compiler does.
-        #[arg(long)]
-        no_lsm_checks: bool,
-        /// A virtual environment or site-packages folder with v2 modules (repeatable).
-        #[arg(long = "python-path")]
-        python_path: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        args: cli::compile::CompileArgs,
         #[command(flatten)]
         output: OutputOptions,
     },
     /// Export the service catalog of a project (catalog-format JSON), written atomically.
     Export {
-        /// The project folder or .cf file.
-        #[arg(default_value = ".")]
-        path: std::path::PathBuf,
-        /// The catalog file to write (`-`: standard output).
-        #[arg(short = 'o', long = "output")]
-        output_file: std::path::PathBuf,
-        /// Write the v1 list instead: the default version of every service.
-        #[arg(long)]
-        v1: bool,
-        /// Also write the JSON Schema of every service version to this file.
-        #[arg(long)]
-        schemas: Option<std::path::PathBuf>,
-        /// The catalog on record (a file this command wrote): refuse to export when an existing
-        /// version changed (except a sole version 0) or a version with instances was removed.
-        #[arg(long, value_name = "OLD.json")]
-        previous: Option<std::path::PathBuf>,
-        /// The service inventory (the LSM API's instances) whose versions must not be removed.
-        #[arg(long, requires = "previous")]
-        inventory: Option<std::path::PathBuf>,
-        /// A virtual environment or site-packages folder with v2 modules (repeatable).
-        #[arg(long = "python-path")]
-        python_path: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        args: cli::export::ExportArgs,
         #[command(flatten)]
         output: OutputOptions,
     },
@@ -138,25 +97,8 @@ enum Command {
     /// Validate a service instance's attribute set against a service version: its JSON Schema
     /// and the attribute modifiers (create, update, or migration to another version).
     ValidateInstance {
-        /// The service entity name (`service_entity_name` of its binding).
-        name: String,
-        /// The attribute set (a JSON object), or an instance record as the LSM API returns it.
-        file: std::path::PathBuf,
-        /// The project folder or .cf file.
-        #[arg(default_value = ".")]
-        path: std::path::PathBuf,
-        /// The version (default: the record's version, else the service's default version).
-        #[arg(long)]
-        version: Option<i64>,
-        /// Validate FILE as an update of this attribute set (or instance record).
-        #[arg(long, value_name = "OLD.json")]
-        update: Option<std::path::PathBuf>,
-        /// Validate the attribute sets against this version instead (update_entity_version).
-        #[arg(long, value_name = "VERSION", conflicts_with = "update")]
-        migrate_to: Option<i64>,
-        /// A virtual environment or site-packages folder with v2 modules (repeatable).
-        #[arg(long = "python-path")]
-        python_path: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        args: cli::validate::ValidateArgs,
         #[command(flatten)]
         output: OutputOptions,
     },
@@ -209,71 +151,9 @@ fn main() -> ExitCode {
             verbose,
             output,
         } => cli::check::run(&path, &python_path, verbose, &output),
-        Command::Compile {
-            path,
-            inventory,
-            validate,
-            no_instances,
-            dump,
-            config_only,
-            no_lsm_checks,
-            python_path,
-            output,
-        } => cli::compile::run(
-            &cli::compile::CompileArgs {
-                path,
-                inventory,
-                validate,
-                no_instances,
-                dump,
-                config_only,
-                lsm_checks: !no_lsm_checks,
-                python_paths: python_path,
-            },
-            &output,
-        ),
-        Command::Export {
-            path,
-            output_file,
-            v1,
-            schemas,
-            previous,
-            inventory,
-            python_path,
-            output,
-        } => cli::export::run(
-            &cli::export::ExportArgs {
-                path,
-                output: output_file,
-                v1,
-                schemas,
-                previous,
-                inventory,
-                python_paths: python_path,
-            },
-            &output,
-        ),
-        Command::ValidateInstance {
-            name,
-            file,
-            path,
-            version,
-            update,
-            migrate_to,
-            python_path,
-            output,
-        } => cli::validate::run(
-            &cli::validate::ValidateArgs {
-                name,
-                file,
-                path,
-                version,
-                update,
-                migrate_to,
-                python_paths: python_path,
-            },
-            &output,
-        ),
+        Command::Compile { args, output } => cli::compile::run(&args, &output),
+        Command::Export { args, output } => cli::export::run(&args, &output),
+        Command::ValidateInstance { args, output } => cli::validate::run(&args, &output),
         Command::Schema {
             name,
             version,

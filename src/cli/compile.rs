@@ -10,14 +10,30 @@ use super::fs::{display_name, read, uri_of, DiskProject};
 use super::{report, tool_failure, Status};
 use crate::OutputOptions;
 
+#[derive(clap::Args)]
 pub struct CompileArgs {
+    #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// The service inventory (JSON: the LSM API's service instances) that lsm::all reads.
+    #[arg(long)]
     pub inventory: Option<PathBuf>,
+    /// A validation compile of this service instance (its id).
+    #[arg(long)]
     pub validate: Option<String>,
+    /// lsm::all returns no instance (also with lsm_no_instances=true in the environment).
+    #[arg(long)]
     pub no_instances: bool,
+    /// Write every instance as canonical JSON to this file (`-`: standard output).
+    #[arg(long)]
     pub dump: Option<PathBuf>,
+    /// Dump only the types of main.cf.
+    #[arg(long)]
     pub config_only: bool,
-    pub lsm_checks: bool,
+    /// Skip the LSM rules (export checks): evaluate as the reference compiler does.
+    #[arg(long)]
+    pub no_lsm_checks: bool,
+    /// A virtual environment or site-packages folder with v2 modules (repeatable).
+    #[arg(long = "python-path")]
     pub python_paths: Vec<PathBuf>,
 }
 
@@ -46,7 +62,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let (model, mut sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
     timer.mark("resolve");
     all.extend(resolve_diagnostics);
-    if args.lsm_checks {
+    if !args.no_lsm_checks {
         let (_statics, check_diagnostics) = lsmc::check::check(&model);
         all.extend(check_diagnostics);
         timer.mark("check");

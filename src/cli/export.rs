@@ -21,15 +21,29 @@ use super::fs::{display_name, read, uri_of, DiskProject};
 use super::{report, tool_failure, Status};
 use crate::{ColorChoice, Format, OutputOptions};
 
+#[derive(clap::Args)]
 pub struct ExportArgs {
+    /// The project folder or .cf file.
+    #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// The catalog file to write (`-`: standard output).
+    #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
+    /// Write the v1 list instead: the default version of every service.
+    #[arg(long)]
     pub v1: bool,
+    /// Also write the JSON Schema of every service version to this file.
+    #[arg(long)]
     pub schemas: Option<PathBuf>,
-    /// The catalog on record: check the version rules against it.
+    /// The catalog on record (a file this command wrote): refuse to export when an existing
+    /// version changed (except a sole version 0) or a version with instances was removed.
+    #[arg(long, value_name = "OLD.json")]
     pub previous: Option<PathBuf>,
-    /// The instances that hold versions (with `previous`).
+    /// The service inventory (the LSM API's instances) whose versions must not be removed.
+    #[arg(long, requires = "previous")]
     pub inventory: Option<PathBuf>,
+    /// A virtual environment or site-packages folder with v2 modules (repeatable).
+    #[arg(long = "python-path")]
     pub python_paths: Vec<PathBuf>,
 }
 

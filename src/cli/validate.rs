@@ -19,13 +19,26 @@ use super::fs::{display_name, read, uri_of};
 use super::{report, tool_failure, Status};
 use crate::{Format, OutputOptions};
 
+#[derive(clap::Args)]
 pub struct ValidateArgs {
+    /// The service entity name (`service_entity_name` of its binding).
     pub name: String,
+    /// The attribute set (a JSON object), or an instance record as the LSM API returns it.
     pub file: PathBuf,
+    /// The project folder or .cf file.
+    #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// The version (default: the record's version, else the service's default version).
+    #[arg(long)]
     pub version: Option<i64>,
+    /// Validate FILE as an update of this attribute set (or instance record).
+    #[arg(long, value_name = "OLD.json")]
     pub update: Option<PathBuf>,
+    /// Validate the attribute sets against this version instead (update_entity_version).
+    #[arg(long, value_name = "VERSION", conflicts_with = "update")]
     pub migrate_to: Option<i64>,
+    /// A virtual environment or site-packages folder with v2 modules (repeatable).
+    #[arg(long = "python-path")]
     pub python_paths: Vec<PathBuf>,
 }
 
