@@ -6,7 +6,9 @@
 mod cli;
 
 // lsmc allocates many small values (instances, cells, syntax nodes): mimalloc is much faster at
-// that than the system allocator.
+// that than the system allocator. Without the feature (`--no-default-features`), heap profilers
+// that watch malloc see every allocation.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -112,11 +112,37 @@ impl Timer {
         if let (Some(start), Some(last)) = (self.start, self.last.get()) {
             let now = std::time::Instant::now();
             eprintln!(
-                "{phase:<16} {:>8.1} ms  (total {:>8.1} ms)",
+                "{phase:<16} {:>8.1} ms  (total {:>8.1} ms){}",
                 (now - last).as_secs_f64() * 1000.0,
-                (now - start).as_secs_f64() * 1000.0
+                (now - start).as_secs_f64() * 1000.0,
+                memory_now()
             );
             self.last.set(Some(now));
         }
     }
+}
+
+/// `, RSS 12.3 MiB, peak 45.6 MiB` from `/proc/self/status` where the system has it.
+fn memory_now() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            })
+            .map_or(0.0, |kib| kib / 1024.0)
+    };
+    format!(
+        ", RSS {:.1} MiB, peak {:.1} MiB",
+        field("VmRSS:"),
+        field("VmHWM:")
+    )
 }

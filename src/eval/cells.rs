@@ -13,7 +13,6 @@
 use std::rc::Rc;
 
 use super::value::Value;
-use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CellId(pub u32);
@@ -45,42 +44,64 @@ pub struct Waiting {
     pub listeners: Vec<TaskId>,
 }
 
+/// What a cell holds: the [`CellKind`] without its bounds (they live in the entity's layout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Single,
+    Optional,
+    Multi,
+}
+
+impl CellKind {
+    pub fn shape(self) -> Shape {
+        match self {
+            CellKind::Single => Shape::Single,
+            CellKind::Optional => Shape::Optional,
+            CellKind::Multi { .. } => Shape::Multi,
+        }
+    }
+}
+
+/// Where a value was set: an index in the runtime's table of spans (0: nowhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Site(pub u32);
+
 #[derive(Debug, Clone)]
 pub struct Cell {
-    pub kind: CellKind,
-    pub frozen: bool,
-    /// Statements known to be about to add a value.
-    pub promises: u16,
     /// Single and optional cells: the value once set. Multi cells: the list of values, in
     /// arrival order, without duplicates (`None` while empty).
     pub value: Option<Value>,
-    /// Where the value was set (single cells), for double-set messages.
-    pub set_at: Option<Span>,
     pub waiting: Option<Box<Waiting>>,
+    /// Where the value was set (single cells), for double-set messages.
+    pub set_at: Site,
+    pub shape: Shape,
+    pub frozen: bool,
+    /// Statements known to be about to add a value.
+    pub promises: u16,
 }
 
 impl Cell {
-    pub fn new(kind: CellKind) -> Cell {
+    pub fn new(shape: Shape) -> Cell {
         Cell {
-            kind,
+            value: None,
+            waiting: None,
+            set_at: Site::default(),
+            shape,
             frozen: false,
             promises: 0,
-            value: None,
-            set_at: None,
-            waiting: None,
         }
     }
 
     /// Whether readers that need the whole value can read it.
     pub fn available(&self) -> bool {
-        match self.kind {
-            CellKind::Single => self.value.is_some(),
-            CellKind::Optional | CellKind::Multi { .. } => self.frozen,
+        match self.shape {
+            Shape::Single => self.value.is_some(),
+            Shape::Optional | Shape::Multi => self.frozen,
         }
     }
 
     pub fn delayed(&self) -> bool {
-        !matches!(self.kind, CellKind::Single)
+        self.shape != Shape::Single
     }
 
     /// The values of a multi cell.
@@ -100,12 +121,12 @@ impl Cell {
 
     /// The value as readers see it: a list for multi cells.
     pub fn read(&self) -> Option<Value> {
-        match self.kind {
-            CellKind::Single => self.value.clone(),
-            CellKind::Optional => self
+        match self.shape {
+            Shape::Single => self.value.clone(),
+            Shape::Optional => self
                 .frozen
                 .then(|| self.value.clone().unwrap_or(Value::Null)),
-            CellKind::Multi { .. } => self.frozen.then(|| {
+            Shape::Multi => self.frozen.then(|| {
                 self.value
                     .clone()
                     .unwrap_or_else(|| Value::list(Vec::new()))

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::cells::CellKind;
+use super::cells::Shape;
 use super::value::{python_json, InstanceId, Value};
 use super::Runtime;
 
@@ -77,7 +77,7 @@ pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
                 .collect();
             names.sort_by_key(|(_, n)| *n);
             for (slot, attr) in names {
-                let cell = &rt.cells[rt.instances[id.0 as usize].slots[slot].0 as usize];
+                let cell = &rt.cells[rt.instances[id.0 as usize].cell(slot).0 as usize];
                 let value = cell.value.clone().unwrap_or(Value::Null);
                 attributes.insert(
                     attr.to_string(),
@@ -125,9 +125,9 @@ pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
                 .collect();
             names.sort_by_key(|(_, n)| *n);
             for (slot, rel) in names {
-                let cell = &rt.cells[rt.instances[id.0 as usize].slots[slot].0 as usize];
-                let value = match cell.kind {
-                    CellKind::Multi { .. } => {
+                let cell = &rt.cells[rt.instances[id.0 as usize].cell(slot).0 as usize];
+                let value = match cell.shape {
+                    Shape::Multi => {
                         let mut items: Vec<serde_json::Value> =
                             cell.items().iter().map(|v| to_json(v, &label)).collect();
                         items

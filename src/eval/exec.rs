@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::cells::{CellId, CellKind, TaskId};
+use super::cells::{CellId, Shape, TaskId};
 use super::value::{InstanceId, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
@@ -97,8 +97,7 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                     let name = &path.segments[0].text;
                     let cell = rt.scopes[scope.0 as usize]
                         .vars
-                        .get(name.as_str())
-                        .copied()
+                        .get(name)
                         .expect("assigned variables are declared in their block");
                     set_variable(rt, cell, name, v, stmt.span)?;
                 }
@@ -169,9 +168,9 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
 fn assign_attribute<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
-    object: &Expr,
+    object: &'m Expr,
     name: &Name,
-    value: &Expr,
+    value: &'m Expr,
     scope: ScopeId,
     span: Span,
     extend: bool,
@@ -224,18 +223,20 @@ fn assign_attribute<'m>(
 }
 
 fn set_variable(rt: &mut Runtime<'_>, cell: CellId, name: &str, value: Value, span: Span) -> R<()> {
+    let site = rt.site(span);
     let c = &mut rt.cells[cell.0 as usize];
     match &c.value {
         None => {
             c.value = Some(value);
-            c.set_at = Some(span);
+            c.set_at = site;
             rt.notify(cell, true);
             Ok(())
         }
         Some(old) if *old == value => Ok(()),
         Some(old) => {
             let old = old.clone();
-            let first = c.set_at;
+            let first_site = c.set_at;
+            let first = rt.site_span(first_site);
             let mut d = Diagnostic::error(
                 codes::RUNTIME_ERROR,
                 format!(
@@ -260,7 +261,7 @@ fn spawn_block<'m>(
     rt: &mut Runtime<'m>,
     parent: ScopeId,
     body: &'m [Stmt],
-    bound: Option<(Rc<str>, Value)>,
+    bound: Option<(&'m str, Value)>,
 ) {
     let statements: Vec<&'m Stmt> = body.iter().collect();
     let namespace = rt.scopes[parent.0 as usize].namespace;
@@ -278,24 +279,24 @@ fn exec_for<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
     stmt: &'m Stmt,
-    variable: &Name,
-    iterable: &Expr,
+    variable: &'m Name,
+    iterable: &'m Expr,
     body: &'m [Stmt],
     scope: ScopeId,
 ) -> R<Outcome> {
-    let name: Rc<str> = Rc::from(variable.text.as_str());
+    let name: &'m str = &variable.text;
     // A loop over a relation consumes its values as they arrive.
     if let ExprKind::Attribute { object, name: attr } = &iterable.kind {
         if let Value::Instance(instance) = eval(rt, task, object, scope)? {
             if let Some(cell) = rt.slot(instance, &attr.text) {
-                if matches!(rt.cells[cell.0 as usize].kind, CellKind::Multi { .. }) {
+                if rt.cells[cell.0 as usize].shape == Shape::Multi {
                     if !rt.cells[cell.0 as usize].listeners().contains(&task) {
                         rt.cells[cell.0 as usize].waiting().listeners.push(task);
                     }
                     let items: Vec<Value> = rt.cells[cell.0 as usize].items().to_vec();
                     let consumed = rt.tasks[task.0 as usize].consumed;
                     for item in items.into_iter().skip(consumed) {
-                        spawn_block(rt, scope, body, Some((name.clone(), item)));
+                        spawn_block(rt, scope, body, Some((name, item)));
                     }
                     rt.tasks[task.0 as usize].consumed = rt.cells[cell.0 as usize].items().len();
                     if rt.cells[cell.0 as usize].frozen {
@@ -313,7 +314,7 @@ fn exec_for<'m>(
     match eval(rt, task, iterable, scope)? {
         Value::List(items) => {
             for item in items.iter() {
-                spawn_block(rt, scope, body, Some((name.clone(), item.clone())));
+                spawn_block(rt, scope, body, Some((name, item.clone())));
             }
             Ok(Outcome::Done)
         }
@@ -453,15 +454,15 @@ impl<'m> Runtime<'m> {
     pub fn new_instance(&mut self, entity: EntityId, span: Span) -> InstanceId {
         let layout = self.layout(entity);
         let id = InstanceId(self.instances.len() as u32);
-        let mut slots = Vec::with_capacity(layout.slots.len());
+        let first_cell = CellId(self.cells.len() as u32);
         for slot in &layout.slots {
-            slots.push(self.new_cell(slot.kind));
+            self.new_cell(slot.kind);
         }
         self.instances.push(Instance {
             entity,
-            slots,
-            locations: vec![span],
-            implementations: Vec::new(),
+            first_cell,
+            locations: smallvec::smallvec![span],
+            implementations: Default::default(),
             implemented: false,
         });
         for implement in self.implements_of(entity) {
@@ -522,10 +523,10 @@ fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Val
     let mut current = Some(scope);
     while let Some(id) = current {
         let s = &rt.scopes[id.0 as usize];
-        if let Some((_, v)) = s.bound.iter().rev().find(|(n, _)| &**n == name) {
+        if let Some((_, v)) = s.bound.iter().rev().find(|(n, _)| *n == name) {
             return Ok(v.clone());
         }
-        if let Some(&cell) = s.vars.get(name) {
+        if let Some(cell) = s.vars.get(name) {
             return rt.read(cell);
         }
         if let Some(instance) = s.instance {
@@ -555,7 +556,7 @@ fn read_slot(
     span: Span,
 ) -> R<Value> {
     let c = &rt.cells[cell.0 as usize];
-    if c.kind == CellKind::Optional && c.frozen && c.value.as_ref().is_none_or(Value::is_null) {
+    if c.shape == Shape::Optional && c.frozen && c.value.as_ref().is_none_or(Value::is_null) {
         let entity = &rt
             .model
             .entity(rt.instances[instance.0 as usize].entity)
@@ -581,7 +582,7 @@ fn expr_text(rt: &Runtime<'_>, expr: &Expr) -> String {
 }
 
 /// Evaluates an expression in a scope.
-pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &Expr, scope: ScopeId) -> R<Value> {
+pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: ScopeId) -> R<Value> {
     match &expr.kind {
         ExprKind::Int { value } => Ok(Value::Int(*value)),
         ExprKind::Float { value } => Ok(Value::Float(*value)),
@@ -633,7 +634,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &Expr, scope: ScopeId)
             };
             let root = rt.roots[&target];
             let name = &path.last().text;
-            match rt.scopes[root.0 as usize].vars.get(name.as_str()).copied() {
+            match rt.scopes[root.0 as usize].vars.get(name) {
                 Some(cell) => rt.read(cell),
                 None => Err(error(
                     codes::NOT_FOUND,
@@ -823,7 +824,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &Expr, scope: ScopeId)
 fn spread<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
-    value: &Expr,
+    value: &'m Expr,
     scope: ScopeId,
 ) -> R<Rc<super::value::Entries>> {
     match eval(rt, task, value, scope)? {
@@ -840,7 +841,7 @@ fn spread<'m>(
 fn keyword_arguments<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
-    argument: &Argument,
+    argument: &'m Argument,
     scope: ScopeId,
     out: &mut Vec<(String, Value)>,
 ) -> R<()> {
@@ -864,9 +865,9 @@ fn keyword_arguments<'m>(
 fn comprehension<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
-    value: &Expr,
-    loops: &[(Name, Expr)],
-    guards: &[Expr],
+    value: &'m Expr,
+    loops: &'m [(Name, Expr)],
+    guards: &'m [Expr],
     scope: ScopeId,
     out: &mut Vec<Value>,
 ) -> R<()> {
@@ -909,11 +910,9 @@ fn comprehension<'m>(
             ))
         }
     };
-    let name: Rc<str> = Rc::from(variable.text.as_str());
+    let name: &'m str = &variable.text;
     for item in items.iter() {
-        rt.scopes[scope.0 as usize]
-            .bound
-            .push((name.clone(), item.clone()));
+        rt.scopes[scope.0 as usize].bound.push((name, item.clone()));
         let result = comprehension(rt, task, value, rest, guards, scope, out);
         rt.scopes[scope.0 as usize].bound.pop();
         result?;
@@ -973,7 +972,12 @@ fn attribute_of(
     }
 }
 
-fn is_defined(rt: &mut Runtime<'_>, task: TaskId, target: &Expr, scope: ScopeId) -> R<Value> {
+fn is_defined<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    target: &'m Expr,
+    scope: ScopeId,
+) -> R<Value> {
     let (instance, name) = match &target.kind {
         ExprKind::Attribute { object, name } => match eval(rt, task, object, scope)? {
             Value::Instance(i) => (Some(i), name.text.clone()),
@@ -987,9 +991,7 @@ fn is_defined(rt: &mut Runtime<'_>, task: TaskId, target: &Expr, scope: ScopeId)
             let mut found = None;
             while let Some(id) = current {
                 let s = &rt.scopes[id.0 as usize];
-                if s.bound.iter().any(|(n, _)| &**n == name.as_str())
-                    || s.vars.contains_key(name.as_str())
-                {
+                if s.bound.iter().any(|(n, _)| *n == name.as_str()) || s.vars.contains(name) {
                     break;
                 }
                 if let Some(i) = s.instance {
@@ -1031,17 +1033,17 @@ fn is_defined(rt: &mut Runtime<'_>, task: TaskId, target: &Expr, scope: ScopeId)
         return Ok(Value::Bool(false));
     };
     let c = &rt.cells[cell.0 as usize];
-    match c.kind {
-        CellKind::Single => match &c.value {
+    match c.shape {
+        Shape::Single => match &c.value {
             Some(v) => Ok(Value::Bool(!v.is_null())),
             None => Err(Flow::Wait(cell)),
         },
-        CellKind::Optional => match &c.value {
+        Shape::Optional => match &c.value {
             Some(v) => Ok(Value::Bool(!v.is_null())),
             None if c.frozen => Ok(Value::Bool(false)),
             None => Err(Flow::Wait(cell)),
         },
-        CellKind::Multi { .. } => {
+        Shape::Multi => {
             if !c.items().is_empty() {
                 Ok(Value::Bool(true))
             } else if c.frozen {
@@ -1058,8 +1060,8 @@ fn binary<'m>(
     task: TaskId,
     op: BinaryOp,
     op_span: Span,
-    left: &Expr,
-    right: &Expr,
+    left: &'m Expr,
+    right: &'m Expr,
     scope: ScopeId,
 ) -> R<Value> {
     if matches!(op, BinaryOp::And | BinaryOp::Or) {
@@ -1120,7 +1122,7 @@ fn construct<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
     class: &crate::ast::ClassRef,
-    arguments: &[Argument],
+    arguments: &'m [Argument],
     scope: ScopeId,
     span: Span,
     implicit: Option<(String, Value)>,

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::cells::{CellId, CellKind, UNBOUNDED};
+use super::cells::{CellId, CellKind, Shape, UNBOUNDED};
 use super::exec::{error, Flow, R};
 use super::value::{InstanceId, Value};
 use super::Runtime;
@@ -294,7 +294,7 @@ impl<'m> Runtime<'m> {
         let layout = self.layout(entity);
         let slot = layout.slots[index].clone();
         let name: &str = &slot.name;
-        let cell = self.instances[instance.0 as usize].slots[index];
+        let cell = self.instances[instance.0 as usize].cell(index);
         if let Some((owner, i)) = slot.attribute {
             let attribute = &model.entity(owner).attributes[i];
             if extend {
@@ -432,9 +432,10 @@ impl<'m> Runtime<'m> {
                         ),
                     ));
                 }
+                let site = self.site(span);
                 let c = &mut self.cells[cell.0 as usize];
                 c.value = Some(new.clone());
-                c.set_at = Some(span);
+                c.set_at = site;
                 c.frozen = true;
                 self.notify(cell, true);
                 if !new.is_null() {
@@ -527,8 +528,8 @@ impl<'m> Runtime<'m> {
         };
         let present = {
             let c = &self.cells[cell.0 as usize];
-            match c.kind {
-                CellKind::Multi { .. } => c.items().contains(&Value::Instance(instance)),
+            match c.shape {
+                Shape::Multi => c.items().contains(&Value::Instance(instance)),
                 _ => c.value == Some(Value::Instance(instance)),
             }
         };
@@ -546,11 +547,12 @@ impl<'m> Runtime<'m> {
         value: Value,
         span: Span,
     ) -> R<()> {
+        let site = self.site(span);
         let c = &mut self.cells[cell.0 as usize];
         match &c.value {
             None => {
                 c.value = Some(value);
-                c.set_at = Some(span);
+                c.set_at = site;
                 self.notify(cell, true);
                 Ok(())
             }
@@ -571,7 +573,7 @@ impl<'m> Runtime<'m> {
         new: &Value,
         span: Span,
     ) -> Flow {
-        let first = self.cells[cell.0 as usize].set_at;
+        let first = self.site_span(self.cells[cell.0 as usize].set_at);
         let old_at = first.map(|s| self.location_text(s)).unwrap_or_default();
         let cause = format!(
             "value set twice:\n\told value: {}\n\t\tset at {old_at}\n\tnew value: {}\n\t\tset at {}\n",
@@ -658,14 +660,14 @@ impl<'m> Runtime<'m> {
         let mut current = Some(scope);
         while let Some(id) = current {
             let s = &self.scopes[id.0 as usize];
-            if let Some((name, _)) = s.vars.iter().find(|(_, c)| **c == cell) {
+            if let Some((name, _)) = s.vars.iter().find(|(_, c)| *c == cell) {
                 return Some(format!("variable `{name}`"));
             }
             current = s.parent;
         }
         for (i, instance) in self.instances.iter().enumerate() {
-            if let Some(slot) = instance.slots.iter().position(|c| *c == cell) {
-                let layout = self.layouts.get(&instance.entity)?;
+            let layout = self.layouts.get(&instance.entity)?;
+            if let Some(slot) = (0..layout.slots.len()).position(|s| instance.cell(s) == cell) {
                 return Some(format!(
                     "attribute `{}` of {}",
                     layout.slots[slot].name,
@@ -715,7 +717,7 @@ impl<'m> Runtime<'m> {
                 if matches!(&*slot.name, "requires" | "provides") {
                     continue;
                 }
-                let cell = &self.cells[self.instances[index].slots[slot_index].0 as usize];
+                let cell = &self.cells[self.instances[index].cell(slot_index).0 as usize];
                 let declared_at = slot
                     .attribute
                     .map(|(e, a)| model.entity(e).attributes[a].name_span)
@@ -723,7 +725,7 @@ impl<'m> Runtime<'m> {
                         slot.relation
                             .map(|(r, e)| model.relations[r.index()].ends[e].name_span)
                     });
-                let problem = match cell.kind {
+                let problem = match slot.kind {
                     CellKind::Single if cell.value.is_none() => Some("is not set".to_string()),
                     CellKind::Multi { lower, .. } if cell.items().len() < lower as usize => {
                         Some(format!(

@@ -52,8 +52,8 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
     };
     let whole = Span::new(file, 0, text.len().min(1));
     // Straight into model values: no intermediate JSON tree.
-    let parsed: Value = match serde_json::from_str::<JsonValue>(text) {
-        Ok(v) => v.0,
+    let parsed: Value = match parse_json(text) {
+        Ok(v) => v,
         Err(e) => {
             let offset = offset_of(text, e.line(), e.column());
             diagnostics.push(error(
@@ -197,18 +197,64 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
     (Inventory { records, by_id }, diagnostics)
 }
 
-/// A model value read straight from JSON (objects keep their key order, as Python's).
-struct JsonValue(Value);
+/// Strings that repeat across the records of an inventory (every key, short values such as
+/// states and names of ports) are shared rather than allocated once per record.
+#[derive(Default)]
+struct Interner {
+    strings: std::cell::RefCell<rustc_hash::FxHashSet<Rc<str>>>,
+}
 
-impl<'de> serde::Deserialize<'de> for JsonValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonVisitor).map(JsonValue)
+impl Interner {
+    /// Values longer than this are mostly unique (ids, descriptions): not worth a table entry.
+    const SHORT_VALUE: usize = 12;
+
+    fn get(&self, text: &str) -> Rc<str> {
+        let mut strings = self.strings.borrow_mut();
+        if let Some(shared) = strings.get(text) {
+            return shared.clone();
+        }
+        let shared: Rc<str> = Rc::from(text);
+        strings.insert(shared.clone());
+        shared
+    }
+
+    fn value(&self, text: &str) -> Rc<str> {
+        if text.len() <= Self::SHORT_VALUE {
+            self.get(text)
+        } else {
+            Rc::from(text)
+        }
     }
 }
 
-struct JsonVisitor;
+/// Reads a model value straight from JSON (objects keep their key order, as Python's).
+#[derive(Clone, Copy)]
+struct JsonSeed<'i>(&'i Interner);
 
-impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+impl<'de> serde::de::DeserializeSeed<'de> for JsonSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// A key of a JSON object, shared through the interner.
+struct KeySeed<'i>(&'i Interner);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Rc<str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Rc<str>, D::Error> {
+        let key = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(self.0.get(&key))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -233,28 +279,39 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
         Ok(Value::Float(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::str(v))
+        Ok(Value::Str(self.0.value(v)))
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(JsonValue(v)) = seq.next_element()? {
+        while let Some(v) = seq.next_element_seed(self)? {
             items.push(v);
         }
+        items.shrink_to_fit();
         Ok(Value::list(items))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut entries: Vec<(Rc<str>, Value)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some((k, JsonValue(v))) =
-            map.next_entry::<std::borrow::Cow<'de, str>, JsonValue>()?
-        {
+        while let Some(k) = map.next_key_seed(KeySeed(self.0))? {
+            let v = map.next_value_seed(self)?;
             // A repeated key keeps its first place and its last value, as Python's json does.
-            match entries.iter_mut().find(|(name, _)| **name == *k) {
+            match entries.iter_mut().find(|(name, _)| *name == k) {
                 Some(entry) => entry.1 = v,
-                None => entries.push((Rc::from(&*k), v)),
+                None => entries.push((k, v)),
             }
         }
+        entries.shrink_to_fit();
         Ok(Value::Dict(Rc::new(entries)))
     }
+}
+
+/// Parses JSON text into a model value, sharing repeated strings.
+fn parse_json(text: &str) -> serde_json::Result<Value> {
+    use serde::de::DeserializeSeed;
+    let interner = Interner::default();
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = JsonSeed(&interner).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// Byte offset of a 1-based line and column.

@@ -395,6 +395,19 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
     };
     let validate = rt.options.validate.clone().filter(|v| !v.trim().is_empty());
     let inventory = rt.options.inventory.clone().unwrap_or_default();
+    // The keys of every instance dict, shared by all of them.
+    let keys: [Rc<str>; 9] = [
+        "id",
+        "service_entity",
+        "service_entity_version",
+        "version",
+        "state",
+        "attributes",
+        "candidate_attributes",
+        "active_attributes",
+        "rollback_attributes",
+    ]
+    .map(Rc::from);
     let mut out = Vec::new();
     for record in inventory.records.iter() {
         if *record.service_entity != *name || record.deleted {
@@ -478,32 +491,22 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
             }
             attributes = from_json(&json);
         }
-        let mut entry: Vec<(Rc<str>, Value)> = vec![
-            (Rc::from("id"), Value::str(&record.id)),
+        let [id, service_entity, service_entity_version, version, state, attributes_key, candidate, active, rollback] =
+            keys.clone();
+        let entry: Vec<(Rc<str>, Value)> = vec![
+            (id, Value::Str(record.id.clone())),
+            (service_entity, Value::Str(record.service_entity.clone())),
             (
-                Rc::from("service_entity"),
-                Value::str(&record.service_entity),
-            ),
-            (
-                Rc::from("service_entity_version"),
+                service_entity_version,
                 Value::Int(record.service_entity_version),
             ),
-            (Rc::from("version"), Value::Int(record.version)),
-            (Rc::from("state"), Value::str(&record.state)),
-            (Rc::from("attributes"), attributes),
+            (version, Value::Int(record.version)),
+            (state, Value::Str(record.state.clone())),
+            (attributes_key, attributes),
+            (candidate, record.candidate_attributes.clone()),
+            (active, record.active_attributes.clone()),
+            (rollback, record.rollback_attributes.clone()),
         ];
-        entry.push((
-            Rc::from("candidate_attributes"),
-            record.candidate_attributes.clone(),
-        ));
-        entry.push((
-            Rc::from("active_attributes"),
-            record.active_attributes.clone(),
-        ));
-        entry.push((
-            Rc::from("rollback_attributes"),
-            record.rollback_attributes.clone(),
-        ));
         out.push(Value::Dict(Rc::new(entry)));
     }
     let result = Value::list(out);

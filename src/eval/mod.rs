@@ -35,7 +35,7 @@ use crate::ast::Stmt;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId};
 use crate::source::{SourceMap, Span};
-pub use cells::{Cell, CellId, CellKind, TaskId, UNBOUNDED};
+pub use cells::{Cell, CellId, CellKind, Shape, Site, TaskId, UNBOUNDED};
 pub use value::{InstanceId, Value};
 
 /// What evaluation needs besides the model.
@@ -55,14 +55,22 @@ pub struct Options {
 #[derive(Debug, Clone)]
 pub struct Instance {
     pub entity: EntityId,
-    /// Slots in the order of the entity's layout.
-    pub slots: Vec<CellId>,
-    /// Every constructor call that returned this instance.
-    pub locations: Vec<Span>,
+    /// The cell of the first slot: an instance's cells are made together, in the order of the
+    /// entity's layout.
+    first_cell: CellId,
+    /// Every constructor call that returned this instance (almost always one).
+    pub locations: smallvec::SmallVec<[Span; 1]>,
     /// Implementations already expanded for this instance.
-    implementations: Vec<ImplementationId>,
+    implementations: smallvec::SmallVec<[ImplementationId; 2]>,
     /// Whether an implementation was selected (checked at the end).
     pub implemented: bool,
+}
+
+impl Instance {
+    /// The cell of the slot at a position of the entity's layout.
+    pub fn cell(&self, slot: usize) -> CellId {
+        CellId(self.first_cell.0 + slot as u32)
+    }
 }
 
 /// The slots of an entity: its attributes and relation ends, own and inherited.
@@ -90,14 +98,56 @@ impl Layout {
 
 /// A lexical scope: a block's variables, and for implementation bodies the instance.
 #[derive(Debug, Clone)]
-struct Scope {
+struct Scope<'m> {
     parent: Option<ScopeId>,
-    vars: HashMap<Rc<str>, CellId>,
+    vars: Vars<'m>,
     /// Inside an implementation or `when`: the instance whose attributes are visible.
     instance: Option<InstanceId>,
     namespace: NamespaceId,
     /// `for` variables and comprehension variables bound to a value.
-    bound: Vec<(Rc<str>, Value)>,
+    bound: Vec<(&'m str, Value)>,
+}
+
+/// The variables assigned in a block, by name. Most blocks (loop and implementation bodies, made
+/// once per item or instance) assign a few: a list is smaller and faster than a table for them.
+#[derive(Debug, Clone, Default)]
+struct Vars<'m> {
+    few: Vec<(&'m str, CellId)>,
+    many: Option<Box<HashMap<&'m str, CellId>>>,
+}
+
+impl<'m> Vars<'m> {
+    const FEW: usize = 12;
+
+    fn get(&self, name: &str) -> Option<CellId> {
+        match &self.many {
+            Some(table) => table.get(name).copied(),
+            None => self.few.iter().find(|(n, _)| *n == name).map(|(_, c)| *c),
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Adds a variable unless the block already has one of that name.
+    fn declare(&mut self, name: &'m str, make: impl FnOnce() -> CellId) {
+        if self.contains(name) {
+            return;
+        }
+        let cell = make();
+        self.few.push((name, cell));
+        if let Some(table) = &mut self.many {
+            table.insert(name, cell);
+        } else if self.few.len() > Self::FEW {
+            self.many = Some(Box::new(self.few.iter().copied().collect()));
+        }
+    }
+
+    /// Variables in declaration order.
+    fn iter(&self) -> impl Iterator<Item = &(&'m str, CellId)> {
+        self.few.iter()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,7 +192,7 @@ pub struct Runtime<'m> {
     pub model: &'m Model,
     pub instances: Vec<Instance>,
     pub cells: Vec<Cell>,
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'m>>,
     tasks: Vec<Task<'m>>,
     queue: VecDeque<TaskId>,
     layouts: HashMap<EntityId, Rc<Layout>>,
@@ -175,6 +225,10 @@ pub struct Runtime<'m> {
     /// Names of the lifecycles `lsm::render_dot` was called on, in call order.
     pub rendered: Vec<String>,
     direct: Option<TaskId>,
+    /// Spans where values were set, by [`Site`] (index 0: nowhere), and the last one added: one
+    /// constructor call sets many slots at the same span.
+    sites: Vec<Span>,
+    site_ids: HashMap<Span, Site>,
 }
 
 /// Evaluates a resolved model.
@@ -204,6 +258,8 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         printed: Vec::new(),
         rendered: Vec::new(),
         direct: None,
+        sites: vec![Span::default()],
+        site_ids: HashMap::default(),
     };
     // Most of a large run is the inventory's services: size the arenas for them up front, so
     // that they are not copied over and over as they grow.
@@ -273,15 +329,12 @@ impl<'m> Runtime<'m> {
         namespace: NamespaceId,
         statements: &[&'m Stmt],
     ) -> ScopeId {
-        let mut vars = HashMap::default();
+        let mut vars = Vars::default();
         for stmt in statements {
             if let crate::ast::StmtKind::Assign { target, .. } = &stmt.kind {
                 if let crate::ast::ExprKind::Var { path } = &target.kind {
                     if path.segments.len() == 1 {
-                        let name: Rc<str> = Rc::from(path.segments[0].text.as_str());
-                        if let std::collections::hash_map::Entry::Vacant(slot) = vars.entry(name) {
-                            slot.insert(self.new_cell(CellKind::Single));
-                        }
+                        vars.declare(&path.segments[0].text, || self.new_cell(CellKind::Single));
                     }
                 }
             }
@@ -299,7 +352,7 @@ impl<'m> Runtime<'m> {
     pub fn new_cell(&mut self, kind: CellKind) -> CellId {
         let id = CellId(self.cells.len() as u32);
         let delayed = !matches!(kind, CellKind::Single);
-        self.cells.push(Cell::new(kind));
+        self.cells.push(Cell::new(kind.shape()));
         if delayed {
             self.delayed.push(id);
         }
@@ -435,10 +488,27 @@ impl<'m> Runtime<'m> {
             return;
         }
         c.frozen = true;
-        if c.kind == CellKind::Optional && c.value.is_none() {
+        if c.shape == Shape::Optional && c.value.is_none() {
             c.value = None;
         }
         self.notify(cell, true);
+    }
+
+    /// The site of a span, for [`Cell::set_at`].
+    pub fn site(&mut self, span: Span) -> Site {
+        if self.sites.last() == Some(&span) {
+            return Site(self.sites.len() as u32 - 1);
+        }
+        let sites = &mut self.sites;
+        *self.site_ids.entry(span).or_insert_with(|| {
+            sites.push(span);
+            Site(sites.len() as u32 - 1)
+        })
+    }
+
+    /// The span of a site; `None` for a value set nowhere in particular.
+    pub fn site_span(&self, site: Site) -> Option<Span> {
+        (site.0 != 0).then(|| self.sites[site.0 as usize])
     }
 
     /// The slots of an entity, computed once.
@@ -498,7 +568,7 @@ impl<'m> Runtime<'m> {
         let layout = self.layout(entity);
         layout
             .slot(name)
-            .map(|i| self.instances[instance.0 as usize].slots[i])
+            .map(|i| self.instances[instance.0 as usize].cell(i))
     }
 
     /// Counts of what the run made, for profiling.

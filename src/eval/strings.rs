@@ -9,7 +9,7 @@ use crate::ast::Expr;
 use crate::lexer::strings::parse_format;
 use crate::resolve::NamespaceId;
 
-impl Runtime<'_> {
+impl<'m> Runtime<'m> {
     /// `str()` of a value for string interpolation: an integral float shows as an int.
     pub fn format_value(&self, value: &Value) -> String {
         match value {
@@ -24,7 +24,7 @@ impl Runtime<'_> {
     pub fn eval_constraint(
         &mut self,
         namespace: NamespaceId,
-        expr: &Expr,
+        expr: &'m Expr,
         value: &Value,
     ) -> Result<Value, String> {
         let root = self.roots[&namespace];
@@ -33,7 +33,7 @@ impl Runtime<'_> {
             vars: Default::default(),
             instance: None,
             namespace,
-            bound: vec![("self".into(), value.clone())],
+            bound: vec![("self", value.clone())],
         });
         let scope = ScopeId(self.scopes.len() as u32 - 1);
         let task = self.direct_task();
