@@ -78,8 +78,14 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             Ok(t) => t,
             Err(message) => return tool_failure(&message, Some(output)),
         };
-        let file = sources.add(display_name(path), text);
-        let (parsed, inventory_diagnostics) = inventory::parse(&sources.get(file).text, file);
+        // The text is kept (for the diagnostics that point into it) only when it has problems:
+        // nothing after this refers to it, and it is as large as the inventory.
+        let file = lsmc::source::FileId(sources.len() as u32);
+        let (parsed, inventory_diagnostics) = inventory::parse(&text, file);
+        if !inventory_diagnostics.is_empty() {
+            let added = sources.add(display_name(path), text);
+            debug_assert_eq!(added, file);
+        }
         all.extend(inventory_diagnostics);
         options.inventory = Some(std::rc::Rc::new(parsed));
         timer.mark("inventory");

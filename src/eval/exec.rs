@@ -82,9 +82,15 @@ fn finish(rt: &mut Runtime<'_>, task: TaskId) {
     t.done = true;
     // A finished task never runs again: its remembered instances are not needed.
     t.memo = Vec::new();
+    // Most tasks finish on their first run. One that never waited and is not queued again is in
+    // no list of any cell nor in the queue: its slot can hold the next task.
+    let reusable = t.waiting_on.is_none() && !t.queued && !t.listened;
     if let Some(cell) = t.promised.take() {
         let c = &mut rt.cells[cell.0 as usize];
         c.promises = c.promises.saturating_sub(1);
+    }
+    if reusable {
+        rt.free_tasks.push(task);
     }
 }
 
@@ -290,6 +296,7 @@ fn exec_for<'m>(
         if let Value::Instance(instance) = eval(rt, task, object, scope)? {
             if let Some(cell) = rt.slot(instance, &attr.text) {
                 if rt.cells[cell.0 as usize].shape == Shape::Multi {
+                    rt.tasks[task.0 as usize].listened = true;
                     if !rt.cells[cell.0 as usize].listeners().contains(&task) {
                         rt.cells[cell.0 as usize].waiting().listeners.push(task);
                     }

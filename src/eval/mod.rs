@@ -179,6 +179,8 @@ struct Task<'m> {
     waiting_on: Option<CellId>,
     /// `for` loops over a relation: values already handed to the body.
     consumed: usize,
+    /// Whether the task listened to a relation (a `for` loop over it).
+    listened: bool,
 }
 
 /// The outcome of evaluating a model.
@@ -194,6 +196,8 @@ pub struct Runtime<'m> {
     pub cells: Vec<Cell>,
     scopes: Vec<Scope<'m>>,
     tasks: Vec<Task<'m>>,
+    /// Slots of finished tasks nothing refers to any more, for new tasks.
+    free_tasks: Vec<TaskId>,
     queue: VecDeque<TaskId>,
     layouts: HashMap<EntityId, Rc<Layout>>,
     /// The index tables: (declaring entity, index number) to key to instance.
@@ -239,6 +243,7 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         cells: Vec::new(),
         scopes: Vec::new(),
         tasks: Vec::new(),
+        free_tasks: Vec::new(),
         queue: VecDeque::new(),
         layouts: HashMap::default(),
         index_tables: HashMap::default(),
@@ -269,7 +274,6 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         .as_ref()
         .map_or(0, |i| i.records.len());
     runtime.cells.reserve(records * 64);
-    runtime.tasks.reserve(records * 12);
     runtime.scopes.reserve(records * 6);
     runtime.instances.reserve(records * 5);
     runtime.start();
@@ -360,8 +364,7 @@ impl<'m> Runtime<'m> {
     }
 
     fn spawn(&mut self, work: Work<'m>) -> TaskId {
-        let id = TaskId(self.tasks.len() as u32);
-        self.tasks.push(Task {
+        let task = Task {
             work,
             memo: Vec::new(),
             memo_pos: 0,
@@ -370,7 +373,18 @@ impl<'m> Runtime<'m> {
             promised: None,
             waiting_on: None,
             consumed: 0,
-        });
+            listened: false,
+        };
+        let id = match self.free_tasks.pop() {
+            Some(id) => {
+                self.tasks[id.0 as usize] = task;
+                id
+            }
+            None => {
+                self.tasks.push(task);
+                TaskId(self.tasks.len() as u32 - 1)
+            }
+        };
         self.queue.push_back(id);
         id
     }

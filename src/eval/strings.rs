@@ -63,6 +63,7 @@ impl<'m> Runtime<'m> {
             promised: None,
             waiting_on: None,
             consumed: 0,
+            listened: false,
         });
         self.direct = Some(id);
         id
