@@ -38,12 +38,18 @@ pub fn float_repr(f: f64) -> String {
 
 /// Python's `repr()` of a string: single quotes unless the text has one and no double quote.
 pub fn string_repr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_string_repr(&mut out, s);
+    out
+}
+
+/// [`string_repr`] appended to a buffer.
+pub fn push_string_repr(out: &mut String, s: &str) {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
         '\''
     };
-    let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
         match c {
@@ -62,7 +68,6 @@ pub fn string_repr(s: &str) -> String {
         }
     }
     out.push(quote);
-    out
 }
 
 /// JSON text as Python's `json.dumps(value, sort_keys=True)` writes it (ASCII only, `", "` and

@@ -114,7 +114,9 @@ pub fn dump(rt: &mut Runtime<'_>, config_only: bool) -> serde_json::Value {
         let mut out = Vec::new();
         for (_, _, id, attributes) in list {
             let entity = rt.instances[id.0 as usize].entity;
-            let layout = rt.layouts[&entity].clone();
+            let layout = rt.layouts[entity.index()]
+                .clone()
+                .expect("every instance's entity has a layout");
             let mut relations = serde_json::Map::new();
             let mut names: Vec<(usize, &str)> = layout
                 .slots

@@ -421,7 +421,7 @@ impl<'m> Runtime<'m> {
     pub fn inverse_of(&self, instance: InstanceId, name: &str) -> Option<String> {
         let model = self.model;
         let entity = self.instances[instance.0 as usize].entity;
-        for ancestor in model.ancestors(entity) {
+        for &ancestor in self.ancestry[entity.index()].iter() {
             for &(relation, end) in &model.entity(ancestor).relation_ends {
                 let def = &model.relations[relation.index()];
                 if def.ends[end].name.as_deref() == Some(name) {
@@ -597,13 +597,12 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         ExprKind::Null => Ok(Value::Null),
         ExprKind::Str { value } => Ok(Value::str(value)),
         ExprKind::Interpolated { template, parts } => {
-            let mut out = template.clone();
+            let mut texts: smallvec::SmallVec<[String; 4]> = smallvec::SmallVec::new();
             for part in parts {
                 let v = eval_chain(rt, &part.reference, scope, part.span)?;
-                let text = rt.format_value(&v);
-                out = out.replace(&part.placeholder, &text);
+                texts.push(rt.format_value(&v));
             }
-            Ok(Value::str(&out))
+            Ok(Value::str(&interpolate(template, parts, &texts)))
         }
         ExprKind::FString { template, parts } => {
             let mut values = Vec::new();
@@ -927,6 +926,38 @@ fn comprehension<'m>(
     Ok(())
 }
 
+/// The template with each part's placeholder replaced by its text, everywhere, part after part
+/// (the reference's successive `str.replace`). In one pass when no text has the braces that
+/// could make or break a placeholder, which gives the same string.
+fn interpolate(template: &str, parts: &[crate::ast::Interpolation], texts: &[String]) -> String {
+    if texts.iter().any(|t| t.contains("{{") || t.contains("}}")) {
+        let mut out = template.to_string();
+        for (part, text) in parts.iter().zip(texts) {
+            out = out.replace(&part.placeholder, text);
+        }
+        return out;
+    }
+    let mut out =
+        String::with_capacity(template.len() + texts.iter().map(String::len).sum::<usize>());
+    let mut rest = template;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match parts.iter().position(|p| rest.starts_with(&p.placeholder)) {
+            Some(i) => {
+                out.push_str(&texts[i]);
+                rest = &rest[parts[i].placeholder.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `a.b.c` from names, as string interpolation refers to values.
 fn eval_chain(rt: &mut Runtime<'_>, names: &[Name], scope: ScopeId, span: Span) -> R<Value> {
     let mut value = lookup(rt, &names[0].text, scope, span)?;
@@ -1204,4 +1235,46 @@ fn construct<'m>(
     let value = rt.construct(entity, given, span)?;
     rt.tasks[task.0 as usize].memo.push(value.clone());
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::interpolate;
+    use crate::ast::Interpolation;
+
+    fn part(placeholder: &str) -> Interpolation {
+        Interpolation {
+            placeholder: placeholder.into(),
+            reference: Vec::new(),
+            span: Default::default(),
+        }
+    }
+
+    /// The one-pass replacement gives what successive replacements give.
+    #[test]
+    fn interpolation_replaces_like_successive_replace() {
+        let parts = [part("{{a}}"), part("{{ b }}")];
+        let texts = ["x".to_string(), "y".to_string()];
+        for template in [
+            "{{a}}-{{ b }}",
+            "{{{a}}}",
+            "{{a}}{{a}}{{ b }}",
+            "{{c}} {{a",
+            "no braces",
+            "{{{{ b }}",
+        ] {
+            let mut expected = template.to_string();
+            for (p, t) in parts.iter().zip(&texts) {
+                expected = expected.replace(&p.placeholder, t);
+            }
+            assert_eq!(
+                interpolate(template, &parts, &texts),
+                expected,
+                "{template}"
+            );
+        }
+        // A text with braces takes the slow path, with the same result as the reference.
+        let texts = ["{{ b }}".to_string(), "y".to_string()];
+        assert_eq!(interpolate("{{a}}", &parts, &texts), "y");
+    }
 }

@@ -138,7 +138,7 @@ impl<'m> Runtime<'m> {
             if existing_entity != entity {
                 // A parent instance holds the key the child is constructed with: a duplicate;
                 // the other way round, the index lookup found a subtype.
-                let message = if self.model.is_subtype(entity, existing_entity) {
+                let message = if self.is_subtype(entity, existing_entity) {
                     format!("Duplicate key in index. {found_key}")
                 } else {
                     "Type found in index is not an exact match".to_string()
@@ -173,21 +173,37 @@ impl<'m> Runtime<'m> {
         Ok(Value::Instance(instance))
     }
 
-    /// The key of an index entry: `name=<repr>` per attribute, sorted by name.
+    /// The key of an index entry: `name=<repr>` per attribute, sorted by name. Built in one
+    /// buffer: every constructor call of an entity with an index makes one.
     fn index_key<N: AsRef<str>>(&self, parts: &[(N, Value)]) -> String {
-        let mut parts: Vec<String> = parts
-            .iter()
-            .map(|(n, v)| {
-                let shown = match v {
-                    Value::Instance(i) => format!("<{}>", i.0),
-                    Value::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    other => self.repr_of(other),
-                };
-                format!("{}={shown}", n.as_ref())
-            })
-            .collect();
-        parts.sort();
-        parts.join(", ")
+        use std::fmt::Write;
+        let mut order: smallvec::SmallVec<[usize; 4]> = (0..parts.len()).collect();
+        // As the texts `name=...` sort: by name, then `=`.
+        let sort_text = |i: &usize| parts[*i].0.as_ref().bytes().chain(std::iter::once(b'='));
+        order.sort_by(|a, b| sort_text(a).cmp(sort_text(b)));
+        let mut key = String::new();
+        for (n, i) in order.into_iter().enumerate() {
+            let (name, value) = &parts[i];
+            if n > 0 {
+                key.push_str(", ");
+            }
+            key.push_str(name.as_ref());
+            key.push('=');
+            let _ = match value {
+                Value::Instance(i) => write!(key, "<{}>", i.0),
+                Value::Float(f) if f.fract() == 0.0 => write!(key, "{}", *f as i64),
+                Value::Int(i) => write!(key, "{i}"),
+                Value::Str(s) => {
+                    crate::python::push_string_repr(&mut key, s);
+                    Ok(())
+                }
+                other => {
+                    key.push_str(&self.repr_of(other));
+                    Ok(())
+                }
+            };
+        }
+        key
     }
 
     /// `Entity[k=v, ...]`: the instance with that key, waiting until it exists.
@@ -200,7 +216,7 @@ impl<'m> Runtime<'m> {
         let model = self.model;
         let mut names: Vec<&str> = key.iter().map(|(n, _)| n.as_str()).collect();
         names.sort();
-        let table = model.ancestors(entity).into_iter().find_map(|e| {
+        let table = self.ancestors(entity).iter().copied().find_map(|e| {
             model
                 .entity(e)
                 .indexes
@@ -322,7 +338,7 @@ impl<'m> Runtime<'m> {
         for item in &items {
             match item {
                 Value::Instance(i)
-                    if model.is_subtype(self.instances[i.0 as usize].entity, target) => {}
+                    if self.is_subtype(self.instances[i.0 as usize].entity, target) => {}
                 Value::Instance(i) => {
                     return Err(error(
                         codes::TYPING_ERROR,
@@ -666,7 +682,7 @@ impl<'m> Runtime<'m> {
             current = s.parent;
         }
         for (i, instance) in self.instances.iter().enumerate() {
-            let layout = self.layouts.get(&instance.entity)?;
+            let layout = self.layouts[instance.entity.index()].as_ref()?;
             if let Some(slot) = (0..layout.slots.len()).position(|s| instance.cell(s) == cell) {
                 return Some(format!(
                     "attribute `{}` of {}",

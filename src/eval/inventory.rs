@@ -199,9 +199,14 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
 
 /// Strings that repeat across the records of an inventory (every key, short values such as
 /// states and names of ports) are shared rather than allocated once per record.
+///
+/// It also holds the stacks that lists and dicts are read into before they are moved into a
+/// list of their exact size (rather than grown one element at a time).
 #[derive(Default)]
 struct Interner {
     strings: std::cell::RefCell<rustc_hash::FxHashSet<Rc<str>>>,
+    items: std::cell::RefCell<Vec<Value>>,
+    entries: std::cell::RefCell<Vec<(Rc<str>, Value)>>,
 }
 
 impl Interner {
@@ -282,25 +287,26 @@ impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
         Ok(Value::Str(self.0.value(v)))
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let base = self.0.items.borrow().len();
         while let Some(v) = seq.next_element_seed(self)? {
-            items.push(v);
+            self.0.items.borrow_mut().push(v);
         }
-        items.shrink_to_fit();
-        Ok(Value::list(items))
+        Ok(Value::list(self.0.items.borrow_mut().split_off(base)))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries: Vec<(Rc<str>, Value)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        let base = self.0.entries.borrow().len();
         while let Some(k) = map.next_key_seed(KeySeed(self.0))? {
             let v = map.next_value_seed(self)?;
+            let mut entries = self.0.entries.borrow_mut();
             // A repeated key keeps its first place and its last value, as Python's json does.
-            match entries.iter_mut().find(|(name, _)| *name == k) {
+            match entries[base..].iter_mut().find(|(name, _)| *name == k) {
                 Some(entry) => entry.1 = v,
                 None => entries.push((k, v)),
             }
         }
-        entries.shrink_to_fit();
-        Ok(Value::Dict(Rc::new(entries)))
+        Ok(Value::Dict(Rc::new(
+            self.0.entries.borrow_mut().split_off(base),
+        )))
     }
 }
 

@@ -199,7 +199,8 @@ pub struct Runtime<'m> {
     /// Slots of finished tasks nothing refers to any more, for new tasks.
     free_tasks: Vec<TaskId>,
     queue: VecDeque<TaskId>,
-    layouts: HashMap<EntityId, Rc<Layout>>,
+    /// Layouts by entity index, made on first use.
+    layouts: Vec<Option<Rc<Layout>>>,
     /// The index tables: (declaring entity, index number) to key to instance.
     index_tables: instances::IndexTables,
     /// Pending index lookups: (index table, key) to the cell lookups wait on.
@@ -229,10 +230,13 @@ pub struct Runtime<'m> {
     /// Names of the lifecycles `lsm::render_dot` was called on, in call order.
     pub rendered: Vec<String>,
     direct: Option<TaskId>,
-    /// Spans where values were set, by [`Site`] (index 0: nowhere), and the last one added: one
-    /// constructor call sets many slots at the same span.
+    /// Spans where values were set, by [`Site`] (index 0: nowhere), and the last one asked for:
+    /// one constructor call sets many slots at the same span.
     sites: Vec<Span>,
     site_ids: HashMap<Span, Site>,
+    last_site: (Span, Site),
+    /// Each entity and its ancestors, nearest first (the model's `ancestors`, computed once).
+    ancestry: Vec<Rc<[EntityId]>>,
 }
 
 /// Evaluates a resolved model.
@@ -245,7 +249,7 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         tasks: Vec::new(),
         free_tasks: Vec::new(),
         queue: VecDeque::new(),
-        layouts: HashMap::default(),
+        layouts: vec![None; model.entities.len()],
         index_tables: HashMap::default(),
         lookups: HashMap::default(),
         lookup_spans: HashMap::default(),
@@ -265,6 +269,10 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         direct: None,
         sites: vec![Span::default()],
         site_ids: HashMap::default(),
+        last_site: (Span::default(), Site::default()),
+        ancestry: (0..model.entities.len())
+            .map(|i| model.ancestors(EntityId(i as u32)).into())
+            .collect(),
     };
     // Most of a large run is the inventory's services: size the arenas for them up front, so
     // that they are not copied over and over as they grow.
@@ -508,16 +516,28 @@ impl<'m> Runtime<'m> {
         self.notify(cell, true);
     }
 
+    /// The entity and its ancestors, nearest first.
+    pub fn ancestors(&self, entity: EntityId) -> Rc<[EntityId]> {
+        self.ancestry[entity.index()].clone()
+    }
+
+    /// Whether `child` is `ancestor` or inherits from it.
+    pub fn is_subtype(&self, child: EntityId, ancestor: EntityId) -> bool {
+        self.ancestry[child.index()].contains(&ancestor)
+    }
+
     /// The site of a span, for [`Cell::set_at`].
     pub fn site(&mut self, span: Span) -> Site {
-        if self.sites.last() == Some(&span) {
-            return Site(self.sites.len() as u32 - 1);
+        if self.last_site.0 == span && self.last_site.1 .0 != 0 {
+            return self.last_site.1;
         }
         let sites = &mut self.sites;
-        *self.site_ids.entry(span).or_insert_with(|| {
+        let site = *self.site_ids.entry(span).or_insert_with(|| {
             sites.push(span);
             Site(sites.len() as u32 - 1)
-        })
+        });
+        self.last_site = (span, site);
+        site
     }
 
     /// The span of a site; `None` for a value set nowhere in particular.
@@ -527,7 +547,7 @@ impl<'m> Runtime<'m> {
 
     /// The slots of an entity, computed once.
     pub fn layout(&mut self, entity: EntityId) -> Rc<Layout> {
-        if let Some(l) = self.layouts.get(&entity) {
+        if let Some(l) = &self.layouts[entity.index()] {
             return l.clone();
         }
         let model = self.model;
@@ -572,7 +592,7 @@ impl<'m> Runtime<'m> {
             }
         }
         let layout = Rc::new(Layout { slots, by_name });
-        self.layouts.insert(entity, layout.clone());
+        self.layouts[entity.index()] = Some(layout.clone());
         layout
     }
 
