@@ -8,7 +8,8 @@
 //! as they arrive.
 //!
 //! A model has a cell per attribute of every instance, so cells are kept small: the rarely used
-//! parts (tasks waiting) are boxed, a multi cell's values share one list with its readers.
+//! parts (the tasks waiting) live in a table of the runtime, a multi cell's values share one list
+//! with its readers.
 
 use std::rc::Rc;
 
@@ -66,16 +67,19 @@ impl CellKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Site(pub u32);
 
+const FROZEN: u8 = 1;
+const WATCHED: u8 = 2;
+
 #[derive(Debug, Clone)]
 pub struct Cell {
     /// Single and optional cells: the value once set. Multi cells: the list of values, in
     /// arrival order, without duplicates (`None` while empty).
     pub value: Option<Value>,
-    pub waiting: Option<Box<Waiting>>,
     /// Where the value was set (single cells), for double-set messages.
     pub set_at: Site,
     pub shape: Shape,
-    pub frozen: bool,
+    /// [`FROZEN`] and [`WATCHED`]: one byte, so that a cell takes 32 bytes.
+    flags: u8,
     /// Statements known to be about to add a value.
     pub promises: u16,
 }
@@ -84,19 +88,36 @@ impl Cell {
     pub fn new(shape: Shape) -> Cell {
         Cell {
             value: None,
-            waiting: None,
             set_at: Site::default(),
             shape,
-            frozen: false,
+            flags: 0,
             promises: 0,
         }
+    }
+
+    /// Whether the cell takes no more values (delayed cells).
+    pub fn frozen(&self) -> bool {
+        self.flags & FROZEN != 0
+    }
+
+    pub fn set_frozen(&mut self) {
+        self.flags |= FROZEN;
+    }
+
+    /// Whether tasks wait on the cell (the runtime keeps their list: few cells have one).
+    pub fn watched(&self) -> bool {
+        self.flags & WATCHED != 0
+    }
+
+    pub fn set_watched(&mut self) {
+        self.flags |= WATCHED;
     }
 
     /// Whether readers that need the whole value can read it.
     pub fn available(&self) -> bool {
         match self.shape {
             Shape::Single => self.value.is_some(),
-            Shape::Optional | Shape::Multi => self.frozen,
+            Shape::Optional | Shape::Multi => self.frozen(),
         }
     }
 
@@ -124,25 +145,13 @@ impl Cell {
         match self.shape {
             Shape::Single => self.value.clone(),
             Shape::Optional => self
-                .frozen
+                .frozen()
                 .then(|| self.value.clone().unwrap_or(Value::Null)),
-            Shape::Multi => self.frozen.then(|| {
+            Shape::Multi => self.frozen().then(|| {
                 self.value
                     .clone()
                     .unwrap_or_else(|| Value::list(Vec::new()))
             }),
         }
-    }
-
-    pub fn waiting(&mut self) -> &mut Waiting {
-        self.waiting.get_or_insert_with(Default::default)
-    }
-
-    pub fn waiters(&self) -> &[TaskId] {
-        self.waiting.as_ref().map_or(&[], |w| &w.waiters)
-    }
-
-    pub fn listeners(&self) -> &[TaskId] {
-        self.waiting.as_ref().map_or(&[], |w| &w.listeners)
     }
 }

@@ -61,11 +61,10 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
         Ok(Outcome::Listening) => {}
         Err(Flow::Wait(cell)) => {
             rt.tasks[task.0 as usize].waiting_on = Some(cell);
-            let c = &mut rt.cells[cell.0 as usize];
-            if c.available() {
+            if rt.cells[cell.0 as usize].available() {
                 rt.wake(task);
-            } else if !c.waiters().contains(&task) {
-                c.waiting().waiters.push(task);
+            } else if !rt.waiters(cell).contains(&task) {
+                rt.waiting_mut(cell).waiters.push(task);
             }
         }
         Err(Flow::Error(d)) => {
@@ -297,8 +296,8 @@ fn exec_for<'m>(
             if let Some(cell) = rt.slot(instance, &attr.text) {
                 if rt.cells[cell.0 as usize].shape == Shape::Multi {
                     rt.tasks[task.0 as usize].listened = true;
-                    if !rt.cells[cell.0 as usize].listeners().contains(&task) {
-                        rt.cells[cell.0 as usize].waiting().listeners.push(task);
+                    if !rt.listeners(cell).contains(&task) {
+                        rt.waiting_mut(cell).listeners.push(task);
                     }
                     let items: Vec<Value> = rt.cells[cell.0 as usize].items().to_vec();
                     let consumed = rt.tasks[task.0 as usize].consumed;
@@ -306,11 +305,8 @@ fn exec_for<'m>(
                         spawn_block(rt, scope, body, Some((name, item)));
                     }
                     rt.tasks[task.0 as usize].consumed = rt.cells[cell.0 as usize].items().len();
-                    if rt.cells[cell.0 as usize].frozen {
-                        rt.cells[cell.0 as usize]
-                            .waiting()
-                            .listeners
-                            .retain(|t| *t != task);
+                    if rt.cells[cell.0 as usize].frozen() {
+                        rt.waiting_mut(cell).listeners.retain(|t| *t != task);
                         return Ok(Outcome::Done);
                     }
                     return Ok(Outcome::Listening);
@@ -563,7 +559,7 @@ fn read_slot(
     span: Span,
 ) -> R<Value> {
     let c = &rt.cells[cell.0 as usize];
-    if c.shape == Shape::Optional && c.frozen && c.value.as_ref().is_none_or(Value::is_null) {
+    if c.shape == Shape::Optional && c.frozen() && c.value.as_ref().is_none_or(Value::is_null) {
         let entity = &rt
             .model
             .entity(rt.instances[instance.0 as usize].entity)
@@ -1078,13 +1074,13 @@ fn is_defined<'m>(
         },
         Shape::Optional => match &c.value {
             Some(v) => Ok(Value::Bool(!v.is_null())),
-            None if c.frozen => Ok(Value::Bool(false)),
+            None if c.frozen() => Ok(Value::Bool(false)),
             None => Err(Flow::Wait(cell)),
         },
         Shape::Multi => {
             if !c.items().is_empty() {
                 Ok(Value::Bool(true))
-            } else if c.frozen {
+            } else if c.frozen() {
                 Ok(Value::Bool(false))
             } else {
                 Err(Flow::Wait(cell))

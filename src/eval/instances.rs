@@ -422,7 +422,7 @@ impl<'m> Runtime<'m> {
                 }
                 let c = &self.cells[cell.0 as usize];
                 let new = items.first().cloned().unwrap_or(Value::Null);
-                if c.frozen {
+                if c.frozen() {
                     let old = c.value.clone().unwrap_or(Value::Null);
                     if old == new {
                         return Ok(());
@@ -452,7 +452,7 @@ impl<'m> Runtime<'m> {
                 let c = &mut self.cells[cell.0 as usize];
                 c.value = Some(new.clone());
                 c.set_at = site;
-                c.frozen = true;
+                c.set_frozen();
                 self.notify(cell, true);
                 if !new.is_null() {
                     self.link_inverse(instance, &new, inverse.as_deref(), span)?;
@@ -461,7 +461,7 @@ impl<'m> Runtime<'m> {
             }
             CellKind::Multi { upper, .. } => {
                 let c = &self.cells[cell.0 as usize];
-                if c.frozen {
+                if c.frozen() {
                     let all_present = items.iter().all(|i| c.items().contains(i));
                     if all_present && !items.is_empty() {
                         return Ok(());

@@ -35,6 +35,7 @@ use crate::ast::Stmt;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId};
 use crate::source::{SourceMap, Span};
+use cells::Waiting;
 pub use cells::{Cell, CellId, CellKind, Shape, Site, TaskId, UNBOUNDED};
 pub use value::{InstanceId, Value};
 
@@ -196,6 +197,8 @@ pub struct Runtime<'m> {
     pub cells: Vec<Cell>,
     scopes: Vec<Scope<'m>>,
     tasks: Vec<Task<'m>>,
+    /// The tasks waiting on each watched cell.
+    waiting: HashMap<CellId, Waiting>,
     /// Slots of finished tasks nothing refers to any more, for new tasks.
     free_tasks: Vec<TaskId>,
     queue: VecDeque<TaskId>,
@@ -248,6 +251,7 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         scopes: Vec::new(),
         tasks: Vec::new(),
         free_tasks: Vec::new(),
+        waiting: HashMap::default(),
         queue: VecDeque::new(),
         layouts: vec![None; model.entities.len()],
         index_tables: HashMap::default(),
@@ -405,10 +409,34 @@ impl<'m> Runtime<'m> {
         }
     }
 
+    /// The tasks waiting on a cell, to add to.
+    fn waiting_mut(&mut self, cell: CellId) -> &mut Waiting {
+        self.cells[cell.0 as usize].set_watched();
+        self.waiting.entry(cell).or_default()
+    }
+
+    /// Tasks to wake when a cell becomes available.
+    fn waiters(&self, cell: CellId) -> &[TaskId] {
+        match self.cells[cell.0 as usize].watched() {
+            true => self.waiting.get(&cell).map_or(&[], |w| &w.waiters),
+            false => &[],
+        }
+    }
+
+    /// Gradual readers of a cell.
+    fn listeners(&self, cell: CellId) -> &[TaskId] {
+        match self.cells[cell.0 as usize].watched() {
+            true => self.waiting.get(&cell).map_or(&[], |w| &w.listeners),
+            false => &[],
+        }
+    }
+
     /// Wakes the tasks waiting on a cell that became available (or got a new value).
     fn notify(&mut self, cell: CellId, available: bool) {
-        let c = &mut self.cells[cell.0 as usize];
-        let Some(waiting) = c.waiting.as_mut() else {
+        if !self.cells[cell.0 as usize].watched() {
+            return;
+        }
+        let Some(waiting) = self.waiting.get_mut(&cell) else {
             return;
         };
         let listeners = waiting.listeners.clone();
@@ -466,12 +494,12 @@ impl<'m> Runtime<'m> {
         let mut any_unfrozen = false;
         for &cell in &self.delayed {
             let c = &self.cells[cell.0 as usize];
-            if c.frozen {
+            if c.frozen() {
                 continue;
             }
             any_unfrozen = true;
-            let waiting = c
-                .waiters()
+            let waiting = self
+                .waiters(cell)
                 .iter()
                 .filter(|t| !self.tasks[t.0 as usize].done)
                 .count();
@@ -496,7 +524,7 @@ impl<'m> Runtime<'m> {
         }
         let all: Vec<CellId> = self.delayed.clone();
         for cell in all {
-            if !self.cells[cell.0 as usize].frozen {
+            if !self.cells[cell.0 as usize].frozen() {
                 self.freeze(cell);
             }
         }
@@ -506,10 +534,10 @@ impl<'m> Runtime<'m> {
 
     pub fn freeze(&mut self, cell: CellId) {
         let c = &mut self.cells[cell.0 as usize];
-        if c.frozen {
+        if c.frozen() {
             return;
         }
-        c.frozen = true;
+        c.set_frozen();
         if c.shape == Shape::Optional && c.value.is_none() {
             c.value = None;
         }
