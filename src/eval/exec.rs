@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use super::cells::{CellId, Shape, TaskId};
-use super::value::{InstanceId, Value};
+use super::value::{InstanceId, Str, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
 use crate::diagnostics::{codes, Code, Diagnostic, Label};
@@ -765,7 +765,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         ExprKind::Dict { entries } => {
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries {
-                out.push((Rc::from(k.as_str()), eval(rt, task, v, scope)?));
+                out.push((Str::from(k.as_str()), eval(rt, task, v, scope)?));
             }
             Ok(Value::Dict(Rc::new(out)))
         }

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
-use super::value::Value;
+use super::value::{Str, Value};
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::source::{FileId, Span};
 
@@ -12,17 +12,17 @@ use crate::source::{FileId, Span};
 pub struct Inventory {
     pub records: Vec<Record>,
     /// Index of `records` by instance id.
-    pub by_id: HashMap<Rc<str>, usize>,
+    pub by_id: HashMap<Str, usize>,
 }
 
 /// One service instance. Attribute sets are model values (`Null` or a dict), converted once.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub id: Rc<str>,
-    pub service_entity: Rc<str>,
+    pub id: Str,
+    pub service_entity: Str,
     pub service_entity_version: i64,
     pub version: i64,
-    pub state: Rc<str>,
+    pub state: Str,
     pub candidate_attributes: Value,
     pub active_attributes: Value,
     pub rollback_attributes: Value,
@@ -204,30 +204,30 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
 /// list of their exact size (rather than grown one element at a time).
 #[derive(Default)]
 struct Interner {
-    strings: std::cell::RefCell<rustc_hash::FxHashSet<Rc<str>>>,
+    strings: std::cell::RefCell<rustc_hash::FxHashSet<Str>>,
     items: std::cell::RefCell<Vec<Value>>,
-    entries: std::cell::RefCell<Vec<(Rc<str>, Value)>>,
+    entries: std::cell::RefCell<Vec<(Str, Value)>>,
 }
 
 impl Interner {
     /// Values longer than this are mostly unique (ids, descriptions): not worth a table entry.
     const SHORT_VALUE: usize = 12;
 
-    fn get(&self, text: &str) -> Rc<str> {
+    fn get(&self, text: &str) -> Str {
         let mut strings = self.strings.borrow_mut();
         if let Some(shared) = strings.get(text) {
             return shared.clone();
         }
-        let shared: Rc<str> = Rc::from(text);
+        let shared: Str = Str::from(text);
         strings.insert(shared.clone());
         shared
     }
 
-    fn value(&self, text: &str) -> Rc<str> {
+    fn value(&self, text: &str) -> Str {
         if text.len() <= Self::SHORT_VALUE {
             self.get(text)
         } else {
-            Rc::from(text)
+            Str::from(text)
         }
     }
 }
@@ -248,12 +248,9 @@ impl<'de> serde::de::DeserializeSeed<'de> for JsonSeed<'_> {
 struct KeySeed<'i>(&'i Interner);
 
 impl<'de> serde::de::DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = Rc<str>;
+    type Value = Str;
 
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Rc<str>, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Str, D::Error> {
         let key = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
         Ok(self.0.get(&key))
     }
@@ -411,7 +408,7 @@ pub fn from_json(value: &serde_json::Value) -> Value {
         serde_json::Value::Array(items) => Value::list(items.iter().map(from_json).collect()),
         serde_json::Value::Object(map) => Value::Dict(Rc::new(
             map.iter()
-                .map(|(k, v)| (Rc::from(k.as_str()), from_json(v)))
+                .map(|(k, v)| (Str::from(k.as_str()), from_json(v)))
                 .collect(),
         )),
     }

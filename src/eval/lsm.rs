@@ -9,7 +9,7 @@ use super::cells::{CellKind, TaskId};
 use super::exec::{error, Flow, R};
 use super::inventory::from_json;
 use super::plugins::Args;
-use super::value::{InstanceId, Value};
+use super::value::{InstanceId, Str, Value};
 use super::Runtime;
 use crate::diagnostics::codes;
 use crate::resolve::EntityId;
@@ -321,7 +321,7 @@ fn state(rt: &mut Runtime<'_>, lifecycle: InstanceId, name: &str) -> R<Option<In
         }
     }
     // Every state is known now: remember them all by name (the first of a name wins).
-    let mut states: rustc_hash::FxHashMap<Rc<str>, InstanceId> = Default::default();
+    let mut states: rustc_hash::FxHashMap<Str, InstanceId> = Default::default();
     for s in candidates {
         if let Value::Str(n) = attribute(rt, s, "name")? {
             states.entry(n).or_insert(s);
@@ -396,7 +396,7 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
     let validate = rt.options.validate.clone().filter(|v| !v.trim().is_empty());
     let inventory = rt.options.inventory.clone().unwrap_or_default();
     // The keys of every instance dict, shared by all of them.
-    let keys: [Rc<str>; 9] = [
+    let keys: [Str; 9] = [
         "id",
         "service_entity",
         "service_entity_version",
@@ -407,7 +407,7 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
         "active_attributes",
         "rollback_attributes",
     ]
-    .map(Rc::from);
+    .map(Str::from);
     let mut out = Vec::new();
     for record in inventory.records.iter() {
         if *record.service_entity != *name || record.deleted {
@@ -493,7 +493,7 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
         }
         let [id, service_entity, service_entity_version, version, state, attributes_key, candidate, active, rollback] =
             keys.clone();
-        let entry: Vec<(Rc<str>, Value)> = vec![
+        let entry: Vec<(Str, Value)> = vec![
             (id, Value::Str(record.id.clone())),
             (service_entity, Value::Str(record.service_entity.clone())),
             (

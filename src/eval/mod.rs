@@ -227,7 +227,7 @@ pub struct Runtime<'m> {
     /// Entities of constructor calls, by the address of the class reference in the syntax tree.
     classes: HashMap<usize, EntityId>,
     /// States of a lifecycle instance by name.
-    lifecycle_states: HashMap<InstanceId, Rc<HashMap<Rc<str>, InstanceId>>>,
+    lifecycle_states: HashMap<InstanceId, Rc<HashMap<value::Str, InstanceId>>>,
     /// `std::print` output, in order.
     pub printed: Vec<String>,
     /// Names of the lifecycles `lsm::render_dot` was called on, in call order.

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::value::{Number, Value};
+use super::value::{Number, Str, Value};
 use super::Runtime;
 use crate::ast::{BinaryOp, Expr, ExprKind};
 use crate::resolve::{AttributeDef, Primitive, ValueType};
@@ -32,7 +32,7 @@ pub fn constant(expr: &Expr) -> Value {
         ExprKind::Dict { entries } => Value::Dict(Rc::new(
             entries
                 .iter()
-                .map(|(k, v)| (Rc::from(k.as_str()), constant(v)))
+                .map(|(k, v)| (Str::from(k.as_str()), constant(v)))
                 .collect(),
         )),
         _ => Value::Unknown,

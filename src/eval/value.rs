@@ -8,8 +8,11 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstanceId(pub u32);
 
+/// A shared string: one pointer (a value is two words), with its length beside the text.
+pub type Str = arcstr::ArcStr;
+
 /// The entries of a dict, in insertion order.
-pub type Entries = Vec<(Rc<str>, Value)>;
+pub type Entries = Vec<(Str, Value)>;
 
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -17,7 +20,7 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Rc<str>),
+    Str(Str),
     List(Rc<Vec<Value>>),
     /// Keys in insertion order, as Python dicts.
     Dict(Rc<Entries>),
@@ -73,7 +76,7 @@ impl Number {
 
 impl Value {
     pub fn str(s: &str) -> Value {
-        Value::Str(Rc::from(s))
+        Value::Str(Str::from(s))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
@@ -134,3 +137,6 @@ mod tests {
         );
     }
 }
+
+// A model holds a value per attribute of every instance: keep values two words.
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
