@@ -46,7 +46,11 @@ pub fn stuck_error(rt: &Runtime) -> Diagnostic {
 }
 
 pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
-    rt.tasks[task.0 as usize].memo_pos = 0;
+    match rt.memos.remove(&task) {
+        Some(memo) => rt.memo = memo,
+        None => rt.memo.clear(),
+    }
+    rt.memo_pos = 0;
     let work = rt.tasks[task.0 as usize].work.clone();
     let result = match work {
         Work::Stmt(stmt, scope) => exec_stmt(rt, task, stmt, scope),
@@ -56,6 +60,9 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
         } => exec_implement(rt, task, instance, implement).map(|_| Outcome::Done),
         Work::Direct => Ok(Outcome::Done),
     };
+    if !matches!(result, Ok(Outcome::Done) | Err(Flow::Error(_))) && !rt.memo.is_empty() {
+        rt.memos.insert(task, std::mem::take(&mut rt.memo));
+    }
     match result {
         Ok(Outcome::Done) => finish(rt, task),
         Ok(Outcome::Listening) => {}
@@ -79,8 +86,6 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
 fn finish(rt: &mut Runtime<'_>, task: TaskId) {
     let t = &mut rt.tasks[task.0 as usize];
     t.done = true;
-    // A finished task never runs again: its remembered instances are not needed.
-    t.memo = Vec::new();
     // Most tasks finish on their first run. One that never waited and is not queued again is in
     // no list of any cell nor in the queue: its slot can hold the next task.
     let reusable = t.waiting_on.is_none() && !t.queued && !t.listened;
@@ -100,9 +105,9 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                 ExprKind::Var { path } if path.segments.len() == 1 => {
                     let v = eval(rt, task, value, scope)?;
                     let name = &path.segments[0].text;
-                    let cell = rt.scopes[scope.0 as usize]
-                        .vars
-                        .get(name)
+                    let cell = rt
+                        .var_table
+                        .get(rt.scopes[scope.0 as usize].vars, name)
                         .expect("assigned variables are declared in their block");
                     set_variable(rt, cell, name, v, stmt.span)?;
                 }
@@ -300,11 +305,12 @@ fn exec_for<'m>(
                         rt.waiting_mut(cell).listeners.push(task);
                     }
                     let items: Vec<Value> = rt.cells[cell.0 as usize].items().to_vec();
-                    let consumed = rt.tasks[task.0 as usize].consumed;
+                    let consumed = rt.tasks[task.0 as usize].consumed as usize;
                     for item in items.into_iter().skip(consumed) {
                         spawn_block(rt, scope, body, Some((name, item)));
                     }
-                    rt.tasks[task.0 as usize].consumed = rt.cells[cell.0 as usize].items().len();
+                    rt.tasks[task.0 as usize].consumed =
+                        rt.cells[cell.0 as usize].items().len() as u32;
                     if rt.cells[cell.0 as usize].frozen() {
                         rt.waiting_mut(cell).listeners.retain(|t| *t != task);
                         return Ok(Outcome::Done);
@@ -408,7 +414,7 @@ impl<'m> Runtime<'m> {
             vars: Default::default(),
             instance: Some(instance),
             namespace,
-            bound: Vec::new(),
+            bound: Default::default(),
         });
         ScopeId(self.scopes.len() as u32 - 1)
     }
@@ -529,7 +535,7 @@ fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Val
         if let Some((_, v)) = s.bound.iter().rev().find(|(n, _)| *n == name) {
             return Ok(v.clone());
         }
-        if let Some(cell) = s.vars.get(name) {
+        if let Some(cell) = rt.var_table.get(s.vars, name) {
             return rt.read(cell);
         }
         if let Some(instance) = s.instance {
@@ -636,7 +642,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             };
             let root = rt.roots[&target];
             let name = &path.last().text;
-            match rt.scopes[root.0 as usize].vars.get(name) {
+            match rt.var_table.get(rt.scopes[root.0 as usize].vars, name) {
                 Some(cell) => rt.read(cell),
                 None => Err(error(
                     codes::NOT_FOUND,
@@ -776,7 +782,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                 vars: Default::default(),
                 instance: None,
                 namespace,
-                bound: Vec::new(),
+                bound: Default::default(),
             });
             let inner = ScopeId(rt.scopes.len() as u32 - 1);
             let mut out = Vec::new();
@@ -1025,7 +1031,9 @@ fn is_defined<'m>(
             let mut found = None;
             while let Some(id) = current {
                 let s = &rt.scopes[id.0 as usize];
-                if s.bound.iter().any(|(n, _)| *n == name.as_str()) || s.vars.contains(name) {
+                if s.bound.iter().any(|(n, _)| *n == name.as_str())
+                    || rt.var_table.get(s.vars, name).is_some()
+                {
                     break;
                 }
                 if let Some(i) = s.instance {
@@ -1223,13 +1231,13 @@ fn construct<'m>(
             }
         }
     }
-    let pos = rt.tasks[task.0 as usize].memo_pos;
-    rt.tasks[task.0 as usize].memo_pos += 1;
-    if let Some(v) = rt.tasks[task.0 as usize].memo.get(pos) {
+    let pos = rt.memo_pos;
+    rt.memo_pos += 1;
+    if let Some(v) = rt.memo.get(pos) {
         return Ok(v.clone());
     }
     let value = rt.construct(entity, given, span)?;
-    rt.tasks[task.0 as usize].memo.push(value.clone());
+    rt.memo.push(value.clone());
     Ok(value)
 }
 

@@ -676,7 +676,12 @@ impl<'m> Runtime<'m> {
         let mut current = Some(scope);
         while let Some(id) = current {
             let s = &self.scopes[id.0 as usize];
-            if let Some((name, _)) = s.vars.iter().find(|(_, c)| *c == cell) {
+            if let Some((name, _)) = self
+                .var_table
+                .slice(s.vars)
+                .iter()
+                .find(|(_, c)| *c == cell)
+            {
                 return Some(format!("variable `{name}`"));
             }
             current = s.parent;

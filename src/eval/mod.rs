@@ -101,53 +101,46 @@ impl Layout {
 #[derive(Debug, Clone)]
 struct Scope<'m> {
     parent: Option<ScopeId>,
-    vars: Vars<'m>,
+    vars: Vars,
     /// Inside an implementation or `when`: the instance whose attributes are visible.
     instance: Option<InstanceId>,
     namespace: NamespaceId,
-    /// `for` variables and comprehension variables bound to a value.
-    bound: Vec<(&'m str, Value)>,
+    /// `for` variables and comprehension variables bound to a value (a loop body has one).
+    bound: smallvec::SmallVec<[(&'m str, Value); 1]>,
 }
 
-/// The variables assigned in a block, by name. Most blocks (loop and implementation bodies, made
-/// once per item or instance) assign a few: a list is smaller and faster than a table for them.
-#[derive(Debug, Clone, Default)]
-struct Vars<'m> {
-    few: Vec<(&'m str, CellId)>,
-    many: Option<Box<HashMap<&'m str, CellId>>>,
+/// The variables assigned in a block: a range of the runtime's [`VarTable`], made with the scope.
+#[derive(Debug, Clone, Copy, Default)]
+struct Vars {
+    start: u32,
+    len: u32,
 }
 
-impl<'m> Vars<'m> {
+/// The variables of every scope, one after the other. A block assigns a few (loop and
+/// implementation bodies, made once per item or instance, most of all): a list is searched;
+/// the rare block with many (a large `main.cf`) also gets a table.
+#[derive(Debug, Default)]
+struct VarTable<'m> {
+    entries: Vec<(&'m str, CellId)>,
+    tables: HashMap<u32, HashMap<&'m str, CellId>>,
+}
+
+impl<'m> VarTable<'m> {
     const FEW: usize = 12;
 
-    fn get(&self, name: &str) -> Option<CellId> {
-        match &self.many {
-            Some(table) => table.get(name).copied(),
-            None => self.few.iter().find(|(n, _)| *n == name).map(|(_, c)| *c),
+    fn get(&self, vars: Vars, name: &str) -> Option<CellId> {
+        if vars.len as usize > Self::FEW {
+            return self.tables.get(&vars.start)?.get(name).copied();
         }
-    }
-
-    fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
-    /// Adds a variable unless the block already has one of that name.
-    fn declare(&mut self, name: &'m str, make: impl FnOnce() -> CellId) {
-        if self.contains(name) {
-            return;
-        }
-        let cell = make();
-        self.few.push((name, cell));
-        if let Some(table) = &mut self.many {
-            table.insert(name, cell);
-        } else if self.few.len() > Self::FEW {
-            self.many = Some(Box::new(self.few.iter().copied().collect()));
-        }
+        self.slice(vars)
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
     }
 
     /// Variables in declaration order.
-    fn iter(&self) -> impl Iterator<Item = &(&'m str, CellId)> {
-        self.few.iter()
+    fn slice(&self, vars: Vars) -> &[(&'m str, CellId)] {
+        &self.entries[vars.start as usize..(vars.start + vars.len) as usize]
     }
 }
 
@@ -169,9 +162,6 @@ enum Work<'m> {
 #[derive(Debug)]
 struct Task<'m> {
     work: Work<'m>,
-    /// Instances made by constructor calls, in call order, reused when the task runs again.
-    memo: Vec<Value>,
-    memo_pos: usize,
     done: bool,
     queued: bool,
     /// The relation cell this task promised to add to.
@@ -179,7 +169,7 @@ struct Task<'m> {
     /// The cell the task last waited on (for the report of a model that got stuck).
     waiting_on: Option<CellId>,
     /// `for` loops over a relation: values already handed to the body.
-    consumed: usize,
+    consumed: u32,
     /// Whether the task listened to a relation (a `for` loop over it).
     listened: bool,
 }
@@ -197,6 +187,14 @@ pub struct Runtime<'m> {
     pub cells: Vec<Cell>,
     scopes: Vec<Scope<'m>>,
     tasks: Vec<Task<'m>>,
+    /// The instances made by the constructor calls of the running task, in call order, and the
+    /// number of calls so far in this run: a task that runs again gets the same instances.
+    memo: Vec<Value>,
+    memo_pos: usize,
+    /// The memos of tasks that stopped to wait (most tasks finish on their first run).
+    memos: HashMap<TaskId, Vec<Value>>,
+    /// The variables of the scopes.
+    var_table: VarTable<'m>,
     /// The tasks waiting on each watched cell.
     waiting: HashMap<CellId, Waiting>,
     /// Slots of finished tasks nothing refers to any more, for new tasks.
@@ -252,6 +250,10 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         tasks: Vec::new(),
         free_tasks: Vec::new(),
         waiting: HashMap::default(),
+        var_table: VarTable::default(),
+        memo: Vec::new(),
+        memo_pos: 0,
+        memos: HashMap::default(),
         queue: VecDeque::new(),
         layouts: vec![None; model.entities.len()],
         index_tables: HashMap::default(),
@@ -345,22 +347,37 @@ impl<'m> Runtime<'m> {
         namespace: NamespaceId,
         statements: &[&'m Stmt],
     ) -> ScopeId {
-        let mut vars = Vars::default();
+        let start = self.var_table.entries.len();
         for stmt in statements {
             if let crate::ast::StmtKind::Assign { target, .. } = &stmt.kind {
                 if let crate::ast::ExprKind::Var { path } = &target.kind {
                     if path.segments.len() == 1 {
-                        vars.declare(&path.segments[0].text, || self.new_cell(CellKind::Single));
+                        let name: &'m str = &path.segments[0].text;
+                        if !self.var_table.entries[start..]
+                            .iter()
+                            .any(|(n, _)| *n == name)
+                        {
+                            let cell = self.new_cell(CellKind::Single);
+                            self.var_table.entries.push((name, cell));
+                        }
                     }
                 }
             }
+        }
+        let vars = Vars {
+            start: start as u32,
+            len: (self.var_table.entries.len() - start) as u32,
+        };
+        if vars.len as usize > VarTable::FEW {
+            let table = self.var_table.slice(vars).iter().copied().collect();
+            self.var_table.tables.insert(vars.start, table);
         }
         self.scopes.push(Scope {
             parent,
             vars,
             instance,
             namespace,
-            bound: Vec::new(),
+            bound: Default::default(),
         });
         ScopeId(self.scopes.len() as u32 - 1)
     }
@@ -378,8 +395,6 @@ impl<'m> Runtime<'m> {
     fn spawn(&mut self, work: Work<'m>) -> TaskId {
         let task = Task {
             work,
-            memo: Vec::new(),
-            memo_pos: 0,
             done: false,
             queued: true,
             promised: None,

@@ -33,11 +33,16 @@ impl<'m> Runtime<'m> {
             vars: Default::default(),
             instance: None,
             namespace,
-            bound: vec![("self", value.clone())],
+            bound: smallvec::smallvec![("self", value.clone())],
         });
         let scope = ScopeId(self.scopes.len() as u32 - 1);
         let task = self.direct_task();
+        // The running task's remembered instances are set aside for this evaluation.
+        let memo = std::mem::take(&mut self.memo);
+        let memo_pos = std::mem::replace(&mut self.memo_pos, 0);
         let result = eval(self, task, expr, scope);
+        self.memo = memo;
+        self.memo_pos = memo_pos;
         self.scopes.pop();
         match result {
             Ok(v) => Ok(v),
@@ -49,15 +54,11 @@ impl<'m> Runtime<'m> {
     /// A task that never runs, for direct evaluation.
     fn direct_task(&mut self) -> TaskId {
         if let Some(t) = self.direct {
-            self.tasks[t.0 as usize].memo.clear();
-            self.tasks[t.0 as usize].memo_pos = 0;
             return t;
         }
         let id = TaskId(self.tasks.len() as u32);
         self.tasks.push(Task {
             work: Work::Direct,
-            memo: Vec::new(),
-            memo_pos: 0,
             done: true,
             queued: false,
             promised: None,
