@@ -70,7 +70,8 @@ impl<'m> Runtime<'m> {
         let model = self.model;
         let plan = self.plan(entity);
         let layout = self.layout(entity);
-        let mut given = vec![false; layout.slots.len()];
+        let mut given: smallvec::SmallVec<[bool; 64]> =
+            smallvec::smallvec![false; layout.slots.len()];
         for (slot, _) in &values {
             given[*slot] = true;
         }
@@ -308,7 +309,7 @@ impl<'m> Runtime<'m> {
         let model = self.model;
         let entity = self.instances[instance.0 as usize].entity;
         let layout = self.layout(entity);
-        let slot = layout.slots[index].clone();
+        let slot = &layout.slots[index];
         let name: &str = &slot.name;
         let cell = self.instances[instance.0 as usize].cell(index);
         if let Some((owner, i)) = slot.attribute {

@@ -212,6 +212,7 @@ struct Interner {
 impl Interner {
     /// Values longer than this are mostly unique (ids, descriptions): not worth a table entry.
     const SHORT_VALUE: usize = 12;
+    const MAX_SHARED: usize = 4096;
 
     fn get(&self, text: &str) -> Str {
         let mut strings = self.strings.borrow_mut();
@@ -224,11 +225,20 @@ impl Interner {
     }
 
     fn value(&self, text: &str) -> Str {
-        if text.len() <= Self::SHORT_VALUE {
-            self.get(text)
-        } else {
-            Str::from(text)
+        if text.len() > Self::SHORT_VALUE {
+            return Str::from(text);
         }
+        // Values that repeat show up early; past a few thousand entries the table would mostly
+        // gather unique ones (names, addresses) and stop fitting in the cache.
+        let mut strings = self.strings.borrow_mut();
+        if let Some(shared) = strings.get(text) {
+            return shared.clone();
+        }
+        let value = Str::from(text);
+        if strings.len() < Self::MAX_SHARED {
+            strings.insert(value.clone());
+        }
+        value
     }
 }
 
