@@ -273,13 +273,12 @@ fn spawn_block<'m>(
     body: &'m [Stmt],
     bound: Option<(&'m str, Value)>,
 ) {
-    let statements: Vec<&'m Stmt> = body.iter().collect();
     let namespace = rt.scopes[parent.0 as usize].namespace;
-    let scope = rt.new_scope(Some(parent), None, namespace, &statements);
+    let scope = rt.new_scope(Some(parent), None, namespace, body);
     if let Some(b) = bound {
         rt.scopes[scope.0 as usize].bound.push(b);
     }
-    for stmt in statements {
+    for stmt in body {
         rt.spawn(Work::Stmt(stmt, scope));
     }
 }
@@ -396,10 +395,9 @@ fn expand_implementations<'m>(
         if def.body.is_empty() {
             continue;
         }
-        let statements: Vec<&'m Stmt> = def.body.iter().collect();
         let root = rt.roots[&def.namespace];
-        let scope = rt.new_scope(Some(root), Some(instance), def.namespace, &statements);
-        for stmt in statements {
+        let scope = rt.new_scope(Some(root), Some(instance), def.namespace, &def.body);
+        for stmt in &def.body {
             rt.spawn(Work::Stmt(stmt, scope));
         }
     }
@@ -474,7 +472,15 @@ impl<'m> Runtime<'m> {
             implementations: Default::default(),
             implemented: false,
         });
-        for implement in self.implements_of(entity) {
+        let implements = match &self.implements[entity.index()] {
+            Some(known) => known.clone(),
+            None => {
+                let found: Rc<[&'m ImplementDef]> = self.implements_of(entity).into();
+                self.implements[entity.index()] = Some(found.clone());
+                found
+            }
+        };
+        for &implement in implements.iter() {
             if implement.when.is_none() {
                 // Nothing to wait for: expand it now rather than queue a decision.
                 expand_implementations(self, id, implement);
@@ -597,7 +603,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         ExprKind::Float { value } => Ok(Value::Float(*value)),
         ExprKind::Bool { value } => Ok(Value::Bool(*value)),
         ExprKind::Null => Ok(Value::Null),
-        ExprKind::Str { value } => Ok(Value::str(value)),
+        ExprKind::Str { value } => Ok(Value::Str(rt.literal(value))),
         ExprKind::Interpolated { template, parts } => {
             let mut texts: smallvec::SmallVec<[String; 4]> = smallvec::SmallVec::new();
             for part in parts {
@@ -1180,34 +1186,37 @@ fn construct<'m>(
         }
     };
     let layout = rt.layout(entity);
-    let mut given: Vec<(usize, Value)> = Vec::with_capacity(arguments.len() + 1);
-    let add =
-        |rt: &Runtime<'m>, name: &str, value: Value, given: &mut Vec<(usize, Value)>| -> R<()> {
-            let Some(slot) = layout.slot(name) else {
-                return Err(error(
-                    codes::TYPING_ERROR,
-                    format!(
-                        "no attribute {name} on type {}",
-                        rt.model.entity(entity).full_name
-                    ),
-                    span,
-                    "in this constructor",
-                ));
-            };
-            if given.iter().any(|(s, _)| *s == slot) {
-                return Err(error(
-                    codes::RUNTIME_ERROR,
-                    format!(
-                        "The attribute {name} is set twice in the constructor call of {}.",
-                        class.name.text
-                    ),
-                    span,
-                    "in this constructor",
-                ));
-            }
-            given.push((slot, value));
-            Ok(())
+    let mut given = super::instances::Given::new();
+    let add = |rt: &Runtime<'m>,
+               name: &str,
+               value: Value,
+               given: &mut super::instances::Given|
+     -> R<()> {
+        let Some(slot) = layout.slot(name) else {
+            return Err(error(
+                codes::TYPING_ERROR,
+                format!(
+                    "no attribute {name} on type {}",
+                    rt.model.entity(entity).full_name
+                ),
+                span,
+                "in this constructor",
+            ));
         };
+        if given.iter().any(|(s, _)| *s == slot) {
+            return Err(error(
+                codes::RUNTIME_ERROR,
+                format!(
+                    "The attribute {name} is set twice in the constructor call of {}.",
+                    class.name.text
+                ),
+                span,
+                "in this constructor",
+            ));
+        }
+        given.push((slot, value));
+        Ok(())
+    };
     for argument in arguments {
         match argument {
             Argument::Keyword { name, value } => {

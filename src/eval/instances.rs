@@ -13,6 +13,9 @@ use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::resolve::{Default as AttrDefault, EntityId};
 use crate::source::Span;
 
+/// The slots a constructor call gives (positions in the entity's layout) and their values.
+pub type Given = smallvec::SmallVec<[(usize, Value); 16]>;
+
 impl<'m> Runtime<'m> {
     /// What constructing an entity needs, computed once per entity: the defaults and the
     /// indexes (own and inherited) as slot positions.
@@ -61,12 +64,7 @@ impl<'m> Runtime<'m> {
 
     /// A constructor call (`given`: slot positions and values): returns the instance an index
     /// already holds, or a new one.
-    pub fn construct(
-        &mut self,
-        entity: EntityId,
-        mut values: Vec<(usize, Value)>,
-        span: Span,
-    ) -> R<Value> {
+    pub fn construct(&mut self, entity: EntityId, mut values: Given, span: Span) -> R<Value> {
         let model = self.model;
         let plan = self.plan(entity);
         let layout = self.layout(entity);
@@ -80,9 +78,9 @@ impl<'m> Runtime<'m> {
                 values.push((*slot, value.clone()));
             }
         }
-        let mut keys = Vec::with_capacity(plan.indexes.len());
+        let mut keys: smallvec::SmallVec<[_; 2]> = smallvec::SmallVec::new();
         for index in &plan.indexes {
-            let mut parts = Vec::with_capacity(index.slots.len());
+            let mut parts: smallvec::SmallVec<[_; 4]> = smallvec::SmallVec::new();
             let mut missing = Vec::new();
             for &slot in &index.slots {
                 match values.iter().find(|(s, _)| *s == slot) {
@@ -330,10 +328,10 @@ impl<'m> Runtime<'m> {
         let (relation, end) = slot.relation.expect("a slot is an attribute or a relation");
         let def = &model.relations[relation.index()];
         let target = def.ends[end].target;
-        let items: Vec<Value> = match value {
+        let items: smallvec::SmallVec<[Value; 1]> = match value {
             Value::List(items) => items.iter().cloned().collect(),
-            Value::Null => Vec::new(),
-            other => vec![other],
+            Value::Null => smallvec::SmallVec::new(),
+            other => smallvec::smallvec![other],
         };
         let is_null = items.is_empty();
         for item in &items {
@@ -372,7 +370,7 @@ impl<'m> Runtime<'m> {
             if other.owner == def.ends[end].owner && other.name == def.ends[end].name {
                 None
             } else {
-                other.name.clone()
+                other.name.as_deref()
             }
         };
         match slot.kind {
@@ -408,7 +406,7 @@ impl<'m> Runtime<'m> {
                 let changed = self.cells[cell.0 as usize].value.is_none();
                 self.set_single(instance, name, cell, item.clone(), span)?;
                 if changed {
-                    self.link_inverse(instance, &item, inverse.as_deref(), span)?;
+                    self.link_inverse(instance, &item, inverse, span)?;
                 }
                 Ok(())
             }
@@ -490,7 +488,7 @@ impl<'m> Runtime<'m> {
                     self.freeze(cell);
                     return Ok(());
                 }
-                let mut added = Vec::new();
+                let mut added: smallvec::SmallVec<[Value; 1]> = smallvec::SmallVec::new();
                 for item in items {
                     let c = &mut self.cells[cell.0 as usize];
                     if c.items().contains(&item) {
@@ -521,7 +519,7 @@ impl<'m> Runtime<'m> {
                     self.notify(cell, false);
                 }
                 for item in added {
-                    self.link_inverse(instance, &item, inverse.as_deref(), span)?;
+                    self.link_inverse(instance, &item, inverse, span)?;
                 }
                 Ok(())
             }

@@ -193,6 +193,11 @@ pub struct Runtime<'m> {
     memo_pos: usize,
     /// The memos of tasks that stopped to wait (most tasks finish on their first run).
     memos: HashMap<TaskId, Vec<Value>>,
+    /// The `implement` statements of each entity (`using parents` followed), found once.
+    implements: Vec<Option<Rc<[&'m ImplementDef]>>>,
+    /// String literals as values, by the address of their text in the syntax tree: a literal
+    /// evaluated for every item of a loop is one string.
+    literals: HashMap<(usize, usize), value::Str>,
     /// The variables of the scopes.
     var_table: VarTable<'m>,
     /// The tasks waiting on each watched cell.
@@ -251,6 +256,8 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         free_tasks: Vec::new(),
         waiting: HashMap::default(),
         var_table: VarTable::default(),
+        implements: vec![None; model.entities.len()],
+        literals: HashMap::default(),
         memo: Vec::new(),
         memo_pos: 0,
         memos: HashMap::default(),
@@ -326,7 +333,7 @@ impl<'m> Runtime<'m> {
                     _ => None,
                 })
                 .collect();
-            let scope = self.new_scope(None, None, ns, &statements);
+            let scope = self.new_scope(None, None, ns, statements);
             self.roots.insert(ns, scope);
         }
         for (i, namespace) in model.namespaces.iter().enumerate() {
@@ -345,7 +352,7 @@ impl<'m> Runtime<'m> {
         parent: Option<ScopeId>,
         instance: Option<InstanceId>,
         namespace: NamespaceId,
-        statements: &[&'m Stmt],
+        statements: impl IntoIterator<Item = &'m Stmt>,
     ) -> ScopeId {
         let start = self.var_table.entries.len();
         for stmt in statements {
@@ -557,6 +564,14 @@ impl<'m> Runtime<'m> {
             c.value = None;
         }
         self.notify(cell, true);
+    }
+
+    /// The value of a string literal of the model.
+    pub fn literal(&mut self, text: &'m str) -> value::Str {
+        self.literals
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| value::Str::from(text))
+            .clone()
     }
 
     /// The entity and its ancestors, nearest first.
