@@ -935,10 +935,13 @@ fn comprehension<'m>(
 }
 
 /// The template with each part's placeholder replaced by its text, everywhere, part after part
-/// (the reference's successive `str.replace`). In one pass when no text has the braces that
-/// could make or break a placeholder, which gives the same string.
+/// (the reference's successive `str.replace`). In one pass when no text has a brace (which could
+/// make or break a placeholder), which gives the same string.
 fn interpolate(template: &str, parts: &[crate::ast::Interpolation], texts: &[String]) -> String {
-    if texts.iter().any(|t| t.contains("{{") || t.contains("}}")) {
+    if texts
+        .iter()
+        .any(|t| t.bytes().any(|b| b == b'{' || b == b'}'))
+    {
         let mut out = template.to_string();
         for (part, text) in parts.iter().zip(texts) {
             out = out.replace(&part.placeholder, text);

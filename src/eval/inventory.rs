@@ -13,6 +13,9 @@ pub struct Inventory {
     pub records: Vec<Record>,
     /// Index of `records` by instance id.
     pub by_id: HashMap<Str, usize>,
+    /// The strings the records share (keys, short values): a model's string literals use the
+    /// same ones, so that `attributes["name"]` finds its key by address.
+    pub shared: rustc_hash::FxHashSet<Str>,
 }
 
 /// One service instance. Attribute sets are model values (`Null` or a dict), converted once.
@@ -52,8 +55,8 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
     };
     let whole = Span::new(file, 0, text.len().min(1));
     // Straight into model values: no intermediate JSON tree.
-    let parsed: Value = match parse_json(text) {
-        Ok(v) => v,
+    let (parsed, shared) = match parse_json(text) {
+        Ok(parsed) => parsed,
         Err(e) => {
             let offset = offset_of(text, e.line(), e.column());
             diagnostics.push(error(
@@ -194,7 +197,14 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
-    (Inventory { records, by_id }, diagnostics)
+    (
+        Inventory {
+            records,
+            by_id,
+            shared,
+        },
+        diagnostics,
+    )
 }
 
 /// Strings that repeat across the records of an inventory (every key, short values such as
@@ -318,13 +328,13 @@ impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
 }
 
 /// Parses JSON text into a model value, sharing repeated strings.
-fn parse_json(text: &str) -> serde_json::Result<Value> {
+fn parse_json(text: &str) -> serde_json::Result<(Value, rustc_hash::FxHashSet<Str>)> {
     use serde::de::DeserializeSeed;
     let interner = Interner::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = JsonSeed(&interner).deserialize(&mut deserializer)?;
     deserializer.end()?;
-    Ok(value)
+    Ok((value, interner.strings.into_inner()))
 }
 
 /// Byte offset of a 1-based line and column.

@@ -568,9 +568,15 @@ impl<'m> Runtime<'m> {
 
     /// The value of a string literal of the model.
     pub fn literal(&mut self, text: &'m str) -> value::Str {
+        let inventory = &self.options.inventory;
         self.literals
             .entry((text.as_ptr() as usize, text.len()))
-            .or_insert_with(|| value::Str::from(text))
+            .or_insert_with(|| {
+                inventory
+                    .as_ref()
+                    .and_then(|i| i.shared.get(text).cloned())
+                    .unwrap_or_else(|| value::Str::from(text))
+            })
             .clone()
     }
 
