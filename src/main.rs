@@ -133,7 +133,19 @@ enum Command {
     Explain { code: String },
 }
 
+/// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (the bindings do not name it; the test
+/// below checks the number against the option's default).
+#[cfg(feature = "mimalloc")]
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Memory freed while reading the inventory goes back to the system at once rather than a
+    // second later: a few MiB less at the peak, no measurable cost.
+    #[cfg(feature = "mimalloc")]
+    // SAFETY: setting an option is a store into mimalloc's option table.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0)
+    };
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(error) => {
@@ -173,4 +185,15 @@ fn main() -> ExitCode {
         Command::Explain { code } => cli::explain(&code),
     };
     ExitCode::from(status as u8)
+}
+
+#[cfg(all(test, feature = "mimalloc"))]
+mod tests {
+    /// The option number is mimalloc's purge delay: its default in mimalloc 3 is 1000 (ms).
+    #[test]
+    fn purge_delay_option_number() {
+        // SAFETY: reading an option.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay, 1000);
+    }
 }

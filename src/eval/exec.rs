@@ -8,7 +8,7 @@ use super::{Instance, Runtime, Scope, ScopeId, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
 use crate::diagnostics::{codes, Code, Diagnostic, Label};
 use crate::resolve::names::Scope as NameScope;
-use crate::resolve::{EntityId, ImplementDef, NamespaceId};
+use crate::resolve::{EntityId, ImplementDef, ImplementationId, NamespaceId};
 use crate::source::Span;
 
 /// Why an evaluation stopped.
@@ -374,33 +374,44 @@ fn exec_implement<'m>(
     Ok(())
 }
 
-/// Selects the implementations of an `implement` for an instance: their bodies run once each.
+/// Selects the implementations of a conditional `implement` whose condition holds for an
+/// instance: each implementation's body runs once per instance.
 fn expand_implementations<'m>(
     rt: &mut Runtime<'m>,
     instance: InstanceId,
     implement: &'m ImplementDef,
 ) {
     rt.instances[instance.0 as usize].implemented = true;
+    let plan = rt.creation_plan(rt.instances[instance.0 as usize].entity);
     for &implementation in &implement.implementations {
-        if rt.instances[instance.0 as usize]
-            .implementations
-            .contains(&implementation)
-        {
+        if plan.expanded.contains(&implementation) {
             continue;
         }
-        rt.instances[instance.0 as usize]
-            .implementations
-            .push(implementation);
-        let def = &rt.model.implementations[implementation.index()];
-        if def.body.is_empty() {
+        let later = rt.expanded_later.entry(instance).or_default();
+        if later.contains(&implementation) {
             continue;
         }
-        let root = rt.roots[&def.namespace];
-        let scope = rt.new_scope(Some(root), Some(instance), def.namespace, &def.body);
-        for stmt in &def.body {
-            rt.spawn(Work::Stmt(stmt, scope));
-        }
+        later.push(implementation);
+        rt.spawn_body(instance, implementation);
     }
+}
+
+/// What creating an instance of an entity does with its `implement` statements, worked out once
+/// per entity: the statements without condition are expanded at once (each implementation
+/// once), those with one are decided later by a task; in the order of the statements.
+pub(super) struct CreationPlan<'m> {
+    steps: Vec<CreationStep<'m>>,
+    /// The implementations expanded at creation.
+    expanded: Vec<ImplementationId>,
+    /// Whether an `implement` applies at creation.
+    implemented: bool,
+}
+
+enum CreationStep<'m> {
+    /// Run this implementation's body.
+    Body(ImplementationId),
+    /// Decide this conditional `implement`.
+    Decide(&'m ImplementDef),
 }
 
 impl<'m> Runtime<'m> {
@@ -465,33 +476,67 @@ impl<'m> Runtime<'m> {
         for slot in &layout.slots {
             self.new_cell(slot.kind);
         }
+        let plan = self.creation_plan(entity);
         self.instances.push(Instance {
             entity,
             first_cell,
             locations: smallvec::smallvec![span],
-            implementations: Default::default(),
-            implemented: false,
+            implemented: plan.implemented,
         });
-        let implements = match &self.implements[entity.index()] {
-            Some(known) => known.clone(),
-            None => {
-                let found: Rc<[&'m ImplementDef]> = self.implements_of(entity).into();
-                self.implements[entity.index()] = Some(found.clone());
-                found
-            }
-        };
-        for &implement in implements.iter() {
-            if implement.when.is_none() {
-                // Nothing to wait for: expand it now rather than queue a decision.
-                expand_implementations(self, id, implement);
-            } else {
-                self.spawn(Work::Implement {
-                    instance: id,
-                    implement,
-                });
+        for step in &plan.steps {
+            match *step {
+                CreationStep::Body(implementation) => self.spawn_body(id, implementation),
+                CreationStep::Decide(implement) => {
+                    self.spawn(Work::Implement {
+                        instance: id,
+                        implement,
+                    });
+                }
             }
         }
         id
+    }
+
+    /// The [`CreationPlan`] of an entity.
+    fn creation_plan(&mut self, entity: EntityId) -> Rc<CreationPlan<'m>> {
+        if let Some(plan) = &self.creation_plans[entity.index()] {
+            return plan.clone();
+        }
+        let mut plan = CreationPlan {
+            steps: Vec::new(),
+            expanded: Vec::new(),
+            implemented: false,
+        };
+        for implement in self.implements_of(entity) {
+            if implement.when.is_some() {
+                plan.steps.push(CreationStep::Decide(implement));
+                continue;
+            }
+            // Nothing to wait for: expanded at once rather than decided by a task.
+            plan.implemented = true;
+            for &implementation in &implement.implementations {
+                if !plan.expanded.contains(&implementation) {
+                    plan.expanded.push(implementation);
+                    plan.steps.push(CreationStep::Body(implementation));
+                }
+            }
+        }
+        let plan = Rc::new(plan);
+        self.creation_plans[entity.index()] = Some(plan.clone());
+        plan
+    }
+
+    /// Queues the statements of an implementation's body for an instance, in a new scope.
+    fn spawn_body(&mut self, instance: InstanceId, implementation: ImplementationId) {
+        let def = &self.model.implementations[implementation.index()];
+        if def.body.is_empty() {
+            return;
+        }
+        let root = self.roots[&def.namespace];
+        let scope = self.new_scope(Some(root), Some(instance), def.namespace, &def.body);
+        for stmt in &def.body {
+            self.spawn(Work::Stmt(stmt, scope));
+        }
     }
 
     /// Python `str()` of a value, as string interpolation renders it.

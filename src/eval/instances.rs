@@ -113,7 +113,7 @@ impl<'m> Runtime<'m> {
             if let Some(existing) = self
                 .index_tables
                 .get(table)
-                .and_then(|t| t.get(key))
+                .and_then(|t| t.get(key.as_str()))
                 .copied()
             {
                 match found {
@@ -157,14 +157,16 @@ impl<'m> Runtime<'m> {
         }
         let instance = self.new_instance(entity, span);
         for (table, key) in keys {
-            if let Some(cell) = self.lookups.remove(&(table, key.clone())) {
-                self.cells[cell.0 as usize].value = Some(Value::Instance(instance));
-                self.notify(cell, true);
+            if !self.lookups.is_empty() {
+                if let Some(cell) = self.lookups.remove(&(table, key.clone())) {
+                    self.cells[cell.0 as usize].value = Some(Value::Instance(instance));
+                    self.notify(cell, true);
+                }
             }
             self.index_tables
                 .entry(table)
                 .or_default()
-                .insert(key, instance);
+                .insert(key.into_boxed_str(), instance);
         }
         for (slot, value) in values {
             self.set_slot(instance, slot, value, span, false)?;
@@ -245,7 +247,11 @@ impl<'m> Runtime<'m> {
             ));
         };
         let key_text = self.index_key(&key);
-        if let Some(found) = self.index_tables.get(&table).and_then(|t| t.get(&key_text)) {
+        if let Some(found) = self
+            .index_tables
+            .get(&table)
+            .and_then(|t| t.get(key_text.as_str()))
+        {
             return Ok(Value::Instance(*found));
         }
         let cell = match self.lookups.get(&(table, key_text.clone())) {
@@ -780,7 +786,7 @@ impl<'m> Runtime<'m> {
 }
 
 /// The index tables: (declaring entity, index number) to key to instance.
-pub type IndexTables = HashMap<(EntityId, usize), HashMap<String, InstanceId>>;
+pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>;
 
 /// How to construct an entity: see [`Runtime::plan`].
 #[derive(Debug)]

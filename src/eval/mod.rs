@@ -61,8 +61,6 @@ pub struct Instance {
     first_cell: CellId,
     /// Every constructor call that returned this instance (almost always one).
     pub locations: smallvec::SmallVec<[Span; 1]>,
-    /// Implementations already expanded for this instance.
-    implementations: smallvec::SmallVec<[ImplementationId; 2]>,
     /// Whether an implementation was selected (checked at the end).
     pub implemented: bool,
 }
@@ -193,8 +191,10 @@ pub struct Runtime<'m> {
     memo_pos: usize,
     /// The memos of tasks that stopped to wait (most tasks finish on their first run).
     memos: HashMap<TaskId, Vec<Value>>,
-    /// The `implement` statements of each entity (`using parents` followed), found once.
-    implements: Vec<Option<Rc<[&'m ImplementDef]>>>,
+    /// What creating an instance of each entity does with its `implement` statements.
+    creation_plans: Vec<Option<Rc<exec::CreationPlan<'m>>>>,
+    /// Implementations expanded by conditional `implement` statements, per instance.
+    expanded_later: HashMap<InstanceId, Vec<ImplementationId>>,
     /// String literals as values, by the address of their text in the syntax tree: a literal
     /// evaluated for every item of a loop is one string.
     literals: HashMap<(usize, usize), value::Str>,
@@ -256,7 +256,8 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         free_tasks: Vec::new(),
         waiting: HashMap::default(),
         var_table: VarTable::default(),
-        implements: vec![None; model.entities.len()],
+        creation_plans: vec![None; model.entities.len()],
+        expanded_later: HashMap::default(),
         literals: HashMap::default(),
         memo: Vec::new(),
         memo_pos: 0,
@@ -672,8 +673,9 @@ impl<'m> Runtime<'m> {
     /// Counts of what the run made, for profiling.
     pub fn statistics(&self) -> String {
         format!(
-            "instances {}, cells {} ({} B each), tasks {} ({} B each), task runs {}, scopes {} ({} B each)",
+            "instances {} ({} B each), cells {} ({} B each), tasks {} ({} B each), task runs {}, scopes {} ({} B each)",
             self.instances.len(),
+            std::mem::size_of::<Instance>(),
             self.cells.len(),
             std::mem::size_of::<Cell>(),
             self.tasks.len(),
