@@ -824,7 +824,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             for (k, v) in entries {
                 out.push((Str::from(k.as_str()), eval(rt, task, v, scope)?));
             }
-            Ok(Value::Dict(Rc::new(out)))
+            Ok(Value::Dict(super::value::Dict::new(out)))
         }
         ExprKind::Comprehension { value, loops, guards } => {
             let namespace = rt.scopes[scope.0 as usize].namespace;
@@ -885,7 +885,7 @@ fn spread<'m>(
     task: TaskId,
     value: &'m Expr,
     scope: ScopeId,
-) -> R<Rc<super::value::Entries>> {
+) -> R<super::value::Dict> {
     match eval(rt, task, value, scope)? {
         Value::Dict(entries) => Ok(entries),
         _ => Err(error(

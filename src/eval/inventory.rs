@@ -2,9 +2,8 @@
 //! (an array, or `{"data": [...]}`). Problems are diagnostics that point into the inventory file.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::rc::Rc;
 
-use super::value::{Str, Value};
+use super::value::{Dict, Str, Value};
 use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::source::{FileId, Span};
 
@@ -321,8 +320,8 @@ impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
                 None => entries.push((k, v)),
             }
         }
-        Ok(Value::Dict(Rc::new(
-            self.0.entries.borrow_mut().split_off(base),
+        Ok(Value::Dict(Dict::from_exact(
+            self.0.entries.borrow_mut().drain(base..),
         )))
     }
 }
@@ -426,7 +425,7 @@ pub fn from_json(value: &serde_json::Value) -> Value {
         },
         serde_json::Value::String(s) => Value::str(s),
         serde_json::Value::Array(items) => Value::list(items.iter().map(from_json).collect()),
-        serde_json::Value::Object(map) => Value::Dict(Rc::new(
+        serde_json::Value::Object(map) => Value::Dict(Dict::new(
             map.iter()
                 .map(|(k, v)| (Str::from(k.as_str()), from_json(v)))
                 .collect(),

@@ -507,7 +507,7 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
             (active, record.active_attributes.clone()),
             (rollback, record.rollback_attributes.clone()),
         ];
-        out.push(Value::Dict(Rc::new(entry)));
+        out.push(Value::Dict(super::value::Dict::new(entry)));
     }
     let result = Value::list(out);
     rt.lsm_cache.insert(cache_key, result.clone());

@@ -29,7 +29,7 @@ pub fn constant(expr: &Expr) -> Value {
             }
             Value::list(out)
         }
-        ExprKind::Dict { entries } => Value::Dict(Rc::new(
+        ExprKind::Dict { entries } => Value::Dict(super::value::Dict::new(
             entries
                 .iter()
                 .map(|(k, v)| (Str::from(k.as_str()), constant(v)))

@@ -11,8 +11,40 @@ pub struct InstanceId(pub u32);
 /// A shared string: one pointer (a value is two words), with its length beside the text.
 pub type Str = arcstr::ArcStr;
 
-/// The entries of a dict, in insertion order.
-pub type Entries = Vec<(Str, Value)>;
+/// The entries of a dict, in insertion order (as Python dicts keep them): shared, and held in
+/// one allocation with their count (an inventory has several dicts per service).
+#[derive(Clone)]
+pub struct Dict(triomphe::ThinArc<(), (Str, Value)>);
+
+impl Dict {
+    pub fn new(entries: Vec<(Str, Value)>) -> Dict {
+        Dict::from_exact(entries.into_iter())
+    }
+
+    pub fn from_exact(entries: impl ExactSizeIterator<Item = (Str, Value)>) -> Dict {
+        Dict(triomphe::ThinArc::from_header_and_iter((), entries))
+    }
+}
+
+impl std::ops::Deref for Dict {
+    type Target = [(Str, Value)];
+
+    fn deref(&self) -> &[(Str, Value)] {
+        &self.0.slice
+    }
+}
+
+impl std::fmt::Debug for Dict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<(Str, Value)> for Dict {
+    fn from_iter<I: IntoIterator<Item = (Str, Value)>>(entries: I) -> Dict {
+        Dict::new(entries.into_iter().collect())
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -23,7 +55,7 @@ pub enum Value {
     Str(Str),
     List(Rc<Vec<Value>>),
     /// Keys in insertion order, as Python dicts.
-    Dict(Rc<Entries>),
+    Dict(Dict),
     Instance(InstanceId),
     /// A value that is not known at compile time.
     Unknown,
