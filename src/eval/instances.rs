@@ -460,7 +460,7 @@ impl<'m> Runtime<'m> {
                 c.set_frozen();
                 self.notify(cell, true);
                 if !new.is_null() {
-                    self.link_inverse(instance, &new, inverse.as_deref(), span)?;
+                    self.link_inverse(instance, &new, inverse, span)?;
                 }
                 Ok(())
             }

@@ -154,6 +154,9 @@ impl Value {
 
 pub use crate::python::{float_repr, python_json, string_repr};
 
+// A model holds a value per attribute of every instance: keep values two words.
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +172,3 @@ mod tests {
         );
     }
 }
-
-// A model holds a value per attribute of every instance: keep values two words.
-const _: () = assert!(std::mem::size_of::<Value>() == 16);
