@@ -448,6 +448,33 @@ mod tests {
     }
 
     #[test]
+    fn repeated_keys_and_shared_strings() {
+        let text = r#"[{"id": "a", "service_entity": "s", "state": "up", "active_attributes": {"k": 1, "n": "x", "k": 2}},
+                       {"id": "b", "service_entity": "s", "state": "up", "active_attributes": {"k": 3, "n": "x"}}]"#;
+        let (inventory, diagnostics) = parse(text, FileId(0));
+        assert!(diagnostics.is_empty());
+        let [first, second] = &inventory.records[..] else {
+            panic!("two records")
+        };
+        let (Value::Dict(a), Value::Dict(b)) =
+            (&first.active_attributes, &second.active_attributes)
+        else {
+            panic!("dicts")
+        };
+        // A repeated key keeps its first place and its last value, as Python's json does.
+        let keys: Vec<&str> = a.iter().map(|(k, _)| &**k).collect();
+        assert_eq!(keys, ["k", "n"]);
+        assert!(matches!(a[0].1, Value::Int(2)));
+        // Keys and short values are one string for the whole inventory.
+        assert!(Str::ptr_eq(&a[0].0, &b[0].0));
+        let (Value::Str(x1), Value::Str(x2)) = (&a[1].1, &b[1].1) else {
+            panic!("strings")
+        };
+        assert!(Str::ptr_eq(x1, x2));
+        assert!(inventory.shared.contains("k"));
+    }
+
+    #[test]
     fn broken_json_points_at_the_error() {
         let (_, diagnostics) = parse("[\n  {\"id\": }\n]", FileId(0));
         assert_eq!(diagnostics.len(), 1);
