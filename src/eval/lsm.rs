@@ -234,7 +234,7 @@ fn used_values(rt: &mut Runtime<'_>, binding: InstanceId, path: &str) -> R<Value
     let inventory = rt.options.inventory.clone().unwrap_or_default();
     let mut out: Vec<Value> = Vec::new();
     for record in inventory.records.iter() {
-        if *record.service_entity != *name || record.deleted {
+        if record.service_entity != name || record.deleted {
             continue;
         }
         let version_binding = if multi_version {
@@ -410,7 +410,7 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
     .map(Str::from);
     let mut out = Vec::new();
     for record in inventory.records.iter() {
-        if *record.service_entity != *name || record.deleted {
+        if record.service_entity != name || record.deleted {
             continue;
         }
         if record.service_entity_version < min_version
