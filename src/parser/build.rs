@@ -888,3 +888,9 @@ fn regex_error(pattern: &str) -> Option<String> {
         error
     })
 }
+
+/// The items of a list the parser built boxed (it moves its symbols on every step: they are kept
+/// small), unboxed.
+pub fn unbox<T>(items: Vec<Box<T>>) -> Vec<T> {
+    items.into_iter().map(|item| *item).collect()
+}
