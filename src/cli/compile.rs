@@ -101,7 +101,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     }
     all.extend(std::mem::take(&mut evaluation.diagnostics));
     for line in &evaluation.runtime.printed {
-        println!("{line}");
+        super::print_out(&format!("{line}\n"));
     }
     if !diagnostics::has_errors(&all) {
         if let Err(message) = render_lifecycles(&model, &evaluation.runtime.rendered) {
@@ -136,7 +136,7 @@ fn no_instances_from_env() -> bool {
 /// Writes a file whole or not at all (temporary file, then rename); `-` is standard output.
 pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
     if path == Path::new("-") {
-        print!("{text}");
+        super::print_out(text);
         return Ok(());
     }
     let dir = path

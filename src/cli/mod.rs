@@ -59,6 +59,13 @@ pub fn report(
     }
 }
 
+/// Writes to standard output. A reader that has gone away (`lsmc ... | head`) is not an error
+/// of lsmc: the rest of the output is dropped, and the run ends with its own status.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 /// Reports a failure of the tool itself (not of the model) and returns its status.
 pub fn tool_failure(message: &str, output: Option<&OutputOptions>) -> Status {
     if output.is_some_and(|o| o.format == Format::Json) {
@@ -67,10 +74,7 @@ pub fn tool_failure(message: &str, output: Option<&OutputOptions>) -> Status {
             "warnings": [],
             "failure": message,
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        );
+        print_out(&(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"));
     }
     eprintln!("lsmc: {message}");
     Status::ToolFailure
@@ -86,7 +90,7 @@ pub fn explain(code: &str) -> Status {
     };
     match codes::page(found) {
         Some(page) => {
-            print!("{page}");
+            print_out(page);
             Status::Ok
         }
         None => tool_failure(&format!("{} has no documentation page", found.id), None),

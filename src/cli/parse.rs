@@ -30,10 +30,7 @@ pub fn run(files: &[PathBuf], print_ast: bool, output: &OutputOptions) -> Status
         } else {
             serde_json::Value::Array(trees)
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        );
+        super::print_out(&(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"));
     }
     report(&diagnostics, &sources, output, &uri_of)
 }
