@@ -278,9 +278,7 @@ fn spawn_block<'m>(
     if let Some(b) = bound {
         rt.scopes[scope.0 as usize].bound.push(b);
     }
-    for stmt in body {
-        rt.spawn(Work::Stmt(stmt, scope));
-    }
+    rt.spawn_statements(body, scope);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -534,7 +532,12 @@ impl<'m> Runtime<'m> {
         }
         let root = self.roots[&def.namespace];
         let scope = self.new_scope(Some(root), Some(instance), def.namespace, &def.body);
-        for stmt in &def.body {
+        self.spawn_statements(&def.body, scope);
+    }
+
+    /// Queues every statement of a block, in order, in its scope.
+    fn spawn_statements(&mut self, body: &'m [Stmt], scope: ScopeId) {
+        for stmt in body {
             self.spawn(Work::Stmt(stmt, scope));
         }
     }

@@ -223,31 +223,32 @@ impl Interner {
     const SHORT_VALUE: usize = 12;
     const MAX_SHARED: usize = 4096;
 
+    /// A key: always shared.
     fn get(&self, text: &str) -> Str {
-        let mut strings = self.strings.borrow_mut();
-        if let Some(shared) = strings.get(text) {
-            return shared.clone();
-        }
-        let shared: Str = Str::from(text);
-        strings.insert(shared.clone());
-        shared
+        self.share(text, usize::MAX)
     }
 
+    /// A string value: shared when short. Values that repeat show up early; past a few thousand
+    /// entries the table would mostly gather unique ones (names, addresses) and stop fitting in
+    /// the cache.
     fn value(&self, text: &str) -> Str {
         if text.len() > Self::SHORT_VALUE {
             return Str::from(text);
         }
-        // Values that repeat show up early; past a few thousand entries the table would mostly
-        // gather unique ones (names, addresses) and stop fitting in the cache.
+        self.share(text, Self::MAX_SHARED)
+    }
+
+    /// The shared string of `text`, added to the table while it has fewer than `limit` entries.
+    fn share(&self, text: &str, limit: usize) -> Str {
         let mut strings = self.strings.borrow_mut();
         if let Some(shared) = strings.get(text) {
             return shared.clone();
         }
-        let value = Str::from(text);
-        if strings.len() < Self::MAX_SHARED {
-            strings.insert(value.clone());
+        let shared = Str::from(text);
+        if strings.len() < limit {
+            strings.insert(shared.clone());
         }
-        value
+        shared
     }
 }
 
