@@ -10,8 +10,11 @@ use crate::source::{FileId, Span};
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub records: Vec<Record>,
-    /// Index of `records` by instance id.
-    pub by_id: HashMap<Str, usize>,
+    /// Index of `records` by instance id, made on first use (most models never look one up).
+    by_id: std::cell::OnceCell<HashMap<Str, u32>>,
+    /// Indexes of `records` by service entity name, in file order, made on first use: each
+    /// `lsm::all` reads the records of one service entity only.
+    by_service_entity: std::cell::OnceCell<HashMap<Str, Vec<u32>>>,
     /// The strings the records share (keys, short values): a model's string literals use the
     /// same ones, so that `attributes["name"]` finds its key by address.
     pub shared: rustc_hash::FxHashSet<Str>,
@@ -191,19 +194,49 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
             });
         }
     }
-    let by_id = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.clone(), i))
-        .collect();
     (
         Inventory {
             records,
-            by_id,
+            by_id: Default::default(),
+            by_service_entity: Default::default(),
             shared,
         },
         diagnostics,
     )
+}
+
+impl Inventory {
+    /// The record of a service instance, by id.
+    pub fn record(&self, id: &str) -> Option<&Record> {
+        let by_id = self.by_id.get_or_init(|| {
+            let mut by_id = HashMap::default();
+            for (i, r) in self.records.iter().enumerate() {
+                // A repeated id: the last record wins.
+                by_id.insert(r.id.clone(), i as u32);
+            }
+            by_id
+        });
+        by_id.get(id).map(|&i| &self.records[i as usize])
+    }
+
+    /// The records of a service entity, in file order.
+    pub fn records_of<'a>(&'a self, service_entity: &str) -> impl Iterator<Item = &'a Record> {
+        let groups = self.by_service_entity.get_or_init(|| {
+            let mut groups: HashMap<Str, Vec<u32>> = HashMap::default();
+            for (i, r) in self.records.iter().enumerate() {
+                groups
+                    .entry(r.service_entity.clone())
+                    .or_default()
+                    .push(i as u32);
+            }
+            groups
+        });
+        groups
+            .get(service_entity)
+            .map_or(&[][..], |v| &v[..])
+            .iter()
+            .map(|&i| &self.records[i as usize])
+    }
 }
 
 /// Strings that repeat across the records of an inventory (every key, short values such as

@@ -68,9 +68,7 @@ pub fn plugin(
                 return Ok(Value::Bool(false));
             };
             let inventory = rt.options.inventory.clone();
-            let record = inventory
-                .as_ref()
-                .and_then(|inv| inv.by_id.get(&*id).map(|i| inv.records[*i].clone()));
+            let record = inventory.as_ref().and_then(|inv| inv.record(&id).cloned());
             let Some(record) = record else {
                 return Ok(Value::Bool(false));
             };
@@ -213,7 +211,7 @@ fn allocated(rt: &mut Runtime<'_>, service: InstanceId, path: &str) -> R<Option<
         return Ok(None);
     };
     let inventory = rt.options.inventory.clone().unwrap_or_default();
-    let Some(record) = inventory.by_id.get(&*id).map(|i| &inventory.records[*i]) else {
+    let Some(record) = inventory.record(&id) else {
         return Ok(None);
     };
     let Value::Instance(binding) = attribute(rt, service, "entity_binding")? else {
@@ -233,8 +231,8 @@ fn used_values(rt: &mut Runtime<'_>, binding: InstanceId, path: &str) -> R<Value
     let multi_version = is_a(rt, binding, "lsm::ServiceBinding");
     let inventory = rt.options.inventory.clone().unwrap_or_default();
     let mut out: Vec<Value> = Vec::new();
-    for record in inventory.records.iter() {
-        if record.service_entity != name || record.deleted {
+    for record in inventory.records_of(&name) {
+        if record.deleted {
             continue;
         }
         let version_binding = if multi_version {
@@ -409,8 +407,9 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
     ]
     .map(Str::from);
     let mut out = Vec::new();
-    for record in inventory.records.iter() {
-        if record.service_entity != name || record.deleted {
+    let mut state_of: Vec<(InstanceId, Str, InstanceId)> = Vec::new();
+    for record in inventory.records_of(&name) {
+        if record.deleted {
             continue;
         }
         if record.service_entity_version < min_version
@@ -431,10 +430,29 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
         } else {
             binding
         };
-        let Value::Instance(lifecycle) = attribute(rt, version_binding, "lifecycle")? else {
-            return Err(fail("the binding has no lifecycle".into()));
+        // Records of a binding share a few states: each is looked up once.
+        let known = state_of
+            .iter()
+            .find(|(b, name, _)| *b == version_binding && *name == record.state)
+            .map(|&(_, _, s)| s);
+        let found = match known {
+            Some(s) => Some(s),
+            None => {
+                let Value::Instance(lifecycle) = attribute(rt, version_binding, "lifecycle")?
+                else {
+                    return Err(fail("the binding has no lifecycle".into()));
+                };
+                let found = state(rt, lifecycle, &record.state)?;
+                if let Some(s) = found {
+                    state_of.push((version_binding, record.state.clone(), s));
+                }
+                found
+            }
         };
-        let Some(state) = state(rt, lifecycle, &record.state)? else {
+        let Some(state) = found else {
+            let Value::Instance(lifecycle) = attribute(rt, version_binding, "lifecycle")? else {
+                return Err(fail("the binding has no lifecycle".into()));
+            };
             let lifecycle_name = attribute(rt, lifecycle, "name")?;
             return Err(fail(format!(
                 "service instance {} is in state '{}', which lifecycle '{}' does not have",
@@ -449,7 +467,7 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
                     continue;
                 }
                 (
-                    Value::str("active"),
+                    Value::Str(arcstr::literal!("active")),
                     attribute(rt, state, "previous_attr_set_on_export")?,
                 )
             }
