@@ -6,8 +6,10 @@
 #
 #   scripts/bench.sh [N ...]      default N: 1000 10000 100000
 #
-# lsmc runs BENCH_RUNS times (default 5) per model: the table shows the fastest run (the others
-# measure the machine's noise) and the largest peak RSS. The reference runs once.
+# lsmc runs BENCH_RUNS times (default 5) per model, in rounds that run every model once, so that
+# a slow spell of the machine falls on every size alike: the table shows the fastest run (the
+# others measure the machine's noise), the largest peak RSS, and the growth of the time from the
+# previous N of the list. The reference runs once.
 #
 # Environment: BENCH_KIND (lsm|pure, default lsm), BENCH_TYPES (default 10), BENCH_REFERENCE
 # (0: do not run the reference even when it is set up; it takes minutes at N=10000 and is not run
@@ -28,39 +30,57 @@ mkdir -p "$dir"
 reference=0
 if [ "${BENCH_REFERENCE:-1}" != 0 ] && [ -x "$venv/bin/inmanta" ]; then reference=1; fi
 
-seconds() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
 mib() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$1"; }
+seconds() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
 
-if [ "$reference" = 1 ]; then
-  echo "| kind | N | lsmc wall s | lsmc peak RSS MiB | reference wall s | reference peak RSS MiB | speed-up |"
-  echo "|---|---|---|---|---|---|---|"
-else
-  echo "| kind | N | lsmc wall s | lsmc peak RSS MiB |"
-  echo "|---|---|---|---|"
-fi
 for n in $sizes; do
   model="$dir/${kind}_${types}_${n}"
   [ -f "$model/main.cf" ] || python3 "$shared/oracle/gen_scaled.py" "$model" --kind "$kind" --types "$types" --instances "$n" >/dev/null
-  inventory=()
-  [ -f "$model/inventory.json" ] && inventory=(--inventory "$model/inventory.json")
-  # The generated models break lsm rules the reference does not check (a service's relation to
-  # a plain entity): compile them as the reference does.
-  wall=""; rss=0
-  for _ in $(seq "${BENCH_RUNS:-5}"); do
+done
+
+declare -A best peak
+for _ in $(seq "${BENCH_RUNS:-5}"); do
+  for n in $sizes; do
+    model="$dir/${kind}_${types}_${n}"
+    inventory=()
+    [ -f "$model/inventory.json" ] && inventory=(--inventory "$model/inventory.json")
+    # The generated models break lsm rules the reference does not check (a service's relation to
+    # a plain entity): compile them as the reference does.
+    start=$(date +%s%N)
     /usr/bin/time -v -o "$model.lsmc.time" target/release/lsmc compile "$model" "${inventory[@]}" --no-lsm-checks >"$model.lsmc.log" 2>&1 \
       || { echo "lsmc failed on $model (see $model.lsmc.log)" >&2; exit 1; }
-    run_wall=$(seconds "$model.lsmc.time"); run_rss=$(mib "$model.lsmc.time")
-    wall=$(awk -v a="$wall" -v b="$run_wall" 'BEGIN { print (a == "" || b < a) ? b : a }')
-    rss=$(awk -v a="$rss" -v b="$run_rss" 'BEGIN { print (b > a) ? b : a }')
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    if [ -z "${best[$n]:-}" ] || [ "$ms" -lt "${best[$n]}" ]; then best[$n]=$ms; fi
+    peak[$n]=$(awk -v a="${peak[$n]:-0}" -v b="$(mib "$model.lsmc.time")" 'BEGIN { print (b > a) ? b : a }')
   done
+done
+
+if [ "$reference" = 1 ]; then
+  echo "| kind | N | lsmc wall s | lsmc peak RSS MiB | growth | reference wall s | reference peak RSS MiB | speed-up |"
+  echo "|---|---|---|---|---|---|---|---|"
+else
+  echo "| kind | N | lsmc wall s | lsmc peak RSS MiB | growth |"
+  echo "|---|---|---|---|---|"
+fi
+previous=""
+for n in $sizes; do
+  model="$dir/${kind}_${types}_${n}"
+  wall=$(awk -v ms="${best[$n]}" 'BEGIN { printf "%.3f", ms / 1000 }')
+  rss=${peak[$n]}
+  growth="-"
+  if [ -n "$previous" ]; then
+    growth=$(awk -v a="${best[$n]}" -v b="${best[$previous]}" -v n="$n" -v p="$previous" \
+      'BEGIN { if (b > 0) printf "%.1fx for %gx N", a / b, n / p; else print "-" }')
+  fi
+  previous=$n
   if [ "$reference" = 1 ] && [ "$n" -le 10000 ]; then
     ORACLE_MODE=compile ORACLE_QUIET=1 /usr/bin/time -v -o "$model.ref.time" "$shared/oracle/run.sh" "$model" >"$model.ref.log" 2>&1 || true
     rwall=$(seconds "$model.ref.time"); rrss=$(mib "$model.ref.time")
     ratio=$(awk -v a="$rwall" -v b="$wall" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
-    echo "| $kind | $n | $wall | $rss | $rwall | $rrss | $ratio |"
+    echo "| $kind | $n | $wall | $rss | $growth | $rwall | $rrss | $ratio |"
   elif [ "$reference" = 1 ]; then
-    echo "| $kind | $n | $wall | $rss | - | - | - |"
+    echo "| $kind | $n | $wall | $rss | $growth | - | - | - |"
   else
-    echo "| $kind | $n | $wall | $rss |"
+    echo "| $kind | $n | $wall | $rss | $growth |"
   fi
 done

@@ -610,6 +610,44 @@ fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Val
     ))
 }
 
+/// `item["key"]` where `item` is a loop variable holding a dict that has the key: the entry,
+/// read in place. Looping over `lsm::all` does this for every record, whose dict would otherwise
+/// be cloned and dropped for each lookup. Anything else (a missing key included) is `None`, for
+/// the general path and its messages.
+fn bound_entry(rt: &Runtime<'_>, map: &Expr, key: &Expr, scope: ScopeId) -> Option<Value> {
+    let (ExprKind::Var { path }, ExprKind::Str { value: key }) = (&map.kind, &key.kind) else {
+        return None;
+    };
+    let [name] = path.segments.as_slice() else {
+        return None;
+    };
+    let name = name.text.as_str();
+    let mut current = Some(scope);
+    // The same search as `lookup`, which stops at the first scope that knows the name.
+    while let Some(id) = current {
+        let s = &rt.scopes[id.0 as usize];
+        if let Some((_, v)) = s.bound.iter().rev().find(|(n, _)| *n == name) {
+            let Value::Dict(entries) = v else {
+                return None;
+            };
+            return entries
+                .iter()
+                .find(|(k, _)| **k == **key)
+                .map(|(_, v)| v.clone());
+        }
+        if rt.var_table.get(s.vars, name).is_some() {
+            return None;
+        }
+        if let Some(instance) = s.instance {
+            if name == "self" || rt.layout_of(instance).slot(name).is_some() {
+                return None;
+            }
+        }
+        current = s.parent;
+    }
+    None
+}
+
 /// Reads an attribute slot: waits until available; an optional relation frozen empty is an error.
 fn read_slot(
     rt: &Runtime<'_>,
@@ -780,6 +818,9 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             rt.index_lookup(end.target, key, expr.span)
         }
         ExprKind::MapLookup { map, key } => {
+            if let Some(v) = bound_entry(rt, map, key, scope) {
+                return Ok(v);
+            }
             let m = eval(rt, task, map, scope)?;
             let k = eval(rt, task, key, scope)?;
             let Value::Dict(entries) = &m else {
@@ -999,7 +1040,7 @@ fn interpolate(template: &str, parts: &[crate::ast::Interpolation], texts: &[Str
     let mut out =
         String::with_capacity(template.len() + texts.iter().map(String::len).sum::<usize>());
     let mut rest = template;
-    while let Some(at) = rest.find("{{") {
+    while let Some(at) = find_double_brace(rest) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         match parts.iter().position(|p| rest.starts_with(&p.placeholder)) {
@@ -1015,6 +1056,13 @@ fn interpolate(template: &str, parts: &[crate::ast::Interpolation], texts: &[Str
     }
     out.push_str(rest);
     out
+}
+
+/// Where `{{` starts, found byte by byte: templates are short, and a substring searcher costs
+/// more to set up than the search.
+fn find_double_brace(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(1)).find(|&i| bytes[i] == b'{' && bytes[i + 1] == b'{')
 }
 
 /// `a.b.c` from names, as string interpolation refers to values.
@@ -1326,6 +1374,10 @@ mod tests {
             "{{c}} {{a",
             "no braces",
             "{{{{ b }}",
+            "{",
+            "a{",
+            "{{",
+            "x{{a}}{",
         ] {
             let mut expected = template.to_string();
             for (p, t) in parts.iter().zip(&texts) {

@@ -662,6 +662,14 @@ impl<'m> Runtime<'m> {
     }
 
     /// The cell of an instance's attribute or relation.
+    /// The layout of an instance's entity (made when the instance was).
+    fn layout_of(&self, instance: InstanceId) -> &Layout {
+        let entity = self.instances[instance.0 as usize].entity;
+        self.layouts[entity.index()]
+            .as_deref()
+            .expect("an instance's layout is made with it")
+    }
+
     pub fn slot(&mut self, instance: InstanceId, name: &str) -> Option<CellId> {
         let entity = self.instances[instance.0 as usize].entity;
         let layout = self.layout(entity);

@@ -310,10 +310,10 @@ impl Runtime<'_> {
                         };
                         match (&kind.kind, &params) {
                             (ExprKind::Str { value }, None) => {
-                                TypedefCheck::Native(value.clone(), None)
+                                TypedefCheck::Native(Rc::from(value.as_str()), None)
                             }
                             (ExprKind::Str { value }, Some(p)) if !matches!(p, Value::Unknown) => {
-                                TypedefCheck::Native(value.clone(), params)
+                                TypedefCheck::Native(Rc::from(value.as_str()), params)
                             }
                             _ => TypedefCheck::Expression,
                         }
@@ -343,7 +343,7 @@ impl Runtime<'_> {
 pub enum TypedefCheck {
     /// The old default-constructor form: nothing to check.
     None,
-    Native(String, Option<Value>),
+    Native(Rc<str>, Option<Value>),
     Regex(Rc<fancy_regex::Regex>),
     Expression,
 }

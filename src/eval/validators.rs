@@ -114,7 +114,11 @@ fn network(text: &str, v6: bool, strict: bool) -> bool {
 fn uuid(text: &str) -> bool {
     // 32 hex digits once braces and dashes are left out, as Python reads them.
     let mut digits = 0;
-    for b in text.trim_start_matches("urn:uuid:").bytes() {
+    let mut rest = text;
+    while let Some(r) = rest.strip_prefix("urn:uuid:") {
+        rest = r;
+    }
+    for b in rest.bytes() {
         match b {
             b'{' | b'}' | b'-' => {}
             b if b.is_ascii_hexdigit() => digits += 1,
@@ -214,5 +218,24 @@ mod tests {
             &Value::str("10.0.0.1/8"),
             None
         ));
+    }
+
+    /// As Python's `uuid.UUID` reads them (checked against it).
+    #[test]
+    fn uuids() {
+        for (text, valid) in [
+            ("urn:uuid:12345678-1234-5678-1234-567812345678", true),
+            ("{12345678-1234-5678-1234-567812345678}", true),
+            ("12345678123456781234567812345678", true),
+            ("urn:uuid:urn:uuid:12345678123456781234567812345678", true),
+            ("1234", false),
+            ("g2345678123456781234567812345678", false),
+        ] {
+            assert_eq!(
+                validate("uuid.UUID", &Value::str(text), None),
+                valid,
+                "{text}"
+            );
+        }
     }
 }
