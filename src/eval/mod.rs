@@ -681,7 +681,7 @@ impl<'m> Runtime<'m> {
     /// Counts of what the run made, for profiling.
     pub fn statistics(&self) -> String {
         format!(
-            "instances {} ({} B each), cells {} ({} B each), tasks {} ({} B each), task runs {}, scopes {} ({} B each)",
+            "instances {} ({} B each), cells {} ({} B each), tasks {} ({} B each), task runs {}, scopes {} ({} B each), watched cells {}, index keys {}",
             self.instances.len(),
             std::mem::size_of::<Instance>(),
             self.cells.len(),
@@ -690,7 +690,9 @@ impl<'m> Runtime<'m> {
             std::mem::size_of::<Task>(),
             self.steps,
             self.scopes.len(),
-            std::mem::size_of::<Scope>()
+            std::mem::size_of::<Scope>(),
+            self.waiting.len(),
+            self.index_tables.values().map(|t| t.len()).sum::<usize>(),
         )
     }
 
