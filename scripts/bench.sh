@@ -6,7 +6,7 @@
 #
 #   scripts/bench.sh [N ...]      default N: 1000 10000 100000
 #
-# lsmc runs BENCH_RUNS times (default 5) per model, in rounds that run every model once, so that
+# lsmc runs BENCH_RUNS times (default 10) per model, in rounds that run every model once, so that
 # a slow spell of the machine falls on every size alike: the table shows the fastest run (the
 # others measure the machine's noise), the largest peak RSS, and the growth of the time from the
 # previous N of the list. The reference runs once.
@@ -39,7 +39,7 @@ for n in $sizes; do
 done
 
 declare -A best peak
-for _ in $(seq "${BENCH_RUNS:-5}"); do
+for _ in $(seq "${BENCH_RUNS:-10}"); do
   for n in $sizes; do
     model="$dir/${kind}_${types}_${n}"
     inventory=()

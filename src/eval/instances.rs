@@ -753,7 +753,10 @@ impl<'m> Runtime<'m> {
                     });
                 let problem = match slot.kind {
                     CellKind::Single if cell.value.is_none() => Some("is not set".to_string()),
-                    CellKind::Multi { lower, .. } if cell.items().len() < lower as usize => {
+                    // The lower bound first: reading a list touches its allocation.
+                    CellKind::Multi { lower, .. }
+                        if lower > 0 && cell.items().len() < lower as usize =>
+                    {
                         Some(format!(
                             "requires {lower} values but only {} are set",
                             cell.items().len()
