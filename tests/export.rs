@@ -195,6 +195,24 @@ fn export_is_deterministic() {
     assert_eq!(a, b);
 }
 
+/// An exported file has the mode of any new file in its folder (0666 less the umask), not the
+/// private mode of the temporary file it was written to.
+#[cfg(unix)]
+#[test]
+fn exported_files_have_the_mode_of_new_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let plain = tmp.path().join("plain.txt");
+    std::fs::write(&plain, "").unwrap();
+    let catalog = tmp.path().join("catalog.json");
+    let schemas = tmp.path().join("schemas.json");
+    let extras = manifest_dir().join("fixtures/export/extras");
+    export(&extras, &catalog, &["--schemas", schemas.to_str().unwrap()]);
+    assert_eq!(mode(&catalog), mode(&plain), "catalog");
+    assert_eq!(mode(&schemas), mode(&plain), "schemas");
+}
+
 /// The files of a folder (to see that nothing, not even a temporary file, was left behind).
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -139,12 +139,7 @@ pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
         super::print_out(text);
         return Ok(());
     }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("can not write in {}: {e}", dir.display()))?;
+    let mut file = super::staging_file(path)?;
     file.write_all(text.as_bytes())
         .map_err(|e| format!("can not write {}: {e}", path.display()))?;
     file.persist(path)

@@ -250,14 +250,7 @@ fn write_all(files: &[(PathBuf, String)]) -> Result<(), String> {
         if path.as_os_str() == "-" {
             continue;
         }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut temp = tempfile::Builder::new()
-            .prefix(".lsmc-export")
-            .tempfile_in(&dir)
-            .map_err(|e| format!("can not write in {}: {e}", dir.display()))?;
+        let mut temp = super::staging_file(path)?;
         temp.write_all(text.as_bytes())
             .and_then(|_| temp.flush())
             .map_err(|e| format!("can not write {}: {e}", path.display()))?;

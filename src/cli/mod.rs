@@ -66,6 +66,26 @@ pub fn print_out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+/// A temporary file in the folder of `path`, written and then renamed over `path`, so that an
+/// output is whole or absent. It is made with the mode of any new file (0666 less the umask), not
+/// the private 0600 of temporary files: the renamed file is what other tools read.
+pub fn staging_file(path: &std::path::Path) -> Result<tempfile::NamedTempFile, String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".lsmc-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
+        .tempfile_in(dir)
+        .map_err(|e| format!("can not write in {}: {e}", dir.display()))
+}
+
 /// Reports a failure of the tool itself (not of the model) and returns its status.
 pub fn tool_failure(message: &str, output: Option<&OutputOptions>) -> Status {
     if output.is_some_and(|o| o.format == Format::Json) {
