@@ -93,7 +93,8 @@ pub enum Item {
     Typedef(Box<Typedef>),
     Index(Box<Index>),
     Import(Box<Import>),
-    Statement(Box<Stmt>),
+    /// In JSON under `statement`: the statement's own `kind` would collide with the item's tag.
+    Statement(#[serde(serialize_with = "statement_item")] Box<Stmt>),
     /// A top-level statement that did not parse; its diagnostic is already recorded.
     Error(#[serde(skip)] Span),
 }
@@ -232,6 +233,14 @@ pub struct Import {
     pub alias: Option<Name>,
     #[serde(skip)]
     pub span: Span,
+}
+
+fn statement_item<S: serde::Serializer>(stmt: &Stmt, serializer: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct StatementItem<'a> {
+        statement: &'a Stmt,
+    }
+    StatementItem { statement: stmt }.serialize(serializer)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
