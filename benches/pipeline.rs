@@ -155,7 +155,8 @@ fn compile_and_export(c: &mut Criterion) {
             };
             let mut evaluation = lsmc::eval::evaluate(&model, &sources, options);
             assert!(evaluation.diagnostics.is_empty());
-            black_box(lsmc::eval::dump::dump(&mut evaluation.runtime, true));
+            let dump = lsmc::eval::dump::dump(&mut evaluation.runtime, true);
+            black_box(serde_json::to_string_pretty(&dump).expect("a dump is JSON"));
         })
     });
     group.bench_function("check (LSM rules)", |b| {

@@ -78,7 +78,8 @@ pub fn python_json(value: &serde_json::Value) -> String {
     out
 }
 
-fn write_python_json(value: &serde_json::Value, out: &mut String) {
+/// [`python_json`], appended to `out`.
+pub fn write_python_json(value: &serde_json::Value, out: &mut String) {
     match value {
         serde_json::Value::Null => out.push_str("null"),
         serde_json::Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -109,24 +110,27 @@ fn write_python_json(value: &serde_json::Value, out: &mut String) {
             }
             out.push(']');
         }
-        serde_json::Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json_string(key, out);
-                out.push_str(": ");
-                write_python_json(&map[*key], out);
-            }
-            out.push('}');
-        }
+        serde_json::Value::Object(map) => write_python_object(map, out),
     }
 }
 
-fn write_json_string(s: &str, out: &mut String) {
+fn write_python_object(map: &serde_json::Map<String, serde_json::Value>, out: &mut String) {
+    let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    out.push('{');
+    for (i, (key, value)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_json_string(key, out);
+        out.push_str(": ");
+        write_python_json(value, out);
+    }
+    out.push('}');
+}
+
+/// A string as `json.dumps` writes it, appended to `out`.
+pub fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

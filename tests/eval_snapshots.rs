@@ -82,7 +82,10 @@ fn run_fixture(dir: &Path) -> Run {
         diagnostics.extend(std::mem::take(&mut evaluation.diagnostics));
         printed = evaluation.runtime.printed.clone();
         if !lsmc::diagnostics::has_errors(&diagnostics) {
-            dump = Some(lsmc::eval::dump::dump(&mut evaluation.runtime, true));
+            dump = Some(
+                serde_json::to_value(lsmc::eval::dump::dump(&mut evaluation.runtime, true))
+                    .expect("a dump is JSON"),
+            );
         }
     }
     lsmc::diagnostics::sort(&mut diagnostics);
