@@ -111,8 +111,11 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     if !diagnostics::has_errors(&all) {
         if let Some(dump_path) = &args.dump {
             let dump = eval::dump::dump(&mut evaluation.runtime, args.config_only);
-            let text = serde_json::to_string_pretty(&dump).unwrap_or_default() + "\n";
-            if let Err(message) = write_output(dump_path, &text) {
+            let written = write_output_with(dump_path, |out| {
+                serde_json::to_writer_pretty(&mut *out, &dump)?;
+                out.write_all(b"\n")
+            });
+            if let Err(message) = written {
                 return tool_failure(&message, Some(output));
             }
             timer.mark("dump");
@@ -135,13 +138,27 @@ fn no_instances_from_env() -> bool {
 
 /// Writes a file whole or not at all (temporary file, then rename); `-` is standard output.
 pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
+    write_output_with(path, |out| out.write_all(text.as_bytes()))
+}
+
+/// [`write_output`] of what `write` writes, as it writes it: a large output (the dump of a big
+/// run) is never held whole in memory.
+pub fn write_output_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     if path == Path::new("-") {
-        super::print_out(text);
+        // As `print_out`: a reader that has gone away is not an error of lsmc.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let _ = write(&mut out).and_then(|_| out.flush());
         return Ok(());
     }
     let mut file = super::staging_file(path)?;
-    file.write_all(text.as_bytes())
+    let mut out = std::io::BufWriter::new(file.as_file_mut());
+    write(&mut out)
+        .and_then(|_| out.flush())
         .map_err(|e| format!("can not write {}: {e}", path.display()))?;
+    drop(out);
     file.persist(path)
         .map_err(|e| format!("can not write {}: {e}", path.display()))?;
     Ok(())
