@@ -582,32 +582,55 @@ impl<'m> Runtime<'m> {
 }
 
 /// Looks a variable up through the scopes.
-fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Value> {
+/// What a name refers to from a scope: the first scope, innermost first, that knows it.
+enum Named<'a> {
+    /// A `for` or comprehension variable.
+    Bound(&'a Value),
+    /// A variable assigned in a block.
+    Variable(CellId),
+    /// `self` in an implementation.
+    SelfInstance(InstanceId),
+    /// An attribute of the implementation's instance.
+    Slot(InstanceId, CellId),
+}
+
+fn find_name<'a>(rt: &'a Runtime<'_>, name: &str, scope: ScopeId) -> Option<Named<'a>> {
     let mut current = Some(scope);
     while let Some(id) = current {
         let s = &rt.scopes[id.0 as usize];
         if let Some((_, v)) = s.bound.iter().rev().find(|(n, _)| *n == name) {
-            return Ok(v.clone());
+            return Some(Named::Bound(v));
         }
         if let Some(cell) = rt.var_table.get(s.vars, name) {
-            return rt.read(cell);
+            return Some(Named::Variable(cell));
         }
         if let Some(instance) = s.instance {
             if name == "self" {
-                return Ok(Value::Instance(instance));
+                return Some(Named::SelfInstance(instance));
             }
-            if let Some(cell) = rt.slot(instance, name) {
-                return read_slot(rt, instance, cell, name, span);
+            if let Some(slot) = rt.layout_of(instance).slot(name) {
+                let cell = rt.instances[instance.0 as usize].cell(slot);
+                return Some(Named::Slot(instance, cell));
             }
         }
-        current = rt.scopes[id.0 as usize].parent;
+        current = s.parent;
     }
-    Err(error(
-        codes::NOT_FOUND,
-        format!("variable {name} not found"),
-        span,
-        "not defined in this scope",
-    ))
+    None
+}
+
+fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Value> {
+    match find_name(rt, name, scope) {
+        Some(Named::Bound(v)) => Ok(v.clone()),
+        Some(Named::Variable(cell)) => rt.read(cell),
+        Some(Named::SelfInstance(instance)) => Ok(Value::Instance(instance)),
+        Some(Named::Slot(instance, cell)) => read_slot(rt, instance, cell, name, span),
+        None => Err(error(
+            codes::NOT_FOUND,
+            format!("variable {name} not found"),
+            span,
+            "not defined in this scope",
+        )),
+    }
 }
 
 /// `item["key"]` where `item` is a loop variable holding a dict that has the key: the entry,
@@ -621,31 +644,13 @@ fn bound_entry(rt: &Runtime<'_>, map: &Expr, key: &Expr, scope: ScopeId) -> Opti
     let [name] = path.segments.as_slice() else {
         return None;
     };
-    let name = name.text.as_str();
-    let mut current = Some(scope);
-    // The same search as `lookup`, which stops at the first scope that knows the name.
-    while let Some(id) = current {
-        let s = &rt.scopes[id.0 as usize];
-        if let Some((_, v)) = s.bound.iter().rev().find(|(n, _)| *n == name) {
-            let Value::Dict(entries) = v else {
-                return None;
-            };
-            return entries
-                .iter()
-                .find(|(k, _)| **k == **key)
-                .map(|(_, v)| v.clone());
-        }
-        if rt.var_table.get(s.vars, name).is_some() {
-            return None;
-        }
-        if let Some(instance) = s.instance {
-            if name == "self" || rt.layout_of(instance).slot(name).is_some() {
-                return None;
-            }
-        }
-        current = s.parent;
-    }
-    None
+    let Some(Named::Bound(Value::Dict(entries))) = find_name(rt, &name.text, scope) else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| **k == **key)
+        .map(|(_, v)| v.clone())
 }
 
 /// Reads an attribute slot: waits until available; an optional relation frozen empty is an error.

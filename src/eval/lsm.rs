@@ -435,31 +435,25 @@ fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
             .iter()
             .find(|(b, name, _)| *b == version_binding && *name == record.state)
             .map(|&(_, _, s)| s);
-        let found = match known {
-            Some(s) => Some(s),
+        let state = match known {
+            Some(s) => s,
             None => {
                 let Value::Instance(lifecycle) = attribute(rt, version_binding, "lifecycle")?
                 else {
                     return Err(fail("the binding has no lifecycle".into()));
                 };
-                let found = state(rt, lifecycle, &record.state)?;
-                if let Some(s) = found {
-                    state_of.push((version_binding, record.state.clone(), s));
-                }
-                found
+                let Some(s) = state(rt, lifecycle, &record.state)? else {
+                    let lifecycle_name = attribute(rt, lifecycle, "name")?;
+                    return Err(fail(format!(
+                        "service instance {} is in state '{}', which lifecycle '{}' does not have",
+                        record.id,
+                        record.state,
+                        rt.str_of(&lifecycle_name)
+                    )));
+                };
+                state_of.push((version_binding, record.state.clone(), s));
+                s
             }
-        };
-        let Some(state) = found else {
-            let Value::Instance(lifecycle) = attribute(rt, version_binding, "lifecycle")? else {
-                return Err(fail("the binding has no lifecycle".into()));
-            };
-            let lifecycle_name = attribute(rt, lifecycle, "name")?;
-            return Err(fail(format!(
-                "service instance {} is in state '{}', which lifecycle '{}' does not have",
-                record.id,
-                record.state,
-                rt.str_of(&lifecycle_name)
-            )));
         };
         let (current, previous) = match &validate {
             None => {
