@@ -481,6 +481,29 @@ mod tests {
         assert_eq!(&text[span.range()], r#"{"id": 3}"#);
     }
 
+    /// Records by service entity keep the file's order; a repeated id finds its last record.
+    #[test]
+    fn records_by_service_entity_and_by_id() {
+        let text = r#"[{"id": "a", "service_entity": "s", "state": "up"},
+                       {"id": "b", "service_entity": "t", "state": "up"},
+                       {"id": "c", "service_entity": "s", "state": "up"},
+                       {"id": "a", "service_entity": "t", "state": "down"}]"#;
+        let (inventory, diagnostics) = parse(text, FileId(0));
+        assert!(diagnostics.is_empty());
+        let ids = |entity: &str| -> Vec<String> {
+            inventory
+                .records_of(entity)
+                .map(|r| r.id.to_string())
+                .collect()
+        };
+        assert_eq!(ids("s"), ["a", "c"]);
+        assert_eq!(ids("t"), ["b", "a"]);
+        assert!(ids("none").is_empty());
+        let a = inventory.record("a").expect("a record with id a");
+        assert_eq!((&*a.service_entity, &*a.state), ("t", "down"));
+        assert!(inventory.record("z").is_none());
+    }
+
     #[test]
     fn repeated_keys_and_shared_strings() {
         let text = r#"[{"id": "a", "service_entity": "s", "state": "up", "active_attributes": {"k": 1, "n": "x", "k": 2}},
