@@ -1,4 +1,5 @@
-//! The command line's standard output when its reader goes away early (`lsmc ... | head`).
+//! The command line's outputs: standard output when its reader goes away early (`lsmc ... |
+//! head`), and an output file that can not be written.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -31,4 +32,30 @@ fn closed_standard_output_is_not_a_panic() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
+/// A dump into a folder that does not exist: the tool's failure (exit 2) names the folder, and
+/// nothing is written.
+#[test]
+fn dump_into_a_missing_folder_fails_cleanly() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/vpn-service");
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing");
+    let output = Command::new(env!("CARGO_BIN_EXE_lsmc"))
+        .arg("compile")
+        .arg(&example)
+        .arg("--inventory")
+        .arg(example.join("inventory.json"))
+        .arg("--dump")
+        .arg(missing.join("dump.json"))
+        .output()
+        .expect("lsmc runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("can not write in {}", missing.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".lsmc-"), "no temporary name: {stderr}");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }

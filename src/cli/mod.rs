@@ -81,9 +81,13 @@ pub fn staging_file(path: &std::path::Path) -> Result<tempfile::NamedTempFile, S
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    builder
-        .tempfile_in(dir)
-        .map_err(|e| format!("can not write in {}: {e}", dir.display()))
+    builder.tempfile_in(dir).map_err(|e| {
+        // tempfile's message ends with the temporary file's name (`... at path "..."`), which
+        // the user never asked for: the cause is what comes before it.
+        let text = e.to_string();
+        let cause = text.split(" at path ").next().unwrap_or(&text);
+        format!("can not write in {}: {cause}", dir.display())
+    })
 }
 
 /// Reports a failure of the tool itself (not of the model) and returns its status.
