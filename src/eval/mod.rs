@@ -90,6 +90,7 @@ pub struct SlotDef {
 }
 
 impl Layout {
+    #[inline]
     pub fn slot(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }
