@@ -8,6 +8,14 @@
 //! - `truncated_files_never_panic`: every prefix of those files, cut at many places, parses
 //!   without a panic (an editor sends half-written files all the time).
 //!
+//! - `fast_path_agrees_with_grammar`: on every file above, on the fixtures, the examples and the
+//!   benchmark's generated model, `parse_module`'s fast path builds the tree and the diagnostics
+//!   that the grammar's parser builds, and takes every file the grammar parses without an error.
+//! - `fast_path_agrees_on_broken_files`: the same agreement on those files cut short and with one
+//!   token left out, where the fast path must give up wherever the grammar finds an error.
+//! - `halves_agree_with_grammar`: reading a file in two halves on two threads (what large files
+//!   get) gives the grammar's tree and diagnostics too; no cut falls inside a multi-line string.
+//!
 //! Missing inputs (`corpus/` not fetched, `../shared` absent) are reported loudly on stderr; the
 //! test then passes, except under CI (`CI=true`), where it fails. `LSMC_SHARED` overrides where
 //! shared/ is.
@@ -19,8 +27,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lsmc::diagnostics::Diagnostic;
-use lsmc::parser::parse_module;
+use lsmc::parser::{
+    parse_module, parse_module_direct, parse_module_in_halves, parse_module_with_grammar,
+};
 use lsmc::source::FileId;
+
+#[path = "../benches/common/parse_model.rs"]
+mod parse_model;
 
 /// Evenly spaced cuts per file in the truncation test.
 const EVEN_CUTS: usize = 200;
@@ -374,4 +387,217 @@ fn truncated_files_never_panic() {
         files.len(),
         started.elapsed()
     );
+}
+
+/// A parsed file and its diagnostics.
+type Parsed = (lsmc::ast::Module, Vec<Diagnostic>);
+
+/// What comparing the two parsing paths on one text found.
+#[derive(Default)]
+struct Agreement {
+    texts: usize,
+    taken: usize,
+    /// Texts the grammar parses without an error and the fast path gives up on.
+    refused: Vec<String>,
+    /// Texts on which the fast path builds something else than the grammar.
+    differing: Vec<String>,
+}
+
+impl Agreement {
+    fn compare(&mut self, name: &str, text: &str) {
+        self.compare_with(name, text, parse_module_direct);
+    }
+
+    /// Compares `fast` (a fast path, `None` when it gives up) with the grammar's parser.
+    fn compare_with(
+        &mut self,
+        name: &str,
+        text: &str,
+        fast: fn(&str, FileId) -> Option<Parsed>,
+    ) {
+        self.texts += 1;
+        let (module, diagnostics) = parse_module_with_grammar(text, FileId(0));
+        match fast(text, FileId(0)) {
+            Some((fast_module, fast_diagnostics)) => {
+                self.taken += 1;
+                if fast_module != module || fast_diagnostics != diagnostics {
+                    let first_item = fast_module
+                        .items
+                        .iter()
+                        .zip(&module.items)
+                        .position(|(a, b)| a != b);
+                    self.differing.push(format!(
+                        "{name}: trees equal: {}, first differing item: {first_item:?}, \
+                         diagnostics (fast, grammar):\n{}\n  --\n{}",
+                        fast_module == module,
+                        describe(&fast_diagnostics, |_| true),
+                        describe(&diagnostics, |_| true)
+                    ));
+                }
+            }
+            None if !diagnostics.iter().any(Diagnostic::is_error) => {
+                self.refused.push(name.to_string());
+            }
+            None => {}
+        }
+    }
+
+    fn assert_agree(&self, what: &str) {
+        assert!(
+            self.differing.is_empty(),
+            "{what}: the fast path builds something else on {} of {} texts:\n{}",
+            self.differing.len(),
+            self.texts,
+            self.differing.join("\n")
+        );
+        assert!(
+            self.refused.is_empty(),
+            "{what}: the fast path gives up on {} texts that the grammar parses without an \
+             error:\n    {}",
+            self.refused.len(),
+            self.refused.join("\n    ")
+        );
+    }
+}
+
+/// Every `.cf` file the agreement tests read: the corpus, shared/, the fixtures, the examples.
+fn every_model_file() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let corpus = corpus_dir();
+    if corpus.is_dir() {
+        files.extend(files_under(&corpus, &is_cf));
+    } else {
+        missing(
+            "The module corpus",
+            &corpus,
+            "Run scripts/fetch-corpus.sh to download it.",
+        );
+    }
+    let shared = shared_dir();
+    if shared.is_dir() {
+        files.extend(files_under(&shared, &is_cf));
+    } else {
+        missing(
+            "shared/",
+            &shared,
+            "Set LSMC_SHARED to the folder that holds conformance/ and oracle/.",
+        );
+    }
+    for own in ["fixtures", "examples"] {
+        files.extend(files_under(&manifest_dir().join(own), &is_cf));
+    }
+    files
+}
+
+#[test]
+fn fast_path_agrees_with_grammar() {
+    let mut agreement = Agreement::default();
+    for path in every_model_file() {
+        agreement.compare(&path.display().to_string(), &read(&path));
+    }
+    agreement.compare(
+        "the generated benchmark model",
+        &parse_model::model(256 * 1024),
+    );
+    agreement.assert_agree("whole files");
+    // Most of these files are valid: a fast path that gives up on all of them proves nothing.
+    assert!(
+        agreement.taken * 2 > agreement.texts,
+        "the fast path takes only {} of {} files",
+        agreement.taken,
+        agreement.texts
+    );
+    eprintln!(
+        "fast path: takes {} of {} files, with the grammar's tree and diagnostics",
+        agreement.taken, agreement.texts
+    );
+}
+
+/// Tokens left out per file in `fast_path_agrees_on_broken_files`, evenly spaced.
+const DROPPED_TOKENS: usize = 60;
+
+#[test]
+fn fast_path_agrees_on_broken_files() {
+    let mut agreement = Agreement::default();
+    for path in every_model_file() {
+        let text = read(&path);
+        let name = path.display().to_string();
+        for cut in cuts(&text) {
+            agreement.compare(&format!("{name} cut at byte {cut}"), &text[..cut]);
+        }
+        let tokens = lsmc::lexer::lex(&text, FileId(0)).tokens;
+        let stride = tokens.len().div_ceil(DROPPED_TOKENS).max(1);
+        for &(l, _, r) in tokens.iter().step_by(stride) {
+            let without = format!("{}{}", &text[..l], &text[r..]);
+            agreement.compare(&format!("{name} without bytes {l}..{r}"), &without);
+        }
+    }
+    agreement.assert_agree("broken files");
+    eprintln!(
+        "fast path: takes {} of {} cut or altered files, with the grammar's tree and diagnostics",
+        agreement.taken, agreement.texts
+    );
+}
+
+#[test]
+fn halves_agree_with_grammar() {
+    let mut agreement = Agreement::default();
+    for path in every_model_file() {
+        let text = read(&path);
+        let name = path.display().to_string();
+        agreement.compare_with(&name, &text, parse_module_in_halves);
+        // Halves at other places: every cut of the truncation test is the middle of some prefix.
+        for cut in cuts(&text).into_iter().step_by(10) {
+            let prefix = &text[..cut];
+            agreement.compare_with(
+                &format!("{name} cut at byte {cut}"),
+                prefix,
+                parse_module_in_halves,
+            );
+        }
+    }
+    let model = parse_model::model(256 * 1024);
+    let before = agreement.taken;
+    agreement.compare_with(
+        "the generated benchmark model",
+        &model,
+        parse_module_in_halves,
+    );
+    assert_eq!(
+        agreement.taken,
+        before + 1,
+        "the generated model is not read in halves"
+    );
+    // Halves need a line that starts a definition after the middle; without one, the file is
+    // read on one thread, so a refusal here is no disagreement.
+    agreement.refused.clear();
+    agreement.assert_agree("halves");
+    eprintln!(
+        "halves: {} of {} texts read in two halves, with the grammar's tree and diagnostics",
+        agreement.taken, agreement.texts
+    );
+}
+
+/// A line that starts with `entity` inside a multi-line string is no place to cut. Here each
+/// half on its own would even be valid: the first as `x = ""` and `" "`, the second as the entity
+/// and two strings, since alone it reads the closing `"""` as `""` and `"  # "`.
+#[test]
+fn halves_are_not_cut_inside_a_multi_line_string() {
+    let head = "x = \"\"\" \"";
+    let inside = "entity B:\n    string x\nend\n";
+    let tail = "\"\"\"  # \"\n";
+    // Spaces put the middle of the text on the first line, so the cut would be at `entity B`.
+    let padding = " ".repeat(inside.len() + tail.len() + 1);
+    let text = format!("{head}{padding}\n{inside}{tail}");
+    let middle = text.len() / 2;
+    assert!(text[middle..]
+        .trim_start_matches(' ')
+        .starts_with(&format!("\n{inside}")));
+    let (module, diagnostics) = parse_module_with_grammar(&text, FileId(0));
+    assert_eq!(module.items.len(), 1, "the whole text is one assignment");
+    assert!(
+        parse_module_in_halves(&text, FileId(0)).is_none(),
+        "the text was cut inside its multi-line string"
+    );
+    assert_eq!(parse_module(&text, FileId(0)), (module, diagnostics));
 }

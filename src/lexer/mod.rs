@@ -19,6 +19,8 @@
 
 pub mod strings;
 
+use std::ops::Range;
+
 use logos::Logos;
 
 use crate::diagnostics::{codes, Diagnostic, Label};
@@ -208,6 +210,14 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 fn keyword(text: &str) -> Option<Tok<'static>> {
+    // Most names are no keyword: the letters no keyword starts with rule them out before any
+    // comparison.
+    if !matches!(
+        text.as_bytes().first(),
+        Some(b'a' | b'd' | b'e' | b'f' | b'i' | b'm' | b'n' | b'o' | b'p' | b't' | b'u' | b'w')
+    ) {
+        return None;
+    }
     Some(match text {
         "typedef" => Tok::Typedef,
         "as" => Tok::As,
@@ -318,21 +328,29 @@ pub struct Lexed<'a> {
 
 /// Lexes a whole file. Never fails: bad input becomes `Error` tokens plus diagnostics.
 pub fn lex(text: &str, file: FileId) -> Lexed<'_> {
-    let raw = raw_tokens(text, file);
+    lex_part(text, 0..text.len(), file).0
+}
+
+/// Lexes `text[part]` as if it were the whole text, with positions in `text`; and whether the
+/// part ended inside an open `"""` (which the text after the part may close).
+pub fn lex_part(text: &str, part: Range<usize>, file: FileId) -> (Lexed<'_>, bool) {
+    let raw = raw_tokens(&text[..part.end], part.start, file);
     let mut lexed = cook(raw.tokens);
     lexed.diagnostics.splice(0..0, raw.diagnostics);
-    lexed
+    (lexed, raw.open_triple_quote)
 }
 
 struct RawLexed<'a> {
     tokens: Vec<Spanned<'a>>,
     diagnostics: Vec<Diagnostic>,
+    open_triple_quote: bool,
 }
 
-fn raw_tokens(text: &str, file: FileId) -> RawLexed<'_> {
-    let mut tokens = Vec::with_capacity(text.len() / 6);
+fn raw_tokens(text: &str, from: usize, file: FileId) -> RawLexed<'_> {
+    let mut tokens = Vec::with_capacity((text.len() - from) / 6);
     let mut diagnostics = Vec::new();
-    let mut start_at = 0;
+    let mut open_triple_quote = false;
+    let mut start_at = from;
     // The loop restarts the logos lexer only after a multi-line string that is not there after all
     // (an unterminated `"""`), which must be re-read as the empty string `""` followed by `"`.
     'restart: loop {
@@ -346,11 +364,8 @@ fn raw_tokens(text: &str, file: FileId) -> RawLexed<'_> {
                 Ok(Raw::Regex) => Tok::Regex(slice),
                 Ok(Raw::FString) => Tok::FStr(slice),
                 Ok(Raw::RString) => Tok::RStr(slice),
-                Ok(Raw::Ident) => match keyword(slice) {
-                    _ if slice.as_bytes()[0].is_ascii_uppercase() => Tok::Cid(slice),
-                    Some(kw) => kw,
-                    None => Tok::Id(slice),
-                },
+                Ok(Raw::Ident) if slice.as_bytes()[0].is_ascii_uppercase() => Tok::Cid(slice),
+                Ok(Raw::Ident) => keyword(slice).unwrap_or(Tok::Id(slice)),
                 Ok(Raw::Sep) => Tok::Sep,
                 Ok(Raw::Rel) => Tok::Rel(slice),
                 Ok(Raw::CmpOp) => Tok::CmpOp(slice),
@@ -362,6 +377,7 @@ fn raw_tokens(text: &str, file: FileId) -> RawLexed<'_> {
                         continue;
                     }
                     None => {
+                        open_triple_quote = true;
                         tokens.push((start, Tok::Str(&text[start..start + 2]), start + 2));
                         start_at = start + 2;
                         continue 'restart;
@@ -412,6 +428,7 @@ fn raw_tokens(text: &str, file: FileId) -> RawLexed<'_> {
     RawLexed {
         tokens,
         diagnostics,
+        open_triple_quote,
     }
 }
 
@@ -579,6 +596,44 @@ mod tests {
         assert_eq!(kinds("matching_x"), vec![Tok::Id("matching_x")]);
         assert_eq!(kinds("index-x"), vec![Tok::Id("index-x")]);
         assert_eq!(kinds("rf\"x\""), vec![Tok::Id("rf"), Tok::Str("\"x\"")]);
+    }
+
+    #[test]
+    fn every_keyword_is_recognised_and_names_next_to_them_are_not() {
+        const KEYWORDS: &str = "typedef as entity extends end in implementation for matching \
+            index implement using when and or not true false import is defined dict null undef \
+            parents if else elif";
+        for word in KEYWORDS.split_whitespace() {
+            let tokens = kinds(word);
+            assert_eq!(tokens.len(), 1, "{word}");
+            assert_eq!(tokens[0].keyword_text(), Some(word), "{word}");
+            // One letter more or less, or a capital, and it is a name.
+            for name in [
+                format!("{word}s"),
+                word[1..].to_string(),
+                format!("x{word}"),
+            ] {
+                if !name.is_empty() && keyword(&name).is_none() {
+                    assert_eq!(kinds(&name), vec![Tok::Id(&name)], "{name}");
+                }
+            }
+            let capital = word[..1].to_uppercase() + &word[1..];
+            assert_eq!(kinds(&capital), vec![Tok::Cid(&capital)], "{capital}");
+        }
+    }
+
+    #[test]
+    fn a_part_is_lexed_with_positions_in_the_whole_text() {
+        let text = "a = 1\nentity B:\nend\n";
+        let (lexed, open) = lex_part(text, 6..text.len(), FileId(0));
+        assert!(!open);
+        assert_eq!(lexed.tokens[0], (6, Tok::Entity, 12));
+        assert_eq!(lexed.tokens.len(), 4);
+        // A part that ends inside a `"""` says so: the text after it may close the string.
+        let text = "x = \"\"\" a\nentity B:\n\"\"\"\n";
+        let (_, open) = lex_part(text, 0..12, FileId(0));
+        assert!(open);
+        assert!(!lex_part(text, 0..text.len(), FileId(0)).1);
     }
 
     #[test]

@@ -135,8 +135,14 @@ pub fn find_interpolations(value: &str) -> Vec<Interpolation> {
     let bytes = value.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(offset) = value[i..].find("{{") {
+    // `find` with a char looks for its byte with memchr; a `&str` pattern would build a
+    // substring searcher on every call, which costs more than most strings take to scan.
+    while let Some(offset) = value[i..].find('{') {
         let open = i + offset;
+        if bytes.get(open + 1) != Some(&b'{') {
+            i = open + 1;
+            continue;
+        }
         let mut j = open + 2;
         while j < bytes.len() && is_python_space(bytes[j]) {
             j += 1;
@@ -178,70 +184,74 @@ pub struct FormatField {
 
 /// Splits a format string as `string.Formatter().parse` does; `Err` carries Python's message.
 pub fn parse_format(text: &str) -> Result<Vec<FormatField>, String> {
-    let chars: Vec<char> = text.chars().collect();
+    // Braces, `:` and `!` are ASCII, so byte positions found by them are char boundaries.
+    let bytes = text.as_bytes();
     let mut fields = Vec::new();
     let mut literal = String::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '{' {
-            if chars.get(i + 1) == Some(&'{') {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' if bytes.get(i + 1) == Some(&b'{') => {
                 literal.push('{');
                 i += 2;
-                continue;
             }
-            // A replacement field: up to the matching '}', counting nested braces of the spec.
-            let mut depth = 1;
-            let mut j = i + 1;
-            while j < chars.len() {
-                match chars[j] {
-                    '{' => depth += 1,
-                    '}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
+            b'{' => {
+                // A replacement field: up to the matching '}', counting nested braces of the spec.
+                let mut depth = 1;
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    match bytes[j] {
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
                         }
+                        _ => {}
                     }
-                    _ => {}
+                    j += 1;
                 }
-                j += 1;
-            }
-            if j >= chars.len() {
-                return Err("expected '}' before end of string".to_string());
-            }
-            let inner: String = chars[i + 1..j].iter().collect();
-            let (name_and_conv, spec) = match inner.find(':') {
-                Some(k) => (&inner[..k], Some(inner[k + 1..].to_string())),
-                None => (inner.as_str(), None),
-            };
-            let (name, conversion) = match name_and_conv.find('!') {
-                Some(k) => {
-                    let conv = &name_and_conv[k + 1..];
-                    let mut conv_chars = conv.chars();
-                    let (Some(c), None) = (conv_chars.next(), conv_chars.next()) else {
-                        return Err("expected ':' after conversion specifier".to_string());
-                    };
-                    (&name_and_conv[..k], Some(c))
+                if j >= bytes.len() {
+                    return Err("expected '}' before end of string".to_string());
                 }
-                None => (name_and_conv, None),
-            };
-            fields.push(FormatField {
-                literal: std::mem::take(&mut literal),
-                field: Some(name.to_string()),
-                spec: Some(spec.unwrap_or_default()),
-                conversion,
-            });
-            i = j + 1;
-        } else if c == '}' {
-            if chars.get(i + 1) == Some(&'}') {
+                let inner = &text[i + 1..j];
+                let (name_and_conv, spec) = match inner.find(':') {
+                    Some(k) => (&inner[..k], Some(inner[k + 1..].to_string())),
+                    None => (inner, None),
+                };
+                let (name, conversion) = match name_and_conv.find('!') {
+                    Some(k) => {
+                        let conv = &name_and_conv[k + 1..];
+                        let mut conv_chars = conv.chars();
+                        let (Some(c), None) = (conv_chars.next(), conv_chars.next()) else {
+                            return Err("expected ':' after conversion specifier".to_string());
+                        };
+                        (&name_and_conv[..k], Some(c))
+                    }
+                    None => (name_and_conv, None),
+                };
+                fields.push(FormatField {
+                    literal: std::mem::take(&mut literal),
+                    field: Some(name.to_string()),
+                    spec: Some(spec.unwrap_or_default()),
+                    conversion,
+                });
+                i = j + 1;
+            }
+            b'}' if bytes.get(i + 1) == Some(&b'}') => {
                 literal.push('}');
                 i += 2;
-                continue;
             }
-            return Err("Single '}' encountered in format string".to_string());
-        } else {
-            literal.push(c);
-            i += 1;
+            b'}' => return Err("Single '}' encountered in format string".to_string()),
+            _ => {
+                let run_end = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'{' || b == b'}')
+                    .map_or(bytes.len(), |n| i + n);
+                literal.push_str(&text[i..run_end]);
+                i = run_end;
+            }
         }
     }
     if !literal.is_empty() {

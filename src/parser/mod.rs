@@ -1,5 +1,10 @@
 //! The parser: tokens to a [`Module`], with every syntax error reported once.
 //!
+//! Two paths. A file without syntax errors is read by [`direct`], a recursive-descent reading of
+//! the grammar that builds the same tree (see its module doc for why), in two halves on two
+//! threads when it is large. A file it gives up on is read by the grammar's lalrpop parser, which
+//! recovers from errors and words them as Inmanta does.
+//!
 //! Recovery. A file is cut into chunks at the definition keywords (`entity`, `implementation`,
 //! `implement`, `typedef`, `index`, `import`): they can only start a top-level definition, so a cut
 //! there never splits a valid construct. Each chunk is parsed on its own, with `!` recovery inside
@@ -11,6 +16,7 @@
 //! `invalid identifier, index is a reserved keyword`, `Unexpected end of file`.
 
 pub mod build;
+mod direct;
 
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
 
@@ -33,8 +39,122 @@ lalrpop_mod!(
 );
 
 /// Parses one file. Never fails: what does not parse is reported and left out.
+///
+/// Valid files take the fast path ([`direct`]), a large one in two halves on two threads; a file
+/// it gives up on is parsed again by the grammar's parser, which reports the errors.
 pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
+    if text.len() >= PARALLEL_FROM_BYTES && two_cores() {
+        if let Some(parsed) = parse_module_in_halves(text, file) {
+            return parsed;
+        }
+    }
     let lexed = lexer::lex(text, file);
+    if !lexed.diagnostics.iter().any(Diagnostic::is_error) {
+        let mut builder = Builder::new(file, text);
+        if let Some(items) = direct::parse(&lexed.tokens, &mut builder) {
+            let mut diagnostics = lexed.diagnostics;
+            diagnostics.extend(builder.diagnostics);
+            crate::diagnostics::sort(&mut diagnostics);
+            return (attach_docstrings(items, text, file), diagnostics);
+        }
+    }
+    parse_tokens_with_grammar(text, file, lexed)
+}
+
+/// Below this size a file is parsed on one thread: a second one would not pay for itself.
+const PARALLEL_FROM_BYTES: usize = 512 * 1024;
+
+/// Whether the thread pool that parses the halves has two threads (one per core).
+fn two_cores() -> bool {
+    rayon_core::current_num_threads() >= 2
+}
+
+/// The fast path on two threads, each lexing and parsing one half of the file; `None` when there
+/// is no place to cut or either half is not plain valid input.
+///
+/// The cut is at a line that starts with a definition keyword. When the first half lexes without
+/// an error and without an open `"""`, the lexer is between tokens there, so both halves get the
+/// tokens of the whole file; when both halves parse, their items are the whole file's (the
+/// grammar is unambiguous), and so are their diagnostics, in the same order.
+#[doc(hidden)]
+pub fn parse_module_in_halves(text: &str, file: FileId) -> Option<(Module, Vec<Diagnostic>)> {
+    let cut = definition_line_after(text, text.len() / 2)?;
+    let half = |part: std::ops::Range<usize>| {
+        let (lexed, open_triple_quote) = lexer::lex_part(text, part, file);
+        if open_triple_quote || lexed.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let mut builder = Builder::new(file, text);
+        let items = direct::parse(&lexed.tokens, &mut builder)?;
+        Some((items, lexed.diagnostics, builder.diagnostics))
+    };
+    // This thread reads the first half, so that the memory of that half is its own: freeing
+    // another thread's memory costs more.
+    let mut second = None;
+    let first = rayon_core::in_place_scope(|scope| {
+        scope.spawn(|_| second = Some(half(cut..text.len())));
+        half(0..cut)
+    });
+    let (mut items, mut diagnostics, first_built) = first?;
+    let second = second.expect("the scope waits for its jobs");
+    let (second_items, second_lexed, second_built) = second?;
+    items.extend(second_items);
+    diagnostics.extend(second_lexed);
+    diagnostics.extend(first_built);
+    diagnostics.extend(second_built);
+    crate::diagnostics::sort(&mut diagnostics);
+    Some((attach_docstrings(items, text, file), diagnostics))
+}
+
+/// The start of the first line at or after `from` that starts with a definition keyword.
+fn definition_line_after(text: &str, from: usize) -> Option<usize> {
+    const KEYWORDS: [&str; 6] = [
+        "entity",
+        "implementation",
+        "implement",
+        "typedef",
+        "index",
+        "import",
+    ];
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(newline) = bytes.get(at..)?.iter().position(|&b| b == b'\n') {
+        let line = at + newline + 1;
+        let rest = &bytes[line..];
+        let starts_definition = KEYWORDS.iter().any(|k| {
+            rest.starts_with(k.as_bytes()) && matches!(rest.get(k.len()), Some(b' ' | b'\t'))
+        });
+        if starts_definition {
+            return Some(line);
+        }
+        at = line;
+    }
+    None
+}
+
+/// Parses one file with the grammar's parser only: the reference for the fast path's tests.
+#[doc(hidden)]
+pub fn parse_module_with_grammar(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
+    parse_tokens_with_grammar(text, file, lexer::lex(text, file))
+}
+
+/// Parses one file with the fast path only; `None` when it gives up.
+#[doc(hidden)]
+pub fn parse_module_direct(text: &str, file: FileId) -> Option<(Module, Vec<Diagnostic>)> {
+    let lexed = lexer::lex(text, file);
+    let mut builder = Builder::new(file, text);
+    let items = direct::parse(&lexed.tokens, &mut builder)?;
+    let mut diagnostics = lexed.diagnostics;
+    diagnostics.extend(builder.diagnostics);
+    crate::diagnostics::sort(&mut diagnostics);
+    Some((attach_docstrings(items, text, file), diagnostics))
+}
+
+fn parse_tokens_with_grammar(
+    text: &str,
+    file: FileId,
+    lexed: lexer::Lexed<'_>,
+) -> (Module, Vec<Diagnostic>) {
     let mut diagnostics = lexed.diagnostics;
     let tokens = lexed.tokens;
     let mut builder = Builder::new(file, text);
