@@ -13,7 +13,7 @@
 //!   that the grammar's parser builds, and takes every file the grammar parses without an error.
 //! - `fast_path_agrees_on_broken_files`: the same agreement on those files cut short and with one
 //!   token left out, where the fast path must give up wherever the grammar finds an error.
-//! - `halves_agree_with_grammar`: reading a file in two halves on two threads (what large files
+//! - `parts_agree_with_grammar`: reading a file in parts on the thread pool (what large files
 //!   get) gives the grammar's tree and diagnostics too; no cut falls inside a multi-line string.
 //!
 //! Missing inputs (`corpus/` not fetched, `../shared` absent) are reported loudly on stderr; the
@@ -28,7 +28,8 @@ use std::time::Instant;
 
 use lsmc::diagnostics::Diagnostic;
 use lsmc::parser::{
-    parse_module, parse_module_direct, parse_module_in_halves, parse_module_with_grammar,
+    parse_module, parse_module_direct, parse_module_in_parts, parse_module_with_grammar,
+    PARALLEL_PARTS,
 };
 use lsmc::source::FileId;
 
@@ -329,8 +330,8 @@ fn cuts(text: &str) -> Vec<usize> {
     out
 }
 
-#[test]
-fn truncated_files_never_panic() {
+/// Every `.cf` file of the corpus and of shared/; says so loudly when either is missing.
+fn corpus_and_shared_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     let corpus = corpus_dir();
     if corpus.is_dir() {
@@ -352,6 +353,12 @@ fn truncated_files_never_panic() {
             "Set LSMC_SHARED to the folder that holds conformance/ and oracle/.",
         );
     }
+    files
+}
+
+#[test]
+fn truncated_files_never_panic() {
+    let files = corpus_and_shared_files();
     if files.is_empty() {
         return;
     }
@@ -409,12 +416,7 @@ impl Agreement {
     }
 
     /// Compares `fast` (a fast path, `None` when it gives up) with the grammar's parser.
-    fn compare_with(
-        &mut self,
-        name: &str,
-        text: &str,
-        fast: fn(&str, FileId) -> Option<Parsed>,
-    ) {
+    fn compare_with(&mut self, name: &str, text: &str, fast: fn(&str, FileId) -> Option<Parsed>) {
         self.texts += 1;
         let (module, diagnostics) = parse_module_with_grammar(text, FileId(0));
         match fast(text, FileId(0)) {
@@ -462,27 +464,7 @@ impl Agreement {
 
 /// Every `.cf` file the agreement tests read: the corpus, shared/, the fixtures, the examples.
 fn every_model_file() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let corpus = corpus_dir();
-    if corpus.is_dir() {
-        files.extend(files_under(&corpus, &is_cf));
-    } else {
-        missing(
-            "The module corpus",
-            &corpus,
-            "Run scripts/fetch-corpus.sh to download it.",
-        );
-    }
-    let shared = shared_dir();
-    if shared.is_dir() {
-        files.extend(files_under(&shared, &is_cf));
-    } else {
-        missing(
-            "shared/",
-            &shared,
-            "Set LSMC_SHARED to the folder that holds conformance/ and oracle/.",
-        );
-    }
+    let mut files = corpus_and_shared_files();
     for own in ["fixtures", "examples"] {
         files.extend(files_under(&manifest_dir().join(own), &is_cf));
     }
@@ -539,50 +521,52 @@ fn fast_path_agrees_on_broken_files() {
     );
 }
 
+/// `parse_module_in_parts` as large files get it.
+fn in_parts(text: &str, file: FileId) -> Option<Parsed> {
+    parse_module_in_parts(text, file, PARALLEL_PARTS)
+}
+
+/// In two parts: cuts nearer the middle of small files than eight parts make.
+fn in_halves(text: &str, file: FileId) -> Option<Parsed> {
+    parse_module_in_parts(text, file, 2)
+}
+
 #[test]
-fn halves_agree_with_grammar() {
+fn parts_agree_with_grammar() {
     let mut agreement = Agreement::default();
     for path in every_model_file() {
         let text = read(&path);
         let name = path.display().to_string();
-        agreement.compare_with(&name, &text, parse_module_in_halves);
-        // Halves at other places: every cut of the truncation test is the middle of some prefix.
+        agreement.compare_with(&name, &text, in_parts);
+        agreement.compare_with(&format!("{name} in halves"), &text, in_halves);
+        // Other cuts: every cut of the truncation test gives a prefix with other middles.
         for cut in cuts(&text).into_iter().step_by(10) {
-            let prefix = &text[..cut];
-            agreement.compare_with(
-                &format!("{name} cut at byte {cut}"),
-                prefix,
-                parse_module_in_halves,
-            );
+            agreement.compare_with(&format!("{name} cut at byte {cut}"), &text[..cut], in_parts);
         }
     }
     let model = parse_model::model(256 * 1024);
     let before = agreement.taken;
-    agreement.compare_with(
-        "the generated benchmark model",
-        &model,
-        parse_module_in_halves,
-    );
+    agreement.compare_with("the generated benchmark model", &model, in_parts);
     assert_eq!(
         agreement.taken,
         before + 1,
-        "the generated model is not read in halves"
+        "the generated model is not read in parts"
     );
-    // Halves need a line that starts a definition after the middle; without one, the file is
-    // read on one thread, so a refusal here is no disagreement.
+    // Parts need lines that start a definition; without one, the file is read on one thread, so a
+    // refusal here is no disagreement.
     agreement.refused.clear();
-    agreement.assert_agree("halves");
+    agreement.assert_agree("parts");
     eprintln!(
-        "halves: {} of {} texts read in two halves, with the grammar's tree and diagnostics",
+        "parts: {} of {} texts read in parts, with the grammar's tree and diagnostics",
         agreement.taken, agreement.texts
     );
 }
 
 /// A line that starts with `entity` inside a multi-line string is no place to cut. Here each
-/// half on its own would even be valid: the first as `x = ""` and `" "`, the second as the entity
+/// part on its own would even be valid: the first as `x = ""` and `" "`, the second as the entity
 /// and two strings, since alone it reads the closing `"""` as `""` and `"  # "`.
 #[test]
-fn halves_are_not_cut_inside_a_multi_line_string() {
+fn parts_are_not_cut_inside_a_multi_line_string() {
     let head = "x = \"\"\" \"";
     let inside = "entity B:\n    string x\nend\n";
     let tail = "\"\"\"  # \"\n";
@@ -595,9 +579,11 @@ fn halves_are_not_cut_inside_a_multi_line_string() {
         .starts_with(&format!("\n{inside}")));
     let (module, diagnostics) = parse_module_with_grammar(&text, FileId(0));
     assert_eq!(module.items.len(), 1, "the whole text is one assignment");
-    assert!(
-        parse_module_in_halves(&text, FileId(0)).is_none(),
-        "the text was cut inside its multi-line string"
-    );
+    for parts in [2, PARALLEL_PARTS] {
+        assert!(
+            parse_module_in_parts(&text, FileId(0), parts).is_none(),
+            "the text was cut inside its multi-line string ({parts} parts)"
+        );
+    }
     assert_eq!(parse_module(&text, FileId(0)), (module, diagnostics));
 }

@@ -11,7 +11,7 @@
 //! Where the grammar would report a syntax error, and at the grammar's error productions (a
 //! lower-case entity name, `a.b.C`, ...), it gives up: [`parse`] returns `None` and the grammar's
 //! parser, with its recovery and Inmanta's messages, reads the file instead. The `fast_path_*`
-//! and `halves_*` tests of `tests/corpus.rs` and the fuzz target `parse_paths` check that both
+//! and `parts_*` tests of `tests/corpus.rs` and the fuzz target `parse_paths` check that both
 //! paths agree on every input they are given.
 
 use crate::ast::*;
@@ -225,10 +225,7 @@ impl<'t> Direct<'_, 't, '_> {
         let name = self.class_name()?;
         let mut parents = Vec::new();
         if self.eat(Tok::Extends) {
-            parents.push(self.class_ref()?);
-            while self.eat(Tok::Comma) {
-                parents.push(self.class_ref()?);
-            }
+            parents = self.comma1(Self::class_ref)?;
         }
         self.expect(Tok::Colon)?;
         let doc = match self.peek() {
@@ -320,10 +317,7 @@ impl<'t> Direct<'_, 't, '_> {
         self.expect(Tok::Implement)?;
         let entity = self.class_ref()?;
         self.expect(Tok::Using)?;
-        let mut using = vec![self.implementation_ref()?];
-        while self.eat(Tok::Comma) {
-            using.push(self.implementation_ref()?);
-        }
+        let using = self.comma1(Self::implementation_ref)?;
         let when = if self.eat(Tok::When) {
             Some(self.expr()?)
         } else {
@@ -348,10 +342,7 @@ impl<'t> Direct<'_, 't, '_> {
         if matches!(self.peek(), Some(Tok::Rel(_))) {
             self.pos += 1;
         } else if !self.at_relation_end() {
-            annotations.push(self.expr()?);
-            while self.eat(Tok::Comma) {
-                annotations.push(self.expr()?);
-            }
+            annotations = self.comma1(Self::expr)?;
         }
         let right = self.relation_end(false)?;
         let r = self.right();
@@ -431,10 +422,7 @@ impl<'t> Direct<'_, 't, '_> {
         self.expect(Tok::Index)?;
         let entity = self.class_ref()?;
         self.expect(Tok::CallParen)?;
-        let mut attributes = vec![self.name()?];
-        while self.eat(Tok::Comma) {
-            attributes.push(self.name()?);
-        }
+        let attributes = self.comma1(Self::name)?;
         self.expect(Tok::RParen)?;
         let r = self.right();
         Ok(Index {
@@ -816,6 +804,15 @@ impl<'t> Direct<'_, 't, '_> {
             }
         }
         self.expect(close)?;
+        Ok(items)
+    }
+
+    /// `Comma1<T>`: one or more items separated by commas, without a trailing comma.
+    fn comma1<T>(&mut self, mut item: impl FnMut(&mut Self) -> Parsed<T>) -> Parsed<Vec<T>> {
+        let mut items = vec![item(self)?];
+        while self.eat(Tok::Comma) {
+            items.push(item(self)?);
+        }
         Ok(items)
     }
 

@@ -1,8 +1,8 @@
 //! The parser: tokens to a [`Module`], with every syntax error reported once.
 //!
 //! Two paths. A file without syntax errors is read by [`direct`], a recursive-descent reading of
-//! the grammar that builds the same tree (see its module doc for why), in two halves on two
-//! threads when it is large. A file it gives up on is read by the grammar's lalrpop parser, which
+//! the grammar that builds the same tree (see its module doc for why), in parts on the thread pool
+//! when it is large. A file it gives up on is read by the grammar's lalrpop parser, which
 //! recovers from errors and words them as Inmanta does.
 //!
 //! Recovery. A file is cut into chunks at the definition keywords (`entity`, `implementation`,
@@ -40,11 +40,11 @@ lalrpop_mod!(
 
 /// Parses one file. Never fails: what does not parse is reported and left out.
 ///
-/// Valid files take the fast path ([`direct`]), a large one in two halves on two threads; a file
+/// Valid files take the fast path ([`direct`]), a large one in parts on the thread pool; a file
 /// it gives up on is parsed again by the grammar's parser, which reports the errors.
 pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
     if text.len() >= PARALLEL_FROM_BYTES && two_cores() {
-        if let Some(parsed) = parse_module_in_halves(text, file) {
+        if let Some(parsed) = parse_module_in_parts(text, file, PARALLEL_PARTS) {
             return parsed;
         }
     }
@@ -64,22 +64,47 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
 /// Below this size a file is parsed on one thread: a second one would not pay for itself.
 const PARALLEL_FROM_BYTES: usize = 512 * 1024;
 
-/// Whether the thread pool that parses the halves has two threads (one per core).
+/// Parts of a large file: more than threads, so that a thread slowed down (by another process,
+/// or by a part that is slower to read) leaves more of them to the others.
+#[doc(hidden)]
+pub const PARALLEL_PARTS: usize = 8;
+
+/// Whether the thread pool that parses the parts has two threads (one per core).
 fn two_cores() -> bool {
     rayon_core::current_num_threads() >= 2
 }
 
-/// The fast path on two threads, each lexing and parsing one half of the file; `None` when there
-/// is no place to cut or either half is not plain valid input.
+/// The fast path on the thread pool: the file is cut into up to `parts` parts, each lexed and
+/// parsed on its own by whichever thread is free; `None` when there is no place to cut or a part
+/// is not plain valid input.
 ///
-/// The cut is at a line that starts with a definition keyword. When the first half lexes without
-/// an error and without an open `"""`, the lexer is between tokens there, so both halves get the
-/// tokens of the whole file; when both halves parse, their items are the whole file's (the
-/// grammar is unambiguous), and so are their diagnostics, in the same order.
+/// Each cut is at a line that starts with a definition keyword. When every part lexes without an
+/// error and does not end inside an open `"""`, the lexer is between tokens at every cut, so the
+/// parts have the tokens of the whole file; when every part parses, their items are the whole
+/// file's (the grammar is unambiguous), and so are their diagnostics, in the same order.
 #[doc(hidden)]
-pub fn parse_module_in_halves(text: &str, file: FileId) -> Option<(Module, Vec<Diagnostic>)> {
-    let cut = definition_line_after(text, text.len() / 2)?;
-    let half = |part: std::ops::Range<usize>| {
+pub fn parse_module_in_parts(
+    text: &str,
+    file: FileId,
+    parts: usize,
+) -> Option<(Module, Vec<Diagnostic>)> {
+    let mut starts = vec![0];
+    for i in 1..parts {
+        if let Some(cut) = definition_line_after(text, text.len() * i / parts) {
+            if cut > *starts.last().expect("not empty") {
+                starts.push(cut);
+            }
+        }
+    }
+    if starts.len() < 2 {
+        return None;
+    }
+    let ranges: Vec<_> = starts
+        .iter()
+        .zip(starts.iter().skip(1).chain(std::iter::once(&text.len())))
+        .map(|(&a, &b)| a..b)
+        .collect();
+    let read = |part: std::ops::Range<usize>| {
         let (lexed, open_triple_quote) = lexer::lex_part(text, part, file);
         if open_triple_quote || lexed.diagnostics.iter().any(Diagnostic::is_error) {
             return None;
@@ -88,20 +113,25 @@ pub fn parse_module_in_halves(text: &str, file: FileId) -> Option<(Module, Vec<D
         let items = direct::parse(&lexed.tokens, &mut builder)?;
         Some((items, lexed.diagnostics, builder.diagnostics))
     };
-    // This thread reads the first half, so that the memory of that half is its own: freeing
-    // another thread's memory costs more.
-    let mut second = None;
-    let first = rayon_core::in_place_scope(|scope| {
-        scope.spawn(|_| second = Some(half(cut..text.len())));
-        half(0..cut)
+    let mut slots: Vec<Option<_>> = ranges.iter().map(|_| None).collect();
+    rayon_core::scope(|scope| {
+        for (slot, range) in slots.iter_mut().zip(&ranges) {
+            let read = &read;
+            scope.spawn(move |_| *slot = Some(read(range.clone())));
+        }
     });
-    let (mut items, mut diagnostics, first_built) = first?;
-    let second = second.expect("the scope waits for its jobs");
-    let (second_items, second_lexed, second_built) = second?;
-    items.extend(second_items);
-    diagnostics.extend(second_lexed);
-    diagnostics.extend(first_built);
-    diagnostics.extend(second_built);
+    // In the order of the sequential path: the lexer's diagnostics, then the builder's.
+    let mut items = Vec::new();
+    let mut lexed_diagnostics = Vec::new();
+    let mut built_diagnostics = Vec::new();
+    for slot in slots {
+        let (part_items, lexed, built) = slot.expect("the scope waits for its jobs")?;
+        items.extend(part_items);
+        lexed_diagnostics.extend(lexed);
+        built_diagnostics.extend(built);
+    }
+    let mut diagnostics = lexed_diagnostics;
+    diagnostics.extend(built_diagnostics);
     crate::diagnostics::sort(&mut diagnostics);
     Some((attach_docstrings(items, text, file), diagnostics))
 }
