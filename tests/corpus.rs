@@ -13,7 +13,7 @@
 //!   that the grammar's parser builds, and takes every file the grammar parses without an error.
 //! - `fast_path_agrees_on_broken_files`: the same agreement on those files cut short and with one
 //!   token left out, where the fast path must give up wherever the grammar finds an error.
-//! - `parts_agree_with_grammar`: reading a file in parts on the thread pool (what large files
+//! - `parts_agree_with_grammar`: reading a file in parts on two threads (what large files
 //!   get) gives the grammar's tree and diagnostics too; no cut falls inside a multi-line string.
 //!
 //! Missing inputs (`corpus/` not fetched, `../shared` absent) are reported loudly on stderr; the

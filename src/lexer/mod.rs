@@ -335,8 +335,10 @@ pub fn lex(text: &str, file: FileId) -> Lexed<'_> {
 /// part ended inside an open `"""` (which the text after the part may close).
 pub fn lex_part(text: &str, part: Range<usize>, file: FileId) -> (Lexed<'_>, bool) {
     let raw = raw_tokens(&text[..part.end], part.start, file);
-    let mut lexed = cook(raw.tokens);
-    lexed.diagnostics.splice(0..0, raw.diagnostics);
+    let lexed = Lexed {
+        tokens: raw.tokens,
+        diagnostics: raw.diagnostics,
+    };
     (lexed, raw.open_triple_quote)
 }
 
@@ -350,6 +352,7 @@ fn raw_tokens(text: &str, from: usize, file: FileId) -> RawLexed<'_> {
     let mut tokens = Vec::with_capacity((text.len() - from) / 6);
     let mut diagnostics = Vec::new();
     let mut open_triple_quote = false;
+    let mut context = Context::default();
     let mut start_at = from;
     // The loop restarts the logos lexer only after a multi-line string that is not there after all
     // (an unterminated `"""`), which must be re-read as the empty string `""` followed by `"`.
@@ -421,7 +424,7 @@ fn raw_tokens(text: &str, from: usize, file: FileId) -> RawLexed<'_> {
                     continue;
                 }
             };
-            tokens.push((start, tok, end));
+            context.push(&mut tokens, (start, tok, end));
         }
         break;
     }
@@ -493,18 +496,20 @@ fn memchr_quote(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|b| *b == b'"')
 }
 
-/// The second pass: settles call/group parentheses, index/list brackets and `not in`.
-fn cook(mut tokens: Vec<Spanned<'_>>) -> Lexed<'_> {
-    // In place: `write` trails `read` (fusing `not in` drops a token), so no second list is made.
-    // For every open `[`: whether it is an index bracket, so that its `]` can tell whether a `[`
-    // after it chains another lookup.
-    let mut brackets: Vec<bool> = Vec::new();
-    let mut last_closed_index = false;
-    let mut write: usize = 0;
-    let mut read: usize = 0;
-    while read < tokens.len() {
-        let (start, tok, end) = tokens[read];
-        let prev = write.checked_sub(1).map(|w| tokens[w].1);
+/// The second pass, done as each token is pushed: what a token means after the one before it.
+/// `(` after a name calls, `[` after a name (or after the `]` of an index) indexes, `not` after a
+/// complete expression dangles, and `not` followed by `in` is one `not in` token.
+#[derive(Default)]
+struct Context {
+    /// For every open `[`: whether it is an index bracket, so that its `]` can tell whether a `[`
+    /// after it chains another lookup.
+    brackets: Vec<bool>,
+    last_closed_index: bool,
+}
+
+impl Context {
+    fn push<'a>(&mut self, tokens: &mut Vec<Spanned<'a>>, (start, tok, end): Spanned<'a>) {
+        let prev = tokens.last().map(|t| t.1);
         let cooked = match tok {
             Tok::LParen => match prev {
                 Some(Tok::Id(_)) | Some(Tok::Cid(_)) => Tok::CallParen,
@@ -513,10 +518,10 @@ fn cook(mut tokens: Vec<Spanned<'_>>) -> Lexed<'_> {
             Tok::IndexBracket => {
                 let index = match prev {
                     Some(Tok::Id(_)) | Some(Tok::Cid(_)) => true,
-                    Some(Tok::RBracket) => last_closed_index,
+                    Some(Tok::RBracket) => self.last_closed_index,
                     _ => false,
                 };
-                brackets.push(index);
+                self.brackets.push(index);
                 if index {
                     Tok::IndexBracket
                 } else {
@@ -524,32 +529,22 @@ fn cook(mut tokens: Vec<Spanned<'_>>) -> Lexed<'_> {
                 }
             }
             Tok::RBracket => {
-                last_closed_index = brackets.pop().unwrap_or(false);
+                self.last_closed_index = self.brackets.pop().unwrap_or(false);
                 Tok::RBracket
             }
-            Tok::Not => {
-                if let Some(&(_, Tok::In, in_end)) = tokens.get(read + 1) {
-                    tokens[write] = (start, Tok::NotIn, in_end);
-                    write += 1;
-                    read += 2;
-                    continue;
+            Tok::Not if prev.is_some_and(|p| p.ends_expression()) => Tok::DanglingNot,
+            Tok::In => {
+                if let Some(last) = tokens.last_mut() {
+                    if matches!(last.1, Tok::Not | Tok::DanglingNot) {
+                        *last = (last.0, Tok::NotIn, end);
+                        return;
+                    }
                 }
-                if prev.is_some_and(|p| p.ends_expression()) {
-                    Tok::DanglingNot
-                } else {
-                    Tok::Not
-                }
+                Tok::In
             }
             other => other,
         };
-        tokens[write] = (start, cooked, end);
-        write += 1;
-        read += 1;
-    }
-    tokens.truncate(write);
-    Lexed {
-        tokens,
-        diagnostics: Vec::new(),
+        tokens.push((start, cooked, end));
     }
 }
 

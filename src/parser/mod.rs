@@ -1,7 +1,7 @@
 //! The parser: tokens to a [`Module`], with every syntax error reported once.
 //!
 //! Two paths. A file without syntax errors is read by [`direct`], a recursive-descent reading of
-//! the grammar that builds the same tree (see its module doc for why), in parts on the thread pool
+//! the grammar that builds the same tree (see its module doc for why), in parts on two threads
 //! when it is large. A file it gives up on is read by the grammar's lalrpop parser, which
 //! recovers from errors and words them as Inmanta does.
 //!
@@ -17,6 +17,9 @@
 
 pub mod build;
 mod direct;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
 
@@ -40,7 +43,7 @@ lalrpop_mod!(
 
 /// Parses one file. Never fails: what does not parse is reported and left out.
 ///
-/// Valid files take the fast path ([`direct`]), a large one in parts on the thread pool; a file
+/// Valid files take the fast path ([`direct`]), a large one in parts on two threads; a file
 /// it gives up on is parsed again by the grammar's parser, which reports the errors.
 pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
     if text.len() >= PARALLEL_FROM_BYTES && two_cores() {
@@ -65,23 +68,26 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
 const PARALLEL_FROM_BYTES: usize = 512 * 1024;
 
 /// Parts of a large file: more than threads, so that a thread slowed down (by another process,
-/// or by a part that is slower to read) leaves more of them to the others.
+/// or by a part that is slower to read) leaves more of them to the other.
 #[doc(hidden)]
 pub const PARALLEL_PARTS: usize = 8;
 
-/// Whether the thread pool that parses the parts has two threads (one per core).
+/// Whether there is a second core for the pool's thread that reads parts.
 fn two_cores() -> bool {
     rayon_core::current_num_threads() >= 2
 }
 
-/// The fast path on the thread pool: the file is cut into up to `parts` parts, each lexed and
-/// parsed on its own by whichever thread is free; `None` when there is no place to cut or a part
-/// is not plain valid input.
+/// The fast path on two threads: the file is cut into up to `parts` parts, which this thread and
+/// one of the pool's take in turn, each lexing and parsing a part on its own; `None` when there
+/// is no place to cut or a part is not plain valid input.
 ///
 /// Each cut is at a line that starts with a definition keyword. When every part lexes without an
 /// error and does not end inside an open `"""`, the lexer is between tokens at every cut, so the
 /// parts have the tokens of the whole file; when every part parses, their items are the whole
 /// file's (the grammar is unambiguous), and so are their diagnostics, in the same order.
+///
+/// Why this thread works too, rather than waiting for two of the pool's: the parts it reads are
+/// its own memory, and freeing another thread's memory costs more when the tree is dropped here.
 #[doc(hidden)]
 pub fn parse_module_in_parts(
     text: &str,
@@ -113,19 +119,25 @@ pub fn parse_module_in_parts(
         let items = direct::parse(&lexed.tokens, &mut builder)?;
         Some((items, lexed.diagnostics, builder.diagnostics))
     };
-    let mut slots: Vec<Option<_>> = ranges.iter().map(|_| None).collect();
-    rayon_core::scope(|scope| {
-        for (slot, range) in slots.iter_mut().zip(&ranges) {
-            let read = &read;
-            scope.spawn(move |_| *slot = Some(read(range.clone())));
-        }
+    let slots: Vec<OnceLock<Option<_>>> = ranges.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    let take_parts = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(range) = ranges.get(index) else {
+            break;
+        };
+        let _ = slots[index].set(read(range.clone()));
+    };
+    rayon_core::in_place_scope(|scope| {
+        scope.spawn(|_| take_parts());
+        take_parts();
     });
     // In the order of the sequential path: the lexer's diagnostics, then the builder's.
     let mut items = Vec::new();
     let mut lexed_diagnostics = Vec::new();
     let mut built_diagnostics = Vec::new();
     for slot in slots {
-        let (part_items, lexed, built) = slot.expect("the scope waits for its jobs")?;
+        let (part_items, lexed, built) = slot.into_inner().expect("every part is read")?;
         items.extend(part_items);
         lexed_diagnostics.extend(lexed);
         built_diagnostics.extend(built);
