@@ -46,7 +46,7 @@ lalrpop_mod!(
 /// Valid files take the fast path ([`direct`]), a large one in parts on two threads; a file
 /// it gives up on is parsed again by the grammar's parser, which reports the errors.
 pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
-    if text.len() >= PARALLEL_FROM_BYTES && two_cores() {
+    if text.len() >= PARALLEL_FROM_BYTES && helper().is_some() {
         if let Some(parsed) = parse_module_in_parts(text, file, PARALLEL_PARTS) {
             return parsed;
         }
@@ -72,13 +72,28 @@ const PARALLEL_FROM_BYTES: usize = 512 * 1024;
 #[doc(hidden)]
 pub const PARALLEL_PARTS: usize = 8;
 
-/// Whether there is a second core for the pool's thread that reads parts.
-fn two_cores() -> bool {
-    rayon_core::current_num_threads() >= 2
+/// The thread that reads parts beside the caller: one, in a pool of its own that lives as long as
+/// the process. `None` on a single core, or when no thread can be started; then every part is
+/// read by the caller.
+fn helper() -> Option<&'static rayon_core::ThreadPool> {
+    static HELPER: OnceLock<Option<rayon_core::ThreadPool>> = OnceLock::new();
+    HELPER
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            if cores < 2 {
+                return None;
+            }
+            rayon_core::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "lsmc-parse".to_string())
+                .build()
+                .ok()
+        })
+        .as_ref()
 }
 
 /// The fast path on two threads: the file is cut into up to `parts` parts, which this thread and
-/// one of the pool's take in turn, each lexing and parsing a part on its own; `None` when there
+/// the [`helper`] take in turn, each lexing and parsing a part on its own; `None` when there
 /// is no place to cut or a part is not plain valid input.
 ///
 /// Each cut is at a line that starts with a definition keyword. When every part lexes without an
@@ -86,7 +101,7 @@ fn two_cores() -> bool {
 /// parts have the tokens of the whole file; when every part parses, their items are the whole
 /// file's (the grammar is unambiguous), and so are their diagnostics, in the same order.
 ///
-/// Why this thread works too, rather than waiting for two of the pool's: the parts it reads are
+/// Why this thread works too, rather than waiting for two helper threads: the parts it reads are
 /// its own memory, and freeing another thread's memory costs more when the tree is dropped here.
 #[doc(hidden)]
 pub fn parse_module_in_parts(
@@ -128,10 +143,13 @@ pub fn parse_module_in_parts(
         };
         let _ = slots[index].set(read(range.clone()));
     };
-    rayon_core::in_place_scope(|scope| {
-        scope.spawn(|_| take_parts());
-        take_parts();
-    });
+    match helper() {
+        Some(pool) => pool.in_place_scope(|scope| {
+            scope.spawn(|_| take_parts());
+            take_parts();
+        }),
+        None => take_parts(),
+    }
     // In the order of the sequential path: the lexer's diagnostics, then the builder's.
     let mut items = Vec::new();
     let mut lexed_diagnostics = Vec::new();
