@@ -52,16 +52,39 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
         }
     }
     let lexed = lexer::lex(text, file);
-    if !lexed.diagnostics.iter().any(Diagnostic::is_error) {
-        let mut builder = Builder::new(file, text);
-        if let Some(items) = direct::parse(&lexed.tokens, &mut builder) {
-            let mut diagnostics = lexed.diagnostics;
-            diagnostics.extend(builder.diagnostics);
-            crate::diagnostics::sort(&mut diagnostics);
-            return (attach_docstrings(items, text, file), diagnostics);
-        }
+    if let Some((items, built)) = read_directly(text, file, &lexed) {
+        return finish_direct(items, lexed.diagnostics, built, text, file);
     }
     parse_tokens_with_grammar(text, file, lexed)
+}
+
+/// The fast path on lexed tokens: the items and the builder's diagnostics, or `None` when the
+/// lexer found an error or the fast path gives up.
+fn read_directly<'t>(
+    text: &'t str,
+    file: FileId,
+    lexed: &lexer::Lexed<'t>,
+) -> Option<(Vec<Item>, Vec<Diagnostic>)> {
+    if lexed.diagnostics.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let mut builder = Builder::new(file, text);
+    let items = direct::parse(&lexed.tokens, &mut builder)?;
+    Some((items, builder.diagnostics))
+}
+
+/// A module read by the fast path, with the diagnostics in the sequential path's order (the
+/// lexer's, then the builder's) before sorting.
+fn finish_direct(
+    items: Vec<Item>,
+    mut diagnostics: Vec<Diagnostic>,
+    built: Vec<Diagnostic>,
+    text: &str,
+    file: FileId,
+) -> (Module, Vec<Diagnostic>) {
+    diagnostics.extend(built);
+    crate::diagnostics::sort(&mut diagnostics);
+    (attach_docstrings(items, text, file), diagnostics)
 }
 
 /// Below this size a file is parsed on one thread: a second one would not pay for itself.
@@ -127,12 +150,11 @@ pub fn parse_module_in_parts(
         .collect();
     let read = |part: std::ops::Range<usize>| {
         let (lexed, open_triple_quote) = lexer::lex_part(text, part, file);
-        if open_triple_quote || lexed.diagnostics.iter().any(Diagnostic::is_error) {
+        if open_triple_quote {
             return None;
         }
-        let mut builder = Builder::new(file, text);
-        let items = direct::parse(&lexed.tokens, &mut builder)?;
-        Some((items, lexed.diagnostics, builder.diagnostics))
+        let (items, built) = read_directly(text, file, &lexed)?;
+        Some((items, lexed.diagnostics, built))
     };
     let slots: Vec<OnceLock<Option<_>>> = ranges.iter().map(|_| OnceLock::new()).collect();
     let next = AtomicUsize::new(0);
@@ -150,7 +172,6 @@ pub fn parse_module_in_parts(
         }),
         None => take_parts(),
     }
-    // In the order of the sequential path: the lexer's diagnostics, then the builder's.
     let mut items = Vec::new();
     let mut lexed_diagnostics = Vec::new();
     let mut built_diagnostics = Vec::new();
@@ -160,10 +181,13 @@ pub fn parse_module_in_parts(
         lexed_diagnostics.extend(lexed);
         built_diagnostics.extend(built);
     }
-    let mut diagnostics = lexed_diagnostics;
-    diagnostics.extend(built_diagnostics);
-    crate::diagnostics::sort(&mut diagnostics);
-    Some((attach_docstrings(items, text, file), diagnostics))
+    Some(finish_direct(
+        items,
+        lexed_diagnostics,
+        built_diagnostics,
+        text,
+        file,
+    ))
 }
 
 /// The start of the first line at or after `from` that starts with a definition keyword.
@@ -202,12 +226,8 @@ pub fn parse_module_with_grammar(text: &str, file: FileId) -> (Module, Vec<Diagn
 #[doc(hidden)]
 pub fn parse_module_direct(text: &str, file: FileId) -> Option<(Module, Vec<Diagnostic>)> {
     let lexed = lexer::lex(text, file);
-    let mut builder = Builder::new(file, text);
-    let items = direct::parse(&lexed.tokens, &mut builder)?;
-    let mut diagnostics = lexed.diagnostics;
-    diagnostics.extend(builder.diagnostics);
-    crate::diagnostics::sort(&mut diagnostics);
-    Some((attach_docstrings(items, text, file), diagnostics))
+    let (items, built) = read_directly(text, file, &lexed)?;
+    Some(finish_direct(items, lexed.diagnostics, built, text, file))
 }
 
 fn parse_tokens_with_grammar(
