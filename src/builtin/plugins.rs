@@ -54,9 +54,25 @@ pub struct PluginSignature {
 
 include!("plugin_table.rs");
 
-/// The signature of `namespace::name`, if it is a built-in plugin.
-pub fn signature(namespace: &str, name: &str) -> Option<&'static PluginSignature> {
+/// A built-in plugin, as resolution names it: its place in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PluginId(pub u16);
+
+impl PluginId {
+    pub fn signature(self) -> &'static PluginSignature {
+        &PLUGINS[self.0 as usize]
+    }
+}
+
+/// The built-in plugin `namespace::name`, if there is one.
+pub fn find(namespace: &str, name: &str) -> Option<PluginId> {
     PLUGINS
         .iter()
-        .find(|p| p.namespace == namespace && p.name == name)
+        .position(|p| p.namespace == namespace && p.name == name)
+        .map(|i| PluginId(i as u16))
+}
+
+/// The signature of `namespace::name`, if it is a built-in plugin.
+pub fn signature(namespace: &str, name: &str) -> Option<&'static PluginSignature> {
+    find(namespace, name).map(PluginId::signature)
 }
