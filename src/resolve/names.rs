@@ -24,6 +24,15 @@ pub fn is_failed_import_consequence(d: &Diagnostic) -> bool {
     d.message == FAILED_IMPORT && d.notes.iter().any(|n| n == FAILED_IMPORT)
 }
 
+/// `a::b` from the segments `a`, `b`.
+pub fn join(segments: &[Name]) -> String {
+    segments
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
 pub struct Scope<'m> {
     pub model: &'m Model,
     pub namespace: NamespaceId,
@@ -52,6 +61,11 @@ impl Scope<'_> {
     /// The namespace visible under `name` from here.
     pub fn visible(&self, name: &str) -> Option<NamespaceId> {
         self.ns().imports.get(name).copied()
+    }
+
+    /// The namespace visible under the segments `a`, `b` of `a::b::X`.
+    pub fn visible_path(&self, segments: &[Name]) -> Option<NamespaceId> {
+        self.visible(&join(segments))
     }
 
     fn find_in(&self, ns: NamespaceId, name: &str, kind: Kind) -> Option<Found> {
