@@ -8,6 +8,7 @@ use lsmc::builtin::plugins;
 use lsmc::resolve::{Def, Model};
 use lsmc::source::{FileId, SourceMap, Span};
 
+#[allow(dead_code)] // only the fixture reader is used here
 mod common;
 
 use common::FixtureModules;

@@ -163,11 +163,11 @@ impl Statics {
     /// The static value of an expression written in namespace `ns`.
     pub fn eval(&mut self, model: &Model, ns: NamespaceId, expr: &Expr) -> Value {
         match &expr.kind {
-            ExprKind::Int { value } => Value::Int(*value),
-            ExprKind::Float { value } => Value::Float(*value),
-            ExprKind::Bool { value } => Value::Bool(*value),
-            ExprKind::Null => Value::Null,
-            ExprKind::Str { value } => Value::Str(value.clone()),
+            ExprKind::Int { .. }
+            | ExprKind::Float { .. }
+            | ExprKind::Bool { .. }
+            | ExprKind::Null
+            | ExprKind::Str { .. } => super::view::literal(expr),
             ExprKind::List { items } => {
                 let mut out = Vec::new();
                 for item in items {

@@ -52,7 +52,6 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     statements::top_level_variables(&mut r.model);
     let locals = statements::check(&r.model, &sources, &mut r.diagnostics, &mut r.resolution);
     r.model.variables.extend(locals);
-    r.resolution.finish();
     r.model.resolution = std::mem::take(&mut r.resolution);
     r.model.find_well_known();
     r.diagnostics

@@ -86,25 +86,13 @@ impl Scope<'_> {
         span: Span,
         kind: Kind,
     ) -> Result<Found, Box<Diagnostic>> {
+        let ns_name = join(segments);
         let written = if segments.is_empty() {
             name.text.clone()
         } else {
-            format!(
-                "{}::{}",
-                segments
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("::"),
-                name.text
-            )
+            format!("{ns_name}::{}", name.text)
         };
         if !segments.is_empty() {
-            let ns_name = segments
-                .iter()
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join("::");
             let Some(target) = self.visible(&ns_name) else {
                 if self.ns().failed_imports.contains(&ns_name) {
                     return Err(Box::new(failed_import_consequence(span)));

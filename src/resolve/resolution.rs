@@ -6,6 +6,8 @@
 //! place that names a definition, for references and rename). A definition's own place is
 //! [`crate::resolve::Model::definition_span`].
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 
 use crate::ast::{ClassRef, Name, Path};
@@ -50,10 +52,11 @@ pub enum Def {
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {
     defs: FxHashMap<Span, Def>,
-    /// Every use in (file, start, end) order, for [`Resolution::at`]; made by `finish`.
-    ordered: Vec<(Span, Def)>,
-    /// Every use of each definition, in source order; made by `finish`.
-    uses: FxHashMap<Def, Vec<Span>>,
+    /// Every use in (file, start, end) order, for [`Resolution::at`]. Made on first use, as is
+    /// `uses`: a compile never asks, an editor does.
+    ordered: OnceLock<Vec<(Span, Def)>>,
+    /// Every use of each definition, in source order.
+    uses: OnceLock<FxHashMap<Def, Vec<Span>>>,
     module_plugins: Vec<(NamespaceId, String)>,
     module_plugin_ids: FxHashMap<(NamespaceId, String), ModulePluginId>,
     /// Errors of uses that are reported only if evaluation reaches them (a constructor whose
@@ -70,8 +73,9 @@ impl Resolution {
 
     /// The innermost name use at a byte offset of a file, and what it names.
     pub fn at(&self, file: FileId, offset: u32) -> Option<(Span, Def)> {
-        let first = self.ordered.partition_point(|(s, _)| s.file < file);
-        self.ordered[first..]
+        let ordered = self.ordered();
+        let first = ordered.partition_point(|(s, _)| s.file < file);
+        ordered[first..]
             .iter()
             .take_while(|(s, _)| s.file == file && s.start <= offset)
             .filter(|(s, _)| offset < s.end.max(s.start + 1))
@@ -81,7 +85,14 @@ impl Resolution {
 
     /// Every place that names `def`, in source order.
     pub fn uses(&self, def: Def) -> &[Span] {
-        self.uses.get(&def).map_or(&[], Vec::as_slice)
+        let uses = self.uses.get_or_init(|| {
+            let mut uses: FxHashMap<Def, Vec<Span>> = FxHashMap::default();
+            for (span, def) in self.ordered() {
+                uses.entry(*def).or_default().push(*span);
+            }
+            uses
+        });
+        uses.get(&def).map_or(&[], Vec::as_slice)
     }
 
     /// The namespace and name of a plugin of a user module.
@@ -142,16 +153,12 @@ impl Resolution {
         self.record(path.span, def);
     }
 
-    /// Orders the table for the questions of an editor; called once every use is recorded.
-    pub(crate) fn finish(&mut self) {
-        let mut ordered: Vec<(Span, Def)> = self.defs.iter().map(|(s, d)| (*s, *d)).collect();
-        ordered.sort_by_key(|(s, _)| (s.file, s.start, s.end));
-        let mut uses: FxHashMap<Def, Vec<Span>> = FxHashMap::default();
-        for (span, def) in &ordered {
-            uses.entry(*def).or_default().push(*span);
-        }
-        self.ordered = ordered;
-        self.uses = uses;
+    fn ordered(&self) -> &[(Span, Def)] {
+        self.ordered.get_or_init(|| {
+            let mut ordered: Vec<(Span, Def)> = self.defs.iter().map(|(s, d)| (*s, *d)).collect();
+            ordered.sort_by_key(|(s, _)| (s.file, s.start, s.end));
+            ordered
+        })
     }
 }
 
