@@ -8,9 +8,9 @@
 //! rules through [`crate::check::view::LsmView`].
 
 pub mod dot;
+pub mod instance;
 pub mod previous;
 pub mod schema;
-pub mod validate;
 pub mod validation;
 
 use serde::Serialize;
