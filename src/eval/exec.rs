@@ -709,7 +709,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                 let v = eval_chain(rt, &part.reference, scope, part.span)?;
                 values.push((part.placeholder.trim().to_string(), v));
             }
-            super::strings::format_fstring(rt, template, &values)
+            super::format::format_fstring(rt, template, &values)
                 .map(|s| Value::str(&s))
                 .map_err(|m| error(codes::RUNTIME_ERROR, format!("Invalid f-string: {m}"), expr.span, "in this f-string"))
         }

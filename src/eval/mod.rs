@@ -17,11 +17,11 @@
 mod cells;
 pub mod dump;
 mod exec;
+mod format;
 mod instances;
 pub mod inventory;
-mod lsm;
+mod lsm_plugins;
 mod plugins;
-mod strings;
 mod types;
 mod validators;
 pub mod value;

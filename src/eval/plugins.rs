@@ -117,7 +117,9 @@ pub fn call(
     }
     let result = match target.as_str() {
         "std" => std_plugin(rt, name, &args),
-        "lsm" | "lsm::allocators" => return super::lsm::plugin(rt, task, &full, &args, span),
+        "lsm" | "lsm::allocators" => {
+            return super::lsm_plugins::plugin(rt, task, &full, &args, span)
+        }
         _ => Err(format!("{full} has no native version")),
     };
     result.map_err(|message| {
@@ -421,7 +423,7 @@ fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, St
             for (i, v) in args.rest.iter().enumerate() {
                 values.push((i.to_string(), v.clone()));
             }
-            Value::str(&super::strings::format_python(rt, template, &values)?)
+            Value::str(&super::format::format_python(rt, template, &values)?)
         }
         "type" => Value::str(args.get("obj").map(|v| v.type_name()).unwrap_or("NoneType")),
         "getattr" => {

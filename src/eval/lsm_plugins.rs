@@ -94,7 +94,7 @@ pub fn plugin(
             if let Some(Value::Dict(entries)) = args.get("kwargs") {
                 values.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())));
             }
-            super::strings::format_python(rt, &fmt, &values)
+            super::format::format_python(rt, &fmt, &values)
                 .map(|s| Value::str(&s))
                 .map_err(|m| {
                     fail(format!(

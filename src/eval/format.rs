@@ -6,7 +6,7 @@ use super::exec::{eval, Flow};
 use super::value::{float_repr, Value};
 use super::{Runtime, Scope, ScopeId, Task, Work};
 use crate::ast::Expr;
-use crate::lexer::strings::parse_format;
+use crate::lexer::literals::parse_format;
 use crate::resolve::NamespaceId;
 
 impl<'m> Runtime<'m> {
