@@ -6,9 +6,9 @@
 use std::rc::Rc;
 
 use super::cells::{CellKind, TaskId};
-use super::exec::{error, Flow, R};
+use super::flow::{error, Flow, R};
 use super::inventory::from_json;
-use super::plugins::Args;
+use super::plugin_args::Args;
 use super::value::{InstanceId, Str, Value};
 use super::Runtime;
 use crate::diagnostics::codes;

@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use super::cells::TaskId;
-use super::exec::{error, R};
+use super::flow::{error, R};
+use super::plugin_args::Args;
 use super::value::Value;
 use super::Runtime;
 use crate::ast::Path;
@@ -12,21 +13,6 @@ use crate::builtin::plugins::{signature, ParamKind};
 use crate::diagnostics::codes;
 use crate::resolve::NamespaceId;
 use crate::source::Span;
-
-/// Arguments bound to a plugin's parameter names.
-pub struct Args {
-    pub values: Vec<(String, Value)>,
-    /// `*args` of plugins that take them.
-    pub rest: Vec<Value>,
-    /// `**kwargs` of plugins that take them.
-    pub extra: Vec<(String, Value)>,
-}
-
-impl Args {
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-}
 
 pub fn call(
     rt: &mut Runtime<'_>,
