@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use super::cells::TaskId;
-use super::exec::{error, R};
+use super::flow::{error, R};
+use super::plugin_args::Args;
 use super::value::Value;
 use super::Runtime;
 use crate::ast::Path;
@@ -12,21 +13,6 @@ use crate::builtin::plugins::{signature, ParamKind};
 use crate::diagnostics::codes;
 use crate::resolve::NamespaceId;
 use crate::source::Span;
-
-/// Arguments bound to a plugin's parameter names.
-pub struct Args {
-    pub values: Vec<(String, Value)>,
-    /// `*args` of plugins that take them.
-    pub rest: Vec<Value>,
-    /// `**kwargs` of plugins that take them.
-    pub extra: Vec<(String, Value)>,
-}
-
-impl Args {
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-}
 
 pub fn call(
     rt: &mut Runtime<'_>,
@@ -117,7 +103,9 @@ pub fn call(
     }
     let result = match target.as_str() {
         "std" => std_plugin(rt, name, &args),
-        "lsm" | "lsm::allocators" => return super::lsm::plugin(rt, task, &full, &args, span),
+        "lsm" | "lsm::allocators" => {
+            return super::lsm_plugins::plugin(rt, task, &full, &args, span)
+        }
         _ => Err(format!("{full} has no native version")),
     };
     result.map_err(|message| {
@@ -421,7 +409,7 @@ fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, St
             for (i, v) in args.rest.iter().enumerate() {
                 values.push((i.to_string(), v.clone()));
             }
-            Value::str(&super::strings::format_python(rt, template, &values)?)
+            Value::str(&super::format::format_python(rt, template, &values)?)
         }
         "type" => Value::str(args.get("obj").map(|v| v.type_name()).unwrap_or("NoneType")),
         "getattr" => {

@@ -3,15 +3,15 @@
 //! `../shared/spec/catalog-format.md` fixes it ([`catalog`]), the JSON Schema of each service
 //! version ([`schema`]), the v1 list ([`Catalog::v1`]) and lifecycles as Graphviz DOT ([`dot`]).
 //!
-//! The export refuses a model for which the LSM rules ([`crate::check::lsm`]) report errors: it
-//! returns those diagnostics and no catalog. What it reads from the model is shared with those
-//! rules through [`crate::check::view::LsmView`].
+//! The export refuses a model for which the LSM rules ([`crate::check::lsm_rules`]) report
+//! errors: it returns those diagnostics and no catalog. What it reads from the model is shared
+//! with those rules through [`crate::check::view::LsmView`].
 
 pub mod dot;
+pub mod instance;
 pub mod previous;
 pub mod schema;
-pub mod validate;
-pub mod validation;
+pub mod validation_type;
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -207,7 +207,7 @@ pub fn to_pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
 /// Builds the catalog of a model. Refuses (returns the diagnostics) when the LSM rules report
 /// errors, or when a value the catalog needs is not known without evaluating the model.
 pub fn catalog(model: &Model, statics: &Statics) -> Result<Catalog, Vec<Diagnostic>> {
-    let rules = crate::check::lsm::check(model, statics);
+    let rules = crate::check::lsm_rules::check(model, statics);
     if crate::diagnostics::has_errors(&rules) {
         return Err(rules);
     }
@@ -541,7 +541,7 @@ impl<'m> Builder<'m> {
                 None => (Json::Null, false),
             };
             let (validation_type, validation_parameters) = match a.base {
-                ValueType::Typedef(t) => match validation::of_typedef(model, t) {
+                ValueType::Typedef(t) => match validation_type::of_typedef(model, t) {
                     Some((name, parameters)) => (
                         Some(format!(
                             "{name}{}{}",

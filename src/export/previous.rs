@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use super::validate::{preview, same_value};
+use super::instance::{preview, same_value};
 use super::Catalog;
 use crate::check::statics::Statics;
 use crate::check::view::LsmView;

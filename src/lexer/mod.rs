@@ -17,7 +17,7 @@
 //!
 //! Bad characters become `Error` tokens (and a diagnostic) so that the parser can recover.
 
-pub mod strings;
+pub mod literals;
 
 use std::ops::Range;
 

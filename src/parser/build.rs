@@ -3,7 +3,7 @@
 
 use crate::ast::*;
 use crate::diagnostics::{codes, Code, Diagnostic, Label};
-use crate::lexer::strings::{find_interpolations, parse_format, unicode_escape_decode};
+use crate::lexer::literals::{find_interpolations, parse_format, unicode_escape_decode};
 use crate::source::{FileId, Span};
 
 pub struct Builder<'t> {

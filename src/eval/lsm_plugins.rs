@@ -6,9 +6,9 @@
 use std::rc::Rc;
 
 use super::cells::{CellKind, TaskId};
-use super::exec::{error, Flow, R};
+use super::flow::{error, Flow, R};
 use super::inventory::from_json;
-use super::plugins::Args;
+use super::plugin_args::Args;
 use super::value::{InstanceId, Str, Value};
 use super::Runtime;
 use crate::diagnostics::codes;
@@ -94,7 +94,7 @@ pub fn plugin(
             if let Some(Value::Dict(entries)) = args.get("kwargs") {
                 values.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())));
             }
-            super::strings::format_python(rt, &fmt, &values)
+            super::format::format_python(rt, &fmt, &values)
                 .map(|s| Value::str(&s))
                 .map_err(|m| {
                     fail(format!(
