@@ -1,9 +1,7 @@
 //! The parser: tokens to a [`Module`], with every syntax error reported once.
 //!
-//! Two paths. A file without syntax errors is read by [`direct`], a recursive-descent reading of
-//! the grammar that builds the same tree (see its module doc for why), in parts on two threads
-//! when it is large. A file it gives up on is read by the grammar's lalrpop parser, which
-//! recovers from errors and words them as Inmanta does.
+//! One parser: the one lalrpop generates from `grammar/inmanta.lalrpop` (`build.rs`), so the
+//! grammar file is the only definition of the syntax.
 //!
 //! Recovery. A file is cut into chunks at the definition keywords (`entity`, `implementation`,
 //! `implement`, `typedef`, `index`, `import`): they can only start a top-level definition, so a cut
@@ -16,10 +14,6 @@
 //! `invalid identifier, index is a reserved keyword`, `Unexpected end of file`.
 
 pub mod build;
-mod direct;
-
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
 
@@ -42,199 +36,8 @@ lalrpop_mod!(
 );
 
 /// Parses one file. Never fails: what does not parse is reported and left out.
-///
-/// Valid files take the fast path ([`direct`]), a large one in parts on two threads; a file
-/// it gives up on is parsed again by the grammar's parser, which reports the errors.
 pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
-    if text.len() >= PARALLEL_FROM_BYTES && helper().is_some() {
-        if let Some(parsed) = parse_module_in_parts(text, file, PARALLEL_PARTS) {
-            return parsed;
-        }
-    }
     let lexed = lexer::lex(text, file);
-    if let Some((items, built)) = read_directly(text, file, &lexed) {
-        return finish_direct(items, lexed.diagnostics, built, text, file);
-    }
-    parse_tokens_with_grammar(text, file, lexed)
-}
-
-/// The fast path on lexed tokens: the items and the builder's diagnostics, or `None` when the
-/// lexer found an error or the fast path gives up.
-fn read_directly<'t>(
-    text: &'t str,
-    file: FileId,
-    lexed: &lexer::Lexed<'t>,
-) -> Option<(Vec<Item>, Vec<Diagnostic>)> {
-    if lexed.diagnostics.iter().any(Diagnostic::is_error) {
-        return None;
-    }
-    let mut builder = Builder::new(file, text);
-    let items = direct::parse(&lexed.tokens, &mut builder)?;
-    Some((items, builder.diagnostics))
-}
-
-/// A module read by the fast path, with the diagnostics in the sequential path's order (the
-/// lexer's, then the builder's) before sorting.
-fn finish_direct(
-    items: Vec<Item>,
-    mut diagnostics: Vec<Diagnostic>,
-    built: Vec<Diagnostic>,
-    text: &str,
-    file: FileId,
-) -> (Module, Vec<Diagnostic>) {
-    diagnostics.extend(built);
-    crate::diagnostics::sort(&mut diagnostics);
-    (attach_docstrings(items, text, file), diagnostics)
-}
-
-/// Below this size a file is parsed on one thread: a second one would not pay for itself.
-const PARALLEL_FROM_BYTES: usize = 512 * 1024;
-
-/// Parts of a large file: more than threads, so that a thread slowed down (by another process,
-/// or by a part that is slower to read) leaves more of them to the other.
-#[doc(hidden)]
-pub const PARALLEL_PARTS: usize = 8;
-
-/// The thread that reads parts beside the caller: one, in a pool of its own that lives as long as
-/// the process. `None` on a single core, or when no thread can be started; then every part is
-/// read by the caller.
-fn helper() -> Option<&'static rayon_core::ThreadPool> {
-    static HELPER: OnceLock<Option<rayon_core::ThreadPool>> = OnceLock::new();
-    HELPER
-        .get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            if cores < 2 {
-                return None;
-            }
-            rayon_core::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .thread_name(|_| "lsmc-parse".to_string())
-                .build()
-                .ok()
-        })
-        .as_ref()
-}
-
-/// The fast path on two threads: the file is cut into up to `parts` parts, which this thread and
-/// the [`helper`] take in turn, each lexing and parsing a part on its own; `None` when there
-/// is no place to cut or a part is not plain valid input.
-///
-/// Each cut is at a line that starts with a definition keyword. When every part lexes without an
-/// error and does not end inside an open `"""`, the lexer is between tokens at every cut, so the
-/// parts have the tokens of the whole file; when every part parses, their items are the whole
-/// file's (the grammar is unambiguous), and so are their diagnostics, in the same order.
-///
-/// Why this thread works too, rather than waiting for two helper threads: the parts it reads are
-/// its own memory, and freeing another thread's memory costs more when the tree is dropped here.
-#[doc(hidden)]
-pub fn parse_module_in_parts(
-    text: &str,
-    file: FileId,
-    parts: usize,
-) -> Option<(Module, Vec<Diagnostic>)> {
-    let mut starts = vec![0];
-    for i in 1..parts {
-        if let Some(cut) = definition_line_after(text, text.len() * i / parts) {
-            if cut > *starts.last().expect("not empty") {
-                starts.push(cut);
-            }
-        }
-    }
-    if starts.len() < 2 {
-        return None;
-    }
-    let ranges: Vec<_> = starts
-        .iter()
-        .zip(starts.iter().skip(1).chain(std::iter::once(&text.len())))
-        .map(|(&a, &b)| a..b)
-        .collect();
-    let read = |part: std::ops::Range<usize>| {
-        let (lexed, open_triple_quote) = lexer::lex_part(text, part, file);
-        if open_triple_quote {
-            return None;
-        }
-        let (items, built) = read_directly(text, file, &lexed)?;
-        Some((items, lexed.diagnostics, built))
-    };
-    let slots: Vec<OnceLock<Option<_>>> = ranges.iter().map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let take_parts = || loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(range) = ranges.get(index) else {
-            break;
-        };
-        let _ = slots[index].set(read(range.clone()));
-    };
-    match helper() {
-        Some(pool) => pool.in_place_scope(|scope| {
-            scope.spawn(|_| take_parts());
-            take_parts();
-        }),
-        None => take_parts(),
-    }
-    let mut items = Vec::new();
-    let mut lexed_diagnostics = Vec::new();
-    let mut built_diagnostics = Vec::new();
-    for slot in slots {
-        let (part_items, lexed, built) = slot.into_inner().expect("every part is read")?;
-        items.extend(part_items);
-        lexed_diagnostics.extend(lexed);
-        built_diagnostics.extend(built);
-    }
-    Some(finish_direct(
-        items,
-        lexed_diagnostics,
-        built_diagnostics,
-        text,
-        file,
-    ))
-}
-
-/// The start of the first line at or after `from` that starts with a definition keyword.
-fn definition_line_after(text: &str, from: usize) -> Option<usize> {
-    const KEYWORDS: [&str; 6] = [
-        "entity",
-        "implementation",
-        "implement",
-        "typedef",
-        "index",
-        "import",
-    ];
-    let bytes = text.as_bytes();
-    let mut at = from;
-    while let Some(newline) = bytes.get(at..)?.iter().position(|&b| b == b'\n') {
-        let line = at + newline + 1;
-        let rest = &bytes[line..];
-        let starts_definition = KEYWORDS.iter().any(|k| {
-            rest.starts_with(k.as_bytes()) && matches!(rest.get(k.len()), Some(b' ' | b'\t'))
-        });
-        if starts_definition {
-            return Some(line);
-        }
-        at = line;
-    }
-    None
-}
-
-/// Parses one file with the grammar's parser only: the reference for the fast path's tests.
-#[doc(hidden)]
-pub fn parse_module_with_grammar(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
-    parse_tokens_with_grammar(text, file, lexer::lex(text, file))
-}
-
-/// Parses one file with the fast path only; `None` when it gives up.
-#[doc(hidden)]
-pub fn parse_module_direct(text: &str, file: FileId) -> Option<(Module, Vec<Diagnostic>)> {
-    let lexed = lexer::lex(text, file);
-    let (items, built) = read_directly(text, file, &lexed)?;
-    Some(finish_direct(items, lexed.diagnostics, built, text, file))
-}
-
-fn parse_tokens_with_grammar(
-    text: &str,
-    file: FileId,
-    lexed: lexer::Lexed<'_>,
-) -> (Module, Vec<Diagnostic>) {
     let mut diagnostics = lexed.diagnostics;
     let tokens = lexed.tokens;
     let mut builder = Builder::new(file, text);
@@ -244,6 +47,7 @@ fn parse_tokens_with_grammar(
     // A chunk that ends in the middle of a construct means its successor's keyword was probably
     // written inside that construct (`string index`), so the successor's errors are consequences.
     let mut previous_ended_early = false;
+    let mut rejected = false;
     let mut broken = Vec::new();
     for (i, &(start, end)) in chunks.iter().enumerate() {
         let chunk = &tokens[start..end];
@@ -269,6 +73,7 @@ fn parse_tokens_with_grammar(
         let suppressed = previous_ended_early;
         previous_ended_early = false;
         if let Some(first) = errors.into_iter().next() {
+            rejected = true;
             previous_ended_early = matches!(first, ParseError::UnrecognizedEof { .. });
             let next_chunk_start = chunks.get(i + 1).map(|&(s, _)| tokens[s]);
             if !suppressed {
@@ -282,6 +87,12 @@ fn parse_tokens_with_grammar(
             }
         }
     }
+    // A rejection is never silent: a chunk's error is reported by itself, by the lexer (an
+    // illegal character where the grammar stopped) or by the chunk before it, which it follows from.
+    debug_assert!(
+        !rejected || diagnostics.iter().any(Diagnostic::is_error),
+        "the grammar rejected the text and no error was reported"
+    );
     diagnostics.extend(builder.diagnostics);
     let mut module = attach_docstrings(items, text, file);
     module.broken_definitions = broken;
