@@ -118,18 +118,19 @@ const fn same_text(a: &str, b: &str) -> bool {
     true
 }
 
-/// Declares the built-in plugins, one entry each: `namespace::name(parameters) -> type => run;`.
-/// A parameter is written as in Python: `name: type`, `type?` when it is nullable, `= _` when it
-/// has a default (the value is the implementation's business), `*name: type` and `**name: type`
-/// for the variadic ones, and after a lone `*` the keyword-only ones. A type is a primitive's name
-/// or an entity's full name in quotes (no built-in plugin returns a nullable type). `run` is the
-/// `Native` variant that implements the plugin, or `NotNative`.
+/// Declares the built-in plugins, by namespace: `namespace { entry... }`, an entry being
+/// `name(parameters) -> type => run;`. A parameter is written as in Python: `name: type`, `type?`
+/// when it is nullable, `= _` when it has a default (the value is the implementation's business),
+/// `*name: type` and `**name: type` for the variadic ones, and after a lone `*` the keyword-only
+/// ones. A type is a primitive's name or an entity's full name in quotes (no built-in plugin
+/// returns a nullable type). `run` is the `Native` variant that implements the plugin, or
+/// `NotNative`.
 ///
 /// Makes `PLUGINS`, in the order written, and the `Native` enum of the variants named, with
 /// `Native::ALL`. The entries are read one at a time, the signatures and variants gathered in
 /// `[...]` as they go, because only the native entries name a variant.
 macro_rules! plugins {
-    (@read [$($signatures:tt)*] [$($natives:ident)*]) => {
+    (@namespaces [$($signatures:tt)*] [$($natives:ident)*]) => {
         pub const PLUGINS: &[PluginSignature] = &[$($signatures)*];
 
         /// A plugin lsmc implements, named by its entry in `PLUGINS`.
@@ -142,38 +143,46 @@ macro_rules! plugins {
             pub const ALL: &[Native] = &[$(Native::$natives,)*];
         }
     };
+    (@namespaces [$($signatures:tt)*] [$($natives:ident)*]
+        $($namespace:ident)::+ { $($entries:tt)* }
+        $($namespaces:tt)*
+    ) => {
+        plugins!(@entries [$($signatures)*] [$($natives)*] ($($namespace)::+) [$($namespaces)*]
+            $($entries)*);
+    };
+    // The end of a namespace's entries: `$namespaces` are the ones after it.
+    (@entries [$($signatures:tt)*] [$($natives:ident)*] $namespace:tt [$($namespaces:tt)*]) => {
+        plugins!(@namespaces [$($signatures)*] [$($natives)*] $($namespaces)*);
+    };
     // `NotNative` is tried first: the macro does not backtrack.
-    (@read [$($signatures:tt)*] [$($natives:ident)*]
-        $($path:ident)::+ ($($params:tt)*) -> $returns:tt => NotNative;
+    (@entries [$($signatures:tt)*] [$($natives:ident)*] $namespace:tt $namespaces:tt
+        $name:ident $params:tt -> $returns:tt => NotNative;
         $($rest:tt)*
     ) => {
-        plugins!(@read
+        plugins!(@entries
             [$($signatures)*
-                plugins!(@signature [$($path)::+] ($($params)*) $returns Run::NotNative),]
+                plugins!(@signature $namespace $name $params $returns Run::NotNative),]
             [$($natives)*]
+            $namespace $namespaces
             $($rest)*);
     };
-    (@read [$($signatures:tt)*] [$($natives:ident)*]
-        $($path:ident)::+ ($($params:tt)*) -> $returns:tt => $native:ident;
+    (@entries [$($signatures:tt)*] [$($natives:ident)*] $namespace:tt $namespaces:tt
+        $name:ident $params:tt -> $returns:tt => $native:ident;
         $($rest:tt)*
     ) => {
-        plugins!(@read
+        plugins!(@entries
             [$($signatures)*
-                plugins!(@signature [$($path)::+] ($($params)*) $returns
+                plugins!(@signature $namespace $name $params $returns
                     Run::Native(Native::$native)),]
             [$($natives)* $native]
+            $namespace $namespaces
             $($rest)*);
     };
-    (@signature [$first:ident :: $second:ident :: $name:ident] $($signature:tt)*) => {
-        plugins!(@signature (concat!(stringify!($first), "::", stringify!($second))) $name
-            $($signature)*)
-    };
-    (@signature [$namespace:ident :: $name:ident] $($signature:tt)*) => {
-        plugins!(@signature (stringify!($namespace)) $name $($signature)*)
-    };
-    (@signature ($namespace:expr) $name:ident ($($params:tt)*) $returns:tt $run:expr) => {
+    (@signature ($first:ident $(:: $more:ident)*)
+        $name:ident ($($params:tt)*) $returns:tt $run:expr
+    ) => {
         PluginSignature {
-            namespace: $namespace,
+            namespace: concat!(stringify!($first) $(, "::", stringify!($more))*),
             name: stringify!($name),
             params: plugin_params!(Normal [] $($params)*),
             returns: plugin_type!($returns),
@@ -182,8 +191,8 @@ macro_rules! plugins {
         }
     };
     // The entry point: every other rule starts with `@`.
-    ($($entries:tt)*) => {
-        plugins!(@read [] [] $($entries)*);
+    ($($namespaces:tt)*) => {
+        plugins!(@namespaces [] [] $($namespaces)*);
     };
 }
 
