@@ -597,7 +597,8 @@ impl Resolver {
 
     fn typedef_base(&mut self, nsid: NamespaceId, item: &Item) {
         let Item::Typedef(t) = item else { return };
-        let Some(TypeDef::Typedef(id)) = self.model.namespace(nsid).types.get(&t.name.text).copied()
+        let Some(TypeDef::Typedef(id)) =
+            self.model.namespace(nsid).types.get(&t.name.text).copied()
         else {
             return;
         };

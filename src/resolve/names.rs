@@ -91,7 +91,9 @@ impl Scope<'_> {
             return match self.find_in(target, &name.text, kind) {
                 Some(found) => Ok(found),
                 None if self.broken_in(target, &name.text) => Err(Unresolved::Poisoned),
-                None => Err(self.not_found(&written, name, Some(target), span, kind).into()),
+                None => Err(self
+                    .not_found(&written, name, Some(target), span, kind)
+                    .into()),
             };
         }
         if kind == Kind::Value {
@@ -275,10 +277,7 @@ impl Scope<'_> {
     }
 
     /// The base type of an attribute or typedef, with a deprecation warning for `number`.
-    pub fn value_type(
-        &self,
-        path: &Path,
-    ) -> Result<(ValueType, Option<ResolveError>), Unresolved> {
+    pub fn value_type(&self, path: &Path) -> Result<(ValueType, Option<ResolveError>), Unresolved> {
         let (segments, name) = path.segments.split_at(path.segments.len() - 1);
         match self.lookup(segments, &name[0], path.span, Kind::Value)? {
             Found::Primitive(Primitive::Number) => Ok((

@@ -269,9 +269,12 @@ impl Checker<'_, '_> {
             if self.scope.failed(&ns_name) {
                 return; // the import is reported
             }
-            let error =
-                self.scope
-                    .missing_import_error(&function.to_text(), &ns_name, function.span, false);
+            let error = self.scope.missing_import_error(
+                &function.to_text(),
+                &ns_name,
+                function.span,
+                false,
+            );
             self.error(error);
             return;
         };
