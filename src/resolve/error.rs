@@ -3,7 +3,7 @@
 //!
 //! [`resolve`]: crate::resolve::resolve
 
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::{codes, Code, Diagnostic, Label};
 use crate::source::Span;
 
 /// A lookup that did not give a definition.
@@ -341,11 +341,7 @@ impl From<ResolveError> for Diagnostic {
                 entity,
                 first,
                 again,
-            } => Diagnostic::error(
-                codes::DUPLICATE_ATTRIBUTE,
-                format!("attribute '{name}' already exists on entity '{entity}'"),
-            )
-            .with_label(Label::primary(first, "first defined here"))
+            } => already_exists(codes::DUPLICATE_ATTRIBUTE, &name, &entity, first)
             .with_label(Label::secondary(
                 again,
                 format!("`{name}` is defined again"),
@@ -386,11 +382,7 @@ impl From<ResolveError> for Diagnostic {
                 entity,
                 existing,
                 span,
-            } => Diagnostic::error(
-                codes::RELATION_NAME_CLASH,
-                format!("attribute '{name}' already exists on entity '{entity}'"),
-            )
-            .with_label(Label::primary(existing, "first defined here"))
+            } => already_exists(codes::RELATION_NAME_CLASH, &name, &entity, existing)
             .with_label(Label::secondary(
                 span,
                 format!("relation `{name}` defined again here"),
@@ -660,6 +652,15 @@ impl From<ResolveError> for Diagnostic {
             }
         }
     }
+}
+
+/// Inmanta's error for a member defined again, blaming the one that is already there (`first`).
+fn already_exists(code: Code, name: &str, entity: &str, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        code,
+        format!("attribute '{name}' already exists on entity '{entity}'"),
+    )
+    .with_label(Label::primary(first, "first defined here"))
 }
 
 fn with_did_you_mean(d: Diagnostic, suggestion: Option<String>) -> Diagnostic {
