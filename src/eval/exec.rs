@@ -1263,7 +1263,7 @@ pub fn resolve_class(
         model: rt.model,
         namespace,
     }
-    .entity(class)
+    .entity_or_diagnostic(class)
     .map_err(Flow::Error)
 }
 

@@ -8,6 +8,7 @@
 //! with those rules through [`crate::check::view::LsmView`].
 
 pub mod dot;
+pub mod error;
 pub mod instance;
 pub mod previous;
 pub mod schema;
@@ -19,9 +20,10 @@ use serde_json::{Map, Value as Json};
 use crate::ast::{Argument, Expr, ExprKind};
 use crate::check::statics::{ObjectId, Statics, Value};
 use crate::check::view::{literal, KeyOutcome, LsmView, MemberKind, RelationMember};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
 use crate::resolve::{EntityId, Model, NamespaceId, ValueType};
 use crate::source::Span;
+use error::ExportError;
 
 /// The catalog file (catalog format 2): one entry per service, sorted by name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -224,8 +226,10 @@ pub fn catalog(model: &Model, statics: &Statics) -> Result<Catalog, Vec<Diagnost
     if builder.problems.is_empty() {
         Ok(catalog)
     } else {
-        crate::diagnostics::sort(&mut builder.problems);
-        Err(builder.problems)
+        let mut problems: Vec<Diagnostic> =
+            builder.problems.into_iter().map(Diagnostic::from).collect();
+        crate::diagnostics::sort(&mut problems);
+        Err(problems)
     }
 }
 
@@ -282,27 +286,22 @@ pub fn lifecycle_named(model: &Model, statics: &Statics, name: &str) -> Result<L
         Some(l) if builder.problems.is_empty() => Ok(l),
         _ => Err(builder
             .problems
-            .first()
-            .map(|d| d.message.clone())
+            .into_iter()
+            .next()
+            .map(|problem| Diagnostic::from(problem).message)
             .unwrap_or_else(|| format!("lifecycle `{name}` is not known statically"))),
     }
 }
 
 struct Builder<'m> {
     view: LsmView<'m>,
-    problems: Vec<Diagnostic>,
+    problems: Vec<ExportError>,
 }
 
 impl<'m> Builder<'m> {
     fn not_static(&mut self, what: String, span: Span) {
-        self.problems.push(
-            Diagnostic::error(
-                codes::CATALOG_VALUE_NOT_STATIC,
-                format!("{what} is not known without evaluating the model, so the catalog can not be exported"),
-            )
-            .with_label(Label::primary(span, "here"))
-            .with_help("write it as a literal, a top-level variable or a constructor call"),
-        );
+        self.problems
+            .push(ExportError::ValueNotStatic { what, span });
     }
 
     /// The span of an argument of an object, or of the object.

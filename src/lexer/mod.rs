@@ -391,7 +391,13 @@ pub fn lex(text: &str, file: FileId) -> Lexed<'_> {
                     } else {
                         char_end
                     };
-                    diagnostics.push(illegal_character(file, start, char_end, ch));
+                    diagnostics.push(
+                        LexError::IllegalCharacter {
+                            ch,
+                            span: Span::new(file, start, char_end),
+                        }
+                        .into(),
+                    );
                     if error_end > end {
                         lexer.bump(error_end - end);
                     }
@@ -409,29 +415,42 @@ pub fn lex(text: &str, file: FileId) -> Lexed<'_> {
     }
 }
 
-fn illegal_character(file: FileId, start: usize, end: usize, ch: char) -> Diagnostic {
-    let shown = if ch.is_control() {
-        format!("{:?}", ch).trim_matches('\'').to_string()
-    } else {
-        ch.to_string()
-    };
-    let mut diagnostic = Diagnostic::error(
-        codes::ILLEGAL_CHARACTER,
-        format!("Syntax error: Illegal character '{shown}'"),
-    )
-    .with_label(Label::primary(
-        Span::new(file, start, end),
-        "this character is not part of the language",
-    ));
-    diagnostic = match ch {
-        '"' | '\'' => diagnostic
-            .with_help("close the string on the same line, or use \"\"\" for a multi-line string"),
-        '&' => diagnostic.with_help("use `and` for a boolean and"),
-        '|' => diagnostic.with_help("use `or` for a boolean or"),
-        '!' => diagnostic.with_help("use `not` for a boolean not, `!=` for inequality"),
-        _ => diagnostic,
-    };
-    diagnostic
+/// The errors of lexing, as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LexError {
+    /// A character no token starts with; a quote that opens a string never closed on its line.
+    IllegalCharacter { ch: char, span: Span },
+}
+
+impl From<LexError> for Diagnostic {
+    fn from(error: LexError) -> Diagnostic {
+        match error {
+            LexError::IllegalCharacter { ch, span } => {
+                let shown = if ch.is_control() {
+                    format!("{:?}", ch).trim_matches('\'').to_string()
+                } else {
+                    ch.to_string()
+                };
+                let diagnostic = Diagnostic::error(
+                    codes::ILLEGAL_CHARACTER,
+                    format!("Syntax error: Illegal character '{shown}'"),
+                )
+                .with_label(Label::primary(
+                    span,
+                    "this character is not part of the language",
+                ));
+                match ch {
+                    '"' | '\'' => diagnostic.with_help(
+                        "close the string on the same line, or use \"\"\" for a multi-line string",
+                    ),
+                    '&' => diagnostic.with_help("use `and` for a boolean and"),
+                    '|' => diagnostic.with_help("use `or` for a boolean or"),
+                    '!' => diagnostic.with_help("use `not` for a boolean not, `!=` for inequality"),
+                    _ => diagnostic,
+                }
+            }
+        }
+    }
 }
 
 /// Finds the end of the multi-line string that starts at `start` (which holds at least three

@@ -14,14 +14,16 @@
 //! `invalid identifier, index is a reserved keyword`, `Unexpected end of file`.
 
 pub mod build;
+pub mod error;
 
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
 
 use crate::ast::{Item, Module, StmtKind};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
 use crate::lexer::{self, Spanned, Tok};
 use crate::source::{FileId, Span};
 use build::{as_docstring, Builder};
+use error::{DanglingNot, SyntaxError};
 
 lalrpop_mod!(
     #[allow(
@@ -77,13 +79,10 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
             previous_ended_early = matches!(first, ParseError::UnrecognizedEof { .. });
             let next_chunk_start = chunks.get(i + 1).map(|&(s, _)| tokens[s]);
             if !suppressed {
-                diagnostics.extend(syntax_error(
-                    first,
-                    &tokens[..end],
-                    next_chunk_start,
-                    text,
-                    file,
-                ));
+                diagnostics.extend(
+                    syntax_error(first, &tokens[..end], next_chunk_start, text, file)
+                        .map(Diagnostic::from),
+                );
             }
         }
     }
@@ -93,7 +92,7 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
         !rejected || diagnostics.iter().any(Diagnostic::is_error),
         "the grammar rejected the text and no error was reported"
     );
-    diagnostics.extend(builder.diagnostics);
+    diagnostics.extend(builder.into_diagnostics());
     let mut module = attach_docstrings(items, text, file);
     module.broken_definitions = broken;
     crate::diagnostics::sort(&mut diagnostics);
@@ -125,15 +124,15 @@ fn chunk_bounds(tokens: &[Spanned<'_>]) -> Vec<(usize, usize)> {
     bounds
 }
 
-/// The diagnostic for a parse error, worded as Inmanta words it; `None` when the lexer already
-/// reported the cause (an illegal character).
+/// The error for a parse error, as Inmanta reports it; `None` when the lexer already reported the
+/// cause (an illegal character).
 fn syntax_error(
     error: ParseError<usize, Tok<'_>, ()>,
     seen: &[Spanned<'_>],
     next_chunk_start: Option<Spanned<'_>>,
     text: &str,
     file: FileId,
-) -> Option<Diagnostic> {
+) -> Option<SyntaxError> {
     let (token, expected) = match error {
         ParseError::UnrecognizedToken { token, expected } => (Some(token), expected),
         ParseError::ExtraToken { token } => (Some(token), Vec::new()),
@@ -141,21 +140,13 @@ fn syntax_error(
         ParseError::UnrecognizedEof { expected, .. } => (next_chunk_start, expected),
         ParseError::InvalidToken { .. } | ParseError::User { .. } => (None, Vec::new()),
     };
-    let help = expected_help(&expected);
     let Some((l, tok, r)) = token else {
         let end = text.trim_end().len();
-        let mut d = Diagnostic::error(
-            codes::UNEXPECTED_EOF,
-            "Syntax error: Unexpected end of file",
-        )
-        .with_label(Label::primary(
-            Span::new(file, end, end),
-            "the file ends here",
-        ));
-        if let Some(help) = help {
-            d = d.with_help(help);
-        }
-        return Some(d);
+        return Some(SyntaxError::UnexpectedEof {
+            span: Span::new(file, end, end),
+            expected,
+            dangling_not: None,
+        });
     };
     if tok == Tok::Error {
         return None;
@@ -165,52 +156,48 @@ fn syntax_error(
         // token after it: a keyword there is blamed itself, any other token blames the `not`.
         let position = seen.iter().position(|t| t.0 == l);
         let after = position.and_then(|p| seen.get(p + 1)).copied();
-        let mut d = match after {
+        let not = Span::new(file, l, r);
+        return match after {
             // An illegal character: the lexer reported it.
-            Some((_, Tok::Error, _)) => return None,
-            Some((al, at, ar)) if at.is_keyword() => {
-                keyword_error(at, al, ar, file).with_label(Label::secondary(
-                    Span::new(file, l, r),
-                    "this `not` follows an expression, so it can only start `not in`",
-                ))
-            }
-            Some(_) => {
-                let mut d = keyword_error(tok, l, r, file);
-                d.labels[0].message =
-                    "this `not` follows an expression, so it can only start `not in`".into();
-                d
-            }
-            None => Diagnostic::error(
-                codes::UNEXPECTED_EOF,
-                "Syntax error: Unexpected end of file",
-            )
-            .with_label(Label::primary(Span::new(file, r, r), "the file ends here"))
-            .with_label(Label::secondary(
-                Span::new(file, l, r),
-                "this `not` follows an expression, so it can only start `not in`",
+            Some((_, Tok::Error, _)) => None,
+            Some((al, at, ar)) if at.is_keyword() => Some(keyword_error(
+                at,
+                al,
+                ar,
+                file,
+                Vec::new(),
+                Some(DanglingNot::At(not)),
             )),
+            Some(_) => Some(keyword_error(
+                tok,
+                l,
+                r,
+                file,
+                Vec::new(),
+                Some(DanglingNot::Itself),
+            )),
+            None => Some(SyntaxError::UnexpectedEof {
+                span: Span::new(file, r, r),
+                expected: Vec::new(),
+                dangling_not: Some(not),
+            }),
         };
-        d = d.with_help("put the negation in its own statement, or use `not in`");
-        return Some(d);
     }
     // A keyword just before the error that Inmanta's parser has not reduced yet is blamed.
     let position = seen.iter().position(|t| t.0 == l);
     if let Some(prev) = position.and_then(|p| p.checked_sub(1)).map(|p| seen[p]) {
         if prev.1.is_keyword() && !reduced_at_once(prev.1) && !tok.is_keyword() {
-            let mut d = keyword_error(prev.1, prev.0, prev.2, file);
-            if let Some(help) = help {
-                d = d.with_help(help);
-            }
-            return Some(d);
+            return Some(keyword_error(prev.1, prev.0, prev.2, file, expected, None));
         }
     }
-    let mut d = unexpected(tok, l, r, text, file);
-    if d.help.is_none() {
-        if let Some(help) = help {
-            d = d.with_help(help);
-        }
+    if tok.is_keyword() {
+        return Some(keyword_error(tok, l, r, file, Vec::new(), None));
     }
-    Some(d)
+    Some(SyntaxError::UnexpectedToken {
+        shown: token_value(tok, &text[l..r]),
+        span: Span::new(file, l, r),
+        expected,
+    })
 }
 
 /// Keywords that complete a construct on their own, so that Inmanta's parser has already reduced
@@ -222,32 +209,20 @@ fn reduced_at_once(tok: Tok<'_>) -> bool {
     )
 }
 
-fn unexpected(tok: Tok<'_>, l: usize, r: usize, text: &str, file: FileId) -> Diagnostic {
-    if tok.is_keyword() {
-        return keyword_error(tok, l, r, file);
+fn keyword_error(
+    tok: Tok<'_>,
+    l: usize,
+    r: usize,
+    file: FileId,
+    expected: Vec<String>,
+    dangling_not: Option<DanglingNot>,
+) -> SyntaxError {
+    SyntaxError::ReservedKeyword {
+        word: tok.keyword_text().unwrap_or("?").to_string(),
+        span: Span::new(file, l, r),
+        expected,
+        dangling_not,
     }
-    let shown = token_value(tok, &text[l..r]);
-    Diagnostic::error(
-        codes::UNEXPECTED_TOKEN,
-        format!("Syntax error at token {shown}"),
-    )
-    .with_label(Label::primary(Span::new(file, l, r), "unexpected here"))
-}
-
-fn keyword_error(tok: Tok<'_>, l: usize, r: usize, file: FileId) -> Diagnostic {
-    let word = tok.keyword_text().unwrap_or("?");
-    Diagnostic::error(
-        codes::RESERVED_KEYWORD,
-        format!("Syntax error: invalid identifier, {word} is a reserved keyword"),
-    )
-    .with_label(Label::primary(
-        Span::new(file, l, r),
-        format!("`{word}` is a keyword and can not be used here"),
-    ))
-    .with_help(format!(
-        "if this is a name, rename it (e.g. `{word}_`); if a definition starts here, check that \
-         the one before it is complete (a missing `end`?)"
-    ))
 }
 
 /// The token as Inmanta's message shows it: the value of literals, the text of the rest.
@@ -257,31 +232,6 @@ fn token_value(tok: Tok<'_>, written: &str) -> String {
         Tok::Mls(s) => s[3..s.len() - 3].to_string(),
         Tok::RStr(s) | Tok::FStr(s) => s[2..s.len() - 1].to_string(),
         _ => written.to_string(),
-    }
-}
-
-/// Names the tokens the parser would have taken, when they are few enough to help.
-fn expected_help(expected: &[String]) -> Option<String> {
-    if expected.is_empty() || expected.len() > 6 {
-        return None;
-    }
-    let shown: Vec<String> = expected.iter().map(|e| display_terminal(e)).collect();
-    Some(format!("expected {}", shown.join(", ")))
-}
-
-fn display_terminal(terminal: &str) -> String {
-    let bare = terminal.trim_matches('"');
-    match bare {
-        "ID" => "a name".to_string(),
-        "CID" => "an entity name".to_string(),
-        "INT" => "an integer".to_string(),
-        "FLOAT" => "a number".to_string(),
-        "STRING" | "RSTRING" | "FSTRING" | "MLS" => "a string".to_string(),
-        "REL" => "`--`".to_string(),
-        "CMP" => "a comparison".to_string(),
-        "IDX[" | "LIST[" => "`[`".to_string(),
-        "CALL(" => "`(`".to_string(),
-        other => format!("`{other}`"),
     }
 }
 
@@ -339,12 +289,13 @@ pub fn parse_expression(text: &str, file: FileId) -> (Option<crate::ast::Expr>, 
         &mut recovered,
         lexed.tokens.iter().map(|&(l, t, r)| Ok::<_, ()>((l, t, r))),
     );
-    diagnostics.extend(builder.diagnostics);
+    diagnostics.extend(builder.into_diagnostics());
     let first = recovered.into_iter().map(|r| r.error).next();
     match (result, first) {
         (Ok(expr), None) => (Some(expr), diagnostics),
         (Ok(_), Some(error)) | (Err(error), _) => {
-            diagnostics.extend(syntax_error(error, &lexed.tokens, None, text, file));
+            diagnostics
+                .extend(syntax_error(error, &lexed.tokens, None, text, file).map(Diagnostic::from));
             (None, diagnostics)
         }
     }
