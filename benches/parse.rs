@@ -1,10 +1,8 @@
 //! Lexer and parser throughput on a generated ~10 MB model.
 //!
 //! The model (`common/parse_model.rs`) repeats a block of varied, realistic definitions.
-//! `cargo bench --bench parse` reports MB/s for lexing (one thread), for lexing and parsing as
-//! `parse_module` does it (the fast path in parts on the thread pool, since the model is valid
-//! and large), and for lexing and parsing with the grammar's parser alone (the path of files with
-//! errors). The tree is dropped outside the timed part: dropping is not parsing.
+//! `cargo bench --bench parse` reports MB/s for lexing and for lexing and parsing
+//! (`parse_module`). The tree is dropped outside the timed part: dropping is not parsing.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -16,10 +14,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use lsmc::lexer::lex;
-use lsmc::parser::{
-    parse_module, parse_module_direct, parse_module_in_parts, parse_module_with_grammar,
-    PARALLEL_PARTS,
-};
+use lsmc::parser::parse_module;
 use lsmc::source::FileId;
 
 #[path = "common/parse_model.rs"]
@@ -43,14 +38,6 @@ fn bench(c: &mut Criterion) {
             .and_then(|d| d.primary_span())
             .map(|s| &text[s.start as usize - 100..s.end as usize + 20])
     );
-    assert!(
-        parse_module_direct(&text, FileId(0)).is_some(),
-        "the fast path gives up on the generated model"
-    );
-    assert!(
-        parse_module_in_parts(&text, FileId(0), PARALLEL_PARTS).is_some(),
-        "the generated model is not parsed in parts"
-    );
     eprintln!(
         "model: {:.1} MB, {} tokens, {} items",
         text.len() as f64 / 1e6,
@@ -71,13 +58,6 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || (),
             |()| parse_module(black_box(&text), FileId(0)),
-            BatchSize::PerIteration,
-        )
-    });
-    group.bench_function("lex+parse, grammar only", |b| {
-        b.iter_batched(
-            || (),
-            |()| parse_module_with_grammar(black_box(&text), FileId(0)),
             BatchSize::PerIteration,
         )
     });

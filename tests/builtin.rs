@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use lsmc::builtin::plugins::{self, ParamKind, PLUGINS};
+use lsmc::builtin::plugins::{self, Native, ParamKind, Run, PLUGINS};
 use lsmc::builtin::FILES;
 use lsmc::parser::parse_module;
 use lsmc::source::FileId;
@@ -149,4 +149,81 @@ fn known_signatures() {
 
     assert!(plugins::signature("std", "printf").is_none());
     assert!(plugins::signature("lsm", "get_first_free_integer").is_none());
+}
+
+/// The plugins lsmc has no native version of: a call of one is an error at run time. Giving one
+/// a native version means taking it out of this list.
+const NOT_NATIVE: &[&str] = &[
+    "std::add_to_ip",
+    "std::attr",
+    "std::environment",
+    "std::environment_name",
+    "std::environment_server",
+    "std::familyof",
+    "std::file",
+    "std::filter",
+    "std::generate_password",
+    "std::get_env",
+    "std::get_env_int",
+    "std::getfact",
+    "std::hostname",
+    "std::ip_address_from_interface",
+    "std::ipindex",
+    "std::is_instance",
+    "std::is_unknown",
+    "std::list_files",
+    "std::netmask",
+    "std::network_address",
+    "std::objid",
+    "std::password",
+    "std::prefixlen",
+    "std::prefixlength_to_netmask",
+    "std::server_ca",
+    "std::server_port",
+    "std::server_ssl",
+    "std::server_token",
+    "std::source",
+    "std::template",
+    "std::timestamp",
+    "std::unique_file",
+];
+
+#[test]
+fn plugins_without_native_version_are_the_listed_ones() {
+    let not_native: Vec<String> = PLUGINS
+        .iter()
+        .filter(|p| p.run == Run::NotNative)
+        .map(|p| format!("{}::{}", p.namespace, p.name))
+        .collect();
+    assert_eq!(not_native, NOT_NATIVE);
+}
+
+#[test]
+fn every_native_implementation_runs_exactly_one_plugin() {
+    for native in Native::ALL {
+        let runs: Vec<_> = PLUGINS
+            .iter()
+            .filter(|p| p.run == Run::Native(*native))
+            .map(|p| format!("{}::{}", p.namespace, p.name))
+            .collect();
+        assert_eq!(runs.len(), 1, "{native:?} runs {runs:?}");
+    }
+    for p in PLUGINS {
+        if let Run::Native(native) = p.run {
+            assert!(
+                Native::ALL.contains(&native),
+                "{native:?} not in Native::ALL"
+            );
+        }
+    }
+}
+
+#[test]
+fn native_parameters_are_found_by_name() {
+    let at = Native::StdAt;
+    assert_eq!(at.signature().name, "at");
+    assert_eq!(at.param("objects"), 0);
+    assert_eq!(at.param("index"), 1);
+    let alloc = Native::LsmAllocatorsGetFirstFreeInteger;
+    assert_eq!(alloc.param("range_start"), 2);
 }

@@ -5,16 +5,13 @@
 //! - `shared_models_have_syntax_errors_only_where_expected`: every `main.cf` of the conformance
 //!   cases and of the oracle models parses without a syntax error (`E00..`), except those whose
 //!   recorded outcome is a syntax error.
-//! - `truncated_files_never_panic`: every prefix of those files, cut at many places, parses
-//!   without a panic (an editor sends half-written files all the time).
-//!
-//! - `fast_path_agrees_with_grammar`: on every file above, on the fixtures, the examples and the
-//!   benchmark's generated model, `parse_module`'s fast path builds the tree and the diagnostics
-//!   that the grammar's parser builds, and takes every file the grammar parses without an error.
-//! - `fast_path_agrees_on_broken_files`: the same agreement on those files cut short and with one
-//!   token left out, where the fast path must give up wherever the grammar finds an error.
-//! - `parts_agree_with_grammar`: reading a file in parts on two threads (what large files
-//!   get) gives the grammar's tree and diagnostics too; no cut falls inside a multi-line string.
+//! - `truncated_files_never_panic`: every prefix of those files, and of the fixtures and examples,
+//!   cut at many places, parses without a panic (an editor sends half-written files all the time).
+//! - `files_without_a_token_never_panic`: the same files, each with one token left out at many
+//!   places, parse without a panic, and most of them with a syntax error.
+//!   In both, a text the grammar rejects must be reported: `parse_module` asserts it in debug
+//!   builds, so a rejection without an error diagnostic fails the test as a panic.
+//! - `generated_benchmark_model_parses_without_diagnostics`: the parser benchmark's model is valid.
 //!
 //! Missing inputs (`corpus/` not fetched, `../shared` absent) are reported loudly on stderr; the
 //! test then passes, except under CI (`CI=true`), where it fails. `LSMC_SHARED` overrides where
@@ -27,10 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lsmc::diagnostics::Diagnostic;
-use lsmc::parser::{
-    parse_module, parse_module_direct, parse_module_in_parts, parse_module_with_grammar,
-    PARALLEL_PARTS,
-};
+use lsmc::parser::parse_module;
 use lsmc::source::FileId;
 
 #[path = "../benches/common/parse_model.rs"]
@@ -356,113 +350,64 @@ fn corpus_and_shared_files() -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn truncated_files_never_panic() {
-    let files = corpus_and_shared_files();
-    if files.is_empty() {
-        return;
-    }
+/// What parsing altered texts found: how many were parsed, how many got a syntax error.
+struct Survival {
+    parses: usize,
+    rejected: usize,
+}
+
+/// Parses every text that `alter` makes of every model file (it passes each, with what was done to
+/// the file, to its callback) and asserts that none panics. A text the grammar rejects must be
+/// reported: `parse_module` asserts (in debug builds, as tests run) that a rejection leaves an
+/// error diagnostic, so a silent rejection is a panic here too.
+fn parse_altered_files(what: &str, alter: impl Fn(&str, &mut dyn FnMut(String, &str))) -> Survival {
+    let files = every_model_file();
     let started = Instant::now();
-    let mut parses = 0usize;
+    let mut survival = Survival {
+        parses: 0,
+        rejected: 0,
+    };
     let mut panics = Vec::new();
     for path in &files {
         let text = read(path);
-        for cut in cuts(&text) {
-            let prefix = &text[..cut];
-            parses += 1;
-            let result = panic::catch_unwind(AssertUnwindSafe(|| {
-                let _ = parse_module(prefix, FileId(0));
-            }));
-            if let Err(payload) = result {
-                let message = payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "(no message)".to_string());
-                panics.push(format!("{} cut at byte {cut}: {message}", path.display()));
+        alter(&text, &mut |altered: String, altered_text: &str| {
+            survival.parses += 1;
+            match panic::catch_unwind(AssertUnwindSafe(|| parse_module(altered_text, FileId(0)))) {
+                Ok((_, diagnostics)) => {
+                    if diagnostics.iter().any(is_syntax_error) {
+                        survival.rejected += 1;
+                    }
+                }
+                Err(payload) => {
+                    let message = payload
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "(no message)".to_string());
+                    panics.push(format!("{} {altered}: {message}", path.display()));
+                }
             }
-        }
+        });
     }
     assert!(
         panics.is_empty(),
-        "parse_module panicked on {} of {parses} truncated files:\n{}",
+        "parse_module panicked on {} of {} {what}:\n{}",
         panics.len(),
+        survival.parses,
         panics.join("\n")
     );
     eprintln!(
-        "truncation: {parses} prefixes of {} files parsed without a panic in {:.1?}",
+        "{what}: {} texts made of {} files parsed without a panic in {:.1?}, {} with a syntax \
+         error",
+        survival.parses,
         files.len(),
-        started.elapsed()
+        started.elapsed(),
+        survival.rejected
     );
+    survival
 }
 
-/// A parsed file and its diagnostics.
-type Parsed = (lsmc::ast::Module, Vec<Diagnostic>);
-
-/// What comparing the two parsing paths on one text found.
-#[derive(Default)]
-struct Agreement {
-    texts: usize,
-    taken: usize,
-    /// Texts the grammar parses without an error and the fast path gives up on.
-    refused: Vec<String>,
-    /// Texts on which the fast path builds something else than the grammar.
-    differing: Vec<String>,
-}
-
-impl Agreement {
-    fn compare(&mut self, name: &str, text: &str) {
-        self.compare_with(name, text, parse_module_direct);
-    }
-
-    /// Compares `fast` (a fast path, `None` when it gives up) with the grammar's parser.
-    fn compare_with(&mut self, name: &str, text: &str, fast: fn(&str, FileId) -> Option<Parsed>) {
-        self.texts += 1;
-        let (module, diagnostics) = parse_module_with_grammar(text, FileId(0));
-        match fast(text, FileId(0)) {
-            Some((fast_module, fast_diagnostics)) => {
-                self.taken += 1;
-                if fast_module != module || fast_diagnostics != diagnostics {
-                    let first_item = fast_module
-                        .items
-                        .iter()
-                        .zip(&module.items)
-                        .position(|(a, b)| a != b);
-                    self.differing.push(format!(
-                        "{name}: trees equal: {}, first differing item: {first_item:?}, \
-                         diagnostics (fast, grammar):\n{}\n  --\n{}",
-                        fast_module == module,
-                        describe(&fast_diagnostics, |_| true),
-                        describe(&diagnostics, |_| true)
-                    ));
-                }
-            }
-            None if !diagnostics.iter().any(Diagnostic::is_error) => {
-                self.refused.push(name.to_string());
-            }
-            None => {}
-        }
-    }
-
-    fn assert_agree(&self, what: &str) {
-        assert!(
-            self.differing.is_empty(),
-            "{what}: the fast path builds something else on {} of {} texts:\n{}",
-            self.differing.len(),
-            self.texts,
-            self.differing.join("\n")
-        );
-        assert!(
-            self.refused.is_empty(),
-            "{what}: the fast path gives up on {} texts that the grammar parses without an \
-             error:\n    {}",
-            self.refused.len(),
-            self.refused.join("\n    ")
-        );
-    }
-}
-
-/// Every `.cf` file the agreement tests read: the corpus, shared/, the fixtures, the examples.
+/// Every `.cf` file the altered-text tests read: the corpus, shared/, the fixtures, the examples.
 fn every_model_file() -> Vec<PathBuf> {
     let mut files = corpus_and_shared_files();
     for own in ["fixtures", "examples"] {
@@ -472,118 +417,48 @@ fn every_model_file() -> Vec<PathBuf> {
 }
 
 #[test]
-fn fast_path_agrees_with_grammar() {
-    let mut agreement = Agreement::default();
-    for path in every_model_file() {
-        agreement.compare(&path.display().to_string(), &read(&path));
-    }
-    agreement.compare(
-        "the generated benchmark model",
-        &parse_model::model(256 * 1024),
-    );
-    agreement.assert_agree("whole files");
-    // Most of these files are valid: a fast path that gives up on all of them proves nothing.
-    assert!(
-        agreement.taken * 2 > agreement.texts,
-        "the fast path takes only {} of {} files",
-        agreement.taken,
-        agreement.texts
-    );
-    eprintln!(
-        "fast path: takes {} of {} files, with the grammar's tree and diagnostics",
-        agreement.taken, agreement.texts
-    );
+fn truncated_files_never_panic() {
+    parse_altered_files("truncated files", |text, parse| {
+        for cut in cuts(text) {
+            parse(format!("cut at byte {cut}"), &text[..cut]);
+        }
+    });
 }
 
-/// Tokens left out per file in `fast_path_agrees_on_broken_files`, evenly spaced.
+/// Tokens left out per file in `files_without_a_token_never_panic`, evenly spaced.
 const DROPPED_TOKENS: usize = 60;
 
+/// A token left out is the commonest half-edited file after a truncation: a missing `end`, `:`,
+/// `=`, bracket or name, in the middle of the file where recovery has to resume.
 #[test]
-fn fast_path_agrees_on_broken_files() {
-    let mut agreement = Agreement::default();
-    for path in every_model_file() {
-        let text = read(&path);
-        let name = path.display().to_string();
-        for cut in cuts(&text) {
-            agreement.compare(&format!("{name} cut at byte {cut}"), &text[..cut]);
-        }
-        let tokens = lsmc::lexer::lex(&text, FileId(0)).tokens;
+fn files_without_a_token_never_panic() {
+    let survival = parse_altered_files("files without one token", |text, parse| {
+        let tokens = lsmc::lexer::lex(text, FileId(0)).tokens;
         let stride = tokens.len().div_ceil(DROPPED_TOKENS).max(1);
         for &(l, _, r) in tokens.iter().step_by(stride) {
             let without = format!("{}{}", &text[..l], &text[r..]);
-            agreement.compare(&format!("{name} without bytes {l}..{r}"), &without);
+            parse(format!("without bytes {l}..{r}"), &without);
         }
-    }
-    agreement.assert_agree("broken files");
-    eprintln!(
-        "fast path: takes {} of {} cut or altered files, with the grammar's tree and diagnostics",
-        agreement.taken, agreement.texts
+    });
+    // Most single deletions break a valid file: if few are reported, the errors went unseen.
+    assert!(
+        survival.rejected * 4 > survival.parses,
+        "only {} of {} files without one token have a syntax error",
+        survival.rejected,
+        survival.parses
     );
 }
 
-/// `parse_module_in_parts` as large files get it.
-fn in_parts(text: &str, file: FileId) -> Option<Parsed> {
-    parse_module_in_parts(text, file, PARALLEL_PARTS)
-}
-
-/// In two parts: cuts nearer the middle of small files than eight parts make.
-fn in_halves(text: &str, file: FileId) -> Option<Parsed> {
-    parse_module_in_parts(text, file, 2)
-}
-
+/// The parser benchmark's generated model is valid: the benchmark measures the path of valid
+/// files, and its variety of constructs is one more input the grammar must accept.
 #[test]
-fn parts_agree_with_grammar() {
-    let mut agreement = Agreement::default();
-    for path in every_model_file() {
-        let text = read(&path);
-        let name = path.display().to_string();
-        agreement.compare_with(&name, &text, in_parts);
-        agreement.compare_with(&format!("{name} in halves"), &text, in_halves);
-        // Other cuts: every cut of the truncation test gives a prefix with other middles.
-        for cut in cuts(&text).into_iter().step_by(10) {
-            agreement.compare_with(&format!("{name} cut at byte {cut}"), &text[..cut], in_parts);
-        }
-    }
+fn generated_benchmark_model_parses_without_diagnostics() {
     let model = parse_model::model(256 * 1024);
-    let before = agreement.taken;
-    agreement.compare_with("the generated benchmark model", &model, in_parts);
-    assert_eq!(
-        agreement.taken,
-        before + 1,
-        "the generated model is not read in parts"
+    let (module, diagnostics) = parse_module(&model, FileId(0));
+    assert!(
+        diagnostics.is_empty(),
+        "the generated model has diagnostics:\n{}",
+        describe(&diagnostics, |_| true)
     );
-    // Parts need lines that start a definition; without one, the file is read on one thread, so a
-    // refusal here is no disagreement.
-    agreement.refused.clear();
-    agreement.assert_agree("parts");
-    eprintln!(
-        "parts: {} of {} texts read in parts, with the grammar's tree and diagnostics",
-        agreement.taken, agreement.texts
-    );
-}
-
-/// A line that starts with `entity` inside a multi-line string is no place to cut. Here each
-/// part on its own would even be valid: the first as `x = ""` and `" "`, the second as the entity
-/// and two strings, since alone it reads the closing `"""` as `""` and `"  # "`.
-#[test]
-fn parts_are_not_cut_inside_a_multi_line_string() {
-    let head = "x = \"\"\" \"";
-    let inside = "entity B:\n    string x\nend\n";
-    let tail = "\"\"\"  # \"\n";
-    // Spaces put the middle of the text on the first line, so the cut would be at `entity B`.
-    let padding = " ".repeat(inside.len() + tail.len() + 1);
-    let text = format!("{head}{padding}\n{inside}{tail}");
-    let middle = text.len() / 2;
-    assert!(text[middle..]
-        .trim_start_matches(' ')
-        .starts_with(&format!("\n{inside}")));
-    let (module, diagnostics) = parse_module_with_grammar(&text, FileId(0));
-    assert_eq!(module.items.len(), 1, "the whole text is one assignment");
-    for parts in [2, PARALLEL_PARTS] {
-        assert!(
-            parse_module_in_parts(&text, FileId(0), parts).is_none(),
-            "the text was cut inside its multi-line string ({parts} parts)"
-        );
-    }
-    assert_eq!(parse_module(&text, FileId(0)), (module, diagnostics));
+    assert!(module.broken_definitions.is_empty());
 }

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use lsmc::export::validate::{pointer_text, schema_errors};
+use lsmc::export::instance::{pointer_text, schema_errors};
 use serde_json::{json, Value};
 
 fn manifest_dir() -> PathBuf {

@@ -1,5 +1,5 @@
 //! The generated model of the parser benchmark, shared with the tests (`tests/corpus.rs` checks
-//! that both parsing paths agree on it).
+//! that it parses without a diagnostic).
 //!
 //! It repeats a block of varied, realistic definitions (entities with docstrings, defaults and
 //! optional attributes, relations, typedefs with regexes, indexes, implementations with

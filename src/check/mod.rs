@@ -1,7 +1,8 @@
-//! Rules checked on the resolved model before evaluation: the LSM rules ([`lsm`]), on the static
-//! values of the model's top-level statements ([`statics`]).
+//! Rules checked on the resolved model before evaluation: the LSM rules ([`lsm_rules`]), on the
+//! static values of the model's top-level statements ([`statics`]).
 
-pub mod lsm;
+pub mod error;
+pub mod lsm_rules;
 pub mod statics;
 pub mod view;
 
@@ -11,6 +12,6 @@ use crate::resolve::Model;
 /// Runs every check; returns the statics for the stages after it.
 pub fn check(model: &Model) -> (statics::Statics, Vec<Diagnostic>) {
     let statics = statics::Statics::collect(model);
-    let diagnostics = lsm::check(model, &statics);
+    let diagnostics = lsm_rules::check(model, &statics);
     (statics, diagnostics)
 }

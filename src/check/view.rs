@@ -1,6 +1,6 @@
-//! What the LSM rules ([`super::lsm`]) and the catalog export (`crate::export`) both read from a
-//! model: the services and their versions (from the bindings' static values), which members of
-//! an entity are part of the service API, modifiers, relation annotations, the key attributes of
+//! What the LSM rules ([`super::lsm_rules`]) and the catalog export (`crate::export`) both read
+//! from a model: the services and their versions (from the bindings' static values), which members
+//! of an entity are part of the service API, modifiers, relation annotations, the key attributes of
 //! embedded entities, defaults, descriptions and the states of a lifecycle.
 //!
 //! Everything here comes from the resolved model and the statics; nothing is evaluated.

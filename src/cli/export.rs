@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use lsmc::check::statics::Statics;
 use lsmc::diagnostics::{self, codes, Diagnostic, Label};
+use lsmc::export::instance::{locate, Seg};
 use lsmc::export::previous::{self, Instance};
-use lsmc::export::validate::{locate, Seg};
 use lsmc::export::{self, Catalog, ServiceEntity};
 use lsmc::project::MemoryFiles;
 use lsmc::resolve::Model;

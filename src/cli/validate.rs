@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use lsmc::diagnostics::{self, Diagnostic, Label};
-use lsmc::export::validate::{self, locate, Check, Problem, Seg};
+use lsmc::export::instance::{self, locate, Check, Problem, Seg};
 use lsmc::export::ServiceEntity;
 use lsmc::source::{FileId, Span};
 use serde_json::Value as Json;
@@ -215,7 +215,7 @@ pub fn run(args: &ValidateArgs, output: &OutputOptions) -> Status {
             }]
         };
         for set in sets {
-            let problems = validate::validate(target_entity, set.value, Check::SchemaOnly);
+            let problems = instance::validate(target_entity, set.value, Check::SchemaOnly);
             found.push((set, problems, None));
         }
         what = format!(
@@ -245,7 +245,7 @@ pub fn run(args: &ValidateArgs, output: &OutputOptions) -> Status {
                 old_path.display()
             ));
         }
-        let problems = validate::validate(entity, new.value, Check::Update { old: before.value });
+        let problems = instance::validate(entity, new.value, Check::Update { old: before.value });
         found.push((new, problems, Some(before)));
         what = "update".to_string();
     } else if record {
@@ -264,7 +264,7 @@ pub fn run(args: &ValidateArgs, output: &OutputOptions) -> Status {
                 }
                 _ => (Check::SchemaOnly, None),
             };
-            let problems = validate::validate(entity, set.value, check);
+            let problems = instance::validate(entity, set.value, check);
             found.push((*set, problems, against));
         }
         what = "instance".to_string();
@@ -274,7 +274,7 @@ pub fn run(args: &ValidateArgs, output: &OutputOptions) -> Status {
             key: None,
             value: &instance.json,
         };
-        let problems = validate::validate(entity, set.value, Check::Create);
+        let problems = instance::validate(entity, set.value, Check::Create);
         found.push((set, problems, None));
         what = "create".to_string();
     }

@@ -3,34 +3,19 @@
 use std::rc::Rc;
 
 use super::cells::{CellId, Shape, TaskId};
+use super::flow::{error, Flow, R};
 use super::value::{InstanceId, Str, Value};
-use super::{Instance, Runtime, Scope, ScopeId, Work};
+use super::{Instance, Runtime, Scope, ScopeId, Task, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
-use crate::diagnostics::{codes, Code, Diagnostic, Label};
+use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::resolve::{Def, EntityId, ImplementDef, ImplementationId, NamespaceId};
 use crate::source::Span;
-
-/// Why an evaluation stopped.
-#[derive(Debug)]
-pub enum Flow {
-    /// A value is not available yet: run again when this cell is.
-    Wait(CellId),
-    Error(Box<Diagnostic>),
-}
-
-pub type R<T> = Result<T, Flow>;
 
 /// What a statement run ended with.
 enum Outcome {
     Done,
     /// A gradual `for` loop that waits for more values as a listener.
     Listening,
-}
-
-pub fn error(code: Code, message: impl Into<String>, span: Span, label: &str) -> Flow {
-    Flow::Error(Box::new(
-        Diagnostic::error(code, message).with_label(Label::primary(span, label)),
-    ))
 }
 
 pub fn stuck_error(rt: &Runtime) -> Diagnostic {
@@ -541,42 +526,54 @@ impl<'m> Runtime<'m> {
         }
     }
 
-    /// Python `str()` of a value, as string interpolation renders it.
-    pub fn str_of(&self, value: &Value) -> String {
-        match value {
-            Value::Null => "null".into(),
-            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) => super::value::float_repr(*f),
-            Value::Str(s) => s.to_string(),
-            Value::Instance(i) => self.describe(*i),
-            Value::Unknown => "Unknown".into(),
-            Value::List(_) | Value::Dict(_) => self.repr_of(value),
+    /// Evaluates a typedef constraint with `self` bound to `value`, without waiting.
+    pub fn eval_constraint(
+        &mut self,
+        namespace: NamespaceId,
+        expr: &'m Expr,
+        value: &Value,
+    ) -> Result<Value, String> {
+        let root = self.roots[&namespace];
+        self.scopes.push(Scope {
+            parent: Some(root),
+            vars: Default::default(),
+            instance: None,
+            namespace,
+            bound: smallvec::smallvec![("self", value.clone())],
+        });
+        let scope = ScopeId(self.scopes.len() as u32 - 1);
+        let task = self.direct_task();
+        // The running task's remembered instances are set aside for this evaluation.
+        let memo = std::mem::take(&mut self.memo);
+        let memo_pos = std::mem::replace(&mut self.memo_pos, 0);
+        let result = eval(self, task, expr, scope);
+        self.memo = memo;
+        self.memo_pos = memo_pos;
+        self.scopes.pop();
+        match result {
+            Ok(v) => Ok(v),
+            Err(Flow::Wait(_)) => Err("a type constraint can not reference variables".into()),
+            Err(Flow::Error(d)) => Err(d.message),
         }
     }
 
-    /// Python `repr()` of a value.
-    pub fn repr_of(&self, value: &Value) -> String {
-        match value {
-            Value::Str(s) => super::value::string_repr(s),
-            Value::List(items) => {
-                let parts: Vec<String> = items.iter().map(|v| self.repr_of(v)).collect();
-                format!("[{}]", parts.join(", "))
-            }
-            Value::Dict(entries) => {
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", super::value::string_repr(k), self.repr_of(v)))
-                    .collect();
-                format!("{{{}}}", parts.join(", "))
-            }
-            other => self.str_of(other),
+    /// A task that never runs, for direct evaluation.
+    fn direct_task(&mut self) -> TaskId {
+        if let Some(t) = self.direct {
+            return t;
         }
-    }
-
-    /// Reads a cell, or waits for it.
-    pub fn read(&self, cell: CellId) -> R<Value> {
-        self.cells[cell.0 as usize].read().ok_or(Flow::Wait(cell))
+        let id = TaskId(self.tasks.len() as u32);
+        self.tasks.push(Task {
+            work: Work::Direct,
+            done: true,
+            queued: false,
+            promised: None,
+            waiting_on: None,
+            consumed: 0,
+            listened: false,
+        });
+        self.direct = Some(id);
+        id
     }
 }
 
@@ -708,7 +705,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                 let v = eval_chain(rt, &part.reference, scope, part.span)?;
                 values.push((part.placeholder.trim().to_string(), v));
             }
-            super::strings::format_fstring(rt, template, &values)
+            super::format::format_fstring(rt, template, &values)
                 .map(|s| Value::str(&s))
                 .map_err(|m| error(codes::RUNTIME_ERROR, format!("Invalid f-string: {m}"), expr.span, "in this f-string"))
         }

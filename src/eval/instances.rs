@@ -6,7 +6,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::cells::{CellId, CellKind, Shape, UNBOUNDED};
-use super::exec::{error, Flow, R};
+use super::flow::{error, Flow, R};
 use super::value::{InstanceId, Value};
 use super::Runtime;
 use crate::diagnostics::{codes, Diagnostic, Label};

@@ -17,11 +17,13 @@
 mod cells;
 pub mod dump;
 mod exec;
+mod flow;
+mod format;
 mod instances;
 pub mod inventory;
-mod lsm;
+mod lsm_plugins;
+mod plugin_args;
 mod plugins;
-mod strings;
 mod types;
 mod validators;
 pub mod value;
@@ -37,6 +39,7 @@ use crate::resolve::{EntityId, ImplementDef, ImplementationId, Model, NamespaceI
 use crate::source::{SourceMap, Span};
 use cells::Waiting;
 pub use cells::{Cell, CellId, CellKind, Shape, Site, TaskId, UNBOUNDED};
+use flow::{Flow, R};
 pub use value::{InstanceId, Value};
 
 /// What evaluation needs besides the model.
@@ -674,6 +677,11 @@ impl<'m> Runtime<'m> {
         layout
             .slot(name)
             .map(|i| self.instances[instance.0 as usize].cell(i))
+    }
+
+    /// Reads a cell, or waits for it.
+    pub fn read(&self, cell: CellId) -> R<Value> {
+        self.cells[cell.0 as usize].read().ok_or(Flow::Wait(cell))
     }
 
     /// Counts of what the run made, for profiling.

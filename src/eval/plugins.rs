@@ -1,36 +1,20 @@
 //! Plugin calls: type casts, and the native versions of the built-in `std` and `lsm` plugins.
 //! Plugins of other modules are Python code that lsmc can not run: calling one is a diagnostic.
 
-use std::rc::Rc;
-
 use super::cells::TaskId;
-use super::exec::{error, R};
+use super::flow::{error, Flow, R};
+use super::plugin_args::{bind, Arg, Args};
 use super::value::Value;
 use super::Runtime;
 use crate::ast::Path;
-use crate::builtin::plugins::ParamKind;
+use crate::builtin::plugins::{Native, ParamKind, Run};
 use crate::diagnostics::codes;
 use crate::resolve::Def;
 use crate::source::Span;
 
-/// Arguments bound to a plugin's parameter names.
-pub struct Args {
-    pub values: Vec<(String, Value)>,
-    /// `*args` of plugins that take them.
-    pub rest: Vec<Value>,
-    /// `**kwargs` of plugins that take them.
-    pub extra: Vec<(String, Value)>,
-}
-
-impl Args {
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-}
-
 pub fn call(
     rt: &mut Runtime<'_>,
-    task: TaskId,
+    _task: TaskId,
     function: &Path,
     positional: Vec<Value>,
     keyword: Vec<(String, Value)>,
@@ -58,18 +42,15 @@ pub fn call(
     let full = format!("{target}::{name}");
     // Bind as Python does: positional arguments in order, then keywords.
     let mut args = Args {
-        values: Vec::new(),
+        params: sig.params,
+        values: vec![None; sig.params.len()],
         rest: Vec::new(),
         extra: Vec::new(),
     };
     let mut positional = positional.into_iter();
-    for param in sig.params {
+    for (param, slot) in sig.params.iter().zip(&mut args.values) {
         match param.kind {
-            ParamKind::Normal => {
-                if let Some(v) = positional.next() {
-                    args.values.push((param.name.to_string(), v));
-                }
-            }
+            ParamKind::Normal => *slot = positional.next(),
             ParamKind::VarPositional => args.rest.extend(positional.by_ref()),
             _ => {}
         }
@@ -83,12 +64,11 @@ pub fn call(
         ));
     }
     for (k, v) in keyword {
-        let known = sig
-            .params
-            .iter()
-            .any(|p| p.name == k && matches!(p.kind, ParamKind::Normal | ParamKind::KeywordOnly));
-        if known {
-            if args.get(&k).is_some() {
+        let named = sig.params.iter().position(|p| {
+            p.name == k && matches!(p.kind, ParamKind::Normal | ParamKind::KeywordOnly)
+        });
+        match named {
+            Some(i) if args.values[i].is_some() => {
                 return Err(error(
                     codes::PLUGIN_ARGUMENTS,
                     format!("Keyword argument {k} repeated in function call {full}()"),
@@ -96,28 +76,39 @@ pub fn call(
                     "in this call",
                 ));
             }
-            args.values.push((k, v));
-        } else {
-            args.extra.push((k, v));
+            Some(i) => args.values[i] = Some(v),
+            None => args.extra.push((k, v)),
         }
     }
-    let result = match target.as_str() {
-        "std" => std_plugin(rt, name, &args),
-        "lsm" | "lsm::allocators" => return super::lsm::plugin(rt, task, &full, &args, span),
-        _ => Err(format!("{full} has no native version")),
+    let Run::Native(native) = sig.run else {
+        return Err(error(
+            codes::PLUGIN_ERROR,
+            format!("Exception in plugin {full}: {full} has no native version in lsmc"),
+            span,
+            "in this call",
+        ));
     };
-    result.map_err(|message| {
+    let lsm_fail = |message: String| {
         error(
+            codes::PLUGIN_ERROR,
+            format!("PluginException in plugin {full}\n{message}"),
+            span,
+            "in this call",
+        )
+    };
+    run_native(rt, native, &args, &lsm_fail).map_err(|failure| match failure {
+        Failure::Message(message) => error(
             codes::PLUGIN_ERROR,
             format!("Exception in plugin {full}: {message}"),
             span,
             "in this call",
-        )
+        ),
+        Failure::Flow(flow) => flow,
     })
 }
 
 /// A call of a name that resolution did not find a plugin for (reported before evaluation).
-fn not_callable(function: &Path) -> super::exec::Flow {
+fn not_callable(function: &Path) -> Flow {
     error(
         codes::NOT_FOUND,
         format!("could not find plugin {}", function.to_text()),
@@ -206,83 +197,86 @@ fn cast(
     }))
 }
 
-fn string_arg<'a>(args: &'a Args, name: &str) -> Result<&'a str, String> {
-    match args.get(name) {
-        Some(Value::Str(s)) => Ok(s),
-        Some(other) => Err(format!(
-            "argument {name} must be a string, got {}",
-            other.type_name()
-        )),
-        None => Err(format!("missing argument {name}")),
+/// How a native plugin failed: a `std` plugin with a message, reported as Python reports an
+/// exception in a plugin; an `lsm` plugin with its error made (the reference's `PluginException`),
+/// or waiting for a value.
+enum Failure {
+    Message(String),
+    Flow(Flow),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Message(message)
     }
 }
 
-fn int_arg(args: &Args, name: &str) -> Result<i64, String> {
-    match args.get(name) {
-        Some(Value::Int(i)) => Ok(*i),
-        Some(Value::Bool(b)) => Ok(*b as i64),
-        Some(other) => Err(format!(
-            "argument {name} must be an int, got {}",
-            other.type_name()
-        )),
-        None => Err(format!("missing argument {name}")),
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Message(message.to_string())
     }
 }
 
-fn list_arg(args: &Args, name: &str) -> Result<Rc<Vec<Value>>, String> {
-    match args.get(name) {
-        Some(Value::List(l)) => Ok(l.clone()),
-        Some(other) => Err(format!(
-            "argument {name} must be a list, got {}",
-            other.type_name()
-        )),
-        None => Err(format!("missing argument {name}")),
+impl From<Flow> for Failure {
+    fn from(flow: Flow) -> Self {
+        Failure::Flow(flow)
     }
 }
 
-fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, String> {
-    Ok(match name {
-        "print" => {
-            let text = args
-                .get("message")
-                .map(|v| rt.str_of(v))
-                .unwrap_or_default();
+/// Runs lsmc's implementation of a built-in plugin: the one place that maps each `Native` to its
+/// code. `lsm_fail` makes an `lsm` plugin's error.
+fn run_native(
+    rt: &mut Runtime<'_>,
+    native: Native,
+    args: &Args,
+    lsm_fail: &dyn Fn(String) -> Flow,
+) -> Result<Value, Failure> {
+    Ok(match native {
+        Native::StdPrint => {
+            bind!(args, StdPrint: message);
+            let text = message.value.map(|v| rt.str_of(v)).unwrap_or_default();
             rt.printed.push(text);
             Value::Null
         }
-        "assert" => {
-            if !matches!(args.get("expression"), Some(Value::Bool(true))) {
-                let message = args
-                    .get("message")
-                    .map(|v| rt.str_of(v))
-                    .unwrap_or_default();
-                return Err(format!("assertion failed: {message}"));
+        Native::StdAssert => {
+            bind!(args, StdAssert: expression, message);
+            if !matches!(expression.value, Some(Value::Bool(true))) {
+                let message = message.value.map(|v| rt.str_of(v)).unwrap_or_default();
+                return Err(format!("assertion failed: {message}").into());
             }
             Value::Null
         }
-        "equals" => {
-            if args.get("arg1") != args.get("arg2") {
+        Native::StdEquals => {
+            bind!(args, StdEquals: arg1, arg2);
+            if arg1.value != arg2.value {
                 return Err("values are not equal".into());
             }
             Value::Null
         }
-        "len" | "count" => Value::Int(list_arg(args, "item_list")?.len() as i64),
-        "length" => Value::Int(string_arg(args, "value")?.chars().count() as i64),
-        "at" | "item" => {
-            let list = list_arg(args, "objects")?;
-            let index = int_arg(args, "index")?;
-            let i = if index < 0 {
-                list.len() as i64 + index
-            } else {
-                index
-            };
-            list.get(i as usize)
-                .cloned()
-                .ok_or("list index out of range")?
+        Native::StdLen => {
+            bind!(args, StdLen: item_list);
+            Value::Int(item_list.list()?.len() as i64)
         }
-        "flatten" => {
+        Native::StdCount => {
+            bind!(args, StdCount: item_list);
+            Value::Int(item_list.list()?.len() as i64)
+        }
+        Native::StdLength => {
+            bind!(args, StdLength: value);
+            Value::Int(value.str()?.chars().count() as i64)
+        }
+        Native::StdAt => {
+            bind!(args, StdAt: objects, index);
+            list_at(objects, index)?
+        }
+        Native::StdItem => {
+            bind!(args, StdItem: objects, index);
+            list_at(objects, index)?
+        }
+        Native::StdFlatten => {
+            bind!(args, StdFlatten: item_list);
             let mut out = Vec::new();
-            for v in list_arg(args, "item_list")?.iter() {
+            for v in item_list.list()?.iter() {
                 match v {
                     Value::List(inner) => out.extend(inner.iter().cloned()),
                     other => out.push(other.clone()),
@@ -290,83 +284,108 @@ fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, St
             }
             Value::list(out)
         }
-        "unique" => {
-            let list = list_arg(args, "item_list")?;
+        Native::StdUnique => {
+            bind!(args, StdUnique: item_list);
+            let list = item_list.list()?;
             let unique = list
                 .iter()
                 .enumerate()
                 .all(|(i, a)| list[..i].iter().all(|b| a != b));
             Value::Bool(unique)
         }
-        "lower" => Value::str(&string_arg(args, "string")?.to_lowercase()),
-        "upper" => Value::str(&string_arg(args, "string")?.to_uppercase()),
-        "capitalize" => {
-            let s = string_arg(args, "string")?;
-            let mut c = s.chars();
+        Native::StdLower => {
+            bind!(args, StdLower: string);
+            Value::str(&string.str()?.to_lowercase())
+        }
+        Native::StdUpper => {
+            bind!(args, StdUpper: string);
+            Value::str(&string.str()?.to_uppercase())
+        }
+        Native::StdCapitalize => {
+            bind!(args, StdCapitalize: string);
+            let mut c = string.str()?.chars();
             Value::str(&match c.next() {
                 Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
                 None => String::new(),
             })
         }
-        "replace" => Value::str(
-            &string_arg(args, "string")?
-                .replace(string_arg(args, "old")?, string_arg(args, "new")?),
-        ),
-        "split" => Value::list(
-            string_arg(args, "string_list")?
-                .split(string_arg(args, "delim")?)
-                .map(Value::str)
-                .collect(),
-        ),
-        "limit" => Value::str(
-            &string_arg(args, "string")?
-                .chars()
-                .take(int_arg(args, "length")?.max(0) as usize)
-                .collect::<String>(),
-        ),
-        "sequence" => {
-            let start = args
-                .get("start")
-                .map(|_| int_arg(args, "start"))
-                .transpose()?
-                .unwrap_or(0);
-            let n = int_arg(args, "i")?;
+        Native::StdReplace => {
+            bind!(args, StdReplace: string, old, new);
+            Value::str(&string.str()?.replace(old.str()?, new.str()?))
+        }
+        Native::StdSplit => {
+            bind!(args, StdSplit: string_list, delim);
+            Value::list(
+                string_list
+                    .str()?
+                    .split(delim.str()?)
+                    .map(Value::str)
+                    .collect(),
+            )
+        }
+        Native::StdLimit => {
+            bind!(args, StdLimit: string, length);
+            Value::str(
+                &string
+                    .str()?
+                    .chars()
+                    .take(length.int()?.max(0) as usize)
+                    .collect::<String>(),
+            )
+        }
+        Native::StdSequence => {
+            bind!(args, StdSequence: i, start);
+            let start = start.value.map(|_| start.int()).transpose()?.unwrap_or(0);
+            let n = i.int()?;
             Value::list((start..start + n).map(Value::Int).collect())
         }
-        "inlineif" => match args.get("conditional") {
-            Some(Value::Bool(true)) => args.get("a").cloned().unwrap_or(Value::Null),
-            _ => args.get("b").cloned().unwrap_or(Value::Null),
-        },
-        "invert" => Value::Bool(!matches!(args.get("value"), Some(Value::Bool(true)))),
-        "isset" => Value::Bool(!matches!(args.get("value"), Some(Value::Null) | None)),
-        "contains" => {
-            let key = string_arg(args, "key")?;
-            Value::Bool(args.get("dct").and_then(|d| d.dict_get(key)).is_some())
+        Native::StdInlineif => {
+            bind!(args, StdInlineif: conditional, a, b);
+            match conditional.value {
+                Some(Value::Bool(true)) => a.value.cloned().unwrap_or(Value::Null),
+                _ => b.value.cloned().unwrap_or(Value::Null),
+            }
         }
-        "dict_get" => {
-            let key = string_arg(args, "key")?;
-            args.get("dct")
+        Native::StdInvert => {
+            bind!(args, StdInvert: value);
+            Value::Bool(!matches!(value.value, Some(Value::Bool(true))))
+        }
+        Native::StdIsset => {
+            bind!(args, StdIsset: value);
+            Value::Bool(!matches!(value.value, Some(Value::Null) | None))
+        }
+        Native::StdContains => {
+            bind!(args, StdContains: dct, key);
+            let key = key.str()?;
+            Value::Bool(dct.value.and_then(|d| d.dict_get(key)).is_some())
+        }
+        Native::StdDictGet => {
+            bind!(args, StdDictGet: dct, key);
+            let key = key.str()?;
+            dct.value
                 .and_then(|d| d.dict_get(key))
                 .cloned()
                 .ok_or_else(|| format!("key {key} not found"))?
         }
-        "select" => {
-            let attr = string_arg(args, "attr")?.to_string();
+        Native::StdSelect => {
+            bind!(args, StdSelect: objects, attr);
+            let attr = attr.str()?.to_string();
             let mut out = Vec::new();
-            for v in list_arg(args, "objects")?.iter() {
+            for v in objects.list()?.iter() {
                 let Value::Instance(i) = v else {
                     return Err("select works on instances".into());
                 };
                 let Some(cell) = rt.slot(*i, &attr) else {
-                    return Err(format!("no attribute {attr}"));
+                    return Err(format!("no attribute {attr}").into());
                 };
                 out.push(rt.cells[cell.0 as usize].read().unwrap_or(Value::Unknown));
             }
             Value::list(out)
         }
-        "key_sort" => {
-            let list = list_arg(args, "items")?;
-            let key = args.get("key").cloned().unwrap_or(Value::Null);
+        Native::StdKeySort => {
+            bind!(args, StdKeySort: items, key);
+            let list = items.list()?;
+            let key = key.value.cloned().unwrap_or(Value::Null);
             let mut keyed: Vec<(Value, Value)> = Vec::new();
             for item in list.iter() {
                 let k = match (&key, item) {
@@ -386,18 +405,22 @@ fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, St
             keyed.sort_by(|a, b| compare(&a.0, &b.0));
             Value::list(keyed.into_iter().map(|(_, v)| v).collect())
         }
-        "json_dumps" => Value::str(&super::value::python_json(&super::dump::to_json(
-            args.get("obj").unwrap_or(&Value::Null),
-            &|_| serde_json::Value::Null,
-        ))),
-        "json_loads" => {
-            let text = string_arg(args, "s")?;
+        Native::StdJsonDumps => {
+            bind!(args, StdJsonDumps: obj);
+            Value::str(&super::value::python_json(&super::dump::to_json(
+                obj.value.unwrap_or(&Value::Null),
+                &|_| serde_json::Value::Null,
+            )))
+        }
+        Native::StdJsonLoads => {
+            bind!(args, StdJsonLoads: s);
             let parsed: serde_json::Value =
-                serde_json::from_str(text).map_err(|e| e.to_string())?;
+                serde_json::from_str(s.str()?).map_err(|e| e.to_string())?;
             super::inventory::from_json(&parsed)
         }
-        "is_base64_encoded" => {
-            let s = string_arg(args, "s")?;
+        Native::StdIsBase64Encoded => {
+            bind!(args, StdIsBase64Encoded: s);
+            let s = s.str()?;
             Value::Bool(
                 !s.is_empty()
                     && s.len() % 4 == 0
@@ -405,25 +428,31 @@ fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, St
                         .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
             )
         }
-        "validate_type" => {
-            let kind = string_arg(args, "fq_type_name")?.to_string();
-            let value = args.get("value").cloned().unwrap_or(Value::Null);
-            let params = args.get("validation_parameters").cloned();
+        Native::StdValidateType => {
+            bind!(args, StdValidateType: fq_type_name, value, validation_parameters);
+            let kind = fq_type_name.str()?.to_string();
+            let value = value.value.cloned().unwrap_or(Value::Null);
+            let params = validation_parameters.value.cloned();
             Value::Bool(super::validators::validate(&kind, &value, params.as_ref()))
         }
-        "format" => {
-            let template = string_arg(args, "__string")?;
+        Native::StdFormat => {
+            bind!(args, StdFormat: __string);
+            let template = __string.str()?;
             let mut values: Vec<(String, Value)> = args.extra.clone();
             for (i, v) in args.rest.iter().enumerate() {
                 values.push((i.to_string(), v.clone()));
             }
-            Value::str(&super::strings::format_python(rt, template, &values)?)
+            Value::str(&super::format::format_python(rt, template, &values)?)
         }
-        "type" => Value::str(args.get("obj").map(|v| v.type_name()).unwrap_or("NoneType")),
-        "getattr" => {
-            let attribute = string_arg(args, "attribute_name")?.to_string();
-            let default = args.get("default_value").cloned().unwrap_or(Value::Null);
-            match args.get("entity") {
+        Native::StdType => {
+            bind!(args, StdType: obj);
+            Value::str(obj.value.map(|v| v.type_name()).unwrap_or("NoneType"))
+        }
+        Native::StdGetattr => {
+            bind!(args, StdGetattr: entity, attribute_name, default_value);
+            let attribute = attribute_name.str()?.to_string();
+            let default = default_value.value.cloned().unwrap_or(Value::Null);
+            match entity.value {
                 Some(Value::Instance(i)) => match rt.slot(*i, &attribute) {
                     Some(cell) => rt.cells[cell.0 as usize].read().unwrap_or(default),
                     None => default,
@@ -431,8 +460,35 @@ fn std_plugin(rt: &mut Runtime<'_>, name: &str, args: &Args) -> Result<Value, St
                 _ => default,
             }
         }
-        other => return Err(format!("std::{other} has no native version in lsmc")),
+        Native::LsmAll => super::lsm_plugins::all(rt, args, lsm_fail)?,
+        Native::LsmGetServiceBindingVersion => {
+            super::lsm_plugins::get_service_binding_version(rt, args, lsm_fail)?
+        }
+        Native::LsmRenderDot => super::lsm_plugins::render_dot(rt, args)?,
+        Native::LsmIsPurged => super::lsm_plugins::is_purged(rt, args)?,
+        Native::LsmFormat => super::lsm_plugins::format(rt, args, lsm_fail)?,
+        Native::LsmAllocatorsGetUsedValues => {
+            super::lsm_plugins::get_used_values(rt, args, lsm_fail)?
+        }
+        Native::LsmAllocatorsGetFirstFreeInteger => {
+            super::lsm_plugins::get_first_free_integer(rt, args, lsm_fail)?
+        }
     })
+}
+
+/// `std::at` and `std::item`: the element at `index`, counted from the end when negative.
+fn list_at(objects: Arg<'_>, index: Arg<'_>) -> Result<Value, String> {
+    let list = objects.list()?;
+    let index = index.int()?;
+    let i = if index < 0 {
+        list.len() as i64 + index
+    } else {
+        index
+    };
+    Ok(list
+        .get(i as usize)
+        .cloned()
+        .ok_or("list index out of range")?)
 }
 
 /// Python's ordering for sorting: numbers, then strings; others by their text.

@@ -3,15 +3,16 @@
 //! `../shared/spec/catalog-format.md` fixes it ([`catalog`]), the JSON Schema of each service
 //! version ([`schema`]), the v1 list ([`Catalog::v1`]) and lifecycles as Graphviz DOT ([`dot`]).
 //!
-//! The export refuses a model for which the LSM rules ([`crate::check::lsm`]) report errors: it
-//! returns those diagnostics and no catalog. What it reads from the model is shared with those
-//! rules through [`crate::check::view::LsmView`].
+//! The export refuses a model for which the LSM rules ([`crate::check::lsm_rules`]) report
+//! errors: it returns those diagnostics and no catalog. What it reads from the model is shared
+//! with those rules through [`crate::check::view::LsmView`].
 
 pub mod dot;
+pub mod error;
+pub mod instance;
 pub mod previous;
 pub mod schema;
-pub mod validate;
-pub mod validation;
+pub mod validation_type;
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -19,9 +20,10 @@ use serde_json::{Map, Value as Json};
 use crate::ast::{Argument, Expr, ExprKind};
 use crate::check::statics::{ObjectId, Statics, Value};
 use crate::check::view::{literal, KeyOutcome, LsmView, MemberKind, RelationMember};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
 use crate::resolve::{Def, EntityId, Model, NamespaceId, ValueType};
 use crate::source::Span;
+use error::ExportError;
 
 /// The catalog file (catalog format 2): one entry per service, sorted by name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -207,7 +209,7 @@ pub fn to_pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
 /// Builds the catalog of a model. Refuses (returns the diagnostics) when the LSM rules report
 /// errors, or when a value the catalog needs is not known without evaluating the model.
 pub fn catalog(model: &Model, statics: &Statics) -> Result<Catalog, Vec<Diagnostic>> {
-    let rules = crate::check::lsm::check(model, statics);
+    let rules = crate::check::lsm_rules::check(model, statics);
     if crate::diagnostics::has_errors(&rules) {
         return Err(rules);
     }
@@ -224,8 +226,10 @@ pub fn catalog(model: &Model, statics: &Statics) -> Result<Catalog, Vec<Diagnost
     if builder.problems.is_empty() {
         Ok(catalog)
     } else {
-        crate::diagnostics::sort(&mut builder.problems);
-        Err(builder.problems)
+        let mut problems: Vec<Diagnostic> =
+            builder.problems.into_iter().map(Diagnostic::from).collect();
+        crate::diagnostics::sort(&mut problems);
+        Err(problems)
     }
 }
 
@@ -282,27 +286,22 @@ pub fn lifecycle_named(model: &Model, statics: &Statics, name: &str) -> Result<L
         Some(l) if builder.problems.is_empty() => Ok(l),
         _ => Err(builder
             .problems
-            .first()
-            .map(|d| d.message.clone())
+            .into_iter()
+            .next()
+            .map(|problem| Diagnostic::from(problem).message)
             .unwrap_or_else(|| format!("lifecycle `{name}` is not known statically"))),
     }
 }
 
 struct Builder<'m> {
     view: LsmView<'m>,
-    problems: Vec<Diagnostic>,
+    problems: Vec<ExportError>,
 }
 
 impl<'m> Builder<'m> {
     fn not_static(&mut self, what: String, span: Span) {
-        self.problems.push(
-            Diagnostic::error(
-                codes::CATALOG_VALUE_NOT_STATIC,
-                format!("{what} is not known without evaluating the model, so the catalog can not be exported"),
-            )
-            .with_label(Label::primary(span, "here"))
-            .with_help("write it as a literal, a top-level variable or a constructor call"),
-        );
+        self.problems
+            .push(ExportError::ValueNotStatic { what, span });
     }
 
     /// The span of an argument of an object, or of the object.
@@ -548,7 +547,7 @@ impl<'m> Builder<'m> {
                 None => (Json::Null, false),
             };
             let (validation_type, validation_parameters) = match a.base {
-                ValueType::Typedef(t) => match validation::of_typedef(model, t) {
+                ValueType::Typedef(t) => match validation_type::of_typedef(model, t) {
                     Some((name, parameters)) => (
                         Some(format!(
                             "{name}{}{}",

@@ -12,11 +12,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use super::validate::{preview, same_value};
+use super::instance::{preview, same_value};
 use super::Catalog;
 use crate::check::statics::Statics;
 use crate::check::view::LsmView;
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
+use crate::export::error::ExportError;
 use crate::resolve::Model;
 use crate::source::Span;
 
@@ -138,12 +139,15 @@ pub fn compare(
                     if *version == 0 && old_numbers == [0] && new_numbers == [0] {
                         continue; // the only version 0 may still change
                     }
-                    let versions = if old_numbers == [0] {
-                        format!("the model now has versions {}", list(&new_numbers))
-                    } else {
-                        format!("the catalog on record has versions {}", list(&old_numbers))
-                    };
-                    out.push(changed(name, *version, entry, &now, binding, &versions));
+                    out.push(changed(
+                        name,
+                        *version,
+                        entry,
+                        &now,
+                        binding,
+                        old_numbers.clone(),
+                        new_numbers,
+                    ));
                 }
                 None => {
                     let Some(instances) = inventory else {
@@ -170,13 +174,9 @@ pub fn compare(
             }
         }
     }
+    let mut out: Vec<Diagnostic> = out.into_iter().map(Diagnostic::from).collect();
     crate::diagnostics::sort(&mut out);
     Ok(out)
-}
-
-fn list(numbers: &[i64]) -> String {
-    let words: Vec<String> = numbers.iter().map(i64::to_string).collect();
-    words.join(", ")
 }
 
 fn changed(
@@ -185,39 +185,19 @@ fn changed(
     old: &Json,
     new: &Json,
     binding: Option<&BindingSpans>,
-    versions: &str,
-) -> Diagnostic {
-    let why = if version == 0 {
-        format!(
-            "version 0 may only change while it is the only version of the service, and {versions}"
-        )
-    } else {
-        "an existing version of a service can not be changed; only version 0 may, while it is the only version".to_string()
-    };
-    let mut d = Diagnostic::error(
-        codes::CATALOG_VERSION_CHANGED,
-        format!("version {version} of service `{name}` differs from the catalog on record: {why}"),
-    )
-    .with_help(format!(
-        "leave version {version} as it is on record and add a new version (`lsm::ServiceBindingVersion(..., version=N)` in `versions`) with the change"
-    ));
-    if let Some(b) = binding {
-        let at = b.version(version);
-        d = d.with_label(Label::primary(at, format!("version {version} of `{name}`")));
-        if at != b.binding {
-            d = d.with_label(Label::secondary(b.binding, format!("service `{name}`")));
-        }
-    }
+    recorded: Vec<i64>,
+    current: Vec<i64>,
+) -> ExportError {
     let mut found = Vec::new();
     differences(old, new, "", &mut found);
-    const SHOWN: usize = 8;
-    for line in found.iter().take(SHOWN) {
-        d = d.with_note(line.clone());
+    ExportError::VersionChanged {
+        service: name.to_string(),
+        version,
+        recorded,
+        current,
+        places: binding.map(|b| (b.version(version), b.binding)),
+        differences: found,
     }
-    if found.len() > SHOWN {
-        d = d.with_note(format!("and {} more differences", found.len() - SHOWN));
-    }
-    d
 }
 
 fn removed(
@@ -226,52 +206,14 @@ fn removed(
     holding: &[&Instance],
     binding: Option<&BindingSpans>,
     service_exists: bool,
-) -> Diagnostic {
-    const SHOWN: usize = 3;
-    let ids: Vec<&str> = holding.iter().take(SHOWN).map(|i| i.id.as_str()).collect();
-    let more = if holding.len() > SHOWN {
-        format!(" and {} more", holding.len() - SHOWN)
-    } else {
-        String::new()
-    };
-    let what = if service_exists {
-        format!("version {version} of service `{name}` was removed")
-    } else {
-        format!("service `{name}` was removed, with its version {version}")
-    };
-    let count = holding.len();
-    let mut d = Diagnostic::error(
-        codes::CATALOG_VERSION_REMOVED,
-        format!(
-            "{what}, but {count} instance{} in the inventory still use{} it: {}{more}",
-            if count == 1 { "" } else { "s" },
-            if count == 1 { "s" } else { "" },
-            ids.join(", ")
-        ),
-    )
-    .with_help(format!(
-        "a version with instances can not be removed: keep version {version}, or first migrate its instances to another version (`update_entity_version`) or delete them"
-    ));
-    let mut primary = false;
-    if let (Some(b), true) = (binding, service_exists) {
-        d = d.with_label(Label::primary(
-            b.binding,
-            format!("`{name}` no longer has version {version}"),
-        ));
-        primary = true;
+) -> ExportError {
+    ExportError::VersionRemoved {
+        service: name.to_string(),
+        version,
+        service_exists,
+        binding: binding.map(|b| b.binding),
+        instances: holding.iter().map(|i| (i.id.clone(), i.span)).collect(),
     }
-    for instance in holding.iter().take(SHOWN) {
-        if let Some(span) = instance.span {
-            let text = format!("instance {} of version {version}", instance.id);
-            d = d.with_label(if primary {
-                Label::secondary(span, text)
-            } else {
-                primary = true;
-                Label::primary(span, text)
-            });
-        }
-    }
-    d
 }
 
 fn join(path: &str, key: &str) -> String {

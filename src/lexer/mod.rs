@@ -17,9 +17,7 @@
 //!
 //! Bad characters become `Error` tokens (and a diagnostic) so that the parser can recover.
 
-pub mod strings;
-
-use std::ops::Range;
+pub mod literals;
 
 use logos::Logos;
 
@@ -328,32 +326,10 @@ pub struct Lexed<'a> {
 
 /// Lexes a whole file. Never fails: bad input becomes `Error` tokens plus diagnostics.
 pub fn lex(text: &str, file: FileId) -> Lexed<'_> {
-    lex_part(text, 0..text.len(), file).0
-}
-
-/// Lexes `text[part]` as if it were the whole text, with positions in `text`; and whether the
-/// part ended inside an open `"""` (which the text after the part may close).
-pub fn lex_part(text: &str, part: Range<usize>, file: FileId) -> (Lexed<'_>, bool) {
-    let raw = raw_tokens(&text[..part.end], part.start, file);
-    let lexed = Lexed {
-        tokens: raw.tokens,
-        diagnostics: raw.diagnostics,
-    };
-    (lexed, raw.open_triple_quote)
-}
-
-struct RawLexed<'a> {
-    tokens: Vec<Spanned<'a>>,
-    diagnostics: Vec<Diagnostic>,
-    open_triple_quote: bool,
-}
-
-fn raw_tokens(text: &str, from: usize, file: FileId) -> RawLexed<'_> {
-    let mut tokens = Vec::with_capacity((text.len() - from) / 6);
+    let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut diagnostics = Vec::new();
-    let mut open_triple_quote = false;
     let mut context = Context::default();
-    let mut start_at = from;
+    let mut start_at = 0;
     // The loop restarts the logos lexer only after a multi-line string that is not there after all
     // (an unterminated `"""`), which must be re-read as the empty string `""` followed by `"`.
     'restart: loop {
@@ -380,7 +356,6 @@ fn raw_tokens(text: &str, from: usize, file: FileId) -> RawLexed<'_> {
                         continue;
                     }
                     None => {
-                        open_triple_quote = true;
                         tokens.push((start, Tok::Str(&text[start..start + 2]), start + 2));
                         start_at = start + 2;
                         continue 'restart;
@@ -416,7 +391,13 @@ fn raw_tokens(text: &str, from: usize, file: FileId) -> RawLexed<'_> {
                     } else {
                         char_end
                     };
-                    diagnostics.push(illegal_character(file, start, char_end, ch));
+                    diagnostics.push(
+                        LexError::IllegalCharacter {
+                            ch,
+                            span: Span::new(file, start, char_end),
+                        }
+                        .into(),
+                    );
                     if error_end > end {
                         lexer.bump(error_end - end);
                     }
@@ -428,36 +409,48 @@ fn raw_tokens(text: &str, from: usize, file: FileId) -> RawLexed<'_> {
         }
         break;
     }
-    RawLexed {
+    Lexed {
         tokens,
         diagnostics,
-        open_triple_quote,
     }
 }
 
-fn illegal_character(file: FileId, start: usize, end: usize, ch: char) -> Diagnostic {
-    let shown = if ch.is_control() {
-        format!("{:?}", ch).trim_matches('\'').to_string()
-    } else {
-        ch.to_string()
-    };
-    let mut diagnostic = Diagnostic::error(
-        codes::ILLEGAL_CHARACTER,
-        format!("Syntax error: Illegal character '{shown}'"),
-    )
-    .with_label(Label::primary(
-        Span::new(file, start, end),
-        "this character is not part of the language",
-    ));
-    diagnostic = match ch {
-        '"' | '\'' => diagnostic
-            .with_help("close the string on the same line, or use \"\"\" for a multi-line string"),
-        '&' => diagnostic.with_help("use `and` for a boolean and"),
-        '|' => diagnostic.with_help("use `or` for a boolean or"),
-        '!' => diagnostic.with_help("use `not` for a boolean not, `!=` for inequality"),
-        _ => diagnostic,
-    };
-    diagnostic
+/// The errors of lexing, as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LexError {
+    /// A character no token starts with; a quote that opens a string never closed on its line.
+    IllegalCharacter { ch: char, span: Span },
+}
+
+impl From<LexError> for Diagnostic {
+    fn from(error: LexError) -> Diagnostic {
+        match error {
+            LexError::IllegalCharacter { ch, span } => {
+                let shown = if ch.is_control() {
+                    format!("{:?}", ch).trim_matches('\'').to_string()
+                } else {
+                    ch.to_string()
+                };
+                let diagnostic = Diagnostic::error(
+                    codes::ILLEGAL_CHARACTER,
+                    format!("Syntax error: Illegal character '{shown}'"),
+                )
+                .with_label(Label::primary(
+                    span,
+                    "this character is not part of the language",
+                ));
+                match ch {
+                    '"' | '\'' => diagnostic.with_help(
+                        "close the string on the same line, or use \"\"\" for a multi-line string",
+                    ),
+                    '&' => diagnostic.with_help("use `and` for a boolean and"),
+                    '|' => diagnostic.with_help("use `or` for a boolean or"),
+                    '!' => diagnostic.with_help("use `not` for a boolean not, `!=` for inequality"),
+                    _ => diagnostic,
+                }
+            }
+        }
+    }
 }
 
 /// Finds the end of the multi-line string that starts at `start` (which holds at least three
@@ -615,20 +608,6 @@ mod tests {
             let capital = word[..1].to_uppercase() + &word[1..];
             assert_eq!(kinds(&capital), vec![Tok::Cid(&capital)], "{capital}");
         }
-    }
-
-    #[test]
-    fn a_part_is_lexed_with_positions_in_the_whole_text() {
-        let text = "a = 1\nentity B:\nend\n";
-        let (lexed, open) = lex_part(text, 6..text.len(), FileId(0));
-        assert!(!open);
-        assert_eq!(lexed.tokens[0], (6, Tok::Entity, 12));
-        assert_eq!(lexed.tokens.len(), 4);
-        // A part that ends inside a `"""` says so: the text after it may close the string.
-        let text = "x = \"\"\" a\nentity B:\n\"\"\"\n";
-        let (_, open) = lex_part(text, 0..12, FileId(0));
-        assert!(open);
-        assert!(!lex_part(text, 0..text.len(), FileId(0)).1);
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! parser raises while building nodes (its error productions and definition-time checks).
 
 use crate::ast::*;
-use crate::diagnostics::{codes, Code, Diagnostic, Label};
-use crate::lexer::strings::{find_interpolations, parse_format, unicode_escape_decode};
+use crate::diagnostics::Diagnostic;
+use crate::lexer::literals::{find_interpolations, parse_format, unicode_escape_decode};
+use crate::parser::error::SyntaxError;
 use crate::source::{FileId, Span};
 
 pub struct Builder<'t> {
     pub file: FileId,
     pub text: &'t str,
-    pub diagnostics: Vec<Diagnostic>,
+    errors: Vec<SyntaxError>,
 }
 
 impl<'t> Builder<'t> {
@@ -17,33 +18,30 @@ impl<'t> Builder<'t> {
         Builder {
             file,
             text,
-            diagnostics: Vec::new(),
+            errors: Vec::new(),
         }
+    }
+
+    /// The errors recorded while building, as diagnostics.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.errors.into_iter().map(Diagnostic::from).collect()
     }
 
     pub fn span(&self, l: usize, r: usize) -> Span {
         Span::new(self.file, l, r.max(l))
     }
 
-    fn error(&mut self, code: Code, message: String, span: Span, label: &str) -> &mut Diagnostic {
-        self.diagnostics
-            .push(Diagnostic::error(code, message).with_label(Label::primary(span, label)));
-        self.diagnostics.last_mut().expect("just pushed")
+    fn error(&mut self, error: SyntaxError) {
+        self.errors.push(error);
     }
 
-    fn check_hyphen(&mut self, name: &Name, what: &str) {
+    fn check_hyphen(&mut self, name: &Name, what: &'static str) {
         if name.text.contains('-') {
-            let suggestion = name.text.replace('-', "_");
-            self.error(
-                codes::HYPHEN_IN_NAME,
-                format!(
-                    "The use of '-' in identifiers is not allowed. please rename {}.",
-                    name.text
-                ),
-                name.span,
-                &format!("{what} with a '-'"),
-            )
-            .help = Some(format!("use an underscore: `{suggestion}`"));
+            self.error(SyntaxError::HyphenInName {
+                name: name.text.clone(),
+                what,
+                span: name.span,
+            });
         }
     }
 
@@ -100,17 +98,11 @@ impl<'t> Builder<'t> {
     }
 
     fn invalid_namespace_access(&mut self, written: &str, fixed: &str, span: Span) {
-        self.error(
-            codes::INVALID_NAMESPACE_ACCESS,
-            format!(
-                "Syntax error: invalid namespace access `{written}`. Namespaces should be accessed \
-                 with '::' rather than '.'. The '.' separator is reserved for attribute and relation \
-                 access. Did you mean: `{fixed}`"
-            ),
+        self.error(SyntaxError::InvalidNamespaceAccess {
+            written: written.to_string(),
+            fixed: fixed.to_string(),
             span,
-            "namespaces are separated by `::`",
-        )
-        .help = Some(format!("write `{fixed}`"));
+        });
     }
 
     /// A lower-case name in an `extends` list.
@@ -118,12 +110,10 @@ impl<'t> Builder<'t> {
         let mut segments = Vec::new();
         flatten_dotted(&object, &mut segments);
         let name = segments.pop().expect("a reference has a name");
-        self.error(
-            codes::ENTITY_NAME_CASE,
-            "Syntax error: Invalid identifier: Entity names must start with a capital".to_string(),
-            name.span,
-            "an entity name starts with a capital",
-        );
+        self.error(SyntaxError::EntityNameCase {
+            span: name.span,
+            rename: None,
+        });
         self.class_ref(segments, name)
     }
 
@@ -133,15 +123,10 @@ impl<'t> Builder<'t> {
     pub fn import(&mut self, module: Path, alias: Option<Name>, l: usize, r: usize) -> Import {
         let text = module.to_text();
         if text.contains('-') {
-            self.error(
-                codes::INVALID_MODULE_NAME,
-                format!(
-                    "{text} is not a valid module name: hyphens are not allowed, please use \
-                     underscores instead."
-                ),
-                module.span,
-                "module names have no '-'",
-            );
+            self.error(SyntaxError::InvalidModuleName {
+                module: text,
+                span: module.span,
+            });
         } else if let Some(alias) = &alias {
             self.check_hyphen(alias, "an alias");
         }
@@ -176,13 +161,10 @@ impl<'t> Builder<'t> {
     }
 
     pub fn entity_name_not_capital(&mut self, name: Name) -> Name {
-        self.error(
-            codes::ENTITY_NAME_CASE,
-            "Syntax error: Invalid identifier: Entity names must start with a capital".to_string(),
-            name.span,
-            "an entity name starts with a capital",
-        )
-        .help = Some(format!("rename it `{}`", capitalise(&name.text)));
+        self.error(SyntaxError::EntityNameCase {
+            span: name.span,
+            rename: Some(capitalise(&name.text)),
+        });
         name
     }
 
@@ -222,14 +204,10 @@ impl<'t> Builder<'t> {
         r: usize,
     ) -> Attribute {
         if !ty.nullable {
-            let n = name.text.clone();
-            self.error(
-                codes::DICT_NULL_DEFAULT,
-                format!("Syntax error: null can not be assigned to dict, did you mean \"dict? {n} = null\""),
-                name.span,
-                "a `dict` attribute can not be null",
-            )
-            .help = Some(format!("make it nullable: `dict? {n} = null`"));
+            self.error(SyntaxError::DictNullDefault {
+                name: name.text.clone(),
+                span: name.span,
+            });
         }
         let null = Expr::new(ExprKind::Null, self.span(null_l, null_r));
         self.attribute(ty, name, AttributeDefault::Value(null), l, r)
@@ -255,14 +233,10 @@ impl<'t> Builder<'t> {
     }
 
     pub fn attribute_name_capital(&mut self, name: Name) -> Name {
-        self.error(
-            codes::ATTRIBUTE_NAME_CASE,
-            "Syntax error: Invalid identifier: attribute names must start with a lower case character"
-                .to_string(),
-            name.span,
-            "an attribute name starts with a lower-case letter",
-        )
-        .help = Some(format!("rename it `{}`", uncapitalise(&name.text)));
+        self.error(SyntaxError::AttributeNameCase {
+            span: name.span,
+            rename: uncapitalise(&name.text),
+        });
         name
     }
 
@@ -405,13 +379,7 @@ impl<'t> Builder<'t> {
         l: usize,
         r: usize,
     ) -> Typedef {
-        self.error(
-            codes::DEFAULT_CONSTRUCTOR,
-            "Syntax error: The use of default constructors is no longer supported".to_string(),
-            name.span,
-            "default constructors were removed from the language",
-        )
-        .help = Some("define the defaults on the entity's attributes instead".to_string());
+        self.error(SyntaxError::DefaultConstructor { span: name.span });
         let base = self.path(vec![name.clone()]);
         Typedef {
             name,
@@ -450,16 +418,10 @@ impl<'t> Builder<'t> {
         r: usize,
     ) -> Stmt {
         if let ExprKind::Var { path } = &target.kind {
-            let name = path.to_text();
-            self.error(
-                codes::PLUS_ASSIGN_VARIABLE,
-                format!("Syntax error: Can not perform += on variable {name}"),
-                self.span(ol, or),
-                "`+=` adds to a relation of an instance",
-            )
-            .help = Some(format!(
-                "variables are assigned once: collect the values in a list, e.g. `{name} = [...]`"
-            ));
+            self.error(SyntaxError::PlusAssignVariable {
+                name: path.to_text(),
+                span: self.span(ol, or),
+            });
         }
         Stmt {
             kind: StmtKind::Extend {
@@ -585,14 +547,11 @@ impl<'t> Builder<'t> {
             }
         }
         for (key, first) in duplicates {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_DICT_KEY,
-                    format!("duplicate key in dict {}", key.text),
-                )
-                .with_label(Label::primary(key.span, "this key is already in the dict"))
-                .with_label(Label::secondary(first, "first used here")),
-            );
+            self.error(SyntaxError::DuplicateDictKey {
+                key: key.text,
+                span: key.span,
+                first,
+            });
         }
         Expr::new(
             ExprKind::Dict {
@@ -609,15 +568,10 @@ impl<'t> Builder<'t> {
         } else {
             let value = self.decode(&token[1..token.len() - 1], l + 1, "string");
             if !find_interpolations(&value).is_empty() {
-                self.error(
-                    codes::DICT_KEY_INTERPOLATION,
-                    "Syntax error: String interpolation is not supported in dictionary keys. Use raw \
-                     string to use a key containing double curly brackets"
-                        .to_string(),
+                self.error(SyntaxError::DictKeyInterpolation {
+                    token: token.to_string(),
                     span,
-                    "`{{ }}` in a dictionary key",
-                )
-                .help = Some(format!("write the key as a raw string: r{token}"));
+                });
             }
             value
         };
@@ -628,12 +582,10 @@ impl<'t> Builder<'t> {
         match token.parse::<i64>() {
             Ok(v) => v,
             Err(_) => {
-                self.error(
-                    codes::UNEXPECTED_TOKEN,
-                    format!("Syntax error: integer {token} is too large"),
-                    Span::new(self.file, l, r),
-                    "integers are 64-bit",
-                );
+                self.error(SyntaxError::IntegerTooLarge {
+                    token: token.to_string(),
+                    span: Span::new(self.file, l, r),
+                });
                 0
             }
         }
@@ -648,13 +600,11 @@ impl<'t> Builder<'t> {
         let slash = token.find('/').expect("the lexer includes the slashes");
         let pattern = &token[slash + 1..token.len() - 1];
         if let Some(error) = regex_error(pattern) {
-            let written = &token[slash..];
-            self.error(
-                codes::INVALID_REGEX,
-                format!("Syntax error: Regex error in {written}: '{error}'"),
-                self.span(l + slash, r),
-                "this regular expression is not valid",
-            );
+            self.error(SyntaxError::InvalidRegex {
+                written: token[slash..].to_string(),
+                error,
+                span: self.span(l + slash, r),
+            });
         }
         Expr::new(
             ExprKind::Regex {
@@ -689,13 +639,7 @@ impl<'t> Builder<'t> {
         let fields = match parse_format(&template) {
             Ok(fields) => fields,
             Err(message) => {
-                self.error(
-                    codes::INVALID_FSTRING,
-                    format!("Syntax error: Invalid f-string: {message}"),
-                    span,
-                    "this f-string is not well formed",
-                )
-                .help = Some("write a literal brace as `{{` or `}}`".to_string());
+                self.error(SyntaxError::InvalidFString { message, span });
                 return Expr::new(
                     ExprKind::FString {
                         template,
@@ -776,39 +720,24 @@ impl<'t> Builder<'t> {
     }
 
     /// Decodes escapes; warns about unknown escapes, errors on escapes Python refuses.
-    fn decode(&mut self, body: &str, body_start: usize, what: &str) -> String {
+    fn decode(&mut self, body: &str, body_start: usize, what: &'static str) -> String {
         let decoded = unicode_escape_decode(body);
         if let Some(at) = decoded.broken_escape {
             let span = self.span(body_start + at, body_start + (at + 2).min(body.len()));
-            self.error(
-                codes::BROKEN_ESCAPE,
-                format!(
-                    "Syntax error: invalid escape in {what}: '{}'",
-                    &body[at..(at + 2).min(body.len())]
-                ),
+            self.error(SyntaxError::BrokenEscape {
+                what,
+                escape: body[at..(at + 2).min(body.len())].to_string(),
                 span,
-                "this escape is incomplete",
-            )
-            .help = Some(
-                "write `\\\\` for a backslash, or complete the escape (`\\x41`, `\\u00e9`)"
-                    .to_string(),
-            );
+            });
         } else if let Some(at) = decoded.invalid_escape {
             let end = body[at + 1..]
                 .chars()
                 .next()
                 .map_or(at + 1, |c| at + 1 + c.len_utf8());
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    codes::INVALID_ESCAPE,
-                    format!("Invalid escape sequence in {what}."),
-                )
-                .with_label(Label::primary(
-                    self.span(body_start + at, body_start + end),
-                    "this escape sequence is not recognised and is kept as written",
-                ))
-                .with_help("write `\\\\` for a backslash, or use a raw string r\"...\""),
-            );
+            self.error(SyntaxError::InvalidEscape {
+                what,
+                span: self.span(body_start + at, body_start + end),
+            });
         }
         decoded.value
     }

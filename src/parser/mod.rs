@@ -1,9 +1,7 @@
 //! The parser: tokens to a [`Module`], with every syntax error reported once.
 //!
-//! Two paths. A file without syntax errors is read by [`direct`], a recursive-descent reading of
-//! the grammar that builds the same tree (see its module doc for why), in parts on two threads
-//! when it is large. A file it gives up on is read by the grammar's lalrpop parser, which
-//! recovers from errors and words them as Inmanta does.
+//! One parser: the one lalrpop generates from `grammar/inmanta.lalrpop` (`build.rs`), so the
+//! grammar file is the only definition of the syntax.
 //!
 //! Recovery. A file is cut into chunks at the definition keywords (`entity`, `implementation`,
 //! `implement`, `typedef`, `index`, `import`): they can only start a top-level definition, so a cut
@@ -16,18 +14,16 @@
 //! `invalid identifier, index is a reserved keyword`, `Unexpected end of file`.
 
 pub mod build;
-mod direct;
-
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+pub mod error;
 
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
 
 use crate::ast::{Item, Module, StmtKind};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
 use crate::lexer::{self, Spanned, Tok};
 use crate::source::{FileId, Span};
 use build::{as_docstring, Builder};
+use error::{DanglingNot, SyntaxError};
 
 lalrpop_mod!(
     #[allow(
@@ -42,199 +38,8 @@ lalrpop_mod!(
 );
 
 /// Parses one file. Never fails: what does not parse is reported and left out.
-///
-/// Valid files take the fast path ([`direct`]), a large one in parts on two threads; a file
-/// it gives up on is parsed again by the grammar's parser, which reports the errors.
 pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
-    if text.len() >= PARALLEL_FROM_BYTES && helper().is_some() {
-        if let Some(parsed) = parse_module_in_parts(text, file, PARALLEL_PARTS) {
-            return parsed;
-        }
-    }
     let lexed = lexer::lex(text, file);
-    if let Some((items, built)) = read_directly(text, file, &lexed) {
-        return finish_direct(items, lexed.diagnostics, built, text, file);
-    }
-    parse_tokens_with_grammar(text, file, lexed)
-}
-
-/// The fast path on lexed tokens: the items and the builder's diagnostics, or `None` when the
-/// lexer found an error or the fast path gives up.
-fn read_directly<'t>(
-    text: &'t str,
-    file: FileId,
-    lexed: &lexer::Lexed<'t>,
-) -> Option<(Vec<Item>, Vec<Diagnostic>)> {
-    if lexed.diagnostics.iter().any(Diagnostic::is_error) {
-        return None;
-    }
-    let mut builder = Builder::new(file, text);
-    let items = direct::parse(&lexed.tokens, &mut builder)?;
-    Some((items, builder.diagnostics))
-}
-
-/// A module read by the fast path, with the diagnostics in the sequential path's order (the
-/// lexer's, then the builder's) before sorting.
-fn finish_direct(
-    items: Vec<Item>,
-    mut diagnostics: Vec<Diagnostic>,
-    built: Vec<Diagnostic>,
-    text: &str,
-    file: FileId,
-) -> (Module, Vec<Diagnostic>) {
-    diagnostics.extend(built);
-    crate::diagnostics::sort(&mut diagnostics);
-    (attach_docstrings(items, text, file), diagnostics)
-}
-
-/// Below this size a file is parsed on one thread: a second one would not pay for itself.
-const PARALLEL_FROM_BYTES: usize = 512 * 1024;
-
-/// Parts of a large file: more than threads, so that a thread slowed down (by another process,
-/// or by a part that is slower to read) leaves more of them to the other.
-#[doc(hidden)]
-pub const PARALLEL_PARTS: usize = 8;
-
-/// The thread that reads parts beside the caller: one, in a pool of its own that lives as long as
-/// the process. `None` on a single core, or when no thread can be started; then every part is
-/// read by the caller.
-fn helper() -> Option<&'static rayon_core::ThreadPool> {
-    static HELPER: OnceLock<Option<rayon_core::ThreadPool>> = OnceLock::new();
-    HELPER
-        .get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            if cores < 2 {
-                return None;
-            }
-            rayon_core::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .thread_name(|_| "lsmc-parse".to_string())
-                .build()
-                .ok()
-        })
-        .as_ref()
-}
-
-/// The fast path on two threads: the file is cut into up to `parts` parts, which this thread and
-/// the [`helper`] take in turn, each lexing and parsing a part on its own; `None` when there
-/// is no place to cut or a part is not plain valid input.
-///
-/// Each cut is at a line that starts with a definition keyword. When every part lexes without an
-/// error and does not end inside an open `"""`, the lexer is between tokens at every cut, so the
-/// parts have the tokens of the whole file; when every part parses, their items are the whole
-/// file's (the grammar is unambiguous), and so are their diagnostics, in the same order.
-///
-/// Why this thread works too, rather than waiting for two helper threads: the parts it reads are
-/// its own memory, and freeing another thread's memory costs more when the tree is dropped here.
-#[doc(hidden)]
-pub fn parse_module_in_parts(
-    text: &str,
-    file: FileId,
-    parts: usize,
-) -> Option<(Module, Vec<Diagnostic>)> {
-    let mut starts = vec![0];
-    for i in 1..parts {
-        if let Some(cut) = definition_line_after(text, text.len() * i / parts) {
-            if cut > *starts.last().expect("not empty") {
-                starts.push(cut);
-            }
-        }
-    }
-    if starts.len() < 2 {
-        return None;
-    }
-    let ranges: Vec<_> = starts
-        .iter()
-        .zip(starts.iter().skip(1).chain(std::iter::once(&text.len())))
-        .map(|(&a, &b)| a..b)
-        .collect();
-    let read = |part: std::ops::Range<usize>| {
-        let (lexed, open_triple_quote) = lexer::lex_part(text, part, file);
-        if open_triple_quote {
-            return None;
-        }
-        let (items, built) = read_directly(text, file, &lexed)?;
-        Some((items, lexed.diagnostics, built))
-    };
-    let slots: Vec<OnceLock<Option<_>>> = ranges.iter().map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let take_parts = || loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(range) = ranges.get(index) else {
-            break;
-        };
-        let _ = slots[index].set(read(range.clone()));
-    };
-    match helper() {
-        Some(pool) => pool.in_place_scope(|scope| {
-            scope.spawn(|_| take_parts());
-            take_parts();
-        }),
-        None => take_parts(),
-    }
-    let mut items = Vec::new();
-    let mut lexed_diagnostics = Vec::new();
-    let mut built_diagnostics = Vec::new();
-    for slot in slots {
-        let (part_items, lexed, built) = slot.into_inner().expect("every part is read")?;
-        items.extend(part_items);
-        lexed_diagnostics.extend(lexed);
-        built_diagnostics.extend(built);
-    }
-    Some(finish_direct(
-        items,
-        lexed_diagnostics,
-        built_diagnostics,
-        text,
-        file,
-    ))
-}
-
-/// The start of the first line at or after `from` that starts with a definition keyword.
-fn definition_line_after(text: &str, from: usize) -> Option<usize> {
-    const KEYWORDS: [&str; 6] = [
-        "entity",
-        "implementation",
-        "implement",
-        "typedef",
-        "index",
-        "import",
-    ];
-    let bytes = text.as_bytes();
-    let mut at = from;
-    while let Some(newline) = bytes.get(at..)?.iter().position(|&b| b == b'\n') {
-        let line = at + newline + 1;
-        let rest = &bytes[line..];
-        let starts_definition = KEYWORDS.iter().any(|k| {
-            rest.starts_with(k.as_bytes()) && matches!(rest.get(k.len()), Some(b' ' | b'\t'))
-        });
-        if starts_definition {
-            return Some(line);
-        }
-        at = line;
-    }
-    None
-}
-
-/// Parses one file with the grammar's parser only: the reference for the fast path's tests.
-#[doc(hidden)]
-pub fn parse_module_with_grammar(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
-    parse_tokens_with_grammar(text, file, lexer::lex(text, file))
-}
-
-/// Parses one file with the fast path only; `None` when it gives up.
-#[doc(hidden)]
-pub fn parse_module_direct(text: &str, file: FileId) -> Option<(Module, Vec<Diagnostic>)> {
-    let lexed = lexer::lex(text, file);
-    let (items, built) = read_directly(text, file, &lexed)?;
-    Some(finish_direct(items, lexed.diagnostics, built, text, file))
-}
-
-fn parse_tokens_with_grammar(
-    text: &str,
-    file: FileId,
-    lexed: lexer::Lexed<'_>,
-) -> (Module, Vec<Diagnostic>) {
     let mut diagnostics = lexed.diagnostics;
     let tokens = lexed.tokens;
     let mut builder = Builder::new(file, text);
@@ -244,6 +49,7 @@ fn parse_tokens_with_grammar(
     // A chunk that ends in the middle of a construct means its successor's keyword was probably
     // written inside that construct (`string index`), so the successor's errors are consequences.
     let mut previous_ended_early = false;
+    let mut rejected = false;
     let mut broken = Vec::new();
     for (i, &(start, end)) in chunks.iter().enumerate() {
         let chunk = &tokens[start..end];
@@ -269,20 +75,24 @@ fn parse_tokens_with_grammar(
         let suppressed = previous_ended_early;
         previous_ended_early = false;
         if let Some(first) = errors.into_iter().next() {
+            rejected = true;
             previous_ended_early = matches!(first, ParseError::UnrecognizedEof { .. });
             let next_chunk_start = chunks.get(i + 1).map(|&(s, _)| tokens[s]);
             if !suppressed {
-                diagnostics.extend(syntax_error(
-                    first,
-                    &tokens[..end],
-                    next_chunk_start,
-                    text,
-                    file,
-                ));
+                diagnostics.extend(
+                    syntax_error(first, &tokens[..end], next_chunk_start, text, file)
+                        .map(Diagnostic::from),
+                );
             }
         }
     }
-    diagnostics.extend(builder.diagnostics);
+    // A rejection is never silent: a chunk's error is reported by itself, by the lexer (an
+    // illegal character where the grammar stopped) or by the chunk before it, which it follows from.
+    debug_assert!(
+        !rejected || diagnostics.iter().any(Diagnostic::is_error),
+        "the grammar rejected the text and no error was reported"
+    );
+    diagnostics.extend(builder.into_diagnostics());
     let mut module = attach_docstrings(items, text, file);
     module.broken_definitions = broken;
     crate::diagnostics::sort(&mut diagnostics);
@@ -314,15 +124,15 @@ fn chunk_bounds(tokens: &[Spanned<'_>]) -> Vec<(usize, usize)> {
     bounds
 }
 
-/// The diagnostic for a parse error, worded as Inmanta words it; `None` when the lexer already
-/// reported the cause (an illegal character).
+/// The error for a parse error, as Inmanta reports it; `None` when the lexer already reported the
+/// cause (an illegal character).
 fn syntax_error(
     error: ParseError<usize, Tok<'_>, ()>,
     seen: &[Spanned<'_>],
     next_chunk_start: Option<Spanned<'_>>,
     text: &str,
     file: FileId,
-) -> Option<Diagnostic> {
+) -> Option<SyntaxError> {
     let (token, expected) = match error {
         ParseError::UnrecognizedToken { token, expected } => (Some(token), expected),
         ParseError::ExtraToken { token } => (Some(token), Vec::new()),
@@ -330,21 +140,13 @@ fn syntax_error(
         ParseError::UnrecognizedEof { expected, .. } => (next_chunk_start, expected),
         ParseError::InvalidToken { .. } | ParseError::User { .. } => (None, Vec::new()),
     };
-    let help = expected_help(&expected);
     let Some((l, tok, r)) = token else {
         let end = text.trim_end().len();
-        let mut d = Diagnostic::error(
-            codes::UNEXPECTED_EOF,
-            "Syntax error: Unexpected end of file",
-        )
-        .with_label(Label::primary(
-            Span::new(file, end, end),
-            "the file ends here",
-        ));
-        if let Some(help) = help {
-            d = d.with_help(help);
-        }
-        return Some(d);
+        return Some(SyntaxError::UnexpectedEof {
+            span: Span::new(file, end, end),
+            expected,
+            dangling_not: None,
+        });
     };
     if tok == Tok::Error {
         return None;
@@ -354,52 +156,48 @@ fn syntax_error(
         // token after it: a keyword there is blamed itself, any other token blames the `not`.
         let position = seen.iter().position(|t| t.0 == l);
         let after = position.and_then(|p| seen.get(p + 1)).copied();
-        let mut d = match after {
+        let not = Span::new(file, l, r);
+        return match after {
             // An illegal character: the lexer reported it.
-            Some((_, Tok::Error, _)) => return None,
-            Some((al, at, ar)) if at.is_keyword() => {
-                keyword_error(at, al, ar, file).with_label(Label::secondary(
-                    Span::new(file, l, r),
-                    "this `not` follows an expression, so it can only start `not in`",
-                ))
-            }
-            Some(_) => {
-                let mut d = keyword_error(tok, l, r, file);
-                d.labels[0].message =
-                    "this `not` follows an expression, so it can only start `not in`".into();
-                d
-            }
-            None => Diagnostic::error(
-                codes::UNEXPECTED_EOF,
-                "Syntax error: Unexpected end of file",
-            )
-            .with_label(Label::primary(Span::new(file, r, r), "the file ends here"))
-            .with_label(Label::secondary(
-                Span::new(file, l, r),
-                "this `not` follows an expression, so it can only start `not in`",
+            Some((_, Tok::Error, _)) => None,
+            Some((al, at, ar)) if at.is_keyword() => Some(keyword_error(
+                at,
+                al,
+                ar,
+                file,
+                Vec::new(),
+                Some(DanglingNot::At(not)),
             )),
+            Some(_) => Some(keyword_error(
+                tok,
+                l,
+                r,
+                file,
+                Vec::new(),
+                Some(DanglingNot::Itself),
+            )),
+            None => Some(SyntaxError::UnexpectedEof {
+                span: Span::new(file, r, r),
+                expected: Vec::new(),
+                dangling_not: Some(not),
+            }),
         };
-        d = d.with_help("put the negation in its own statement, or use `not in`");
-        return Some(d);
     }
     // A keyword just before the error that Inmanta's parser has not reduced yet is blamed.
     let position = seen.iter().position(|t| t.0 == l);
     if let Some(prev) = position.and_then(|p| p.checked_sub(1)).map(|p| seen[p]) {
         if prev.1.is_keyword() && !reduced_at_once(prev.1) && !tok.is_keyword() {
-            let mut d = keyword_error(prev.1, prev.0, prev.2, file);
-            if let Some(help) = help {
-                d = d.with_help(help);
-            }
-            return Some(d);
+            return Some(keyword_error(prev.1, prev.0, prev.2, file, expected, None));
         }
     }
-    let mut d = unexpected(tok, l, r, text, file);
-    if d.help.is_none() {
-        if let Some(help) = help {
-            d = d.with_help(help);
-        }
+    if tok.is_keyword() {
+        return Some(keyword_error(tok, l, r, file, Vec::new(), None));
     }
-    Some(d)
+    Some(SyntaxError::UnexpectedToken {
+        shown: token_value(tok, &text[l..r]),
+        span: Span::new(file, l, r),
+        expected,
+    })
 }
 
 /// Keywords that complete a construct on their own, so that Inmanta's parser has already reduced
@@ -411,32 +209,20 @@ fn reduced_at_once(tok: Tok<'_>) -> bool {
     )
 }
 
-fn unexpected(tok: Tok<'_>, l: usize, r: usize, text: &str, file: FileId) -> Diagnostic {
-    if tok.is_keyword() {
-        return keyword_error(tok, l, r, file);
+fn keyword_error(
+    tok: Tok<'_>,
+    l: usize,
+    r: usize,
+    file: FileId,
+    expected: Vec<String>,
+    dangling_not: Option<DanglingNot>,
+) -> SyntaxError {
+    SyntaxError::ReservedKeyword {
+        word: tok.keyword_text().unwrap_or("?").to_string(),
+        span: Span::new(file, l, r),
+        expected,
+        dangling_not,
     }
-    let shown = token_value(tok, &text[l..r]);
-    Diagnostic::error(
-        codes::UNEXPECTED_TOKEN,
-        format!("Syntax error at token {shown}"),
-    )
-    .with_label(Label::primary(Span::new(file, l, r), "unexpected here"))
-}
-
-fn keyword_error(tok: Tok<'_>, l: usize, r: usize, file: FileId) -> Diagnostic {
-    let word = tok.keyword_text().unwrap_or("?");
-    Diagnostic::error(
-        codes::RESERVED_KEYWORD,
-        format!("Syntax error: invalid identifier, {word} is a reserved keyword"),
-    )
-    .with_label(Label::primary(
-        Span::new(file, l, r),
-        format!("`{word}` is a keyword and can not be used here"),
-    ))
-    .with_help(format!(
-        "if this is a name, rename it (e.g. `{word}_`); if a definition starts here, check that \
-         the one before it is complete (a missing `end`?)"
-    ))
 }
 
 /// The token as Inmanta's message shows it: the value of literals, the text of the rest.
@@ -446,31 +232,6 @@ fn token_value(tok: Tok<'_>, written: &str) -> String {
         Tok::Mls(s) => s[3..s.len() - 3].to_string(),
         Tok::RStr(s) | Tok::FStr(s) => s[2..s.len() - 1].to_string(),
         _ => written.to_string(),
-    }
-}
-
-/// Names the tokens the parser would have taken, when they are few enough to help.
-fn expected_help(expected: &[String]) -> Option<String> {
-    if expected.is_empty() || expected.len() > 6 {
-        return None;
-    }
-    let shown: Vec<String> = expected.iter().map(|e| display_terminal(e)).collect();
-    Some(format!("expected {}", shown.join(", ")))
-}
-
-fn display_terminal(terminal: &str) -> String {
-    let bare = terminal.trim_matches('"');
-    match bare {
-        "ID" => "a name".to_string(),
-        "CID" => "an entity name".to_string(),
-        "INT" => "an integer".to_string(),
-        "FLOAT" => "a number".to_string(),
-        "STRING" | "RSTRING" | "FSTRING" | "MLS" => "a string".to_string(),
-        "REL" => "`--`".to_string(),
-        "CMP" => "a comparison".to_string(),
-        "IDX[" | "LIST[" => "`[`".to_string(),
-        "CALL(" => "`(`".to_string(),
-        other => format!("`{other}`"),
     }
 }
 
@@ -528,12 +289,13 @@ pub fn parse_expression(text: &str, file: FileId) -> (Option<crate::ast::Expr>, 
         &mut recovered,
         lexed.tokens.iter().map(|&(l, t, r)| Ok::<_, ()>((l, t, r))),
     );
-    diagnostics.extend(builder.diagnostics);
+    diagnostics.extend(builder.into_diagnostics());
     let first = recovered.into_iter().map(|r| r.error).next();
     match (result, first) {
         (Ok(expr), None) => (Some(expr), diagnostics),
         (Ok(_), Some(error)) | (Err(error), _) => {
-            diagnostics.extend(syntax_error(error, &lexed.tokens, None, text, file));
+            diagnostics
+                .extend(syntax_error(error, &lexed.tokens, None, text, file).map(Diagnostic::from));
             (None, diagnostics)
         }
     }

@@ -7,6 +7,7 @@
 //! model has no cycle (a cycle is reported and cut); every unknown-name diagnostic carries a
 //! suggestion from [`crate::diagnostics::suggest`] when one is close enough.
 
+pub mod error;
 pub mod model;
 pub(crate) mod names;
 pub mod resolution;
@@ -17,9 +18,10 @@ use petgraph::graph::DiGraph;
 use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, Item};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
 use crate::project::{MissingModule, Project};
 use crate::source::Span;
+pub use error::{ArgumentProblem, ResolveError, Unresolved};
 pub use model::*;
 use names::Scope;
 pub use statements::{for_each_child as for_each_child_expr, walk_expr};
@@ -34,7 +36,7 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     } = project;
     let mut r = Resolver {
         model: Model::default(),
-        diagnostics: Vec::new(),
+        errors: Vec::new(),
         resolution: Resolution::default(),
     };
     r.model.modules = modules.into_iter().map(|m| (m.name, m.ast)).collect();
@@ -50,48 +52,45 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     r.indexes();
     r.implementations();
     statements::top_level_variables(&mut r.model);
-    let locals = statements::check(&r.model, &sources, &mut r.diagnostics, &mut r.resolution);
+    let locals = statements::check(&r.model, &sources, &mut r.errors, &mut r.resolution);
     r.model.variables.extend(locals);
     r.model.resolution = std::mem::take(&mut r.resolution);
     r.model.find_well_known();
-    r.diagnostics
-        .retain(|d| !names::is_failed_import_consequence(d));
-    r.drop_consequences_of_syntax_errors();
-    (r.model, sources, r.diagnostics)
+    let diagnostics = r.errors.into_iter().map(Diagnostic::from).collect();
+    (r.model, sources, diagnostics)
 }
 
 struct Resolver {
     model: Model,
-    diagnostics: Vec<Diagnostic>,
+    errors: Vec<ResolveError>,
     /// Filled as names are looked up; moved into the model at the end.
     resolution: Resolution,
 }
 
 impl Resolver {
-    /// A definition that did not parse is missing from the model: the uses of its name that do not
-    /// resolve are consequences of the syntax error, already reported.
-    fn drop_consequences_of_syntax_errors(&mut self) {
-        let broken: Vec<&str> = self
-            .model
-            .modules
-            .iter()
-            .flat_map(|(_, m)| m.broken_definitions.iter().map(String::as_str))
-            .collect();
-        if broken.is_empty() {
-            return;
-        }
-        let not_found = [codes::TYPE_NOT_FOUND.id, codes::MISSING_IMPORT.id];
-        self.diagnostics.retain(|d| {
-            !(not_found.contains(&d.code.id)
-                && broken.iter().any(|name| {
-                    d.message.contains(&format!("type {name} "))
-                        || d.message.contains(&format!("::{name} "))
-                }))
-        });
+    fn error(&mut self, error: ResolveError) {
+        self.errors.push(error);
     }
 
-    fn error(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+    /// Records the error of a lookup; a poisoned one is a consequence of an error reported
+    /// already.
+    fn unresolved(&mut self, unresolved: Unresolved) {
+        if let Unresolved::Error(error) = unresolved {
+            self.errors.push(*error);
+        }
+    }
+
+    /// Calls `f` on every item of every namespace, namespace by namespace in load order.
+    fn each_item(&mut self, mut f: impl FnMut(&mut Self, NamespaceId, &Item)) {
+        // The items are lent out of the model so that `f` may change the model.
+        let modules = std::mem::take(&mut self.model.modules);
+        for ns in 0..self.model.namespaces.len() {
+            let module = self.model.namespaces[ns].module;
+            for item in &modules[module].1.items {
+                f(self, NamespaceId(ns as u32), item);
+            }
+        }
+        self.model.modules = modules;
     }
 
     fn items(&self, module: usize) -> &[Item] {
@@ -110,6 +109,7 @@ impl Resolver {
                 parent: None,
                 imports: HashMap::new(),
                 failed_imports: HashSet::new(),
+                broken_definitions: ast.broken_definitions.iter().cloned().collect(),
                 types: HashMap::new(),
                 implementations: HashMap::new(),
                 variables: HashMap::new(),
@@ -228,45 +228,15 @@ impl Resolver {
                     }
                 }
             }
-            for (target, prefix, span) in not_loaded {
-                let (label, help) = match prefix.rsplit_once("::") {
-                    Some((parent, last)) => {
-                        let root = prefix.split("::").next().unwrap_or(parent);
-                        let file = prefix.split("::").skip(1).collect::<Vec<_>>().join("/");
-                        (
-                            format!("module `{parent}` has no submodule `{last}`"),
-                            format!(
-                                "the submodule `{prefix}` is the file `model/{file}.cf` (or `model/{file}/_init.cf`) of module `{root}`: add it, or correct the import"
-                            ),
-                        )
-                    }
-                    None => (
-                        format!("module `{prefix}` is not on the module path"),
-                        "put the module in a folder of the project's `modulepath` (`libs/` by default), or install it".to_string(),
-                    ),
-                };
-                self.error(
-                    Diagnostic::error(
-                        codes::MODULE_NOT_FOUND,
-                        format!("Failed to load module {target}"),
-                    )
-                    .with_label(Label::primary(span, label))
-                    .with_help(help),
-                );
+            for (target, missing, span) in not_loaded {
+                self.error(ResolveError::ModuleNotFound {
+                    target,
+                    missing,
+                    span,
+                });
             }
             for (name, span, first) in duplicates {
-                self.error(
-                    Diagnostic::error(
-                        codes::DUPLICATE_IMPORT_NAME,
-                        "Two import statements have the same name",
-                    )
-                    .with_label(Label::primary(
-                        span,
-                        format!("`{name}` is already imported"),
-                    ))
-                    .with_label(Label::secondary(first, "first imported here"))
-                    .with_help("give one of them another name with `as`"),
-                );
+                self.error(ResolveError::DuplicateImportName { name, span, first });
             }
             for (span, def) in imported {
                 self.resolution.record(span, def);
@@ -314,129 +284,121 @@ impl Resolver {
             else {
                 continue;
             };
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    codes::IMPORT_CYCLE,
-                    format!(
-                        "modules import each other in a circle: {}",
-                        names.join(", ")
-                    ),
-                )
-                .with_label(Label::primary(span, "this import closes the circle"))
-                .with_help("move what both modules need into a third module that both import"),
-            );
+            self.error(ResolveError::ImportCycle {
+                modules: names,
+                span,
+            });
         }
     }
 
     /// Registers entities, typedefs and implementations by name in their namespace.
     fn register_types(&mut self) {
-        for ns in 0..self.model.namespaces.len() {
-            let nsid = NamespaceId(ns as u32);
-            let module = self.model.namespaces[ns].module;
-            let ns_name = self.model.namespaces[ns].name.clone();
-            let modules = std::mem::take(&mut self.model.modules);
-            let items = &modules[module].1.items;
-            let mut first_at: HashMap<String, Span> = HashMap::new();
-            if ns_name == "std" {
-                first_at.insert("Entity".into(), Span::default());
-            }
-            for item in items.iter() {
-                let (name, kind) = match item {
-                    Item::Entity(e) => (&e.name, "Entity"),
-                    Item::Typedef(t) => (&t.name, "TypeConstraint"),
-                    _ => continue,
-                };
-                if let Some(first) = first_at.get(&name.text) {
-                    let d = Diagnostic::error(
-                        codes::DUPLICATE_DEFINITION,
-                        format!("{kind} {ns_name}::{} is already defined", name.text),
-                    )
-                    .with_label(Label::primary(name.span, "defined again here"));
-                    let d = if first.is_empty() {
-                        d.with_note("std::Entity is defined by the compiler")
-                    } else {
-                        d.with_label(Label::secondary(*first, "first defined here"))
+        // Where each name was first defined: `None` for `std::Entity`, which the compiler defines.
+        let mut types_first: HashMap<(NamespaceId, String), Option<Span>> = HashMap::new();
+        if let Some(&std) = self.model.namespace_by_name.get("std") {
+            types_first.insert((std, "Entity".into()), None);
+        }
+        let mut implementations_first: HashMap<(NamespaceId, String), Span> = HashMap::new();
+        self.each_item(|r, nsid, item| {
+            let ns_name = &r.model.namespace(nsid).name;
+            match item {
+                Item::Entity(_) | Item::Typedef(_) => {
+                    let (name, kind) = match item {
+                        Item::Entity(e) => (&e.name, "Entity"),
+                        Item::Typedef(t) => (&t.name, "TypeConstraint"),
+                        _ => unreachable!(),
                     };
-                    self.error(d.with_help("rename one of the two definitions"));
-                    continue;
-                }
-                first_at.insert(name.text.clone(), name.span);
-                match item {
-                    Item::Entity(e) => {
-                        let id = EntityId(self.model.entities.len() as u32);
-                        self.model.entities.push(EntityDef {
-                            name: e.name.text.clone(),
-                            namespace: nsid,
-                            full_name: format!("{ns_name}::{}", e.name.text),
-                            parents: Vec::new(),
-                            attributes: Vec::new(),
-                            relation_ends: Vec::new(),
-                            doc: e.doc.as_ref().map(|d| d.text.clone()),
-                            span: e.span,
-                            name_span: e.name.span,
-                            indexes: Vec::new(),
-                            implements: Vec::new(),
-                            unresolved_relations: Vec::new(),
-                            unresolved_parent: false,
-                        });
-                        self.model.namespaces[ns]
-                            .types
-                            .insert(e.name.text.clone(), TypeDef::Entity(id));
+                    let key = (nsid, name.text.clone());
+                    if let Some(first) = types_first.get(&key) {
+                        let error = ResolveError::DuplicateDefinition {
+                            kind,
+                            namespace: ns_name.clone(),
+                            name: name.text.clone(),
+                            span: name.span,
+                            first: *first,
+                        };
+                        r.error(error);
+                        return;
                     }
-                    Item::Typedef(t) => {
-                        let id = TypedefId(self.model.typedefs.len() as u32);
-                        self.model.typedefs.push(TypedefDef {
-                            name: t.name.text.clone(),
-                            namespace: nsid,
-                            full_name: format!("{ns_name}::{}", t.name.text),
-                            base: ValueType::Unknown,
-                            constraint: t.constraint.clone(),
-                            doc: t.doc.as_ref().map(|d| d.text.clone()),
-                            span: t.span,
-                            name_span: t.name.span,
-                        });
-                        self.model.namespaces[ns]
-                            .types
-                            .insert(t.name.text.clone(), TypeDef::Typedef(id));
-                    }
-                    _ => unreachable!(),
+                    types_first.insert(key, Some(name.span));
+                    r.register_type(nsid, item);
                 }
+                Item::Implementation(i) => {
+                    let key = (nsid, i.name.text.clone());
+                    if let Some(first) = implementations_first.get(&key) {
+                        let error = ResolveError::DuplicateImplementation {
+                            namespace: ns_name.clone(),
+                            name: i.name.text.clone(),
+                            entity: i.entity.to_text(),
+                            span: i.name.span,
+                            first: *first,
+                        };
+                        r.error(error);
+                        return;
+                    }
+                    implementations_first.insert(key, i.name.span);
+                    let id = ImplementationId(r.model.implementations.len() as u32);
+                    r.model.implementations.push(ImplementationDef {
+                        name: i.name.text.clone(),
+                        name_span: i.name.span,
+                        namespace: nsid,
+                        entity: None,
+                        body: i.body.clone(),
+                        span: i.span,
+                    });
+                    r.model.namespaces[nsid.index()]
+                        .implementations
+                        .insert(i.name.text.clone(), id);
+                }
+                _ => {}
             }
-            let mut impl_first: HashMap<String, Span> = HashMap::new();
-            for item in items.iter() {
-                let Item::Implementation(i) = item else {
-                    continue;
-                };
-                if let Some(first) = impl_first.get(&i.name.text) {
-                    self.error(
-                        Diagnostic::error(
-                            codes::DUPLICATE_DEFINITION,
-                            format!(
-                                "Implementation {ns_name}::{} for type {} is already defined",
-                                i.name.text,
-                                i.entity.to_text()
-                            ),
-                        )
-                        .with_label(Label::primary(i.name.span, "defined again here"))
-                        .with_label(Label::secondary(*first, "first defined here")),
-                    );
-                    continue;
-                }
-                impl_first.insert(i.name.text.clone(), i.name.span);
-                let id = ImplementationId(self.model.implementations.len() as u32);
-                self.model.implementations.push(ImplementationDef {
-                    name: i.name.text.clone(),
-                    name_span: i.name.span,
+        });
+    }
+
+    /// Adds the entity or typedef that `item` defines to the model and its namespace.
+    fn register_type(&mut self, nsid: NamespaceId, item: &Item) {
+        let ns_name = &self.model.namespace(nsid).name;
+        match item {
+            Item::Entity(e) => {
+                let id = EntityId(self.model.entities.len() as u32);
+                let full_name = format!("{ns_name}::{}", e.name.text);
+                self.model.entities.push(EntityDef {
+                    name: e.name.text.clone(),
                     namespace: nsid,
-                    entity: None,
-                    body: i.body.clone(),
-                    span: i.span,
+                    full_name,
+                    parents: Vec::new(),
+                    attributes: Vec::new(),
+                    relation_ends: Vec::new(),
+                    doc: e.doc.as_ref().map(|d| d.text.clone()),
+                    span: e.span,
+                    name_span: e.name.span,
+                    indexes: Vec::new(),
+                    implements: Vec::new(),
+                    unresolved_relations: Vec::new(),
+                    unresolved_parent: false,
                 });
-                self.model.namespaces[ns]
-                    .implementations
-                    .insert(i.name.text.clone(), id);
+                self.model.namespaces[nsid.index()]
+                    .types
+                    .insert(e.name.text.clone(), TypeDef::Entity(id));
             }
-            self.model.modules = modules;
+            Item::Typedef(t) => {
+                let id = TypedefId(self.model.typedefs.len() as u32);
+                let full_name = format!("{ns_name}::{}", t.name.text);
+                self.model.typedefs.push(TypedefDef {
+                    name: t.name.text.clone(),
+                    namespace: nsid,
+                    full_name,
+                    base: ValueType::Unknown,
+                    constraint: t.constraint.clone(),
+                    doc: t.doc.as_ref().map(|d| d.text.clone()),
+                    span: t.span,
+                    name_span: t.name.span,
+                });
+                self.model.namespaces[nsid.index()]
+                    .types
+                    .insert(t.name.text.clone(), TypeDef::Typedef(id));
+            }
+            _ => {}
         }
     }
 
@@ -474,52 +436,40 @@ impl Resolver {
     }
 
     fn entity_parents(&mut self) {
+        self.each_item(Self::parents_of);
+    }
+
+    fn parents_of(&mut self, nsid: NamespaceId, item: &Item) {
         let root = self.model.root_entity;
-        let modules = std::mem::take(&mut self.model.modules);
-        for ns in 0..self.model.namespaces.len() {
-            let nsid = NamespaceId(ns as u32);
-            let module = self.model.namespaces[ns].module;
-            for item in modules[module].1.items.iter() {
-                let Item::Entity(e) = item else { continue };
-                let Some(id) = self.entity_of(nsid, &e.name) else {
-                    continue;
-                };
-                let mut parents = Vec::new();
-                for parent in &e.parents {
-                    let resolved = self.scope(nsid).entity(parent);
-                    self.note_class(nsid, parent, resolved.as_ref().ok().copied());
-                    match resolved {
-                        Ok(p) => {
-                            if parents.contains(&p) {
-                                self.error(
-                                    Diagnostic::error(
-                                        codes::PARENT_TWICE,
-                                        "same parent defined twice",
-                                    )
-                                    .with_label(
-                                        Label::primary(
-                                            parent.span,
-                                            format!("`{}` is listed again here", parent.to_text()),
-                                        ),
-                                    ),
-                                );
-                            } else {
-                                parents.push(p);
-                            }
-                        }
-                        Err(d) => {
-                            self.model.entities[id.index()].unresolved_parent = true;
-                            self.error(*d);
-                        }
+        let Item::Entity(e) = item else { return };
+        let Some(id) = self.entity_of(nsid, &e.name) else {
+            return;
+        };
+        let mut parents = Vec::new();
+        for parent in &e.parents {
+            let resolved = self.scope(nsid).entity(parent);
+            self.note_class(nsid, parent, resolved.as_ref().ok().copied());
+            match resolved {
+                Ok(p) => {
+                    if parents.contains(&p) {
+                        self.error(ResolveError::ParentTwice {
+                            parent: parent.to_text(),
+                            span: parent.span,
+                        });
+                    } else {
+                        parents.push(p);
                     }
                 }
-                if parents.is_empty() && Some(id) != root {
-                    parents.extend(root);
+                Err(unresolved) => {
+                    self.model.entities[id.index()].unresolved_parent = true;
+                    self.unresolved(unresolved);
                 }
-                self.model.entities[id.index()].parents = parents;
             }
         }
-        self.model.modules = modules;
+        if parents.is_empty() && Some(id) != root {
+            parents.extend(root);
+        }
+        self.model.entities[id.index()].parents = parents;
     }
 
     /// Reports inheritance cycles and cuts them, so that the graph is a DAG afterwards.
@@ -574,29 +524,15 @@ impl Resolver {
             .iter()
             .map(|e| self.model.entity(*e).full_name.clone())
             .collect();
-        let blamed = self.model.entity(entity);
-        let mut d = Diagnostic::error(
-            codes::INHERITANCE_CYCLE,
-            format!("Entity can not be its own parent {}", names.join(",")),
-        )
-        .with_label(Label::primary(
-            blamed.name_span,
-            if entity == parent {
-                "this entity extends itself".to_string()
-            } else {
-                format!(
-                    "this entity extends `{}`, which inherits from it",
-                    self.model.entity(parent).name
-                )
-            },
-        ));
-        for other in &path[1..] {
-            d = d.with_label(Label::secondary(
-                self.model.entity(*other).name_span,
-                "part of the cycle",
-            ));
-        }
-        self.error(d.with_help("remove one of the `extends` in the cycle"));
+        self.error(ResolveError::InheritanceCycle {
+            cycle: names,
+            span: self.model.entity(entity).name_span,
+            parent: (entity != parent).then(|| self.model.entity(parent).name.clone()),
+            others: path[1..]
+                .iter()
+                .map(|other| self.model.entity(*other).name_span)
+                .collect(),
+        });
         let root = self.model.root_entity;
         let blamed = &mut self.model.entities[entity.index()];
         blamed.parents.retain(|p| *p != parent);
@@ -606,58 +542,7 @@ impl Resolver {
     }
 
     fn attributes(&mut self) {
-        let modules = std::mem::take(&mut self.model.modules);
-        for ns in 0..self.model.namespaces.len() {
-            let nsid = NamespaceId(ns as u32);
-            let module = self.model.namespaces[ns].module;
-            for item in modules[module].1.items.iter() {
-                let Item::Entity(e) = item else { continue };
-                let Some(id) = self.entity_of(nsid, &e.name) else {
-                    continue;
-                };
-                let mut attributes: Vec<AttributeDef> = Vec::new();
-                for a in &e.attributes {
-                    if let Some(first) = attributes.iter().find(|x| x.name == a.name.text) {
-                        // Inmanta blames the attribute that is already there.
-                        let first = first.name_span;
-                        self.error(
-                            Diagnostic::error(
-                                codes::DUPLICATE_ATTRIBUTE,
-                                format!(
-                                    "attribute '{}' already exists on entity '{}'",
-                                    a.name.text, e.name.text
-                                ),
-                            )
-                            .with_label(Label::primary(first, "first defined here"))
-                            .with_label(Label::secondary(
-                                a.name.span,
-                                format!("`{}` is defined again", a.name.text),
-                            ))
-                            .with_help("remove or rename one of the two attributes"),
-                        );
-                        continue;
-                    }
-                    let base = self.value_type(nsid, &a.ty.base);
-                    attributes.push(AttributeDef {
-                        name: a.name.text.clone(),
-                        base,
-                        base_text: a.ty.base.to_text(),
-                        list: a.ty.list,
-                        nullable: a.ty.nullable,
-                        default: match &a.default {
-                            ast::AttributeDefault::None => Default::None,
-                            ast::AttributeDefault::Value(v) => Default::Value(v.clone()),
-                            ast::AttributeDefault::Undef => Default::Undef,
-                        },
-                        span: a.span,
-                        name_span: a.name.span,
-                        entity: id,
-                    });
-                }
-                self.model.entities[id.index()].attributes = attributes;
-            }
-        }
-        self.model.modules = modules;
+        self.each_item(Self::attributes_of);
         // A redefinition of an inherited attribute must keep its type exactly.
         for id in 0..self.model.entities.len() {
             let id = EntityId(id as u32);
@@ -677,32 +562,58 @@ impl Resolver {
                         && inherited.list == attribute.list
                         && inherited.nullable == attribute.nullable;
                     if !same {
-                        let d = Diagnostic::error(
-                            codes::INCOMPATIBLE_ATTRIBUTE,
-                            format!(
-                                "Incompatible attributes: {} redefines {}.{} as {} but it is {}",
-                                self.model.entity(id).full_name,
-                                self.model.entity(*ancestor).full_name,
-                                attribute.name,
-                                attribute.type_text(),
-                                inherited.type_text()
-                            ),
-                        )
-                        .with_label(Label::primary(
-                            attribute.span,
-                            "redefined with another type",
-                        ))
-                        .with_label(Label::secondary(inherited.span, "inherited from here"))
-                        .with_help(format!(
-                            "keep the type `{}` to override the default",
-                            inherited.type_text()
-                        ));
-                        self.error(d);
+                        self.error(ResolveError::IncompatibleAttribute {
+                            entity: self.model.entity(id).full_name.clone(),
+                            ancestor: self.model.entity(*ancestor).full_name.clone(),
+                            attribute: attribute.name.clone(),
+                            written: attribute.type_text(),
+                            inherited: inherited.type_text(),
+                            span: attribute.span,
+                            inherited_span: inherited.span,
+                        });
                     }
                     break;
                 }
             }
         }
+    }
+
+    fn attributes_of(&mut self, nsid: NamespaceId, item: &Item) {
+        let Item::Entity(e) = item else { return };
+        let Some(id) = self.entity_of(nsid, &e.name) else {
+            return;
+        };
+        let mut attributes: Vec<AttributeDef> = Vec::new();
+        for a in &e.attributes {
+            if let Some(first) = attributes.iter().find(|x| x.name == a.name.text) {
+                // Inmanta blames the attribute that is already there.
+                let first = first.name_span;
+                self.error(ResolveError::DuplicateAttribute {
+                    name: a.name.text.clone(),
+                    entity: e.name.text.clone(),
+                    first,
+                    again: a.name.span,
+                });
+                continue;
+            }
+            let base = self.value_type(nsid, &a.ty.base);
+            attributes.push(AttributeDef {
+                name: a.name.text.clone(),
+                base,
+                base_text: a.ty.base.to_text(),
+                list: a.ty.list,
+                nullable: a.ty.nullable,
+                default: match &a.default {
+                    ast::AttributeDefault::None => Default::None,
+                    ast::AttributeDefault::Value(v) => Default::Value(v.clone()),
+                    ast::AttributeDefault::Undef => Default::Undef,
+                },
+                span: a.span,
+                name_span: a.name.span,
+                entity: id,
+            });
+        }
+        self.model.entities[id.index()].attributes = attributes;
     }
 
     /// Resolves the base type of an attribute or typedef.
@@ -717,153 +628,129 @@ impl Resolver {
         match found {
             Ok((t, warning)) => {
                 if let Some(w) = warning {
-                    self.diagnostics.push(w);
+                    self.error(w);
                 }
                 t
             }
-            Err(d) => {
-                self.error(*d);
+            Err(unresolved) => {
+                self.unresolved(unresolved);
                 ValueType::Unknown
             }
         }
     }
 
     fn typedefs(&mut self) {
-        let modules = std::mem::take(&mut self.model.modules);
-        for ns in 0..self.model.namespaces.len() {
-            let nsid = NamespaceId(ns as u32);
-            let module = self.model.namespaces[ns].module;
-            for item in modules[module].1.items.iter() {
-                let Item::Typedef(t) = item else { continue };
-                let Some(TypeDef::Typedef(id)) =
-                    self.model.namespace(nsid).types.get(&t.name.text).copied()
-                else {
-                    continue;
-                };
-                if self.model.typedef(id).name_span != t.name.span {
-                    continue;
-                }
-                let base = self.value_type(nsid, &t.base);
-                self.model.typedefs[id.index()].base = base;
-                let references_self = matches!(t.constraint.kind, ast::ExprKind::Regex { .. })
-                    || mentions_variable(&t.constraint, "self")
-                    || mentions_variable(&t.constraint, &t.name.text);
-                let constructor_form = matches!(t.constraint.kind, ast::ExprKind::Construct { .. });
-                if !references_self && !constructor_form {
-                    self.error(
-                        Diagnostic::error(
-                            codes::TYPEDEF_WITHOUT_SELF,
-                            "typedef expressions should reference the self variable".to_string(),
-                        )
-                        .with_label(Label::primary(
-                            t.constraint.span,
-                            "this constraint does not use `self`",
-                        ))
-                        .with_help("`self` is the value being checked, e.g. `matching self > 0`"),
-                    );
-                }
-            }
+        self.each_item(Self::typedef_base);
+    }
+
+    fn typedef_base(&mut self, nsid: NamespaceId, item: &Item) {
+        let Item::Typedef(t) = item else { return };
+        let Some(TypeDef::Typedef(id)) =
+            self.model.namespace(nsid).types.get(&t.name.text).copied()
+        else {
+            return;
+        };
+        if self.model.typedef(id).name_span != t.name.span {
+            return;
         }
-        self.model.modules = modules;
+        let base = self.value_type(nsid, &t.base);
+        self.model.typedefs[id.index()].base = base;
+        let references_self = matches!(t.constraint.kind, ast::ExprKind::Regex { .. })
+            || mentions_variable(&t.constraint, "self")
+            || mentions_variable(&t.constraint, &t.name.text);
+        let constructor_form = matches!(t.constraint.kind, ast::ExprKind::Construct { .. });
+        if !references_self && !constructor_form {
+            self.error(ResolveError::TypedefWithoutSelf {
+                span: t.constraint.span,
+            });
+        }
     }
 
     fn relations(&mut self) {
-        let modules = std::mem::take(&mut self.model.modules);
-        for ns in 0..self.model.namespaces.len() {
-            let nsid = NamespaceId(ns as u32);
-            let module = self.model.namespaces[ns].module;
-            for item in modules[module].1.items.iter() {
-                let Item::Relation(rel) = item else { continue };
-                let left = self.scope(nsid).entity(&rel.left.entity);
-                let right = self.scope(nsid).entity(&rel.right.entity);
-                self.note_class(nsid, &rel.left.entity, left.as_ref().ok().copied());
-                self.note_class(nsid, &rel.right.entity, right.as_ref().ok().copied());
-                let (left, right) = match (left, right) {
-                    (Ok(l), Ok(r)) => (l, r),
-                    (l, r) => {
-                        // The end that did resolve still has its relation name.
-                        for (own, end) in [(&l, &rel.left), (&r, &rel.right)] {
-                            if let (Ok(owner), Some(name)) = (own, &end.name) {
-                                self.model.entities[owner.index()]
-                                    .unresolved_relations
-                                    .push(name.text.clone());
-                            }
-                        }
-                        if let Err(d) = l {
-                            self.error(*d);
-                        }
-                        if let Err(d) = r {
-                            self.error(*d);
-                        }
-                        continue;
-                    }
-                };
-                let multiplicity = |end: &ast::RelationEnd| {
-                    end.multiplicity.map_or((0, None), |m| (m.lower, m.upper))
-                };
-                let (ll, lu) = multiplicity(&rel.left);
-                let (rl, ru) = multiplicity(&rel.right);
-                // `A.x [1] -- B.y [0:]`: A gets `x` (to B, arity [1]), B gets `y` (to A, [0:]).
-                let ends = [
-                    RelationEndDef {
-                        owner: left,
-                        name: rel.left.name.as_ref().map(|n| n.text.clone()),
-                        target: right,
-                        lower: ll,
-                        upper: lu,
-                        span: rel.left.span,
-                        name_span: rel.left.name.as_ref().map_or(rel.left.span, |n| n.span),
-                    },
-                    RelationEndDef {
-                        owner: right,
-                        name: rel.right.name.as_ref().map(|n| n.text.clone()),
-                        target: left,
-                        lower: rl,
-                        upper: ru,
-                        span: rel.right.span,
-                        name_span: rel.right.name.as_ref().map_or(rel.right.span, |n| n.span),
-                    },
-                ];
-                let id = RelationId(self.model.relations.len() as u32);
-                self.model.relations.push(RelationDef {
-                    ends: ends.clone(),
-                    annotations: rel.annotations.clone(),
-                    namespace: nsid,
-                    doc: rel.doc.as_ref().map(|d| d.text.clone()),
-                    span: rel.span,
-                });
-                for (i, end) in ends.iter().enumerate() {
-                    let Some(name) = &end.name else { continue };
-                    if i == 0 && end.owner == ends[1].owner && ends[1].name.as_ref() == Some(name) {
-                        // A symmetric relation is one end: Inmanta keeps the right one (its name's
-                        // place, its arity).
-                        continue;
-                    }
-                    if let Some(existing) = self.own_member(end.owner, name) {
-                        // Inmanta blames the attribute or relation that is already there.
-                        let owner = self.model.entity(end.owner).name.clone();
-                        self.error(
-                            Diagnostic::error(
-                                codes::RELATION_NAME_CLASH,
-                                format!("attribute '{name}' already exists on entity '{owner}'"),
-                            )
-                            .with_label(Label::primary(existing, "first defined here"))
-                            .with_label(Label::secondary(
-                                end.name_span,
-                                format!("relation `{name}` defined again here"),
-                            ))
-                            .with_help("give the relation another name"),
-                        );
-                        continue;
-                    }
-                    self.model.entities[end.owner.index()]
-                        .relation_ends
-                        .push((id, i));
-                }
-            }
-        }
-        self.model.modules = modules;
+        self.each_item(Self::relation);
         self.inherited_relation_clashes();
+    }
+
+    fn relation(&mut self, nsid: NamespaceId, item: &Item) {
+        let Item::Relation(rel) = item else { return };
+        let left = self.scope(nsid).entity(&rel.left.entity);
+        let right = self.scope(nsid).entity(&rel.right.entity);
+        self.note_class(nsid, &rel.left.entity, left.as_ref().ok().copied());
+        self.note_class(nsid, &rel.right.entity, right.as_ref().ok().copied());
+        let (left, right) = match (left, right) {
+            (Ok(l), Ok(r)) => (l, r),
+            (l, r) => {
+                // The end that did resolve still has its relation name.
+                for (own, end) in [(&l, &rel.left), (&r, &rel.right)] {
+                    if let (Ok(owner), Some(name)) = (own, &end.name) {
+                        self.model.entities[owner.index()]
+                            .unresolved_relations
+                            .push(name.text.clone());
+                    }
+                }
+                if let Err(unresolved) = l {
+                    self.unresolved(unresolved);
+                }
+                if let Err(unresolved) = r {
+                    self.unresolved(unresolved);
+                }
+                return;
+            }
+        };
+        let multiplicity =
+            |end: &ast::RelationEnd| end.multiplicity.map_or((0, None), |m| (m.lower, m.upper));
+        let (ll, lu) = multiplicity(&rel.left);
+        let (rl, ru) = multiplicity(&rel.right);
+        // `A.x [1] -- B.y [0:]`: A gets `x` (to B, arity [1]), B gets `y` (to A, [0:]).
+        let ends = [
+            RelationEndDef {
+                owner: left,
+                name: rel.left.name.as_ref().map(|n| n.text.clone()),
+                target: right,
+                lower: ll,
+                upper: lu,
+                span: rel.left.span,
+                name_span: rel.left.name.as_ref().map_or(rel.left.span, |n| n.span),
+            },
+            RelationEndDef {
+                owner: right,
+                name: rel.right.name.as_ref().map(|n| n.text.clone()),
+                target: left,
+                lower: rl,
+                upper: ru,
+                span: rel.right.span,
+                name_span: rel.right.name.as_ref().map_or(rel.right.span, |n| n.span),
+            },
+        ];
+        let id = RelationId(self.model.relations.len() as u32);
+        self.model.relations.push(RelationDef {
+            ends: ends.clone(),
+            annotations: rel.annotations.clone(),
+            namespace: nsid,
+            doc: rel.doc.as_ref().map(|d| d.text.clone()),
+            span: rel.span,
+        });
+        for (i, end) in ends.iter().enumerate() {
+            let Some(name) = &end.name else { continue };
+            if i == 0 && end.owner == ends[1].owner && ends[1].name.as_ref() == Some(name) {
+                // A symmetric relation is one end: Inmanta keeps the right one (its name's place,
+                // its arity).
+                continue;
+            }
+            if let Some(existing) = self.own_member(end.owner, name) {
+                // Inmanta blames the attribute or relation that is already there.
+                self.error(ResolveError::RelationNameClash {
+                    name: name.clone(),
+                    entity: self.model.entity(end.owner).name.clone(),
+                    existing,
+                    span: end.name_span,
+                });
+                continue;
+            }
+            self.model.entities[end.owner.index()]
+                .relation_ends
+                .push((id, i));
+        }
     }
 
     /// An attribute or relation named `name` defined on `entity` itself: the span of its name.
@@ -906,21 +793,12 @@ impl Resolver {
                 let Some((owner, at)) = parents.iter().find_map(|p| self.member(*p, name)) else {
                     continue;
                 };
-                let owner = self.model.entity(owner).name.clone();
-                self.error(
-                    Diagnostic::error(
-                        codes::RELATION_NAME_CLASH,
-                        format!(
-                            "Attribute name {name} is already defined in {owner}, unable to define relationship"
-                        ),
-                    )
-                    .with_label(Label::primary(
-                        end.name_span,
-                        format!("`{name}` is already defined in `{owner}`"),
-                    ))
-                    .with_label(Label::secondary(at, "defined here"))
-                    .with_help("give the relation another name"),
-                );
+                self.error(ResolveError::InheritedRelationClash {
+                    name: name.clone(),
+                    owner: self.model.entity(owner).name.clone(),
+                    span: end.name_span,
+                    defined: at,
+                });
                 self.model.entities[id.index()]
                     .relation_ends
                     .retain(|e| *e != (relation, i));
@@ -929,147 +807,113 @@ impl Resolver {
     }
 
     fn indexes(&mut self) {
-        let modules = std::mem::take(&mut self.model.modules);
-        for ns in 0..self.model.namespaces.len() {
-            let nsid = NamespaceId(ns as u32);
-            let module = self.model.namespaces[ns].module;
-            for item in modules[module].1.items.iter() {
-                let Item::Index(index) = item else { continue };
-                let found = self.scope(nsid).entity(&index.entity);
-                self.note_class(nsid, &index.entity, found.as_ref().ok().copied());
-                let entity = match found {
-                    Ok(e) => e,
-                    Err(d) => {
-                        self.error(*d);
-                        continue;
-                    }
-                };
-                let full_name = self.model.entity(entity).full_name.clone();
-                let mut ok = true;
-                for name in &index.attributes {
-                    self.resolution.record(
-                        name.span,
-                        resolution::member(&self.model, entity, &name.text)
-                            .unwrap_or(Def::Unresolved),
-                    );
-                    // Inmanta's wording, odd spacing included: `Attribute ' name.ns::Entity'`.
-                    let quoted = format!("' {}.{full_name}'", name.text);
-                    if let Some(a) = self.model.attribute(entity, &name.text) {
-                        if a.list {
-                            ok = false;
-                            self.error(
-                                Diagnostic::error(
-                                    codes::INDEX_INVALID_ATTRIBUTE,
-                                    format!(
-                                        "Index can not contain list attributes, Attribute {quoted} is a list"
-                                    ),
-                                )
-                                .with_label(Label::primary(name.span, "a list attribute"))
-                                .with_label(Label::secondary(a.span, "defined here")),
-                            );
-                        }
-                    } else if let Some(end) = self.model.relation_end(entity, &name.text) {
-                        let message = if end.lower == 0 {
-                            Some(format!(
-                                "Index can not contain optional relations, Relation {quoted} is optional"
-                            ))
-                        } else if end.upper.is_none_or(|u| u > 1) {
-                            Some(format!(
-                                "Index can not contain list attributes, Attribute {quoted} is a list"
-                            ))
-                        } else {
-                            None
-                        };
-                        if let Some(message) = message {
-                            ok = false;
-                            let arity = match end.upper {
-                                Some(u) if u == end.lower => format!("[{u}]"),
-                                Some(u) => format!("[{}:{u}]", end.lower),
-                                None => format!("[{}:]", end.lower),
-                            };
-                            self.error(
-                                Diagnostic::error(codes::INDEX_INVALID_ATTRIBUTE, message)
-                                    .with_label(Label::primary(
-                                        name.span,
-                                        "only relations of arity [1] can be part of an index",
-                                    ))
-                                    .with_label(Label::secondary(
-                                        end.span,
-                                        format!("this relation has arity {arity}"),
-                                    )),
-                            );
-                        }
-                    } else {
-                        ok = false;
-                        let candidates: Vec<String> = self
-                            .model
-                            .all_attributes(entity)
-                            .iter()
-                            .map(|a| a.name.clone())
-                            .chain(
-                                self.model
-                                    .all_relation_ends(entity)
-                                    .iter()
-                                    .filter_map(|e| e.name.clone()),
-                            )
-                            .collect();
-                        let mut d = Diagnostic::error(
-                            codes::INDEX_UNKNOWN_ATTRIBUTE,
-                            format!(
-                                "Attribute '{}' referenced in index is not defined in entity {full_name}",
-                                name.text
-                            ),
-                        )
-                        .with_label(Label::primary(name.span, "no such attribute"));
-                        if let Some(s) = crate::diagnostics::suggest::did_you_mean(
-                            &name.text,
-                            candidates.iter().map(String::as_str),
-                        ) {
-                            d = d.with_help(format!("did you mean `{s}`?"));
-                        }
-                        self.error(d);
-                    }
-                }
-                if ok {
-                    self.model.entities[entity.index()].indexes.push(IndexDef {
-                        attributes: index.attributes.iter().map(|a| a.text.clone()).collect(),
-                        span: index.span,
+        self.each_item(Self::index);
+    }
+
+    fn index(&mut self, nsid: NamespaceId, item: &Item) {
+        let Item::Index(index) = item else { return };
+        let found = self.scope(nsid).entity(&index.entity);
+        self.note_class(nsid, &index.entity, found.as_ref().ok().copied());
+        let entity = match found {
+            Ok(e) => e,
+            Err(unresolved) => {
+                self.unresolved(unresolved);
+                return;
+            }
+        };
+        let full_name = self.model.entity(entity).full_name.clone();
+        let mut ok = true;
+        for name in &index.attributes {
+            self.resolution.record(
+                name.span,
+                resolution::member(&self.model, entity, &name.text).unwrap_or(Def::Unresolved),
+            );
+            // Inmanta's wording, odd spacing included: `Attribute ' name.ns::Entity'`.
+            let quoted = format!("' {}.{full_name}'", name.text);
+            if let Some(a) = self.model.attribute(entity, &name.text) {
+                if a.list {
+                    ok = false;
+                    let defined = a.span;
+                    self.error(ResolveError::IndexListAttribute {
+                        quoted,
+                        span: name.span,
+                        defined,
                     });
                 }
+            } else if let Some(end) = self.model.relation_end(entity, &name.text) {
+                let optional = end.lower == 0;
+                if optional || end.upper.is_none_or(|u| u > 1) {
+                    ok = false;
+                    let arity = match end.upper {
+                        Some(u) if u == end.lower => format!("[{u}]"),
+                        Some(u) => format!("[{}:{u}]", end.lower),
+                        None => format!("[{}:]", end.lower),
+                    };
+                    let relation = end.span;
+                    self.error(ResolveError::IndexRelationArity {
+                        quoted,
+                        optional,
+                        arity,
+                        span: name.span,
+                        relation,
+                    });
+                }
+            } else {
+                ok = false;
+                let candidates: Vec<String> = self
+                    .model
+                    .all_attributes(entity)
+                    .iter()
+                    .map(|a| a.name.clone())
+                    .chain(
+                        self.model
+                            .all_relation_ends(entity)
+                            .iter()
+                            .filter_map(|e| e.name.clone()),
+                    )
+                    .collect();
+                let suggestion = crate::diagnostics::suggest::did_you_mean(
+                    &name.text,
+                    candidates.iter().map(String::as_str),
+                )
+                .map(str::to_string);
+                self.error(ResolveError::IndexUnknownAttribute {
+                    name: name.text.clone(),
+                    entity: full_name.clone(),
+                    span: name.span,
+                    suggestion,
+                });
             }
         }
-        self.model.modules = modules;
+        if ok {
+            self.model.entities[entity.index()].indexes.push(IndexDef {
+                attributes: index.attributes.iter().map(|a| a.text.clone()).collect(),
+                span: index.span,
+            });
+        }
     }
 
     fn implementations(&mut self) {
-        let modules = std::mem::take(&mut self.model.modules);
-        for ns in 0..self.model.namespaces.len() {
-            let nsid = NamespaceId(ns as u32);
-            let module = self.model.namespaces[ns].module;
-            for item in modules[module].1.items.iter() {
-                match item {
-                    Item::Implementation(i) => {
-                        let Some(&id) =
-                            self.model.namespace(nsid).implementations.get(&i.name.text)
-                        else {
-                            continue;
-                        };
-                        if self.model.implementations[id.index()].span != i.span {
-                            continue;
-                        }
-                        let found = self.scope(nsid).entity(&i.entity);
-                        self.note_class(nsid, &i.entity, found.as_ref().ok().copied());
-                        match found {
-                            Ok(e) => self.model.implementations[id.index()].entity = Some(e),
-                            Err(d) => self.error(*d),
-                        }
-                    }
-                    Item::Implement(imp) => self.implement(nsid, imp),
-                    _ => {}
-                }
-            }
+        self.each_item(|r, nsid, item| match item {
+            Item::Implementation(i) => r.implementation_entity(nsid, i),
+            Item::Implement(imp) => r.implement(nsid, imp),
+            _ => {}
+        });
+    }
+
+    fn implementation_entity(&mut self, nsid: NamespaceId, i: &ast::Implementation) {
+        let Some(&id) = self.model.namespace(nsid).implementations.get(&i.name.text) else {
+            return;
+        };
+        if self.model.implementations[id.index()].span != i.span {
+            return;
         }
-        self.model.modules = modules;
+        let found = self.scope(nsid).entity(&i.entity);
+        self.note_class(nsid, &i.entity, found.as_ref().ok().copied());
+        match found {
+            Ok(e) => self.model.implementations[id.index()].entity = Some(e),
+            Err(unresolved) => self.unresolved(unresolved),
+        }
     }
 
     fn implement(&mut self, ns: NamespaceId, imp: &ast::Implement) {
@@ -1077,8 +921,8 @@ impl Resolver {
         self.note_class(ns, &imp.entity, found.as_ref().ok().copied());
         let entity = match found {
             Ok(e) => e,
-            Err(d) => {
-                self.error(*d);
+            Err(unresolved) => {
+                self.unresolved(unresolved);
                 return;
             }
         };
@@ -1089,14 +933,7 @@ impl Resolver {
                 ast::ImplementationRef::Parents(span) => {
                     parents = true;
                     if imp.when.is_some() {
-                        self.error(
-                            Diagnostic::error(
-                                codes::CONDITIONAL_PARENTS,
-                                "Conditional implementation with parents not allowed".to_string(),
-                            )
-                            .with_label(Label::primary(*span, "`parents` can not have a `when`"))
-                            .with_help("write `implement X using parents` on its own, and the conditional implements separately"),
-                        );
+                        self.error(ResolveError::ConditionalParents { span: *span });
                     }
                 }
                 ast::ImplementationRef::Named(path) => match self.scope(ns).implementation(path) {
@@ -1105,27 +942,21 @@ impl Resolver {
                         let implementation = &self.model.implementations[id.index()];
                         if let Some(for_entity) = implementation.entity {
                             if !self.model.is_subtype(entity, for_entity) {
-                                let target = self.model.entity(entity).full_name.clone();
-                                let actual = self.model.entity(for_entity).full_name.clone();
-                                self.error(
-                                    Diagnostic::error(
-                                        codes::IMPLEMENTATION_TYPE_MISMATCH,
-                                        format!(
-                                            "Type mismatch: cannot use {} as implementation for {target} because its implementing type is {actual}",
-                                            path.to_text()
-                                        ),
-                                    )
-                                    .with_label(Label::primary(path.span, format!("implements {actual}")))
-                                    .with_label(Label::secondary(implementation.span, "defined here")),
-                                );
+                                self.error(ResolveError::ImplementationTypeMismatch {
+                                    implementation: path.to_text(),
+                                    target: self.model.entity(entity).full_name.clone(),
+                                    actual: self.model.entity(for_entity).full_name.clone(),
+                                    span: path.span,
+                                    defined: implementation.span,
+                                });
                                 continue;
                             }
                         }
                         implementations.push(id);
                     }
-                    Err(d) => {
+                    Err(unresolved) => {
                         self.note_path(ns, path, Def::Unresolved);
-                        self.error(*d)
+                        self.unresolved(unresolved)
                     }
                 },
             }

@@ -102,6 +102,9 @@ pub struct Namespace {
     /// Names of imports whose module failed to load (reported once, at the import): lookups
     /// through them report nothing more.
     pub failed_imports: HashSet<String>,
+    /// Names of this namespace's definitions that did not parse (reported as syntax errors):
+    /// lookups that reach them report nothing more.
+    pub broken_definitions: HashSet<String>,
     pub types: HashMap<String, TypeDef>,
     pub implementations: HashMap<String, ImplementationId>,
     /// The variables assigned at the top level of the module.

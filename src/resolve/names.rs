@@ -5,24 +5,9 @@
 
 use crate::ast::{ClassRef, Name, Path};
 use crate::diagnostics::suggest::did_you_mean;
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::resolve::error::{ResolveError, Unresolved};
 use crate::resolve::model::*;
 use crate::source::Span;
-
-/// Marks the diagnostic of a lookup through an import whose module failed to load: the failure is
-/// reported at the import, so [`crate::resolve::resolve`] drops these.
-const FAILED_IMPORT: &str = "consequence of an import that failed";
-
-fn failed_import_consequence(span: Span) -> Diagnostic {
-    Diagnostic::error(codes::MODULE_NOT_FOUND, FAILED_IMPORT)
-        .with_label(Label::primary(span, ""))
-        .with_note(FAILED_IMPORT)
-}
-
-/// Whether `d` only repeats the failure of an import (see [`FAILED_IMPORT`]).
-pub fn is_failed_import_consequence(d: &Diagnostic) -> bool {
-    d.message == FAILED_IMPORT && d.notes.iter().any(|n| n == FAILED_IMPORT)
-}
 
 /// `a::b` from the segments `a`, `b`.
 pub fn join(segments: &[Name]) -> String {
@@ -79,13 +64,18 @@ impl Scope<'_> {
         }
     }
 
+    /// Whether `name` is a definition of `ns` that did not parse.
+    fn broken_in(&self, ns: NamespaceId, name: &str) -> bool {
+        self.model.namespace(ns).broken_definitions.contains(name)
+    }
+
     fn lookup(
         &self,
         segments: &[Name],
         name: &Name,
         span: Span,
         kind: Kind,
-    ) -> Result<Found, Box<Diagnostic>> {
+    ) -> Result<Found, Unresolved> {
         let ns_name = join(segments);
         let written = if segments.is_empty() {
             name.text.clone()
@@ -94,14 +84,18 @@ impl Scope<'_> {
         };
         if !segments.is_empty() {
             let Some(target) = self.visible(&ns_name) else {
-                if self.ns().failed_imports.contains(&ns_name) {
-                    return Err(Box::new(failed_import_consequence(span)));
+                if self.failed(&ns_name) {
+                    return Err(Unresolved::Poisoned);
                 }
-                return Err(Box::new(self.missing_import(&written, &ns_name, span)));
+                return Err(self.missing_import(&written, &ns_name, span).into());
             };
-            return self
-                .find_in(target, &name.text, kind)
-                .ok_or_else(|| Box::new(self.not_found(&written, name, Some(target), span, kind)));
+            return match self.find_in(target, &name.text, kind) {
+                Some(found) => Ok(found),
+                None if self.broken_in(target, &name.text) => Err(Unresolved::Poisoned),
+                None => Err(self
+                    .not_found(&written, name, Some(target), span, kind)
+                    .into()),
+            };
         }
         if kind == Kind::Value {
             if let Some(p) = Primitive::from_name(&name.text) {
@@ -109,13 +103,18 @@ impl Scope<'_> {
             }
         }
         let mut current = Some(self.namespace);
+        let mut broken = false;
         while let Some(ns) = current {
             if let Some(found) = self.find_in(ns, &name.text, kind) {
                 return Ok(found);
             }
+            broken |= self.broken_in(ns, &name.text);
             current = self.model.namespace(ns).parent;
         }
-        Err(Box::new(self.not_found(&written, name, None, span, kind)))
+        if broken {
+            return Err(Unresolved::Poisoned);
+        }
+        Err(self.not_found(&written, name, None, span, kind).into())
     }
 
     /// Whether names qualified with `ns_name` are not to be reported: its import failed.
@@ -123,32 +122,39 @@ impl Scope<'_> {
         self.ns().failed_imports.contains(ns_name)
     }
 
-    /// Inmanta's `MissingImportException`: `could not find type a::X in namespace ns.\nTry
-    /// importing the module with `import a` in <file>`.
-    pub fn missing_import_message(&self, written: &str, ns_name: &str) -> String {
-        format!(
-            "could not find type {written} in namespace {}.\nTry importing the module with `import {ns_name}` in {}",
-            self.ns().name,
-            self.ns().path
-        )
-    }
-
-    fn missing_import(&self, written: &str, ns_name: &str, span: Span) -> Diagnostic {
+    /// The root module of `ns_name` when `ns_name` is a submodule that was not loaded: it must be
+    /// on the module path.
+    pub fn unloaded_root(&self, ns_name: &str) -> Option<String> {
         let root = ns_name.split("::").next().unwrap_or(ns_name);
         let loaded = self.model.namespace_by_name.contains_key(ns_name);
-        let mut d = Diagnostic::error(
-            codes::MISSING_IMPORT,
-            self.missing_import_message(written, ns_name),
-        )
-        .with_label(Label::primary(
+        (!loaded && ns_name != root).then(|| root.to_string())
+    }
+
+    /// Inmanta's `MissingImportException` for `written`, qualified with `ns_name`, which is not
+    /// visible here; `unloaded`: whether to say that its module must be on the module path.
+    pub fn missing_import_error(
+        &self,
+        written: &str,
+        ns_name: &str,
+        span: Span,
+        unloaded: bool,
+    ) -> ResolveError {
+        ResolveError::MissingImport {
+            written: written.to_string(),
+            namespace: self.ns().name.clone(),
+            path: self.ns().path.clone(),
+            visible: ns_name.to_string(),
             span,
-            format!("`{ns_name}` is not imported here"),
-        ));
-        d = d.with_help(format!("add `import {ns_name}` at the top of this file"));
-        if !loaded && ns_name != root {
-            d = d.with_note(format!("module `{root}` must be on the module path"));
+            unloaded: if unloaded {
+                self.unloaded_root(ns_name)
+            } else {
+                None
+            },
         }
-        d
+    }
+
+    fn missing_import(&self, written: &str, ns_name: &str, span: Span) -> ResolveError {
+        self.missing_import_error(written, ns_name, span, true)
     }
 
     fn not_found(
@@ -158,59 +164,47 @@ impl Scope<'_> {
         target: Option<NamespaceId>,
         span: Span,
         kind: Kind,
-    ) -> Diagnostic {
-        let ns_name = target.map_or_else(
+    ) -> ResolveError {
+        let namespace = target.map_or_else(
             || self.ns().name.clone(),
             |t| self.model.namespace(t).name.clone(),
         );
-        let (code, message) = match kind {
-            Kind::Implementation => (
-                codes::TYPE_NOT_FOUND,
-                format!("could not find type {written} in namespace {ns_name}"),
-            ),
-            _ => (
-                codes::TYPE_NOT_FOUND,
-                format!("could not find type {written} in namespace {ns_name}"),
-            ),
-        };
-        let mut d =
-            Diagnostic::error(code, message).with_label(Label::primary(span, "not defined"));
         let candidates = self.candidates(target, kind);
-        if let Some(s) = did_you_mean(
+        let suggestion = did_you_mean(
             if target.is_some() {
                 &name.text
             } else {
                 written
             },
             candidates.iter().map(String::as_str),
-        ) {
-            let s = match target {
-                Some(_) => {
-                    let prefix = written.rsplit_once("::").map_or("", |(p, _)| p);
-                    format!("{prefix}::{s}")
-                }
-                None => s.to_string(),
-            };
-            d = d.with_help(format!("did you mean `{s}`?"));
-        } else if target.is_none() {
-            // A bare name defined in an imported module must be qualified.
-            let qualified: Vec<String> = self
-                .ns()
+        )
+        .map(|s| match target {
+            Some(_) => {
+                let prefix = written.rsplit_once("::").map_or("", |(p, _)| p);
+                format!("{prefix}::{s}")
+            }
+            None => s.to_string(),
+        });
+        // A bare name defined in an imported module must be qualified.
+        let qualified = if suggestion.is_none() && target.is_none() {
+            self.ns()
                 .imports
                 .iter()
                 .filter(|(_, ns)| **ns != self.namespace)
                 .filter(|(_, ns)| self.find_in(**ns, &name.text, kind).is_some())
                 .map(|(alias, _)| format!("{alias}::{}", name.text))
-                .collect();
-            if let Some(q) = qualified.iter().min() {
-                d = d.with_help(format!(
-                    "types of other modules are not visible by their short name: write `{q}`"
-                ));
-            }
+                .min()
+        } else {
+            None
+        };
+        ResolveError::TypeNotFound {
+            written: written.to_string(),
+            namespace,
+            span,
+            suggestion,
+            qualified,
         }
-        d
     }
-
     /// Names a lookup could have meant: in the target namespace, or here and in the parents.
     fn candidates(&self, target: Option<NamespaceId>, kind: Kind) -> Vec<String> {
         let names_of = |ns: NamespaceId| -> Vec<String> {
@@ -254,58 +248,41 @@ impl Scope<'_> {
     }
 
     /// An entity reference.
-    pub fn entity(&self, class: &ClassRef) -> Result<EntityId, Box<Diagnostic>> {
+    pub fn entity(&self, class: &ClassRef) -> Result<EntityId, Unresolved> {
         match self.lookup(&class.namespace, &class.name, class.span, Kind::Entity)? {
             Found::Type(TypeDef::Entity(e)) => Ok(e),
-            _ => Err(Box::new(
-                Diagnostic::error(
-                    codes::TYPE_NOT_FOUND,
-                    format!(
-                        "could not find type {} in namespace {}",
-                        class.to_text(),
-                        self.ns().name
-                    ),
-                )
-                .with_label(Label::primary(class.span, "not an entity")),
-            )),
+            _ => Err(ResolveError::NotAnEntity {
+                written: class.to_text(),
+                namespace: self.ns().name.clone(),
+                span: class.span,
+            }
+            .into()),
         }
     }
 
     /// The base type of an attribute or typedef, with a deprecation warning for `number`.
-    pub fn value_type(
-        &self,
-        path: &Path,
-    ) -> Result<(ValueType, Option<Diagnostic>), Box<Diagnostic>> {
+    pub fn value_type(&self, path: &Path) -> Result<(ValueType, Option<ResolveError>), Unresolved> {
         let (segments, name) = path.segments.split_at(path.segments.len() - 1);
         match self.lookup(segments, &name[0], path.span, Kind::Value)? {
             Found::Primitive(Primitive::Number) => Ok((
                 ValueType::Primitive(Primitive::Number),
-                Some(
-                    Diagnostic::warning(
-                        codes::NUMBER_DEPRECATED,
-                        "Type 'number' is deprecated, use 'float' or 'int' instead",
-                    )
-                    .with_label(Label::primary(path.span, "deprecated type")),
-                ),
+                Some(ResolveError::NumberDeprecated { span: path.span }),
             )),
             Found::Primitive(p) => Ok((ValueType::Primitive(p), None)),
             Found::Type(TypeDef::Typedef(t)) => Ok((ValueType::Typedef(t), None)),
-            Found::Type(TypeDef::Entity(_)) | Found::Implementation(_) => Err(Box::new(
-                Diagnostic::error(
-                    codes::TYPE_NOT_FOUND,
-                    format!(
-                        "could not find type {} in namespace {}",
-                        path.to_text(),
-                        self.ns().name
-                    ),
-                )
-                .with_label(Label::primary(path.span, "not a value type")),
-            )),
+            Found::Type(TypeDef::Entity(_)) | Found::Implementation(_) => {
+                Err(ResolveError::NotAValueType {
+                    written: path.to_text(),
+                    namespace: self.ns().name.clone(),
+                    span: path.span,
+                }
+                .into())
+            }
         }
     }
 
     /// An implementation named in `implement ... using`.
-    pub fn implementation(&self, path: &Path) -> Result<ImplementationId, Box<Diagnostic>> {
+    pub fn implementation(&self, path: &Path) -> Result<ImplementationId, Unresolved> {
         let (segments, name) = path.segments.split_at(path.segments.len() - 1);
         match self.lookup(segments, &name[0], path.span, Kind::Implementation)? {
             Found::Implementation(i) => Ok(i),

@@ -6,7 +6,7 @@
 use crate::ast::{Argument, Expr, ExprKind, Item, Name, Path, Stmt, StmtKind};
 use crate::builtin::plugins::{self, ParamKind, PluginSignature};
 use crate::diagnostics::suggest::did_you_mean;
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::resolve::error::{ArgumentProblem, ResolveError, Unresolved};
 use crate::resolve::model::*;
 use crate::resolve::names::{join, Scope};
 use crate::resolve::resolution::member;
@@ -57,7 +57,7 @@ pub fn top_level_variables(model: &mut Model) {
 pub fn check(
     model: &Model,
     sources: &SourceMap,
-    diagnostics: &mut Vec<Diagnostic>,
+    errors: &mut Vec<ResolveError>,
     resolution: &mut Resolution,
 ) -> Vec<VariableDef> {
     let mut locals = Vec::new();
@@ -70,7 +70,7 @@ pub fn check(
             },
             sources,
             top_level: true,
-            diagnostics,
+            errors,
             resolution,
             frames: Vec::new(),
             locals: &mut locals,
@@ -133,7 +133,7 @@ struct Checker<'a, 'm> {
     /// Whether the statements checked are the module's own (not in a block or an implementation):
     /// a bare name there is a top-level variable of the namespace.
     top_level: bool,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    errors: &'a mut Vec<ResolveError>,
     resolution: &'a mut Resolution,
     /// The blocks around the statement checked, innermost last; the namespace's top level is
     /// below them all.
@@ -210,6 +210,18 @@ impl Checker<'_, '_> {
         }
     }
 
+    fn error(&mut self, error: ResolveError) {
+        self.errors.push(error);
+    }
+
+    /// Records the error of a lookup; a poisoned one is a consequence of an error reported
+    /// already.
+    fn unresolved(&mut self, unresolved: Unresolved) {
+        if let Unresolved::Error(error) = unresolved {
+            self.errors.push(*error);
+        }
+    }
+
     fn stmt(&mut self, stmt: &Stmt) {
         match &stmt.kind {
             StmtKind::Assign { target, value } | StmtKind::Extend { target, value } => {
@@ -256,18 +268,22 @@ impl Checker<'_, '_> {
         match &expr.kind {
             ExprKind::Construct { class, arguments } => {
                 match self.scope.entity(class) {
-                    Err(d) if inferable && class.namespace.is_empty() => {
-                        // Left to evaluation: constructor type inference.
-                        self.resolution.defer(class.span, *d);
+                    Err(unresolved) if inferable && class.namespace.is_empty() => {
+                        // Left to evaluation: constructor type inference. Its error is kept for
+                        // the evaluation to raise if no relation gives the type.
+                        if let Unresolved::Error(error) = unresolved {
+                            self.resolution
+                                .defer(class.span, crate::diagnostics::Diagnostic::from(*error));
+                        }
                     }
                     Ok(entity) => {
                         self.resolution
                             .record_class(&self.scope, class, Some(entity));
                         self.constructor_arguments(entity, class.span, arguments);
                     }
-                    Err(d) => {
+                    Err(unresolved) => {
                         self.resolution.record_class(&self.scope, class, None);
-                        self.diagnostics.push(*d);
+                        self.unresolved(unresolved);
                     }
                 }
                 for a in arguments {
@@ -292,9 +308,9 @@ impl Checker<'_, '_> {
                         }
                     }
                 }
-                Err(d) => {
+                Err(unresolved) => {
                     self.resolution.record_class(&self.scope, class, None);
-                    self.diagnostics.push(*d);
+                    self.unresolved(unresolved);
                 }
             },
             ExprKind::Call {
@@ -369,21 +385,11 @@ impl Checker<'_, '_> {
         if self.scope.failed(&ns_name) {
             return;
         }
-        let model = self.scope.model;
-        let mut d = Diagnostic::error(
-            codes::NAMESPACE_NOT_FOUND,
-            format!("Namespace {ns_name} not found.\nTry importing it with `import {ns_name}`"),
-        )
-        .with_label(Label::primary(
-            expr.span,
-            format!("`{ns_name}` is not imported here"),
-        ));
-        let root = ns_name.split("::").next().unwrap_or(&ns_name);
-        d = d.with_help(format!("add `import {ns_name}` at the top of this file"));
-        if !model.namespace_by_name.contains_key(&ns_name) && ns_name != root {
-            d = d.with_note(format!("module `{root}` must be on the module path"));
-        }
-        self.diagnostics.push(d);
+        self.error(ResolveError::NamespaceNotFound {
+            unloaded: self.scope.unloaded_root(&ns_name),
+            namespace: ns_name,
+            span: expr.span,
+        });
     }
 
     fn constructor_arguments(
@@ -408,7 +414,6 @@ impl Checker<'_, '_> {
             if known {
                 continue;
             }
-            let full_name = &model.entity(entity).full_name;
             let candidates: Vec<String> = model
                 .all_attributes(entity)
                 .iter()
@@ -420,19 +425,15 @@ impl Checker<'_, '_> {
                         .filter_map(|e| e.name.clone()),
                 )
                 .collect();
-            let mut d = Diagnostic::error(
-                codes::UNKNOWN_CONSTRUCTOR_ATTRIBUTE,
-                format!("no attribute {} on type {full_name}", name.text),
-            )
-            .with_label(Label::primary(
+            let suggestion =
+                did_you_mean(&name.text, candidates.iter().map(String::as_str)).map(str::to_string);
+            self.error(ResolveError::UnknownConstructorAttribute {
+                name: name.text.clone(),
+                entity: model.entity(entity).full_name.clone(),
                 class_span,
-                format!("{full_name} has no attribute `{}`", name.text),
-            ))
-            .with_label(Label::secondary(name.span, "set here"));
-            if let Some(s) = did_you_mean(&name.text, candidates.iter().map(String::as_str)) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
-            self.diagnostics.push(d);
+                name_span: name.span,
+                suggestion,
+            });
         }
     }
 
@@ -453,13 +454,10 @@ impl Checker<'_, '_> {
                     return Primitive::from_name(name).map_or(Def::Unresolved, Def::Primitive);
                 }
                 "list" | "dict" => {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::NOT_CALLABLE,
-                            format!("Can not call '{name}', can only call plugin or primitive type cast"),
-                        )
-                        .with_label(Label::primary(function.span, "not a plugin")),
-                    );
+                    self.error(ResolveError::NotCallable {
+                        name: name.to_string(),
+                        span: function.span,
+                    });
                     return Def::Unresolved;
                 }
                 _ => {}
@@ -476,23 +474,12 @@ impl Checker<'_, '_> {
                         self.plugin_arguments(id.signature(), arguments, call);
                         return Def::Plugin(id);
                     }
-                    None => self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::TYPE_NOT_FOUND,
-                            format!("could not find type {name} in namespace {}", namespace.name),
-                        )
-                        .with_label(Label::primary(function.span, "no plugin of this name here"))
-                        .with_help(
-                            if plugins::signature("std", name).is_some() {
-                                format!(
-                                    "plugins of std are called with their namespace: `std::{name}`"
-                                )
-                            } else {
-                                "call a plugin with its module's name, e.g. `std::print(...)`"
-                                    .to_string()
-                            },
-                        ),
-                    ),
+                    None => self.error(ResolveError::UnknownBarePlugin {
+                        name: name.to_string(),
+                        namespace: namespace.name.clone(),
+                        span: function.span,
+                        in_std: plugins::signature("std", name).is_some(),
+                    }),
                 }
                 return Def::Unresolved;
             }
@@ -503,18 +490,13 @@ impl Checker<'_, '_> {
             if self.scope.failed(&ns_name) {
                 return Def::Unresolved; // the import is reported
             }
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::MISSING_IMPORT,
-                    self.scope
-                        .missing_import_message(&function.to_text(), &ns_name),
-                )
-                .with_label(Label::primary(
-                    function.span,
-                    format!("`{ns_name}` is not imported here"),
-                ))
-                .with_help(format!("add `import {ns_name}` at the top of this file")),
+            let error = self.scope.missing_import_error(
+                &function.to_text(),
+                &ns_name,
+                function.span,
+                false,
             );
+            self.error(error);
             return Def::Unresolved;
         };
         let target_ns = model.namespace(target);
@@ -533,15 +515,13 @@ impl Checker<'_, '_> {
                     .filter(|p| p.namespace == target_ns.name)
                     .map(|p| p.name)
                     .collect();
-                let mut d = Diagnostic::error(
-                    codes::TYPE_NOT_FOUND,
-                    format!("could not find type {name} in namespace {}", target_ns.name),
-                )
-                .with_label(Label::primary(function.span, "no such plugin"));
-                if let Some(s) = did_you_mean(name, known) {
-                    d = d.with_help(format!("did you mean `{ns_name}::{s}`?"));
-                }
-                self.diagnostics.push(d);
+                self.error(ResolveError::UnknownPlugin {
+                    name: name.to_string(),
+                    namespace: target_ns.name.clone(),
+                    suggestion: did_you_mean(name, known).map(str::to_string),
+                    visible: ns_name,
+                    span: function.span,
+                });
                 Def::Unresolved
             }
         }
@@ -555,28 +535,19 @@ impl Checker<'_, '_> {
                 _ => None,
             })
             .collect();
-        let message = if positional.len() != arguments.len() {
-            "Only positional arguments allowed in type cast".to_string()
+        let values = if positional.len() != arguments.len() {
+            None
         } else if positional.len() != 1 {
             // Inmanta shows the values of the arguments, as Python's `repr`.
-            let values: Vec<String> = positional.iter().map(|e| self.value_text(e)).collect();
-            format!(
-                "Illegal arguments {}: type cast expects exactly 1 argument",
-                values.join(",")
-            )
+            Some(positional.iter().map(|e| self.value_text(e)).collect())
         } else {
             return;
         };
-        self.diagnostics.push(
-            Diagnostic::error(codes::PLUGIN_ARGUMENTS, message)
-                .with_label(Label::primary(
-                    call.span,
-                    format!("`{name}(x)` converts one value"),
-                ))
-                .with_help(format!(
-                    "call `{name}` with exactly one positional argument"
-                )),
-        );
+        self.error(ResolveError::CastArguments {
+            cast: name.to_string(),
+            values,
+            span: call.span,
+        });
     }
 
     /// The value of an argument as Python's `repr` shows it, when it is known before evaluation;
@@ -600,7 +571,6 @@ impl Checker<'_, '_> {
 
     /// Binds the arguments of a call to the plugin's parameters as Python would.
     fn plugin_arguments(&mut self, sig: &PluginSignature, arguments: &[Argument], call: &Expr) {
-        let full = format!("{}::{}", sig.namespace, sig.name);
         let has_kwargs_splat = arguments
             .iter()
             .any(|a| matches!(a, Argument::Kwargs { .. }));
@@ -620,10 +590,10 @@ impl Checker<'_, '_> {
             .count();
         let mut problems = Vec::new();
         if positional > normal.len() && !var_positional {
-            problems.push(format!(
-                "{full}() takes {} positional arguments but {positional} were given",
-                normal.len()
-            ));
+            problems.push(ArgumentProblem::TooManyPositional {
+                expected: normal.len(),
+                given: positional,
+            });
         }
         let mut given: Vec<&str> = normal.iter().take(positional).map(|p| p.name).collect();
         for a in arguments {
@@ -631,56 +601,45 @@ impl Checker<'_, '_> {
                 continue;
             };
             if given.contains(&name.text.as_str()) {
-                problems.push(format!(
-                    "Keyword argument {} repeated in function call {full}()",
-                    name.text
-                ));
+                problems.push(ArgumentProblem::RepeatedKeyword(name.text.clone()));
                 continue;
             }
             let known = sig.params.iter().any(|p| {
                 p.name == name.text && matches!(p.kind, ParamKind::Normal | ParamKind::KeywordOnly)
             });
             if !known && !var_keyword {
-                problems.push(format!(
-                    "{full}() got an unexpected keyword argument: '{}'",
-                    name.text
-                ));
+                problems.push(ArgumentProblem::UnexpectedKeyword(name.text.clone()));
             }
             given.push(&name.text);
         }
         if !has_kwargs_splat {
-            let missing: Vec<&str> = sig
+            let missing: Vec<String> = sig
                 .params
                 .iter()
                 .filter(|p| matches!(p.kind, ParamKind::Normal | ParamKind::KeywordOnly))
                 .filter(|p| !p.has_default && !given.contains(&p.name))
-                .map(|p| p.name)
+                .map(|p| p.name.to_string())
                 .collect();
             if !missing.is_empty() {
-                let names: Vec<String> = missing.iter().map(|m| format!("'{m}'")).collect();
-                problems.push(format!(
-                    "{full}() missing {} required positional argument{}: {}",
-                    missing.len(),
-                    if missing.len() == 1 { "" } else { "s" },
-                    names.join(" and ")
-                ));
+                problems.push(ArgumentProblem::Missing(missing));
             }
         }
         for problem in problems {
-            let params: Vec<&str> = sig
+            let parameters = sig
                 .params
                 .iter()
                 .map(|p| match p.kind {
-                    ParamKind::VarPositional => "*args",
-                    ParamKind::VarKeyword => "**kwargs",
-                    _ => p.name,
+                    ParamKind::VarPositional => "*args".to_string(),
+                    ParamKind::VarKeyword => "**kwargs".to_string(),
+                    _ => p.name.to_string(),
                 })
                 .collect();
-            self.diagnostics.push(
-                Diagnostic::error(codes::PLUGIN_ARGUMENTS, problem)
-                    .with_label(Label::primary(call.span, "in this call"))
-                    .with_note(format!("{full}({})", params.join(", "))),
-            );
+            self.error(ResolveError::PluginArguments {
+                plugin: format!("{}::{}", sig.namespace, sig.name),
+                problem,
+                parameters,
+                span: call.span,
+            });
         }
     }
 }

@@ -1,13 +1,9 @@
-//! String formatting: `{{ }}` interpolation and f-strings with Python's format mini-language, and
-//! direct evaluation (typedef constraints).
+//! Values as text: Python's `str()` and `repr()`, `{{ }}` interpolation and f-strings with
+//! Python's format mini-language.
 
-use super::cells::TaskId;
-use super::exec::{eval, Flow};
 use super::value::{float_repr, Value};
-use super::{Runtime, Scope, ScopeId, Task, Work};
-use crate::ast::Expr;
-use crate::lexer::strings::parse_format;
-use crate::resolve::NamespaceId;
+use super::Runtime;
+use crate::lexer::literals::parse_format;
 
 impl<'m> Runtime<'m> {
     /// `str()` of a value for string interpolation: an integral float shows as an int.
@@ -20,54 +16,37 @@ impl<'m> Runtime<'m> {
         }
     }
 
-    /// Evaluates a typedef constraint with `self` bound to `value`, without waiting.
-    pub fn eval_constraint(
-        &mut self,
-        namespace: NamespaceId,
-        expr: &'m Expr,
-        value: &Value,
-    ) -> Result<Value, String> {
-        let root = self.roots[&namespace];
-        self.scopes.push(Scope {
-            parent: Some(root),
-            vars: Default::default(),
-            instance: None,
-            namespace,
-            bound: smallvec::smallvec![("self", value.clone())],
-        });
-        let scope = ScopeId(self.scopes.len() as u32 - 1);
-        let task = self.direct_task();
-        // The running task's remembered instances are set aside for this evaluation.
-        let memo = std::mem::take(&mut self.memo);
-        let memo_pos = std::mem::replace(&mut self.memo_pos, 0);
-        let result = eval(self, task, expr, scope);
-        self.memo = memo;
-        self.memo_pos = memo_pos;
-        self.scopes.pop();
-        match result {
-            Ok(v) => Ok(v),
-            Err(Flow::Wait(_)) => Err("a type constraint can not reference variables".into()),
-            Err(Flow::Error(d)) => Err(d.message),
+    /// Python `str()` of a value, as string interpolation renders it.
+    pub fn str_of(&self, value: &Value) -> String {
+        match value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => super::value::float_repr(*f),
+            Value::Str(s) => s.to_string(),
+            Value::Instance(i) => self.describe(*i),
+            Value::Unknown => "Unknown".into(),
+            Value::List(_) | Value::Dict(_) => self.repr_of(value),
         }
     }
 
-    /// A task that never runs, for direct evaluation.
-    fn direct_task(&mut self) -> TaskId {
-        if let Some(t) = self.direct {
-            return t;
+    /// Python `repr()` of a value.
+    pub fn repr_of(&self, value: &Value) -> String {
+        match value {
+            Value::Str(s) => super::value::string_repr(s),
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(|v| self.repr_of(v)).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            Value::Dict(entries) => {
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", super::value::string_repr(k), self.repr_of(v)))
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+            other => self.str_of(other),
         }
-        let id = TaskId(self.tasks.len() as u32);
-        self.tasks.push(Task {
-            work: Work::Direct,
-            done: true,
-            queued: false,
-            promised: None,
-            waiting_on: None,
-            consumed: 0,
-            listened: false,
-        });
-        self.direct = Some(id);
-        id
     }
 }
 

@@ -5,150 +5,151 @@
 
 use std::rc::Rc;
 
-use super::cells::{CellKind, TaskId};
-use super::exec::{error, Flow, R};
+use super::cells::CellKind;
+use super::flow::{Flow, R};
 use super::inventory::from_json;
-use super::plugins::Args;
+use super::plugin_args::{bind, Arg, Args};
 use super::value::{InstanceId, Str, Value};
 use super::Runtime;
 use crate::diagnostics::codes;
 use crate::resolve::EntityId;
-use crate::source::Span;
 
-pub fn plugin(
+// The lsm plugins, as `plugins::run_native` dispatches them; `fail` makes the call's
+// `PluginException`.
+
+pub(super) fn get_service_binding_version(
     rt: &mut Runtime<'_>,
-    _task: TaskId,
-    full: &str,
     args: &Args,
-    span: Span,
+    fail: &dyn Fn(String) -> Flow,
 ) -> R<Value> {
-    let fail = |message: String| {
-        error(
-            codes::PLUGIN_ERROR,
-            format!("PluginException in plugin {full}\n{message}"),
-            span,
-            "in this call",
-        )
+    bind!(args, LsmGetServiceBindingVersion: binding, version);
+    let Some(Value::Instance(binding)) = binding.value.cloned() else {
+        return Err(fail("binding must be an lsm::ServiceBinding".into()));
     };
-    match full {
-        "lsm::all" => all(rt, args, span),
-        "lsm::get_service_binding_version" => {
-            let Some(Value::Instance(binding)) = args.get("binding").cloned() else {
-                return Err(fail("binding must be an lsm::ServiceBinding".into()));
-            };
-            let wanted = args.get("version").cloned().unwrap_or(Value::Null);
-            for version in versions(rt, binding)? {
-                if attribute(rt, version, "version")? == wanted {
-                    return Ok(Value::Instance(version));
-                }
-            }
-            let name = attribute(rt, binding, "service_entity_name")?;
-            Err(fail(format!(
-                "service binding {} has no version {}",
-                rt.str_of(&name),
-                rt.str_of(&wanted)
-            )))
+    let wanted = version.value.cloned().unwrap_or(Value::Null);
+    for version in versions(rt, binding)? {
+        if attribute(rt, version, "version")? == wanted {
+            return Ok(Value::Instance(version));
         }
-        "lsm::render_dot" => {
-            // The drawing is made by the caller (writing files is not the library's business).
-            if let Some(Value::Instance(fsm)) = args.get("fsm").cloned() {
-                if let Value::Str(name) = attribute(rt, fsm, "name")? {
-                    if !rt.rendered.iter().any(|n| **n == *name) {
-                        rt.rendered.push(name.to_string());
-                    }
-                }
-            }
-            Ok(Value::Null)
-        }
-        "lsm::is_purged" => {
-            let Some(Value::Str(id)) = args.get("instance_id").cloned() else {
-                return Ok(Value::Bool(false));
-            };
-            let Some(Value::Instance(lifecycle)) = args.get("lifecycle").cloned() else {
-                return Ok(Value::Bool(false));
-            };
-            let inventory = rt.options.inventory.clone();
-            let record = inventory.as_ref().and_then(|inv| inv.record(&id).cloned());
-            let Some(record) = record else {
-                return Ok(Value::Bool(false));
-            };
-            match state(rt, lifecycle, &record.state)? {
-                Some(s) => Ok(Value::Bool(
-                    attribute(rt, s, "purge_resources")? == Value::Bool(true),
-                )),
-                None => Ok(Value::Bool(false)),
+    }
+    let name = attribute(rt, binding, "service_entity_name")?;
+    Err(fail(format!(
+        "service binding {} has no version {}",
+        rt.str_of(&name),
+        rt.str_of(&wanted)
+    )))
+}
+
+pub(super) fn render_dot(rt: &mut Runtime<'_>, args: &Args) -> R<Value> {
+    bind!(args, LsmRenderDot: fsm);
+    // The drawing is made by the caller (writing files is not the library's business).
+    if let Some(Value::Instance(fsm)) = fsm.value.cloned() {
+        if let Value::Str(name) = attribute(rt, fsm, "name")? {
+            if !rt.rendered.iter().any(|n| **n == *name) {
+                rt.rendered.push(name.to_string());
             }
         }
-        "lsm::format" => {
-            let Some(Value::Str(fmt)) = args.get("fmt").cloned() else {
-                return Err(fail(
-                    "lsm::format: cannot format: fmt is not a string".into(),
-                ));
-            };
-            let mut values = Vec::new();
-            if let Some(Value::List(items)) = args.get("args") {
-                for (i, v) in items.iter().enumerate() {
-                    values.push((i.to_string(), v.clone()));
-                }
-            }
-            if let Some(Value::Dict(entries)) = args.get("kwargs") {
-                values.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())));
-            }
-            super::strings::format_python(rt, &fmt, &values)
-                .map(|s| Value::str(&s))
-                .map_err(|m| {
-                    fail(format!(
-                        "lsm::format: cannot format {}: {m}",
-                        super::value::string_repr(&fmt)
-                    ))
-                })
-        }
-        "lsm::allocators::get_used_values" => {
-            let Some(Value::Instance(binding)) = args.get("binding").cloned() else {
-                return Err(fail("binding must be a service binding".into()));
-            };
-            let Some(Value::Str(path)) = args.get("attribute_path").cloned() else {
-                return Err(fail("attribute_path must be a string".into()));
-            };
-            used_values(rt, binding, &path)
-        }
-        "lsm::allocators::get_first_free_integer" => {
-            let Some(Value::Str(path)) = args.get("attribute_path").cloned() else {
-                return Err(fail("attribute_path must be a string".into()));
-            };
-            if let Some(Value::Instance(service)) = args.get("service").cloned() {
-                if let Some(v) = allocated(rt, service, &path)? {
-                    return Ok(v);
-                }
-            }
-            let bound = |name: &str| match args.get(name) {
-                Some(Value::Int(i)) => Ok(*i),
-                _ => Err(fail(format!("{name} must be an int"))),
-            };
-            let (start, end) = (bound("range_start")?, bound("range_end")?);
-            let used: Vec<i64> = match args.get("used_values") {
-                Some(Value::List(items)) => items
-                    .iter()
-                    .filter_map(|v| match v {
-                        Value::Int(i) => Some(*i),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            match (start..=end).find(|n| !used.contains(n)) {
-                Some(n) => Ok(Value::Int(n)),
-                None => Err(fail(format!(
-                    "no free integer left in range [{start}, {end}] for {path}"
-                ))),
-            }
-        }
-        _ => Err(error(
-            codes::PLUGIN_NOT_SUPPORTED,
-            format!("Exception in plugin {full}: lsmc has no native version of this plugin"),
-            span,
-            "in this call",
+    }
+    Ok(Value::Null)
+}
+
+pub(super) fn is_purged(rt: &mut Runtime<'_>, args: &Args) -> R<Value> {
+    bind!(args, LsmIsPurged: lifecycle, instance_id);
+    let Some(Value::Str(id)) = instance_id.value.cloned() else {
+        return Ok(Value::Bool(false));
+    };
+    let Some(Value::Instance(lifecycle)) = lifecycle.value.cloned() else {
+        return Ok(Value::Bool(false));
+    };
+    let inventory = rt.options.inventory.clone();
+    let record = inventory.as_ref().and_then(|inv| inv.record(&id).cloned());
+    let Some(record) = record else {
+        return Ok(Value::Bool(false));
+    };
+    match state(rt, lifecycle, &record.state)? {
+        Some(s) => Ok(Value::Bool(
+            attribute(rt, s, "purge_resources")? == Value::Bool(true),
         )),
+        None => Ok(Value::Bool(false)),
+    }
+}
+
+pub(super) fn format(rt: &mut Runtime<'_>, args: &Args, fail: &dyn Fn(String) -> Flow) -> R<Value> {
+    bind!(args, LsmFormat: fmt, args, kwargs);
+    let Some(Value::Str(fmt)) = fmt.value.cloned() else {
+        return Err(fail(
+            "lsm::format: cannot format: fmt is not a string".into(),
+        ));
+    };
+    let mut values = Vec::new();
+    if let Some(Value::List(items)) = args.value {
+        for (i, v) in items.iter().enumerate() {
+            values.push((i.to_string(), v.clone()));
+        }
+    }
+    if let Some(Value::Dict(entries)) = kwargs.value {
+        values.extend(entries.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    }
+    super::format::format_python(rt, &fmt, &values)
+        .map(|s| Value::str(&s))
+        .map_err(|m| {
+            fail(format!(
+                "lsm::format: cannot format {}: {m}",
+                super::value::string_repr(&fmt)
+            ))
+        })
+}
+
+pub(super) fn get_used_values(
+    rt: &mut Runtime<'_>,
+    args: &Args,
+    fail: &dyn Fn(String) -> Flow,
+) -> R<Value> {
+    bind!(args, LsmAllocatorsGetUsedValues: binding, attribute_path);
+    let Some(Value::Instance(binding)) = binding.value.cloned() else {
+        return Err(fail("binding must be a service binding".into()));
+    };
+    let Some(Value::Str(path)) = attribute_path.value.cloned() else {
+        return Err(fail("attribute_path must be a string".into()));
+    };
+    used_values(rt, binding, &path)
+}
+
+pub(super) fn get_first_free_integer(
+    rt: &mut Runtime<'_>,
+    args: &Args,
+    fail: &dyn Fn(String) -> Flow,
+) -> R<Value> {
+    bind!(args, LsmAllocatorsGetFirstFreeInteger:
+        service, attribute_path, range_start, range_end, used_values);
+    let Some(Value::Str(path)) = attribute_path.value.cloned() else {
+        return Err(fail("attribute_path must be a string".into()));
+    };
+    if let Some(Value::Instance(service)) = service.value.cloned() {
+        if let Some(v) = allocated(rt, service, &path)? {
+            return Ok(v);
+        }
+    }
+    let bound = |arg: Arg<'_>| match arg.value {
+        Some(Value::Int(i)) => Ok(*i),
+        _ => Err(fail(format!("{} must be an int", arg.name))),
+    };
+    let (start, end) = (bound(range_start)?, bound(range_end)?);
+    let used: Vec<i64> = match used_values.value {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::Int(i) => Some(*i),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    match (start..=end).find(|n| !used.contains(n)) {
+        Some(n) => Ok(Value::Int(n)),
+        None => Err(fail(format!(
+            "no free integer left in range [{start}, {end}] for {path}"
+        ))),
     }
 }
 
@@ -330,38 +331,33 @@ fn state(rt: &mut Runtime<'_>, lifecycle: InstanceId, name: &str) -> R<Option<In
     Ok(found)
 }
 
-fn all(rt: &mut Runtime<'_>, args: &Args, span: Span) -> R<Value> {
-    let fail = |message: String| {
-        error(
-            codes::PLUGIN_ERROR,
-            format!("PluginException in plugin lsm::all\n{message}"),
-            span,
-            "in this call",
-        )
-    };
+pub(super) fn all(rt: &mut Runtime<'_>, args: &Args, fail: &dyn Fn(String) -> Flow) -> R<Value> {
+    bind!(args, LsmAll:
+        binding, min_version, max_version, include_purged_embedded_entities, removed_attribute,
+        added_attribute);
     if rt.options.no_instances {
         return Ok(Value::list(Vec::new()));
     }
-    let Some(Value::Instance(binding)) = args.get("binding").cloned() else {
+    let Some(Value::Instance(binding)) = binding.value.cloned() else {
         return Err(fail("binding must be a service entity binding".into()));
     };
-    let min_version = match args.get("min_version") {
+    let min_version = match min_version.value {
         Some(Value::Int(i)) => *i,
         _ => 0,
     };
-    let max_version = match args.get("max_version") {
+    let max_version = match max_version.value {
         Some(Value::Int(i)) => Some(*i),
         _ => None,
     };
     let tracking = matches!(
-        args.get("include_purged_embedded_entities"),
+        include_purged_embedded_entities.value,
         Some(Value::Bool(true))
     );
-    let removed_key = match args.get("removed_attribute") {
+    let removed_key = match removed_attribute.value {
         Some(Value::Str(s)) => s.to_string(),
         _ => "_removed".into(),
     };
-    let added_key = match args.get("added_attribute") {
+    let added_key = match added_attribute.value {
         Some(Value::Str(s)) => s.to_string(),
         _ => "_added".into(),
     };

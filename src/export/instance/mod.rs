@@ -1,0 +1,162 @@
+//! Validation of a service instance's attribute set against one version of its service: the
+//! JSON Schema that [`super::schema`] generates for the version (types, required attributes, no
+//! extra attributes, nullable values, enums, patterns, bounds and formats of validation types)
+//! AND the LSM rules that a schema can not express: attribute and relation modifiers on create
+//! and update (`../shared/spec/catalog.md` 5.2), embedded entities matched on their key
+//! attributes, and duplicate keys among the embedded entities of one set.
+//!
+//! Every problem carries a [`Pointer`] into the attribute set (and, for an item that an update
+//! removed, into the old set) and a readable path such as `ports[name=eth0].speed`: items of an
+//! embedded relation are named by their key attributes. [`locate`] finds a pointer in the JSON
+//! text, so that callers can point at it.
+//!
+//! One job per module: the JSON Schema evaluator (`schema_eval`, with the string formats in
+//! `formats`), the modifier rules (`modifiers`), the keys of embedded entities and duplicate keys
+//! (`keys`), pointers and readable paths (`paths`), the wording of problems (`wording`), and
+//! where a pointer is in the JSON text (`locate`). This module runs them in order.
+
+mod formats;
+mod keys;
+mod locate;
+mod modifiers;
+mod paths;
+mod schema_eval;
+mod wording;
+
+use serde_json::Value as Json;
+
+use super::{Attribute, EmbeddedEntity, InterServiceRelation, ServiceEntity};
+use crate::diagnostics::Code;
+use keys::duplicates;
+use modifiers::Walker;
+use wording::schema_problem;
+
+pub use locate::{locate, Located};
+pub use paths::{pointer_text, render_path, Pointer, Seg};
+pub use schema_eval::{same_value, schema_errors, SchemaError, SchemaErrorKind};
+pub use wording::preview;
+
+/// What is checked besides the schema.
+#[derive(Debug, Clone, Copy)]
+pub enum Check<'a> {
+    /// A create call: `r` attributes and `lsm::__r__` relations may not be given (in strict
+    /// services also inside embedded entities).
+    Create,
+    /// An update call of an instance whose attribute set was `old`: `r` and `rw` values may not
+    /// change, `rw+` ones may; embedded entities are matched on their key attributes; the items
+    /// of a `lsm::__rw__` relation are fixed, those of `lsm::__rwplus__` may be added (as on
+    /// create) and removed. Legacy services (`strict_modifier_enforcement` false) enforce the
+    /// top-level modifiers only, and a `rw` relation freezes its whole subtree.
+    Update { old: &'a Json },
+    /// A set the orchestrator stores next to `old` (a candidate set next to the active one): as
+    /// [`Check::Update`], but `r` values belong to the allocators and are not checked.
+    Stored { old: &'a Json },
+    /// The schema and the duplicate keys only (a version migration, a stored set).
+    SchemaOnly,
+}
+
+/// One problem with an attribute set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub code: Code,
+    /// Where in the set (for a missing attribute: the object that lacks it).
+    pub pointer: Pointer,
+    /// The pointer designates the member's key (an unknown attribute), not its value.
+    pub at_key: bool,
+    /// Where in the old set, for an item that the update removed.
+    pub old_pointer: Option<Pointer>,
+    /// The readable path of the value: `ports[name=eth0].speed`, `""` for the set itself.
+    pub path: String,
+    /// What is wrong, without the path.
+    pub message: String,
+    /// A short text to show at the place.
+    pub label: String,
+}
+
+impl Problem {
+    /// The path and the message: `` `ports[name=eth0].speed`: expected an integer, ... ``.
+    pub fn text(&self) -> String {
+        if self.path.is_empty() {
+            format!("the attribute set: {}", self.message)
+        } else {
+            format!("`{}`: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Validates an attribute set against a version. The problems come in the order of the set.
+pub fn validate(entity: &ServiceEntity, set: &Json, check: Check) -> Vec<Problem> {
+    let schema = super::schema::version_schema(entity);
+    let members = Members::service(entity);
+    let mut out: Vec<Problem> = schema_errors(&schema, set)
+        .into_iter()
+        .map(|e| schema_problem(entity, set, e))
+        .collect();
+    if let Json::Object(map) = set {
+        duplicates(entity, set, members, map, &mut Vec::new(), &mut out);
+    }
+    let (old, allocator) = match check {
+        Check::Create => {
+            if let Json::Object(map) = set {
+                let mut walker = Walker {
+                    entity,
+                    new_root: set,
+                    allocator: false,
+                    out: &mut out,
+                };
+                walker.create(members, map, &mut Vec::new());
+            }
+            return out;
+        }
+        Check::SchemaOnly => return out,
+        Check::Update { old } => (old, false),
+        Check::Stored { old } => (old, true),
+    };
+    if let (Json::Object(new), Json::Object(old_map)) = (set, old) {
+        let mut walker = Walker {
+            entity,
+            new_root: set,
+            allocator,
+            out: &mut out,
+        };
+        walker.update(
+            members,
+            new,
+            old_map,
+            &mut Vec::new(),
+            &mut Vec::new(),
+            true,
+        );
+    }
+    out
+}
+
+/// The members of a service version or an embedded entity.
+#[derive(Clone, Copy)]
+struct Members<'c> {
+    attributes: &'c [Attribute],
+    embedded: &'c [EmbeddedEntity],
+    isrs: &'c [InterServiceRelation],
+    /// Strict modifier enforcement (of the service).
+    strict: bool,
+}
+
+impl<'c> Members<'c> {
+    fn service(e: &'c ServiceEntity) -> Self {
+        Members {
+            attributes: &e.attributes,
+            embedded: &e.embedded_entities,
+            isrs: &e.inter_service_relations,
+            strict: e.strict_modifier_enforcement,
+        }
+    }
+
+    fn embedded(self, e: &'c EmbeddedEntity) -> Self {
+        Members {
+            attributes: &e.attributes,
+            embedded: &e.embedded_entities,
+            isrs: &e.inter_service_relations,
+            strict: self.strict,
+        }
+    }
+}
