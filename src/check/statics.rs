@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Argument, Expr, ExprKind, Item, StmtKind};
-use crate::resolve::{EntityId, Model, NamespaceId};
+use crate::ast::{Argument, ClassRef, Expr, ExprKind, Item, StmtKind};
+use crate::resolve::{Def, EntityId, Model, NamespaceId, VariableId};
 use crate::source::Span;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,10 +66,9 @@ impl Object {
 #[derive(Debug, Default)]
 pub struct Statics {
     pub objects: Vec<Object>,
-    /// Top-level variables: (namespace, name) to the expression that sets them.
-    variables: HashMap<(NamespaceId, String), Expr>,
-    /// Values already computed, and variables being computed (to stop on cycles).
-    cache: HashMap<(NamespaceId, String), Option<Value>>,
+    /// Values of top-level variables already computed, and variables being computed (to stop on
+    /// cycles).
+    cache: HashMap<VariableId, Option<Value>>,
 }
 
 impl Statics {
@@ -81,28 +80,15 @@ impl Statics {
             let ns = NamespaceId(i as u32);
             for item in &model.modules[namespace.module].1.items {
                 if let Item::Statement(stmt) = item {
-                    if let StmtKind::Assign { target, value } = &stmt.kind {
-                        if let ExprKind::Var { path } = &target.kind {
-                            if path.segments.len() == 1 {
-                                statics
-                                    .variables
-                                    .entry((ns, path.segments[0].text.clone()))
-                                    .or_insert_with(|| (**value).clone());
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for (i, namespace) in model.namespaces.iter().enumerate() {
-            let ns = NamespaceId(i as u32);
-            for item in &model.modules[namespace.module].1.items {
-                if let Item::Statement(stmt) = item {
                     match &stmt.kind {
                         StmtKind::Assign { target, value } => {
                             if let ExprKind::Var { path } = &target.kind {
                                 if path.segments.len() == 1 {
-                                    statics.variable(model, ns, &path.segments[0].text);
+                                    if let Some(Def::Variable(v)) =
+                                        model.resolution.def_at(path.span)
+                                    {
+                                        statics.variable(model, v);
+                                    }
                                     continue;
                                 }
                             }
@@ -123,53 +109,39 @@ impl Statics {
         &self.objects[id.0 as usize]
     }
 
-    /// The value of the top-level variable `name` of a namespace, as computed by
-    /// [`Statics::collect`].
-    pub fn lookup(&self, ns: NamespaceId, name: &str) -> Value {
+    /// The value of a top-level variable, as computed by [`Statics::collect`].
+    pub fn lookup(&self, variable: VariableId) -> Value {
         self.cache
-            .get(&(ns, name.to_string()))
+            .get(&variable)
             .and_then(|v| v.clone())
             .unwrap_or(Value::Unknown)
     }
 
     /// The value of a reference to a top-level variable, as computed by [`Statics::collect`].
-    pub fn peek(&self, model: &Model, ns: NamespaceId, expr: &Expr) -> Value {
-        let ExprKind::Var { path } = &expr.kind else {
-            return Value::Unknown;
-        };
-        let segments: Vec<&str> = path.segments.iter().map(|s| s.text.as_str()).collect();
-        let (ns_segments, name) = segments.split_at(segments.len() - 1);
-        let target = if ns_segments.is_empty() {
-            Some(ns)
-        } else {
-            model
-                .namespace(ns)
-                .imports
-                .get(&ns_segments.join("::"))
-                .copied()
-        };
-        target
-            .and_then(|t| self.cache.get(&(t, name[0].to_string())))
-            .and_then(|v| v.clone())
-            .unwrap_or(Value::Unknown)
+    pub fn peek(&self, model: &Model, expr: &Expr) -> Value {
+        match variable_named(model, expr) {
+            Some(v) => self.lookup(v),
+            None => Value::Unknown,
+        }
     }
 
-    /// The value of a top-level variable of a namespace.
-    pub fn variable(&mut self, model: &Model, ns: NamespaceId, name: &str) -> Value {
-        let key = (ns, name.to_string());
+    /// The value of a top-level variable.
+    pub fn variable(&mut self, model: &Model, variable: VariableId) -> Value {
+        let key = variable;
         match self.cache.get(&key) {
             Some(Some(v)) => return v.clone(),
             Some(None) => return Value::Unknown, // a cycle of references
             None => {}
         }
-        let Some(expr) = self.variables.get(&key).cloned() else {
+        let Some(expr) = model.top_level_value(variable) else {
             return Value::Unknown;
         };
-        self.cache.insert(key.clone(), None);
+        let ns = model.variable(variable).namespace;
+        self.cache.insert(key, None);
         // An object is known before its arguments are, so that objects can refer to each other
         // (`a = B(owner=b)`, `b = B(owner=a)`).
         if let ExprKind::Construct { class, .. } = &expr.kind {
-            if let Some(entity) = resolve_class(model, ns, class) {
+            if let Some(entity) = class_entity(model, class) {
                 let id = ObjectId(self.objects.len() as u32);
                 self.objects.push(Object {
                     entity,
@@ -178,12 +150,12 @@ impl Statics {
                     namespace: ns,
                 });
                 self.cache.insert(key, Some(Value::Object(id)));
-                let arguments = self.arguments(model, ns, &expr);
+                let arguments = self.arguments(model, ns, expr);
                 self.objects[id.0 as usize].arguments = arguments;
                 return Value::Object(id);
             }
         }
-        let value = self.eval(model, ns, &expr);
+        let value = self.eval(model, ns, expr);
         self.cache.insert(key, Some(value.clone()));
         value
     }
@@ -191,11 +163,11 @@ impl Statics {
     /// The static value of an expression written in namespace `ns`.
     pub fn eval(&mut self, model: &Model, ns: NamespaceId, expr: &Expr) -> Value {
         match &expr.kind {
-            ExprKind::Int { value } => Value::Int(*value),
-            ExprKind::Float { value } => Value::Float(*value),
-            ExprKind::Bool { value } => Value::Bool(*value),
-            ExprKind::Null => Value::Null,
-            ExprKind::Str { value } => Value::Str(value.clone()),
+            ExprKind::Int { .. }
+            | ExprKind::Float { .. }
+            | ExprKind::Bool { .. }
+            | ExprKind::Null
+            | ExprKind::Str { .. } => super::view::literal(expr),
             ExprKind::List { items } => {
                 let mut out = Vec::new();
                 for item in items {
@@ -213,25 +185,12 @@ impl Statics {
                     .map(|(k, v)| (k.clone(), self.eval(model, ns, v)))
                     .collect(),
             ),
-            ExprKind::Var { path } => {
-                let segments: Vec<&str> = path.segments.iter().map(|s| s.text.as_str()).collect();
-                let (ns_segments, name) = segments.split_at(segments.len() - 1);
-                let target = if ns_segments.is_empty() {
-                    Some(ns)
-                } else {
-                    model
-                        .namespace(ns)
-                        .imports
-                        .get(&ns_segments.join("::"))
-                        .copied()
-                };
-                match target {
-                    Some(t) => self.variable(model, t, name[0]),
-                    None => Value::Unknown,
-                }
-            }
+            ExprKind::Var { .. } => match variable_named(model, expr) {
+                Some(v) => self.variable(model, v),
+                None => Value::Unknown,
+            },
             ExprKind::Construct { class, .. } => {
-                let scope_entity = resolve_class(model, ns, class);
+                let scope_entity = class_entity(model, class);
                 let evaluated = self.arguments(model, ns, expr);
                 match scope_entity {
                     Some(entity) => {
@@ -285,28 +244,21 @@ impl Statics {
     }
 }
 
-fn resolve_class(model: &Model, ns: NamespaceId, class: &crate::ast::ClassRef) -> Option<EntityId> {
-    if class.namespace.is_empty() {
-        let mut current = Some(ns);
-        while let Some(n) = current {
-            if let Some(crate::resolve::TypeDef::Entity(e)) =
-                model.namespace(n).types.get(&class.name.text)
-            {
-                return Some(*e);
-            }
-            current = model.namespace(n).parent;
-        }
+/// The top-level variable a reference names.
+fn variable_named(model: &Model, expr: &Expr) -> Option<VariableId> {
+    let ExprKind::Var { path } = &expr.kind else {
         return None;
+    };
+    match model.resolution.def_at(path.span)? {
+        Def::Variable(v) if model.variable(v).first_item.is_some() => Some(v),
+        _ => None,
     }
-    let ns_name = class
-        .namespace
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join("::");
-    let target = model.namespace(ns).imports.get(&ns_name)?;
-    match model.namespace(*target).types.get(&class.name.text)? {
-        crate::resolve::TypeDef::Entity(e) => Some(*e),
+}
+
+/// The entity of a constructor call.
+fn class_entity(model: &Model, class: &ClassRef) -> Option<EntityId> {
+    match model.resolution.def_at(class.span)? {
+        Def::Entity(e) => Some(e),
         _ => None,
     }
 }

@@ -8,8 +8,7 @@
 use crate::ast::Expr;
 use crate::check::statics::{ObjectId, Statics, Value};
 use crate::resolve::{
-    AttributeDef, Default as AttrDefault, EntityId, Model, NamespaceId, RelationId, TypeDef,
-    TypedefId, ValueType,
+    AttributeDef, Default as AttrDefault, EntityId, Model, RelationId, TypedefId, ValueType,
 };
 use crate::source::Span;
 
@@ -28,20 +27,16 @@ pub struct LsmTypes {
 
 impl LsmTypes {
     pub fn find(model: &Model) -> Option<LsmTypes> {
-        let e = |name: &str| model.entity_by_name(name);
-        let ns = model.namespace_by_name.get("lsm")?;
+        let known = &model.well_known;
         Some(LsmTypes {
-            service_entity: e("lsm::ServiceEntity")?,
-            embedded_entity: e("lsm::EmbeddedEntity")?,
-            entity_binding: e("lsm::ServiceEntityBinding")?,
-            service_binding: e("lsm::ServiceBinding")?,
-            relationship_metadata: e("lsm::RelationshipMetadata"),
-            inter_service_relation: e("lsm::InterServiceRelation"),
-            relation_annotations: e("lsm::RelationAnnotations"),
-            attribute_modifier: match model.namespace(*ns).types.get("attribute_modifier") {
-                Some(TypeDef::Typedef(t)) => Some(*t),
-                _ => None,
-            },
+            service_entity: known.service_entity?,
+            embedded_entity: known.embedded_entity?,
+            entity_binding: known.entity_binding?,
+            service_binding: known.service_binding?,
+            relationship_metadata: known.relationship_metadata,
+            inter_service_relation: known.inter_service_relation,
+            relation_annotations: known.relation_annotations,
+            attribute_modifier: known.attribute_modifier,
         })
     }
 }
@@ -363,11 +358,11 @@ impl<'m> LsmView<'m> {
         let def = &self.model.relations[relation.index()];
         def.annotations
             .iter()
-            .filter_map(|annotation| self.static_value(def.namespace, annotation).as_object())
+            .filter_map(|annotation| self.static_value(annotation).as_object())
             .collect()
     }
 
-    fn static_value(&self, ns: NamespaceId, expr: &Expr) -> Value {
+    fn static_value(&self, expr: &Expr) -> Value {
         // Annotations are names of top-level variables or constructor calls: both were evaluated
         // when the statics were collected; find the object by its place for calls.
         match &expr.kind {
@@ -378,7 +373,7 @@ impl<'m> LsmView<'m> {
                 .position(|o| o.span == expr.span)
                 .map(|i| Value::Object(ObjectId(i as u32)))
                 .unwrap_or(Value::Unknown),
-            crate::ast::ExprKind::Var { .. } => self.statics.peek(self.model, ns, expr),
+            crate::ast::ExprKind::Var { .. } => self.statics.peek(self.model, expr),
             _ => Value::Unknown,
         }
     }

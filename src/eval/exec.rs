@@ -8,8 +8,7 @@ use super::value::{InstanceId, Str, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Task, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
 use crate::diagnostics::{codes, Diagnostic, Label};
-use crate::resolve::names::Scope as NameScope;
-use crate::resolve::{EntityId, ImplementDef, ImplementationId, NamespaceId};
+use crate::resolve::{Def, EntityId, ImplementDef, ImplementationId, NamespaceId};
 use crate::source::Span;
 
 /// What a statement run ended with.
@@ -720,30 +719,27 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             if path.segments.len() == 1 {
                 return lookup(rt, &path.segments[0].text, scope, expr.span);
             }
-            let ns_name = path.segments[..path.segments.len() - 1]
-                .iter()
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join("::");
-            let namespace = rt.scopes[scope.0 as usize].namespace;
-            let Some(target) = rt.model.namespace(namespace).imports.get(&ns_name).copied() else {
-                return Err(error(
-                    codes::NOT_FOUND,
-                    format!("Namespace {ns_name} not found.\nTry importing it with `import {ns_name}`"),
-                    expr.span,
-                    "not imported",
-                ));
+            // Resolution says which variable; the runtime scope of its namespace holds its value.
+            let cell = match rt.model.resolution.def_at(path.span) {
+                Some(Def::Variable(v)) => {
+                    let variable = rt.model.variable(v);
+                    let root = rt.roots[&variable.namespace];
+                    rt.var_table.get(rt.scopes[root.0 as usize].vars, &variable.name)
+                }
+                _ => None,
             };
-            let root = rt.roots[&target];
-            let name = &path.last().text;
-            match rt.var_table.get(rt.scopes[root.0 as usize].vars, name) {
+            match cell {
                 Some(cell) => rt.read(cell),
-                None => Err(error(
-                    codes::NOT_FOUND,
-                    format!("variable {name} not found in namespace {ns_name}"),
-                    expr.span,
-                    "not defined",
-                )),
+                None => {
+                    let written = path.to_text();
+                    let (ns_name, name) = written.rsplit_once("::").unwrap_or(("", &written));
+                    Err(error(
+                        codes::NOT_FOUND,
+                        format!("variable {name} not found in namespace {ns_name}"),
+                        expr.span,
+                        "not defined",
+                    ))
+                }
             }
         }
         ExprKind::Attribute { object, name } => {
@@ -765,13 +761,11 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                     }
                 }
             }
-            let namespace = rt.scopes[scope.0 as usize].namespace;
-            super::plugins::call(rt, task, namespace, function, positional, keyword, expr.span)
+            super::plugins::call(rt, task, function, positional, keyword, expr.span)
         }
         ExprKind::Construct { class, arguments } => construct(rt, task, class, arguments, scope, expr.span, None),
         ExprKind::IndexLookup { class, arguments } => {
-            let namespace = rt.scopes[scope.0 as usize].namespace;
-            let entity = resolve_class(rt, namespace, class)?;
+            let entity = class_entity(rt, class)?;
             let mut key = Vec::new();
             for argument in arguments {
                 keyword_arguments(rt, task, argument, scope, &mut key)?;
@@ -1254,17 +1248,22 @@ fn binary<'m>(
         .map_err(|message| error(codes::RUNTIME_ERROR, message, op_span, "in this operation"))
 }
 
-pub fn resolve_class(
-    rt: &Runtime<'_>,
-    namespace: NamespaceId,
-    class: &crate::ast::ClassRef,
-) -> R<EntityId> {
-    NameScope {
-        model: rt.model,
-        namespace,
+/// The entity a constructor call or index lookup names. A constructor whose type only a relation
+/// could give fails here with the error resolution kept for it.
+fn class_entity(rt: &Runtime<'_>, class: &crate::ast::ClassRef) -> R<EntityId> {
+    let resolution = &rt.model.resolution;
+    match resolution.def_at(class.span) {
+        Some(Def::Entity(e)) => Ok(e),
+        _ => Err(match resolution.deferred(class.span) {
+            Some(d) => Flow::Error(Box::new(d.clone())),
+            None => error(
+                codes::TYPE_NOT_FOUND,
+                format!("could not find type {}", class.to_text()),
+                class.span,
+                "not defined",
+            ),
+        }),
     }
-    .entity_or_diagnostic(class)
-    .map_err(Flow::Error)
 }
 
 fn construct<'m>(
@@ -1276,16 +1275,7 @@ fn construct<'m>(
     span: Span,
     implicit: Option<(String, Value)>,
 ) -> R<Value> {
-    let key = class as *const crate::ast::ClassRef as usize;
-    let entity = match rt.classes.get(&key) {
-        Some(e) => *e,
-        None => {
-            let namespace = rt.scopes[scope.0 as usize].namespace;
-            let e = resolve_class(rt, namespace, class)?;
-            rt.classes.insert(key, e);
-            e
-        }
-    };
+    let entity = class_entity(rt, class)?;
     let layout = rt.layout(entity);
     let mut given = super::instances::Given::new();
     let add = |rt: &Runtime<'m>,

@@ -229,7 +229,7 @@ fn used_values(rt: &mut Runtime<'_>, binding: InstanceId, path: &str) -> R<Value
     let Value::Str(name) = attribute(rt, binding, "service_entity_name")? else {
         return Ok(Value::list(Vec::new()));
     };
-    let multi_version = is_a(rt, binding, "lsm::ServiceBinding");
+    let multi_version = is_a(rt, binding, rt.model.well_known.service_binding);
     let inventory = rt.options.inventory.clone().unwrap_or_default();
     let mut out: Vec<Value> = Vec::new();
     for record in inventory.records_of(&name) {
@@ -293,8 +293,8 @@ fn versions(rt: &mut Runtime<'_>, binding: InstanceId) -> R<Vec<InstanceId>> {
     }
 }
 
-fn is_a(rt: &Runtime<'_>, instance: InstanceId, name: &str) -> bool {
-    rt.model.entity_by_name(name).is_some_and(|e| {
+fn is_a(rt: &Runtime<'_>, instance: InstanceId, entity: Option<EntityId>) -> bool {
+    entity.is_some_and(|e| {
         rt.model
             .is_subtype(rt.instances[instance.0 as usize].entity, e)
     })
@@ -377,7 +377,7 @@ pub(super) fn all(rt: &mut Runtime<'_>, args: &Args, fail: &dyn Fn(String) -> Fl
             )))
         }
     };
-    let multi_version = is_a(rt, binding, "lsm::ServiceBinding");
+    let multi_version = is_a(rt, binding, rt.model.well_known.service_binding);
     let binding_versions = if multi_version {
         let mut out = Vec::new();
         for v in versions(rt, binding)? {
@@ -552,7 +552,7 @@ impl Tracker<'_, '_, '_> {
     /// The embedded relations of an entity, in name order: (name, target, single).
     fn embedded(&self, entity: EntityId) -> Vec<(String, EntityId, bool)> {
         let model = self.rt.model;
-        let Some(embedded) = model.entity_by_name("lsm::EmbeddedEntity") else {
+        let Some(embedded) = model.well_known.embedded_entity else {
             return Vec::new();
         };
         let mut out: Vec<(String, EntityId, bool)> = model

@@ -231,8 +231,6 @@ pub struct Runtime<'m> {
     typedef_checks: HashMap<crate::resolve::TypedefId, types::TypedefCheck>,
     /// Construction plans per entity.
     plans: HashMap<EntityId, Rc<instances::Plan>>,
-    /// Entities of constructor calls, by the address of the class reference in the syntax tree.
-    classes: HashMap<usize, EntityId>,
     /// States of a lifecycle instance by name.
     lifecycle_states: HashMap<InstanceId, Rc<HashMap<value::Str, InstanceId>>>,
     /// `std::print` output, in order.
@@ -281,7 +279,6 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
         lifecycle_states: HashMap::default(),
         plans: HashMap::default(),
         typedef_checks: HashMap::default(),
-        classes: HashMap::default(),
         printed: Vec::new(),
         rendered: Vec::new(),
         direct: None,

@@ -7,53 +7,39 @@ use super::plugin_args::{bind, Arg, Args};
 use super::value::Value;
 use super::Runtime;
 use crate::ast::Path;
-use crate::builtin::plugins::{signature, Native, ParamKind, Run};
+use crate::builtin::plugins::{Native, ParamKind, Run};
 use crate::diagnostics::codes;
-use crate::resolve::NamespaceId;
+use crate::resolve::Def;
 use crate::source::Span;
 
 pub fn call(
     rt: &mut Runtime<'_>,
     _task: TaskId,
-    namespace: NamespaceId,
     function: &Path,
     positional: Vec<Value>,
     keyword: Vec<(String, Value)>,
     span: Span,
 ) -> R<Value> {
-    let segments: Vec<&str> = function.segments.iter().map(|s| s.text.as_str()).collect();
-    let (ns_segments, name) = segments.split_at(segments.len() - 1);
-    let name = name[0];
-    let target = if ns_segments.is_empty() {
-        if let Some(v) = cast(rt, name, &positional, &keyword, span)? {
-            return Ok(v);
+    let sig = match rt.model.resolution.def_at(function.span) {
+        Some(Def::Plugin(id)) => id.signature(),
+        Some(Def::Primitive(p)) => match cast(rt, p.name(), &positional, &keyword, span)? {
+            Some(v) => return Ok(v),
+            None => return Err(not_callable(function)),
+        },
+        Some(Def::ModulePlugin(id)) => {
+            let (namespace, name) = rt.model.resolution.module_plugin(id);
+            let full = format!("{}::{name}", rt.model.namespace(namespace).name);
+            return Err(error(
+                codes::PLUGIN_NOT_SUPPORTED,
+                format!("Exception in plugin {full}: lsmc can not run Python plugins, and {full} has no native version"),
+                span,
+                "this plugin is Python code",
+            ));
         }
-        rt.model.namespace(namespace).name.clone()
-    } else {
-        let visible = ns_segments.join("::");
-        match rt.model.namespace(namespace).imports.get(&visible) {
-            Some(ns) => rt.model.namespace(*ns).name.clone(),
-            None => {
-                return Err(error(
-                    codes::NOT_FOUND,
-                    format!(
-                        "Namespace {visible} not found.\nTry importing it with `import {visible}`"
-                    ),
-                    function.span,
-                    "not imported",
-                ))
-            }
-        }
+        _ => return Err(not_callable(function)),
     };
+    let (target, name) = (sig.namespace.to_string(), sig.name);
     let full = format!("{target}::{name}");
-    let Some(sig) = signature(&target, name) else {
-        return Err(error(
-            codes::PLUGIN_NOT_SUPPORTED,
-            format!("Exception in plugin {full}: lsmc can not run Python plugins, and {full} has no native version"),
-            span,
-            "this plugin is Python code",
-        ));
-    };
     // Bind as Python does: positional arguments in order, then keywords.
     let mut args = Args {
         params: sig.params,
@@ -119,6 +105,16 @@ pub fn call(
         ),
         Failure::Flow(flow) => flow,
     })
+}
+
+/// A call of a name that resolution did not find a plugin for (reported before evaluation).
+fn not_callable(function: &Path) -> Flow {
+    error(
+        codes::NOT_FOUND,
+        format!("could not find plugin {}", function.to_text()),
+        function.span,
+        "not a plugin",
+    )
 }
 
 /// `int(x)`, `string(x)`, ...: `Ok(None)` when `name` is no cast.

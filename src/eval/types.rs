@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::value::{Number, Str, Value};
 use super::Runtime;
 use crate::ast::{BinaryOp, Expr, ExprKind};
-use crate::resolve::{AttributeDef, Primitive, ValueType};
+use crate::resolve::{AttributeDef, Def, Primitive, ValueType};
 
 /// The value of a constant expression (attribute defaults are constants).
 pub fn constant(expr: &Expr) -> Value {
@@ -297,7 +297,10 @@ impl Runtime<'_> {
             ExprKind::Call {
                 function,
                 arguments,
-            } if function.to_text() == "std::validate_type" => {
+            } if self.model.well_known.validate_type.map(Def::Plugin)
+                == self.model.resolution.def_at(function.span)
+                && self.model.well_known.validate_type.is_some() =>
+            {
                 use crate::ast::Argument::Positional;
                 match arguments.as_slice() {
                     [Positional { value: kind }, Positional { value: subject }, rest @ ..]

@@ -21,7 +21,7 @@ use crate::ast::{Argument, Expr, ExprKind};
 use crate::check::statics::{ObjectId, Statics, Value};
 use crate::check::view::{literal, KeyOutcome, LsmView, MemberKind, RelationMember};
 use crate::diagnostics::Diagnostic;
-use crate::resolve::{EntityId, Model, NamespaceId, ValueType};
+use crate::resolve::{Def, EntityId, Model, NamespaceId, ValueType};
 use crate::source::Span;
 use error::ExportError;
 
@@ -238,7 +238,8 @@ pub fn catalog(model: &Model, statics: &Statics) -> Result<Catalog, Vec<Diagnost
 /// object whose `name` is that name (`lsm::simple`). `Err` holds the reason.
 pub fn lifecycle_named(model: &Model, statics: &Statics, name: &str) -> Result<Lifecycle, String> {
     let lifecycle_type = model
-        .entity_by_name("lsm::LifecycleStateMachine")
+        .well_known
+        .lifecycle
         .ok_or_else(|| "the model does not import lsm".to_string())?;
     let view =
         LsmView::new(model, statics).ok_or_else(|| "the model does not import lsm".to_string())?;
@@ -247,9 +248,8 @@ pub fn lifecycle_named(model: &Model, statics: &Statics, name: &str) -> Result<L
         None => ("__config__", name),
     };
     let by_variable = model
-        .namespace_by_name
-        .get(ns)
-        .and_then(|ns| statics.lookup(*ns, var).as_object())
+        .top_level_variable(ns, var)
+        .and_then(|v| statics.lookup(v).as_object())
         .filter(|o| model.is_subtype(statics.object(*o).entity, lifecycle_type));
     let by_name = || {
         (0..statics.objects.len() as u32).map(ObjectId).find(|o| {
@@ -463,7 +463,14 @@ impl<'m> Builder<'m> {
         else {
             return None;
         };
-        if function.last().text != "get_service_binding_version" {
+        let called = model.resolution.def_at(function.span);
+        if called.is_none()
+            || called
+                != model
+                    .well_known
+                    .get_service_binding_version
+                    .map(Def::Plugin)
+        {
             return None;
         }
         let first = arguments.iter().find_map(|a| match a {
@@ -471,7 +478,7 @@ impl<'m> Builder<'m> {
             Argument::Keyword { name, value } if name.text == "binding" => Some(value),
             _ => None,
         })?;
-        let target = self.view.statics.peek(model, ns, first).as_object()?;
+        let target = self.view.statics.peek(model, first).as_object()?;
         self.view.service_of(target)
     }
 

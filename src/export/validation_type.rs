@@ -6,7 +6,7 @@ use serde_json::{Map, Value as Json};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind};
 use crate::check::statics::Value;
 use crate::check::view::literal;
-use crate::resolve::{Model, Primitive, TypedefId, ValueType};
+use crate::resolve::{Def, Model, Primitive, TypedefId, ValueType};
 
 use super::to_json;
 
@@ -15,8 +15,7 @@ use super::to_json;
 pub fn of_typedef(model: &Model, id: TypedefId) -> Option<(String, Json)> {
     let typedef = model.typedef(id);
     let expr = &typedef.constraint;
-    let in_std = model.namespace(typedef.namespace).name == "std";
-    if let Some(call) = validate_type_call(expr, in_std) {
+    if let Some(call) = validate_type_call(model, expr) {
         return call;
     }
     match &expr.kind {
@@ -65,7 +64,7 @@ fn is_self(expr: &Expr) -> bool {
 
 /// `std::validate_type("N", self[, P])`, also compared `== true`. `Some(None)` for a call of
 /// this function that does not fit (no validation type); `None` when the expression is no call.
-fn validate_type_call(expr: &Expr, in_std: bool) -> Option<Option<(String, Json)>> {
+fn validate_type_call(model: &Model, expr: &Expr) -> Option<Option<(String, Json)>> {
     let call = match &expr.kind {
         ExprKind::Call { .. } => expr,
         ExprKind::Binary {
@@ -92,8 +91,8 @@ fn validate_type_call(expr: &Expr, in_std: bool) -> Option<Option<(String, Json)
     else {
         return None;
     };
-    let name = function.to_text();
-    if !(name == "std::validate_type" || (in_std && name == "validate_type")) {
+    let called = model.resolution.def_at(function.span);
+    if called.is_none() || called != model.well_known.validate_type.map(Def::Plugin) {
         return Some(None);
     }
     let positional: Vec<&Expr> = arguments

@@ -10,6 +10,7 @@
 pub mod error;
 pub mod model;
 pub(crate) mod names;
+pub mod resolution;
 mod statements;
 
 use petgraph::algo::tarjan_scc;
@@ -36,6 +37,7 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     let mut r = Resolver {
         model: Model::default(),
         errors: Vec::new(),
+        resolution: Resolution::default(),
     };
     r.model.modules = modules.into_iter().map(|m| (m.name, m.ast)).collect();
     r.namespaces(&sources);
@@ -49,7 +51,11 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     r.relations();
     r.indexes();
     r.implementations();
-    statements::check(&r.model, &sources, &mut r.errors);
+    statements::top_level_variables(&mut r.model);
+    let locals = statements::check(&r.model, &sources, &mut r.errors, &mut r.resolution);
+    r.model.variables.extend(locals);
+    r.model.resolution = std::mem::take(&mut r.resolution);
+    r.model.find_well_known();
     let diagnostics = r.errors.into_iter().map(Diagnostic::from).collect();
     (r.model, sources, diagnostics)
 }
@@ -57,6 +63,8 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
 struct Resolver {
     model: Model,
     errors: Vec<ResolveError>,
+    /// Filled as names are looked up; moved into the model at the end.
+    resolution: Resolution,
 }
 
 impl Resolver {
@@ -104,6 +112,7 @@ impl Resolver {
                 broken_definitions: ast.broken_definitions.iter().cloned().collect(),
                 types: HashMap::new(),
                 implementations: HashMap::new(),
+                variables: HashMap::new(),
                 builtin: crate::builtin::file(name).is_some(),
             });
             self.model.namespace_by_name.insert(name.clone(), id);
@@ -177,9 +186,17 @@ impl Resolver {
             }
             let mut duplicates = Vec::new();
             let mut not_loaded = Vec::new();
+            let mut imported = Vec::new();
             for item in self.items(module) {
                 let Item::Import(import) = item else { continue };
                 let target = import.module.to_text();
+                imported.push((
+                    import.module.span,
+                    self.model
+                        .namespace_by_name
+                        .get(&target)
+                        .map_or(Def::Unresolved, |ns| Def::Namespace(*ns)),
+                ));
                 let visible = import
                     .alias
                     .as_ref()
@@ -220,6 +237,9 @@ impl Resolver {
             }
             for (name, span, first) in duplicates {
                 self.error(ResolveError::DuplicateImportName { name, span, first });
+            }
+            for (span, def) in imported {
+                self.resolution.record(span, def);
             }
             self.model.namespaces[ns].imports = imports;
             self.model.namespaces[ns].failed_imports = failed;
@@ -320,6 +340,7 @@ impl Resolver {
                     let id = ImplementationId(r.model.implementations.len() as u32);
                     r.model.implementations.push(ImplementationDef {
                         name: i.name.text.clone(),
+                        name_span: i.name.span,
                         namespace: nsid,
                         entity: None,
                         body: i.body.clone(),
@@ -388,6 +409,24 @@ impl Resolver {
         }
     }
 
+    /// Records what an entity reference written in `ns` names.
+    fn note_class(&mut self, ns: NamespaceId, class: &ast::ClassRef, found: Option<EntityId>) {
+        let scope = Scope {
+            model: &self.model,
+            namespace: ns,
+        };
+        self.resolution.record_class(&scope, class, found);
+    }
+
+    /// Records what a (possibly qualified) name written in `ns` names.
+    fn note_path(&mut self, ns: NamespaceId, path: &ast::Path, def: Def) {
+        let scope = Scope {
+            model: &self.model,
+            namespace: ns,
+        };
+        self.resolution.record_path(&scope, path, def);
+    }
+
     /// The entity defined by an `entity` item of a namespace.
     fn entity_of(&self, ns: NamespaceId, name: &ast::Name) -> Option<EntityId> {
         match self.model.namespace(ns).types.get(&name.text) {
@@ -408,7 +447,9 @@ impl Resolver {
         };
         let mut parents = Vec::new();
         for parent in &e.parents {
-            match self.scope(nsid).entity(parent) {
+            let resolved = self.scope(nsid).entity(parent);
+            self.note_class(nsid, parent, resolved.as_ref().ok().copied());
+            match resolved {
                 Ok(p) => {
                     if parents.contains(&p) {
                         self.error(ResolveError::ParentTwice {
@@ -577,7 +618,14 @@ impl Resolver {
 
     /// Resolves the base type of an attribute or typedef.
     fn value_type(&mut self, ns: NamespaceId, path: &ast::Path) -> ValueType {
-        match self.scope(ns).value_type(path) {
+        let found = self.scope(ns).value_type(path);
+        let def = match &found {
+            Ok((ValueType::Primitive(p), _)) => Def::Primitive(*p),
+            Ok((ValueType::Typedef(t), _)) => Def::Typedef(*t),
+            _ => Def::Unresolved,
+        };
+        self.note_path(ns, path, def);
+        match found {
             Ok((t, warning)) => {
                 if let Some(w) = warning {
                     self.error(w);
@@ -627,6 +675,8 @@ impl Resolver {
         let Item::Relation(rel) = item else { return };
         let left = self.scope(nsid).entity(&rel.left.entity);
         let right = self.scope(nsid).entity(&rel.right.entity);
+        self.note_class(nsid, &rel.left.entity, left.as_ref().ok().copied());
+        self.note_class(nsid, &rel.right.entity, right.as_ref().ok().copied());
         let (left, right) = match (left, right) {
             (Ok(l), Ok(r)) => (l, r),
             (l, r) => {
@@ -762,7 +812,9 @@ impl Resolver {
 
     fn index(&mut self, nsid: NamespaceId, item: &Item) {
         let Item::Index(index) = item else { return };
-        let entity = match self.scope(nsid).entity(&index.entity) {
+        let found = self.scope(nsid).entity(&index.entity);
+        self.note_class(nsid, &index.entity, found.as_ref().ok().copied());
+        let entity = match found {
             Ok(e) => e,
             Err(unresolved) => {
                 self.unresolved(unresolved);
@@ -772,6 +824,10 @@ impl Resolver {
         let full_name = self.model.entity(entity).full_name.clone();
         let mut ok = true;
         for name in &index.attributes {
+            self.resolution.record(
+                name.span,
+                resolution::member(&self.model, entity, &name.text).unwrap_or(Def::Unresolved),
+            );
             // Inmanta's wording, odd spacing included: `Attribute ' name.ns::Entity'`.
             let quoted = format!("' {}.{full_name}'", name.text);
             if let Some(a) = self.model.attribute(entity, &name.text) {
@@ -852,14 +908,18 @@ impl Resolver {
         if self.model.implementations[id.index()].span != i.span {
             return;
         }
-        match self.scope(nsid).entity(&i.entity) {
+        let found = self.scope(nsid).entity(&i.entity);
+        self.note_class(nsid, &i.entity, found.as_ref().ok().copied());
+        match found {
             Ok(e) => self.model.implementations[id.index()].entity = Some(e),
             Err(unresolved) => self.unresolved(unresolved),
         }
     }
 
     fn implement(&mut self, ns: NamespaceId, imp: &ast::Implement) {
-        let entity = match self.scope(ns).entity(&imp.entity) {
+        let found = self.scope(ns).entity(&imp.entity);
+        self.note_class(ns, &imp.entity, found.as_ref().ok().copied());
+        let entity = match found {
             Ok(e) => e,
             Err(unresolved) => {
                 self.unresolved(unresolved);
@@ -878,6 +938,7 @@ impl Resolver {
                 }
                 ast::ImplementationRef::Named(path) => match self.scope(ns).implementation(path) {
                     Ok(id) => {
+                        self.note_path(ns, path, Def::Implementation(id));
                         let implementation = &self.model.implementations[id.index()];
                         if let Some(for_entity) = implementation.entity {
                             if !self.model.is_subtype(entity, for_entity) {
@@ -893,7 +954,10 @@ impl Resolver {
                         }
                         implementations.push(id);
                     }
-                    Err(unresolved) => self.unresolved(unresolved),
+                    Err(unresolved) => {
+                        self.note_path(ns, path, Def::Unresolved);
+                        self.unresolved(unresolved)
+                    }
                 },
             }
         }

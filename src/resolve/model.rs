@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ast;
+use crate::builtin::plugins::PluginId;
+pub use crate::resolve::resolution::{Def, ModulePluginId, Resolution};
 use crate::source::{FileId, Span};
 
 macro_rules! id {
@@ -24,6 +26,7 @@ id!(EntityId);
 id!(TypedefId);
 id!(RelationId);
 id!(ImplementationId);
+id!(VariableId);
 
 /// The primitive types of the language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,6 +107,8 @@ pub struct Namespace {
     pub broken_definitions: HashSet<String>,
     pub types: HashMap<String, TypeDef>,
     pub implementations: HashMap<String, ImplementationId>,
+    /// The variables assigned at the top level of the module.
+    pub variables: HashMap<String, VariableId>,
     /// Whether this namespace's module is built into lsmc.
     pub builtin: bool,
 }
@@ -215,6 +220,7 @@ pub struct IndexDef {
 #[derive(Debug, Clone)]
 pub struct ImplementationDef {
     pub name: String,
+    pub name_span: Span,
     pub namespace: NamespaceId,
     pub entity: Option<EntityId>,
     pub body: Vec<ast::Stmt>,
@@ -230,6 +236,66 @@ pub struct ImplementDef {
     pub span: Span,
 }
 
+/// A variable: assigned at the top level of a namespace, or local to a block (an implementation,
+/// a `for` or `if` body, a comprehension).
+#[derive(Debug, Clone)]
+pub struct VariableDef {
+    pub name: String,
+    pub namespace: NamespaceId,
+    /// The name at its first assignment (or the loop variable of a `for`).
+    pub span: Span,
+    /// For a top-level variable: the index of its first assignment in its module's items.
+    pub first_item: Option<usize>,
+}
+
+/// The definitions lsmc itself refers to, found once by [`crate::resolve::resolve`]: `None` when
+/// the project does not load their module.
+#[derive(Debug, Clone, Default)]
+pub struct WellKnown {
+    pub service_entity: Option<EntityId>,
+    pub embedded_entity: Option<EntityId>,
+    pub entity_binding: Option<EntityId>,
+    pub service_binding: Option<EntityId>,
+    pub relationship_metadata: Option<EntityId>,
+    pub inter_service_relation: Option<EntityId>,
+    pub relation_annotations: Option<EntityId>,
+    pub lifecycle: Option<EntityId>,
+    pub attribute_modifier: Option<TypedefId>,
+    pub validate_type: Option<PluginId>,
+    pub get_service_binding_version: Option<PluginId>,
+}
+
+impl WellKnown {
+    fn find(model: &Model) -> WellKnown {
+        let lsm = |name: &str| model.entity_by_name(&format!("lsm::{name}"));
+        let plugin = |ns: &str, name: &str| {
+            model
+                .namespace_by_name
+                .contains_key(ns)
+                .then(|| crate::builtin::plugins::find(ns, name))
+                .flatten()
+        };
+        WellKnown {
+            service_entity: lsm("ServiceEntity"),
+            embedded_entity: lsm("EmbeddedEntity"),
+            entity_binding: lsm("ServiceEntityBinding"),
+            service_binding: lsm("ServiceBinding"),
+            relationship_metadata: lsm("RelationshipMetadata"),
+            inter_service_relation: lsm("InterServiceRelation"),
+            relation_annotations: lsm("RelationAnnotations"),
+            lifecycle: lsm("LifecycleStateMachine"),
+            attribute_modifier: model.namespace_by_name.get("lsm").and_then(|ns| {
+                match model.namespace(*ns).types.get("attribute_modifier") {
+                    Some(TypeDef::Typedef(t)) => Some(*t),
+                    _ => None,
+                }
+            }),
+            validate_type: plugin("std", "validate_type"),
+            get_service_binding_version: plugin("lsm", "get_service_binding_version"),
+        }
+    }
+}
+
 /// A resolved project.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
@@ -243,6 +309,10 @@ pub struct Model {
     pub namespace_by_name: HashMap<String, NamespaceId>,
     /// `std::Entity`, the root of every entity.
     pub root_entity: Option<EntityId>,
+    pub variables: Vec<VariableDef>,
+    /// What each name use refers to.
+    pub resolution: Resolution,
+    pub well_known: WellKnown,
 }
 
 impl Model {
@@ -256,6 +326,57 @@ impl Model {
 
     pub fn namespace(&self, id: NamespaceId) -> &Namespace {
         &self.namespaces[id.index()]
+    }
+
+    pub fn variable(&self, id: VariableId) -> &VariableDef {
+        &self.variables[id.index()]
+    }
+
+    /// The value of the first assignment of a top-level variable.
+    pub fn top_level_value(&self, id: VariableId) -> Option<&ast::Expr> {
+        let variable = self.variable(id);
+        let module = &self.modules[self.namespace(variable.namespace).module].1;
+        match &module.items.get(variable.first_item?)? {
+            ast::Item::Statement(stmt) => match &stmt.kind {
+                ast::StmtKind::Assign { value, .. } => Some(value),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Fills [`Model::well_known`]; once every type is registered.
+    pub(crate) fn find_well_known(&mut self) {
+        self.well_known = WellKnown::find(self);
+    }
+
+    /// The top-level variable `name` of the namespace called `namespace` (as a user names it on
+    /// the command line, not in the model).
+    pub fn top_level_variable(&self, namespace: &str, name: &str) -> Option<VariableId> {
+        let ns = self.namespace_by_name.get(namespace)?;
+        self.namespace(*ns).variables.get(name).copied()
+    }
+
+    /// Where a definition is written: the name of an entity, typedef, implementation,
+    /// attribute, relation end or variable; the start of a namespace's file. `None` for what has
+    /// no place in the project (primitives, plugins, what did not resolve).
+    pub fn definition_span(&self, def: Def) -> Option<Span> {
+        Some(match def {
+            Def::Namespace(ns) => Span::new(self.namespace(ns).file, 0, 0),
+            Def::Entity(e) => self.entity(e).name_span,
+            Def::Typedef(t) => self.typedef(t).name_span,
+            Def::Implementation(i) => self.implementations[i.index()].name_span,
+            Def::Attribute { entity, index } => {
+                self.entity(entity).attributes[index as usize].name_span
+            }
+            Def::RelationEnd { relation, end } => {
+                self.relations[relation.index()].ends[end as usize].name_span
+            }
+            Def::Variable(v) => self.variable(v).span,
+            Def::Primitive(_) | Def::Plugin(_) | Def::ModulePlugin(_) | Def::Unresolved => {
+                return None
+            }
+        })
     }
 
     pub fn entity_by_name(&self, full_name: &str) -> Option<EntityId> {

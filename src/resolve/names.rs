@@ -5,10 +5,18 @@
 
 use crate::ast::{ClassRef, Name, Path};
 use crate::diagnostics::suggest::did_you_mean;
-use crate::diagnostics::Diagnostic;
 use crate::resolve::error::{ResolveError, Unresolved};
 use crate::resolve::model::*;
 use crate::source::Span;
+
+/// `a::b` from the segments `a`, `b`.
+pub fn join(segments: &[Name]) -> String {
+    segments
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("::")
+}
 
 pub struct Scope<'m> {
     pub model: &'m Model,
@@ -40,6 +48,11 @@ impl Scope<'_> {
         self.ns().imports.get(name).copied()
     }
 
+    /// The namespace visible under the segments `a`, `b` of `a::b::X`.
+    pub fn visible_path(&self, segments: &[Name]) -> Option<NamespaceId> {
+        self.visible(&join(segments))
+    }
+
     fn find_in(&self, ns: NamespaceId, name: &str, kind: Kind) -> Option<Found> {
         let namespace = self.model.namespace(ns);
         match kind {
@@ -63,25 +76,13 @@ impl Scope<'_> {
         span: Span,
         kind: Kind,
     ) -> Result<Found, Unresolved> {
+        let ns_name = join(segments);
         let written = if segments.is_empty() {
             name.text.clone()
         } else {
-            format!(
-                "{}::{}",
-                segments
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("::"),
-                name.text
-            )
+            format!("{ns_name}::{}", name.text)
         };
         if !segments.is_empty() {
-            let ns_name = segments
-                .iter()
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join("::");
             let Some(target) = self.visible(&ns_name) else {
                 if self.failed(&ns_name) {
                     return Err(Unresolved::Poisoned);
@@ -257,23 +258,6 @@ impl Scope<'_> {
             }
             .into()),
         }
-    }
-
-    /// An entity reference during evaluation, which runs only on a model without errors: no
-    /// lookup is poisoned there, and one that is is reported as not found.
-    pub fn entity_or_diagnostic(&self, class: &ClassRef) -> Result<EntityId, Box<Diagnostic>> {
-        self.entity(class).map_err(|unresolved| {
-            Box::new(Diagnostic::from(match unresolved {
-                Unresolved::Error(error) => *error,
-                Unresolved::Poisoned => ResolveError::TypeNotFound {
-                    written: class.to_text(),
-                    namespace: self.ns().name.clone(),
-                    span: class.span,
-                    suggestion: None,
-                    qualified: None,
-                },
-            }))
-        })
     }
 
     /// The base type of an attribute or typedef, with a deprecation warning for `number`.

@@ -1,16 +1,66 @@
 //! Checks on the names used inside statements that can be made before evaluation: the entity of
 //! every constructor and index lookup, the attributes a constructor sets, and calls of built-in
-//! plugins and type casts.
+//! plugins and type casts. What each of these names, and each variable reference, is recorded in
+//! the [`Resolution`].
 
-use crate::ast::{Argument, Expr, ExprKind, Item, Path, Stmt, StmtKind};
+use crate::ast::{Argument, Expr, ExprKind, Item, Name, Path, Stmt, StmtKind};
 use crate::builtin::plugins::{self, ParamKind, PluginSignature};
 use crate::diagnostics::suggest::did_you_mean;
 use crate::resolve::error::{ArgumentProblem, ResolveError, Unresolved};
 use crate::resolve::model::*;
-use crate::resolve::names::Scope;
+use crate::resolve::names::{join, Scope};
+use crate::resolve::resolution::member;
 use crate::source::SourceMap;
 
-pub fn check(model: &Model, sources: &SourceMap, errors: &mut Vec<ResolveError>) {
+/// The variable a statement assigns, when it assigns one (`x = ...`).
+pub fn assigned_variable(stmt: &Stmt) -> Option<&Name> {
+    match &stmt.kind {
+        StmtKind::Assign { target, .. } => match &target.kind {
+            ExprKind::Var { path } if path.segments.len() == 1 => Some(&path.segments[0]),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Registers the variables assigned at the top level of every namespace, before any statement is
+/// checked: a reference `ns::x` may come before `x`'s module is read.
+pub fn top_level_variables(model: &mut Model) {
+    for ns in 0..model.namespaces.len() {
+        let module = model.namespaces[ns].module;
+        let mut found: Vec<(usize, Name)> = Vec::new();
+        for (i, item) in model.modules[module].1.items.iter().enumerate() {
+            if let Item::Statement(stmt) = item {
+                if let Some(name) = assigned_variable(stmt) {
+                    found.push((i, name.clone()));
+                }
+            }
+        }
+        for (i, name) in found {
+            if model.namespaces[ns].variables.contains_key(&name.text) {
+                continue;
+            }
+            let id = VariableId(model.variables.len() as u32);
+            model.variables.push(VariableDef {
+                name: name.text.clone(),
+                namespace: NamespaceId(ns as u32),
+                span: name.span,
+                first_item: Some(i),
+            });
+            model.namespaces[ns].variables.insert(name.text, id);
+        }
+    }
+}
+
+/// Checks the statements of every namespace and records their names; returns the local
+/// variables, numbered after the model's.
+pub fn check(
+    model: &Model,
+    sources: &SourceMap,
+    errors: &mut Vec<ResolveError>,
+    resolution: &mut Resolution,
+) -> Vec<VariableDef> {
+    let mut locals = Vec::new();
     for (ns_index, namespace) in model.namespaces.iter().enumerate() {
         let ns = NamespaceId(ns_index as u32);
         let mut checker = Checker {
@@ -21,13 +71,26 @@ pub fn check(model: &Model, sources: &SourceMap, errors: &mut Vec<ResolveError>)
             sources,
             top_level: true,
             errors,
+            resolution,
+            frames: Vec::new(),
+            locals: &mut locals,
         };
         for item in &model.modules[namespace.module].1.items {
             match item {
                 Item::Statement(stmt) => checker.stmt(stmt),
                 Item::Implement(i) => {
                     if let Some(when) = &i.when {
+                        // A condition sees the attributes of the instance.
+                        let instance = match checker.resolution.def_at(i.entity.span) {
+                            Some(Def::Entity(e)) => Some(e),
+                            _ => None,
+                        };
+                        checker.frames.push(Frame {
+                            variables: Vec::new(),
+                            instance,
+                        });
                         checker.expr(when, false);
+                        checker.frames.pop();
                     }
                 }
                 Item::Relation(r) => {
@@ -49,12 +112,19 @@ pub fn check(model: &Model, sources: &SourceMap, errors: &mut Vec<ResolveError>)
         checker.top_level = false;
         for implementation in &model.implementations {
             if implementation.namespace == ns {
-                for stmt in &implementation.body {
-                    checker.stmt(stmt);
-                }
+                checker.block(&implementation.body, None, implementation.entity);
             }
         }
     }
+    locals
+}
+
+/// The variables of a block (and, in an implementation or a `when`, the instance's members) that
+/// hide those of the blocks around it.
+#[derive(Default)]
+struct Frame {
+    variables: Vec<(String, VariableId)>,
+    instance: Option<EntityId>,
 }
 
 struct Checker<'a, 'm> {
@@ -64,9 +134,82 @@ struct Checker<'a, 'm> {
     /// a bare name there is a top-level variable of the namespace.
     top_level: bool,
     errors: &'a mut Vec<ResolveError>,
+    resolution: &'a mut Resolution,
+    /// The blocks around the statement checked, innermost last; the namespace's top level is
+    /// below them all.
+    frames: Vec<Frame>,
+    /// Local variables, numbered after the model's top-level ones.
+    locals: &'a mut Vec<VariableDef>,
 }
 
 impl Checker<'_, '_> {
+    /// A local variable, defined at `name`.
+    fn local(&mut self, name: &Name) -> (String, VariableId) {
+        let id = VariableId((self.scope.model.variables.len() + self.locals.len()) as u32);
+        self.locals.push(VariableDef {
+            name: name.text.clone(),
+            namespace: self.scope.namespace,
+            span: name.span,
+            first_item: None,
+        });
+        (name.text.clone(), id)
+    }
+
+    /// Checks a block in a frame of its own: its loop variable (of a `for`), the variables it
+    /// assigns, and the members of `instance` (in an implementation).
+    fn block(&mut self, body: &[Stmt], bound: Option<&Name>, instance: Option<EntityId>) {
+        let mut frame = Frame {
+            variables: Vec::new(),
+            instance,
+        };
+        if let Some(name) = bound {
+            let local = self.local(name);
+            self.resolution.record(name.span, Def::Variable(local.1));
+            frame.variables.push(local);
+        }
+        for name in body.iter().filter_map(assigned_variable) {
+            if !frame.variables.iter().any(|(n, _)| *n == name.text) {
+                let local = self.local(name);
+                frame.variables.push(local);
+            }
+        }
+        self.frames.push(frame);
+        for s in body {
+            self.stmt(s);
+        }
+        self.frames.pop();
+    }
+
+    /// What a bare name means where it is written: a variable of a block around it (innermost
+    /// first), a member of the instance of an implementation, or a top-level variable.
+    fn bare_name(&self, name: &str) -> Option<Def> {
+        let model = self.scope.model;
+        for frame in self.frames.iter().rev() {
+            if let Some((_, v)) = frame.variables.iter().rev().find(|(n, _)| n == name) {
+                return Some(Def::Variable(*v));
+            }
+            if let Some(entity) = frame.instance {
+                if name == "self" {
+                    return None;
+                }
+                if let Some(def) = member(model, entity, name) {
+                    return Some(def);
+                }
+            }
+        }
+        model
+            .namespace(self.scope.namespace)
+            .variables
+            .get(name)
+            .map(|v| Def::Variable(*v))
+    }
+
+    fn record_bare_name(&mut self, name: &Name) {
+        if let Some(def) = self.bare_name(&name.text) {
+            self.resolution.record(name.span, def);
+        }
+    }
+
     fn error(&mut self, error: ResolveError) {
         self.errors.push(error);
     }
@@ -88,12 +231,14 @@ impl Checker<'_, '_> {
                 let inferable = matches!(target.kind, ExprKind::Attribute { .. });
                 self.expr(value, inferable);
             }
-            StmtKind::For { iterable, body, .. } => {
+            StmtKind::For {
+                variable,
+                iterable,
+                body,
+            } => {
                 self.expr(iterable, false);
                 let top_level = std::mem::replace(&mut self.top_level, false);
-                for s in body {
-                    self.stmt(s);
-                }
+                self.block(body, Some(variable), None);
                 self.top_level = top_level;
             }
             StmtKind::If {
@@ -104,14 +249,12 @@ impl Checker<'_, '_> {
                 for (condition, body) in branches {
                     self.expr(condition, false);
                     self.top_level = false;
-                    for s in body {
-                        self.stmt(s);
-                    }
+                    self.block(body, None, None);
                     self.top_level = top_level;
                 }
                 self.top_level = false;
-                for s in otherwise.iter().flatten() {
-                    self.stmt(s);
+                if let Some(body) = otherwise {
+                    self.block(body, None, None);
                 }
                 self.top_level = top_level;
             }
@@ -124,14 +267,23 @@ impl Checker<'_, '_> {
     fn expr(&mut self, expr: &Expr, inferable: bool) {
         match &expr.kind {
             ExprKind::Construct { class, arguments } => {
-                let unresolved_short_name =
-                    class.namespace.is_empty() && self.scope.entity(class).is_err();
-                if inferable && unresolved_short_name {
-                    // Left to evaluation: constructor type inference.
-                } else {
-                    match self.scope.entity(class) {
-                        Ok(entity) => self.constructor_arguments(entity, class.span, arguments),
-                        Err(unresolved) => self.unresolved(unresolved),
+                match self.scope.entity(class) {
+                    Err(unresolved) if inferable && class.namespace.is_empty() => {
+                        // Left to evaluation: constructor type inference. Its error is kept for
+                        // the evaluation to raise if no relation gives the type.
+                        if let Unresolved::Error(error) = unresolved {
+                            self.resolution
+                                .defer(class.span, crate::diagnostics::Diagnostic::from(*error));
+                        }
+                    }
+                    Ok(entity) => {
+                        self.resolution
+                            .record_class(&self.scope, class, Some(entity));
+                        self.constructor_arguments(entity, class.span, arguments);
+                    }
+                    Err(unresolved) => {
+                        self.resolution.record_class(&self.scope, class, None);
+                        self.unresolved(unresolved);
                     }
                 }
                 for a in arguments {
@@ -144,11 +296,23 @@ impl Checker<'_, '_> {
                 }
                 return;
             }
-            ExprKind::IndexLookup { class, .. } => {
-                if let Err(unresolved) = self.scope.entity(class) {
+            ExprKind::IndexLookup { class, arguments } => match self.scope.entity(class) {
+                Ok(entity) => {
+                    self.resolution
+                        .record_class(&self.scope, class, Some(entity));
+                    for argument in arguments {
+                        if let Argument::Keyword { name, .. } = argument {
+                            let def = member(self.scope.model, entity, &name.text);
+                            self.resolution
+                                .record(name.span, def.unwrap_or(Def::Unresolved));
+                        }
+                    }
+                }
+                Err(unresolved) => {
+                    self.resolution.record_class(&self.scope, class, None);
                     self.unresolved(unresolved);
                 }
-            }
+            },
             ExprKind::Call {
                 function,
                 arguments,
@@ -160,6 +324,41 @@ impl Checker<'_, '_> {
                 return;
             }
             ExprKind::Var { path } if path.segments.len() > 1 => self.namespace_of(path, expr),
+            ExprKind::Var { path } => self.record_bare_name(&path.segments[0]),
+            ExprKind::Interpolated { parts, .. } | ExprKind::FString { parts, .. } => {
+                for part in parts {
+                    if let Some(first) = part.reference.first() {
+                        self.record_bare_name(first);
+                    }
+                }
+            }
+            ExprKind::Comprehension {
+                value,
+                loops,
+                guards,
+            } => {
+                // The first iterable is read outside the comprehension; the rest see its
+                // variables.
+                if let Some((_, first)) = loops.first() {
+                    self.expr(first, false);
+                }
+                let mut frame = Frame::default();
+                for (name, _) in loops {
+                    let local = self.local(name);
+                    self.resolution.record(name.span, Def::Variable(local.1));
+                    frame.variables.push(local);
+                }
+                self.frames.push(frame);
+                self.expr(value, false);
+                for (_, iterable) in loops.iter().skip(1) {
+                    self.expr(iterable, false);
+                }
+                for guard in guards {
+                    self.expr(guard, false);
+                }
+                self.frames.pop();
+                return;
+            }
             _ => {}
         }
         for_each_child(expr, &mut |child| self.expr(child, false));
@@ -168,12 +367,22 @@ impl Checker<'_, '_> {
     /// `ns::name`: Inmanta looks the namespace up when it normalizes the reference, so one that is
     /// not visible is an error even where the reference is never evaluated.
     fn namespace_of(&mut self, path: &Path, expr: &Expr) {
-        let ns_name = path.segments[..path.segments.len() - 1]
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<Vec<_>>()
-            .join("::");
-        if self.scope.visible(&ns_name).is_some() || self.scope.failed(&ns_name) {
+        let ns_name = join(&path.segments[..path.segments.len() - 1]);
+        if let Some(target) = self.scope.visible(&ns_name) {
+            let variable = self
+                .scope
+                .model
+                .namespace(target)
+                .variables
+                .get(&path.last().text);
+            if let Some(v) = variable {
+                self.resolution
+                    .record_path(&self.scope, path, Def::Variable(*v));
+            }
+            return;
+        }
+        self.resolution.record(path.span, Def::Unresolved);
+        if self.scope.failed(&ns_name) {
             return;
         }
         self.error(ResolveError::NamespaceNotFound {
@@ -194,8 +403,10 @@ impl Checker<'_, '_> {
             let Argument::Keyword { name, .. } = argument else {
                 continue;
             };
-            let known = model.attribute(entity, &name.text).is_some()
-                || model.relation_end(entity, &name.text).is_some()
+            let def = member(model, entity, &name.text);
+            self.resolution
+                .record(name.span, def.unwrap_or(Def::Unresolved));
+            let known = def.is_some()
                 || model.ancestors(entity).iter().any(|e| {
                     let e = model.entity(*e);
                     e.unresolved_parent || e.unresolved_relations.contains(&name.text)
@@ -226,22 +437,28 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Checks a call and records what it calls.
     fn call(&mut self, function: &Path, arguments: &[Argument], call: &Expr) {
+        let def = self.callee(function, arguments, call);
+        self.resolution.record_path(&self.scope, function, def);
+    }
+
+    fn callee(&mut self, function: &Path, arguments: &[Argument], call: &Expr) -> Def {
         let model = self.scope.model;
-        let segments: Vec<&str> = function.segments.iter().map(|s| s.text.as_str()).collect();
-        let (ns_segments, name) = segments.split_at(segments.len() - 1);
-        let name = name[0];
+        let (ns_segments, name) = function.segments.split_at(function.segments.len() - 1);
+        let name = name[0].text.as_str();
         if ns_segments.is_empty() {
             match name {
                 "string" | "int" | "float" | "bool" | "number" => {
-                    return self.cast(name, arguments, call)
+                    self.cast(name, arguments, call);
+                    return Primitive::from_name(name).map_or(Def::Unresolved, Def::Primitive);
                 }
                 "list" | "dict" => {
                     self.error(ResolveError::NotCallable {
                         name: name.to_string(),
                         span: function.span,
                     });
-                    return;
+                    return Def::Unresolved;
                 }
                 _ => {}
             }
@@ -250,10 +467,13 @@ impl Checker<'_, '_> {
             let namespace = model.namespace(self.scope.namespace);
             if namespace.name == "__config__" || namespace.builtin {
                 let root = namespace.name.split("::").next().unwrap_or("");
-                let found = plugins::signature(&namespace.name, name)
-                    .or_else(|| plugins::signature(root, name));
+                let found =
+                    plugins::find(&namespace.name, name).or_else(|| plugins::find(root, name));
                 match found {
-                    Some(sig) => self.plugin_arguments(sig, arguments, call),
+                    Some(id) => {
+                        self.plugin_arguments(id.signature(), arguments, call);
+                        return Def::Plugin(id);
+                    }
                     None => self.error(ResolveError::UnknownBarePlugin {
                         name: name.to_string(),
                         namespace: namespace.name.clone(),
@@ -261,13 +481,14 @@ impl Checker<'_, '_> {
                         in_std: plugins::signature("std", name).is_some(),
                     }),
                 }
+                return Def::Unresolved;
             }
-            return;
+            return self.resolution.module_plugin_id(self.scope.namespace, name);
         }
-        let ns_name = ns_segments.join("::");
+        let ns_name = join(ns_segments);
         let Some(target) = self.scope.visible(&ns_name) else {
             if self.scope.failed(&ns_name) {
-                return; // the import is reported
+                return Def::Unresolved; // the import is reported
             }
             let error = self.scope.missing_import_error(
                 &function.to_text(),
@@ -276,14 +497,18 @@ impl Checker<'_, '_> {
                 false,
             );
             self.error(error);
-            return;
+            return Def::Unresolved;
         };
         let target_ns = model.namespace(target);
         if !target_ns.builtin {
-            return; // plugins of other modules are Python: their signatures are not known here
+            // Plugins of other modules are Python: their signatures are not known here.
+            return self.resolution.module_plugin_id(target, name);
         }
-        match plugins::signature(&target_ns.name, name) {
-            Some(sig) => self.plugin_arguments(sig, arguments, call),
+        match plugins::find(&target_ns.name, name) {
+            Some(id) => {
+                self.plugin_arguments(id.signature(), arguments, call);
+                Def::Plugin(id)
+            }
             None => {
                 let known: Vec<&str> = plugins::PLUGINS
                     .iter()
@@ -297,6 +522,7 @@ impl Checker<'_, '_> {
                     visible: ns_name,
                     span: function.span,
                 });
+                Def::Unresolved
             }
         }
     }
@@ -538,29 +764,14 @@ fn static_repr(
                 }
                 ns
             } else {
-                let ns_name = segments
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("::");
-                *model.namespace(ns).imports.get(&ns_name)?
+                Scope {
+                    model,
+                    namespace: ns,
+                }
+                .visible_path(segments)?
             };
-            let module = &model.modules[model.namespace(target).module].1;
-            let value = module.items.iter().find_map(|item| match item {
-                Item::Statement(stmt) => match &stmt.kind {
-                    StmtKind::Assign { target, value } => match &target.kind {
-                        ExprKind::Var { path }
-                            if path.segments.len() == 1
-                                && path.segments[0].text == name[0].text =>
-                        {
-                            Some(value)
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                _ => None,
-            })?;
+            let variable = *model.namespace(target).variables.get(&name[0].text)?;
+            let value = model.top_level_value(variable)?;
             return static_repr(model, target, value, true, depth + 1);
         }
         _ => return None,
