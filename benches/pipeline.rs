@@ -8,7 +8,6 @@
 use std::fmt::Write;
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::rc::Rc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -17,7 +16,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use lsmc::project::{load, MemoryFiles};
+use lsmc::driver::{self, Checked, Input, InventoryFile};
+use lsmc::project::MemoryFiles;
 
 /// A project of `modules` modules of `entities` entities each, plus a main file that uses them.
 fn project(modules: usize, entities: usize) -> (String, MemoryFiles) {
@@ -86,15 +86,10 @@ fn check(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5));
     group.bench_function(format!("project of {lines} lines"), |b| {
         b.iter(|| {
-            let (project, diagnostics) = load("main.cf", black_box(&main), &files);
-            assert!(diagnostics.is_empty());
-            let (model, _sources, diagnostics) = lsmc::resolve::resolve(project);
-            assert!(
-                diagnostics.iter().all(|d| !d.is_error()),
-                "the generated project checks clean"
-            );
-            let (_statics, lsm) = lsmc::check::check(&model);
-            black_box((model, lsm))
+            let input = input_of(black_box(&main), &files);
+            let checked = driver::check(&input, driver::Options::default());
+            assert!(!checked.has_errors(), "the generated project checks clean");
+            black_box(checked)
         })
     });
     group.finish();
@@ -145,23 +140,22 @@ fn compile_and_export(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(8));
     group.bench_function("compile with dump", |b| {
         b.iter(|| {
-            let (project, _) = load("main.cf", &main, &files);
-            let (model, mut sources, _) = lsmc::resolve::resolve(project);
-            let file = sources.add("inventory.json", inventory_text.clone());
-            let (inventory, _) = lsmc::eval::inventory::parse(&sources.get(file).text, file);
-            let options = lsmc::eval::Options {
-                inventory: Some(Rc::new(inventory)),
-                ..Default::default()
-            };
-            let mut evaluation = lsmc::eval::evaluate(&model, &sources, options);
-            assert!(evaluation.diagnostics.is_empty());
-            let dump = lsmc::eval::dump::dump(&mut evaluation.runtime, true);
+            // As `lsmc compile --no-lsm-checks`: the reference's compile.
+            let mut checked = resolved(&main, &files);
+            checked.read_inventory(InventoryFile {
+                name: "inventory.json".to_string(),
+                text: inventory_text.clone(),
+            });
+            let mut evaluated = checked
+                .evaluate(Default::default())
+                .expect("the generated model has no error");
+            assert!(evaluated.diagnostics.is_empty());
+            let dump = evaluated.dump(true);
             black_box(serde_json::to_string_pretty(&dump).expect("a dump is JSON"));
         })
     });
     group.bench_function("check (LSM rules)", |b| {
-        let (project, _) = load("main.cf", &main, &files);
-        let (model, _sources, _) = lsmc::resolve::resolve(project);
+        let model = resolved(&main, &files).model;
         b.iter(|| black_box(lsmc::check::check(&model)))
     });
     group.bench_function("export (catalog and schemas as JSON)", |b| {
@@ -169,8 +163,7 @@ fn compile_and_export(c: &mut Criterion) {
         // catalog (the reference's compile does not check them): an embedded entity here.
         let exportable = main.replace("entity Site:", "entity Site extends lsm::EmbeddedEntity:");
         assert_ne!(exportable, main, "the generated model defines Site");
-        let (project, _) = load("main.cf", &exportable, &files);
-        let (model, _sources, _) = lsmc::resolve::resolve(project);
+        let model = resolved(&exportable, &files).model;
         b.iter(|| {
             let (statics, _) = lsmc::check::check(&model);
             let catalog = lsmc::export::catalog(&model, &statics).expect("a valid catalog");
@@ -181,6 +174,23 @@ fn compile_and_export(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+fn input_of<'a>(main: &'a str, files: &'a MemoryFiles) -> Input<'a> {
+    Input {
+        main_name: "main.cf",
+        main_text: main,
+        files,
+    }
+}
+
+/// A project loaded and resolved, for the benchmarks of the stages after resolve.
+fn resolved(main: &str, files: &MemoryFiles) -> Checked {
+    let options = driver::Options {
+        lsm_checks: false,
+        ..Default::default()
+    };
+    driver::check(&input_of(main, files), options)
 }
 
 criterion_group!(benches, check, compile_and_export);

@@ -7,14 +7,11 @@
 //! `CI=true` and is reported loudly otherwise.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::process::Command;
 
-fn suite_dir() -> PathBuf {
-    std::env::var_os("LSMC_CONFORMANCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"))
-}
+mod common;
+
+use common::suite_dir;
 
 /// One run of `run.py` on one area in one mode: the failing cases, and the counts.
 fn run_area(area: &str, mode: &str) -> (BTreeSet<String>, usize, usize, Vec<String>) {
@@ -71,7 +68,7 @@ fn conformance_suite() {
             "\n\n*** THE CONFORMANCE SUITE IS MISSING: {} ***\n*** set LSMC_CONFORMANCE to its path ***\n\n",
             suite.display()
         );
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if common::in_ci() {
             panic!("{message}");
         }
         eprintln!("{message}");

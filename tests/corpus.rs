@@ -30,28 +30,17 @@ use lsmc::source::FileId;
 #[path = "../benches/common/parse_model.rs"]
 mod parse_model;
 
+mod common;
+
+use common::{in_ci, manifest_dir, shared_dir};
+
 /// Evenly spaced cuts per file in the truncation test.
 const EVEN_CUTS: usize = 200;
 /// The head of each file that is also cut at every line end.
 const HEAD_BYTES: usize = 2048;
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn corpus_dir() -> PathBuf {
     manifest_dir().join("corpus").join("modules")
-}
-
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("LSMC_SHARED") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => manifest_dir().join("..").join("shared"),
-    }
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 /// Says loudly that an input is missing; fails under CI. Written to the process's stderr, not

@@ -14,32 +14,17 @@
 //! the environment, or `corpus/site` as `scripts/test.sh` sets it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+
+use common::text;
 
 /// `<shared>/oracle/models`, or `None` (after a loud message; a panic under `CI=true`).
 fn models_dir() -> Option<PathBuf> {
-    let shared = std::env::var_os("LSMC_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared"));
-    let dir = shared.join("oracle/models");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let message = format!(
-        "\n*** THE ORACLE MODELS ARE MISSING: {} (set LSMC_SHARED) ***\n",
-        dir.display()
-    );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{message}");
-    }
-    eprintln!("{message}");
-    None
+    common::required(common::models_dir(), "THE ORACLE MODELS (set LSMC_SHARED)")
 }
 
 fn model_dirs(root: &Path) -> Vec<PathBuf> {
@@ -72,30 +57,13 @@ fn oracle_env(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Runs `lsmc` with `LSMC_PYTHON_PATH` passed through (default `corpus/site`) and the extra
-/// environment variables.
+/// Runs `lsmc` with a model's environment variables.
 fn lsmc(args: &[&std::ffi::OsStr], env: &[(String, String)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lsmc"));
-    cmd.args(args);
-    match std::env::var_os("LSMC_PYTHON_PATH") {
-        Some(path) => cmd.env("LSMC_PYTHON_PATH", path),
-        None => cmd.env("LSMC_PYTHON_PATH", manifest_dir().join("corpus/site")),
-    };
-    // A validation compile is asked with --validate; lsm_no_instances is read from the
-    // environment, as by the reference.
-    cmd.env_remove("lsm_no_instances");
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    cmd.output().expect("lsmc runs")
-}
-
-fn show(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    common::lsmc_command()
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("lsmc runs")
 }
 
 #[test]
@@ -134,7 +102,7 @@ fn dumps_equal_the_oracle() {
         let output = lsmc(&args, &env);
         compared += 1;
         if !output.status.success() {
-            problems.push(format!("{name}: lsmc compile failed:\n{}", show(&output)));
+            problems.push(format!("{name}: lsmc compile failed:\n{}", text(&output)));
             continue;
         }
         let ours: Value = match std::fs::read_to_string(&dump)
@@ -237,7 +205,7 @@ fn expected_failures_fail_as_the_oracle() {
             problems.push(format!(
                 "{name}: lsmc exits with {:?}, expected 1:\n{}",
                 output.status.code(),
-                show(&output)
+                text(&output)
             ));
             continue;
         }
@@ -246,7 +214,7 @@ fn expected_failures_fail_as_the_oracle() {
             Err(e) => {
                 problems.push(format!(
                     "{name}: lsmc's JSON report is not JSON ({e}):\n{}",
-                    show(&output)
+                    text(&output)
                 ));
                 continue;
             }

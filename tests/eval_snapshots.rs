@@ -18,16 +18,15 @@
 //! --out fixtures/eval/NAME/oracle_dump.json --errors-out fixtures/eval/NAME/oracle_errors.json`
 //! (the oracle writes only the file of its outcome). `fixtures_agree_with_the_oracle` compares them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use lsmc::diagnostics::{render_text, Diagnostic, Severity, TextOptions};
-use lsmc::eval::Options;
+use lsmc::diagnostics::{Diagnostic, Severity};
 use lsmc::source::SourceMap;
 use serde_json::Value;
 
 mod common;
 
-use common::{numbered, FixtureModules};
+use common::{diagnostics_section, source_section, sources_section, Fixture};
 
 /// The outcome of one fixture.
 struct Run {
@@ -41,68 +40,44 @@ struct Run {
 }
 
 /// Runs a fixture through load, resolve, check, inventory and evaluate, as `lsmc compile` does.
-fn run_fixture(dir: &Path) -> Run {
-    let name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .expect("a fixture folder has a UTF-8 name");
-    let shown = format!("fixtures/eval/{name}");
-    let text = std::fs::read_to_string(dir.join("main.cf")).expect("fixtures are UTF-8 text");
-    let modules = FixtureModules {
-        dir: dir.to_path_buf(),
-        shown: shown.clone(),
-    };
-    let (project, mut diagnostics) =
-        lsmc::project::load(&format!("{shown}/main.cf"), &text, &modules);
-    let (model, mut sources, resolve_diagnostics) = lsmc::resolve::resolve(project);
-    diagnostics.extend(resolve_diagnostics);
-    let (_statics, check_diagnostics) = lsmc::check::check(&model);
-    diagnostics.extend(check_diagnostics);
-
-    let mut options = Options::default();
-    let inventory_path = dir.join("inventory.json");
-    if inventory_path.is_file() {
-        let text = std::fs::read_to_string(&inventory_path).expect("inventories are UTF-8 text");
-        let file = sources.add(format!("{shown}/inventory.json"), text);
-        let (parsed, inventory_diagnostics) =
-            lsmc::eval::inventory::parse(&sources.get(file).text, file);
-        diagnostics.extend(inventory_diagnostics);
-        options.inventory = Some(parsed.into());
-    }
-    let max_steps = dir.join("max_steps");
-    if max_steps.is_file() {
+fn run_fixture(fixture: &Fixture) -> Run {
+    let max_steps = fixture.dir.join("max_steps");
+    let max_steps = max_steps.is_file().then(|| {
         let text = std::fs::read_to_string(&max_steps).expect("readable");
-        options.max_steps = Some(text.trim().parse().expect("max_steps holds a number"));
+        text.trim().parse().expect("max_steps holds a number")
+    });
+    let mut checked = fixture.check(lsmc::driver::Options::default());
+    let inventory = fixture.inventory();
+    let inventory_source = inventory
+        .as_ref()
+        .map(|file| (file.name.clone(), source_section(&file.name, &file.text)));
+    if let Some(file) = inventory {
+        checked.read_inventory(file);
     }
 
     let mut printed = Vec::new();
     let mut dump = None;
-    if !lsmc::diagnostics::has_errors(&diagnostics) {
-        let mut evaluation = lsmc::eval::evaluate(&model, &sources, options);
-        diagnostics.extend(std::mem::take(&mut evaluation.diagnostics));
-        printed = evaluation.runtime.printed.clone();
-        if !lsmc::diagnostics::has_errors(&diagnostics) {
-            dump = Some(
-                serde_json::to_value(lsmc::eval::dump::dump(&mut evaluation.runtime, true))
-                    .expect("a dump is JSON"),
-            );
+    let mut diagnostics = checked.diagnostics.clone();
+    let options = lsmc::driver::EvalOptions {
+        max_steps,
+        ..Default::default()
+    };
+    if let Some(mut evaluated) = checked.evaluate(options) {
+        printed = evaluated.runtime.printed.clone();
+        if !evaluated.has_errors() {
+            dump = Some(serde_json::to_value(evaluated.dump(true)).expect("a dump is JSON"));
         }
+        diagnostics = evaluated.diagnostics;
     }
-    lsmc::diagnostics::sort(&mut diagnostics);
 
-    let mut out = String::new();
-    for (_, file) in sources.iter() {
-        if file.name.starts_with("<builtin>") {
-            continue;
+    let mut out = sources_section(&checked.sources);
+    // The inventory is among the sources only when it has problems; the snapshot shows it always.
+    if let Some((name, section)) = inventory_source {
+        if !checked.sources.iter().any(|(_, file)| file.name == name) {
+            out.push_str(&section);
         }
-        out.push_str(&format!(
-            "----- SOURCE {}\n{}",
-            file.name,
-            numbered(&file.text)
-        ));
     }
-    let rendered = render_text(&diagnostics, &sources, TextOptions { color: false });
-    out.push_str(&format!("----- DIAGNOSTICS\n{rendered}"));
+    out.push_str(&diagnostics_section(&diagnostics, &checked.sources));
     if !printed.is_empty() {
         out.push_str("----- PRINTED\n");
         for line in &printed {
@@ -121,7 +96,7 @@ fn run_fixture(dir: &Path) -> Run {
     Run {
         snapshot: out,
         errors,
-        sources,
+        sources: checked.sources,
         dump,
     }
 }
@@ -129,45 +104,15 @@ fn run_fixture(dir: &Path) -> Run {
 #[test]
 fn eval_fixtures() {
     insta::glob!("../fixtures/eval", "*/main.cf", |path| {
-        let dir = path.parent().expect("main.cf is in a fixture folder");
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("a fixture folder has a UTF-8 name")
-            .to_string();
-        let run = run_fixture(dir);
-        // One snapshot per fixture, named after its folder.
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_suffix(name);
-        settings.bind(|| insta::assert_snapshot!(run.snapshot));
+        let fixture = Fixture::of_main("eval", path);
+        let run = run_fixture(&fixture);
+        fixture.snapshot_as(|| insta::assert_snapshot!(run.snapshot));
     });
 }
 
-fn fixture_dirs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/eval");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("fixtures/eval exists")
-        .map(|e| e.expect("a readable entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn name_of(dir: &Path) -> &str {
-    dir.file_name().and_then(|n| n.to_str()).unwrap_or("")
-}
-
-/// Every fixture folder has a `main.cf` (a folder without one would be skipped silently).
 #[test]
 fn every_fixture_folder_has_a_main_file() {
-    for dir in fixture_dirs() {
-        assert!(
-            dir.join("main.cf").is_file(),
-            "{} has no main.cf",
-            dir.display()
-        );
-    }
+    common::assert_every_fixture_has_a_main_file("eval");
 }
 
 /// `ok_*` fixtures evaluate without error; the others give exactly one error, with the code their
@@ -175,38 +120,21 @@ fn every_fixture_folder_has_a_main_file() {
 #[test]
 fn every_fixture_gives_the_outcome_it_names() {
     let mut covered = Vec::new();
-    for dir in fixture_dirs() {
-        let run = run_fixture(&dir);
+    for fixture in common::fixtures("eval") {
+        let run = run_fixture(&fixture);
         let codes: Vec<&str> = run.errors.iter().map(|d| d.code.id).collect();
-        if name_of(&dir).starts_with("ok_") {
+        if fixture.name.starts_with("ok_") {
             assert!(
                 codes.is_empty(),
                 "{} should evaluate without error, gives {codes:?}",
-                dir.display()
+                fixture.dir.display()
             );
-            assert!(run.dump.is_some(), "{} has no dump", dir.display());
+            assert!(run.dump.is_some(), "{} has no dump", fixture.dir.display());
             continue;
         }
-        let text = std::fs::read_to_string(dir.join("main.cf")).expect("readable");
-        let expected = text
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("# "))
-            .and_then(|rest| rest.split(':').next())
-            .unwrap_or_default()
-            .to_string();
-        assert_eq!(
-            codes,
-            vec![expected.as_str()],
-            "{} should give exactly one {expected}",
-            dir.display()
-        );
-        covered.push(expected);
+        covered.push(common::assert_gives_its_named_code(&fixture, &codes));
     }
-    for n in 1..=14 {
-        let code = format!("E40{n:02}");
-        assert!(covered.contains(&code), "no fixture shows {code}");
-    }
+    common::assert_every_code_has_a_fixture(&covered, "E40", 14);
 }
 
 /// Fixtures whose outcome differs from the reference compiler's on purpose, and why. For these
@@ -263,16 +191,16 @@ fn lsmc_error(run: &Run) -> Option<(String, Option<u64>)> {
 fn fixtures_agree_with_the_oracle() {
     let mut problems = Vec::new();
     let mut compared = 0;
-    for dir in fixture_dirs() {
-        let name = name_of(&dir).to_string();
-        let errors = read_json(&dir.join("oracle_errors.json"));
-        let dump = read_json(&dir.join("oracle_dump.json"));
+    for fixture in common::fixtures("eval") {
+        let name = fixture.name.clone();
+        let errors = read_json(&fixture.dir.join("oracle_errors.json"));
+        let dump = read_json(&fixture.dir.join("oracle_dump.json"));
         if errors.is_none() && dump.is_none() {
             problems.push(format!("{name}: no oracle_errors.json or oracle_dump.json"));
             continue;
         }
         compared += 1;
-        let run = run_fixture(&dir);
+        let run = run_fixture(&fixture);
         let by_design = DIFFERENT_BY_DESIGN.iter().any(|(n, _)| *n == name);
         match (&errors, lsmc_error(&run)) {
             (Some(errors), Some(ours)) => {

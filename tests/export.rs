@@ -14,41 +14,13 @@
 //! `mitogen` that some seed models import) unless the environment sets it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn suite_dir() -> PathBuf {
-    std::env::var_os("LSMC_CONFORMANCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/conformance"))
-}
-
-/// `Some(dir)` when it exists; otherwise a loud message (a failure under `CI=true`).
-fn required(dir: PathBuf, what: &str) -> Option<PathBuf> {
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let message = format!("\n*** {what} IS MISSING: {} ***\n", dir.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{message}");
-    }
-    eprintln!("{message}");
-    None
-}
-
-fn lsmc(args: &[&std::ffi::OsStr]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lsmc"));
-    cmd.args(args);
-    if std::env::var_os("LSMC_PYTHON_PATH").is_none() {
-        cmd.env("LSMC_PYTHON_PATH", manifest_dir().join("corpus/site"));
-    }
-    cmd.output().expect("lsmc runs")
-}
+use common::{lsmc, manifest_dir, models_dir, required, suite_dir};
 
 /// `lsmc export DIR -o OUT [extra...]`, panicking with lsmc's output when it fails.
 fn export(dir: &Path, out: &Path, extra: &[&str]) -> String {
@@ -62,10 +34,9 @@ fn export(dir: &Path, out: &Path, extra: &[&str]) -> String {
     let output = lsmc(&args);
     assert!(
         output.status.success(),
-        "lsmc export {} failed:\n{}{}",
+        "lsmc export {} failed:\n{}",
         dir.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        common::text(&output)
     );
     std::fs::read_to_string(out).expect("the catalog was written")
 }
@@ -138,7 +109,7 @@ fn conformance_catalogs_and_schemas() {
 
 #[test]
 fn seed_model_catalogs() {
-    let Some(models) = required(suite_dir().join("../oracle/models"), "THE ORACLE MODELS") else {
+    let Some(models) = required(models_dir(), "THE ORACLE MODELS") else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -174,7 +145,7 @@ fn fixture_catalogs_and_schemas() {
 
 #[test]
 fn export_is_deterministic() {
-    let Some(models) = required(suite_dir().join("../oracle/models"), "THE ORACLE MODELS") else {
+    let Some(models) = required(models_dir(), "THE ORACLE MODELS") else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -363,15 +334,9 @@ fn v1_list_and_schema_command() {
 
 /// The lifecycle `name` of the built-in lsm::fsm, as the catalog holds it.
 fn builtin_lifecycle(name: &str) -> lsmc::export::Lifecycle {
-    let files = lsmc::project::MemoryFiles::default();
-    let (project, diagnostics) =
-        lsmc::project::load("main.cf", "import lsm\nimport lsm::fsm\n", &files);
-    assert!(diagnostics.is_empty());
-    let (model, _sources, diagnostics) = lsmc::resolve::resolve(project);
-    assert!(!lsmc::diagnostics::has_errors(&diagnostics));
-    let (statics, diagnostics) = lsmc::check::check(&model);
-    assert!(diagnostics.is_empty());
-    lsmc::export::lifecycle_named(&model, &statics, name).expect("a built-in lifecycle")
+    let checked = lsmc::driver::lsm_modules();
+    assert!(checked.diagnostics.is_empty());
+    checked.lifecycle(name).expect("a built-in lifecycle")
 }
 
 fn check_dot(variable: &str, name: &str, states: usize, transfers: usize) {
@@ -513,7 +478,7 @@ fn dot_labels() {
 fn lifecycle_command() {
     let tmp = tempfile::tempdir().unwrap();
     // Outside a project: the built-in lifecycles.
-    let out = Command::new(env!("CARGO_BIN_EXE_lsmc"))
+    let out = common::lsmc_command()
         .args(["lifecycle", "lsm::fsm::simple"])
         .current_dir(tmp.path())
         .output()
@@ -554,7 +519,7 @@ fn lifecycle_command() {
 /// `jsonschema` package (draft 2020-12) when it is installed (skipped loudly otherwise).
 #[test]
 fn seed_inventories_validate_against_their_schemas() {
-    let Some(models) = required(suite_dir().join("../oracle/models"), "THE ORACLE MODELS") else {
+    let Some(models) = required(models_dir(), "THE ORACLE MODELS") else {
         return;
     };
     let probe = Command::new("python3")

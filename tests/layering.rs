@@ -192,10 +192,12 @@ fn first_name(text: &str) -> String {
 /// Every import of one library module of another that the layering forbids, as
 /// `file:line: module imports other`.
 fn violations(src: &Path) -> Vec<String> {
-    let allowed: BTreeMap<&str, BTreeSet<&str>> = ALLOWED
+    let mut allowed: BTreeMap<&str, BTreeSet<&str>> = ALLOWED
         .iter()
         .map(|(m, deps)| (*m, deps.iter().copied().collect()))
         .collect();
+    // The driver runs the pipeline for every entry point: it reads every module, none reads it.
+    allowed.insert("driver", ALLOWED.iter().map(|(m, _)| *m).collect());
     let mut files = Vec::new();
     rust_files(src, &mut files);
     files.sort();

@@ -9,30 +9,15 @@
 //! * an error writes no catalog; a broken OLD.json is a tool failure (exit 2).
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+
+use common::{lsmc, manifest_dir, text};
 
 fn fixture() -> PathBuf {
     manifest_dir().join("fixtures/previous/services")
-}
-
-fn lsmc<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lsmc"));
-    cmd.args(args).env("NO_COLOR", "1");
-    cmd.output().expect("lsmc runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// A work folder with the catalog on record (`old.json`, the export of the fixture) and a copy

@@ -11,56 +11,18 @@
 //!   instance records, migrations, and tool failures (exit 2).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use lsmc::export::instance::{pointer_text, schema_errors};
 use serde_json::{json, Value};
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn suite_dir() -> PathBuf {
-    std::env::var_os("LSMC_CONFORMANCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/conformance"))
-}
-
-/// `Some(dir)` when it exists; otherwise a loud message (a failure under `CI=true`).
-fn required(dir: PathBuf, what: &str) -> Option<PathBuf> {
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let message = format!("\n*** {what} IS MISSING: {} ***\n", dir.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{message}");
-    }
-    eprintln!("{message}");
-    None
-}
-
-fn lsmc<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lsmc"));
-    cmd.args(args);
-    if std::env::var_os("LSMC_PYTHON_PATH").is_none() {
-        cmd.env("LSMC_PYTHON_PATH", manifest_dir().join("corpus/site"));
-    }
-    cmd.env("NO_COLOR", "1");
-    cmd.output().expect("lsmc runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use common::{lsmc, manifest_dir, models_dir, required, suite_dir, text};
 
 /// The seed models with an inventory.
 fn seed_models() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    if let Some(models) = required(suite_dir().join("../oracle/models"), "THE ORACLE MODELS") {
+    if let Some(models) = required(models_dir(), "THE ORACLE MODELS") {
         for entry in std::fs::read_dir(models).unwrap().flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
             if name.starts_with("ee") || name.starts_with("mv") {

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use lsmc::diagnostics::{codes, Diagnostic, Label};
+use lsmc::driver;
 
-use super::fs::{display_name, uri_of, DiskProject};
+use super::fs::{uri_of, DiskProject};
 use super::{report, tool_failure, Status};
 use crate::OutputOptions;
 
@@ -14,19 +14,13 @@ pub fn run(
     verbose: bool,
     output: &OutputOptions,
 ) -> Status {
-    let mut project = match DiskProject::open(path) {
+    let project = match DiskProject::open(path, python_paths) {
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
     };
-    project.explicit_python_paths = python_paths.to_vec();
-    let text = match project.read_main() {
-        Ok(t) => t,
-        Err(message) => return tool_failure(&message, Some(output)),
-    };
-    let (loaded, mut diagnostics) =
-        lsmc::project::load(&display_name(&project.main), &text, &project);
+    let checked = driver::check(&project.input(), driver::Options::default());
     if verbose {
-        for (_, file) in loaded.sources.iter() {
+        for (_, file) in checked.sources.iter() {
             eprintln!("note: loaded {}", file.name);
         }
         for shadowed in project.shadowed_builtins() {
@@ -36,19 +30,5 @@ pub fn run(
             );
         }
     }
-    for (module, reason, span) in &loaded.unreadable {
-        diagnostics.push(
-            Diagnostic::error(
-                codes::UNREADABLE_MODULE,
-                format!("could not read module {module}: {reason}"),
-            )
-            .with_label(Label::primary(*span, "imported here")),
-        );
-    }
-    let (model, sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
-    diagnostics.extend(resolve_diagnostics);
-    let (_statics, check_diagnostics) = lsmc::check::check(&model);
-    diagnostics.extend(check_diagnostics);
-    lsmc::diagnostics::sort(&mut diagnostics);
-    report(&diagnostics, &sources, output, &uri_of)
+    report(&checked.diagnostics, &checked.sources, output, &uri_of)
 }

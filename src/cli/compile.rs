@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use lsmc::diagnostics::{self, codes, Diagnostic, Label};
-use lsmc::eval::{self, inventory, Options};
+use lsmc::driver::{self, EvalOptions, InventoryFile};
 
 use super::fs::{display_name, read, uri_of, DiskProject};
 use super::{report, tool_failure, Status};
@@ -39,78 +38,48 @@ pub struct CompileArgs {
 
 pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let timer = super::Timer::from_env();
-    let mut project = match DiskProject::open(&args.path) {
+    let project = match DiskProject::open(&args.path, &args.python_paths) {
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
     };
-    project.explicit_python_paths = args.python_paths.clone();
-    let text = match project.read_main() {
-        Ok(t) => t,
-        Err(message) => return tool_failure(&message, Some(output)),
+    let progress = |stage: driver::Stage| timer.mark(stage.name());
+    let options = driver::Options {
+        lsm_checks: !args.no_lsm_checks,
+        progress: Some(&progress),
     };
-    let (loaded, mut all) = lsmc::project::load(&display_name(&project.main), &text, &project);
-    for (module, reason, span) in &loaded.unreadable {
-        all.push(
-            Diagnostic::error(
-                codes::UNREADABLE_MODULE,
-                format!("could not read module {module}: {reason}"),
-            )
-            .with_label(Label::primary(*span, "imported here")),
-        );
-    }
-    timer.mark("load and parse");
-    let (model, mut sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
-    timer.mark("resolve");
-    all.extend(resolve_diagnostics);
-    if !args.no_lsm_checks {
-        let (_statics, check_diagnostics) = lsmc::check::check(&model);
-        all.extend(check_diagnostics);
-        timer.mark("check");
-    }
-    // Inventory problems are reported with the model's, so that one run shows them all.
-    let mut options = Options {
-        validate: args.validate.clone(),
-        no_instances: args.no_instances || no_instances_from_env(),
-        ..Options::default()
-    };
+    let mut checked = driver::check(&project.input(), options);
     if let Some(path) = &args.inventory {
         let text = match read(path) {
             Ok(t) => t,
             Err(message) => return tool_failure(&message, Some(output)),
         };
-        // The text is kept (for the diagnostics that point into it) only when it has problems:
-        // nothing after this refers to it, and it is as large as the inventory.
-        let file = lsmc::source::FileId(sources.len() as u32);
-        let (parsed, inventory_diagnostics) = inventory::parse(&text, file);
-        if !inventory_diagnostics.is_empty() {
-            let added = sources.add(display_name(path), text);
-            debug_assert_eq!(added, file);
-        }
-        all.extend(inventory_diagnostics);
-        options.inventory = Some(std::rc::Rc::new(parsed));
+        checked.read_inventory(InventoryFile {
+            name: display_name(path),
+            text,
+        });
         timer.mark("inventory");
     }
-    if diagnostics::has_errors(&all) {
-        diagnostics::sort(&mut all);
-        return report(&all, &sources, output, &uri_of);
-    }
-    let mut evaluation = eval::evaluate(&model, &sources, options);
+    let options = EvalOptions {
+        validate: args.validate.clone(),
+        no_instances: args.no_instances || no_instances_from_env(),
+        max_steps: None,
+    };
+    let Some(mut evaluated) = checked.evaluate(options) else {
+        return report(&checked.diagnostics, &checked.sources, output, &uri_of);
+    };
     timer.mark("evaluate");
     if std::env::var_os("LSMC_TIMINGS").is_some() {
-        eprintln!("{}", evaluation.runtime.statistics());
+        eprintln!("{}", evaluated.runtime.statistics());
     }
-    all.extend(std::mem::take(&mut evaluation.diagnostics));
-    for line in &evaluation.runtime.printed {
+    for line in &evaluated.runtime.printed {
         super::print_out(&format!("{line}\n"));
     }
-    if !diagnostics::has_errors(&all) {
-        if let Err(message) = render_lifecycles(&model, &evaluation.runtime.rendered) {
+    if !evaluated.has_errors() {
+        if let Err(message) = write_drawings(&evaluated.drawings) {
             return tool_failure(&message, Some(output));
         }
-    }
-    if !diagnostics::has_errors(&all) {
         if let Some(dump_path) = &args.dump {
-            let dump = eval::dump::dump(&mut evaluation.runtime, args.config_only);
+            let dump = evaluated.dump(args.config_only);
             let written = write_output_with(dump_path, |out| {
                 serde_json::to_writer_pretty(&mut *out, &dump)?;
                 out.write_all(b"\n")
@@ -121,13 +90,11 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             timer.mark("dump");
         }
     }
-    diagnostics::sort(&mut all);
-    let status = report(&all, &sources, output, &uri_of);
+    let status = report(&evaluated.diagnostics, evaluated.sources, output, &uri_of);
     timer.mark("report");
     // The process ends here: freeing every instance one by one would only cost time.
-    std::mem::forget(evaluation);
-    std::mem::forget(model);
-    std::mem::forget(sources);
+    std::mem::forget(evaluated);
+    std::mem::forget(checked);
     status
 }
 
@@ -166,17 +133,12 @@ pub fn write_output_with(
 
 /// `lsm::render_dot(fsm)` in a model draws that lifecycle as the real module does: `fsm.svg` in
 /// the working directory, or `fsm.dot` when Graphviz is not installed.
-fn render_lifecycles(model: &lsmc::resolve::Model, names: &[String]) -> Result<(), String> {
-    if names.is_empty() {
-        return Ok(());
-    }
-    let statics = lsmc::check::statics::Statics::collect(model);
-    for name in names {
-        let lifecycle = lsmc::export::lifecycle_named(model, &statics, name)?;
-        let dot = lsmc::export::dot::render(&lifecycle);
-        match super::export::run_dot(&dot) {
+fn write_drawings(drawings: &[Result<String, String>]) -> Result<(), String> {
+    for drawing in drawings {
+        let dot = drawing.as_deref().map_err(|message| message.to_string())?;
+        match super::export::run_dot(dot) {
             Ok(svg) => write_output(Path::new("fsm.svg"), &svg)?,
-            Err(_) => write_output(Path::new("fsm.dot"), &dot)?,
+            Err(_) => write_output(Path::new("fsm.dot"), dot)?,
         }
     }
     Ok(())

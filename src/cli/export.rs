@@ -8,14 +8,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use lsmc::check::statics::Statics;
-use lsmc::diagnostics::{self, codes, Diagnostic, Label};
-use lsmc::export::instance::{locate, Seg};
+use lsmc::diagnostics;
+use lsmc::driver::{self, Checked, InventoryFile};
 use lsmc::export::previous::{self, Instance};
 use lsmc::export::{self, Catalog, ServiceEntity};
-use lsmc::project::MemoryFiles;
-use lsmc::resolve::Model;
-use lsmc::source::SourceMap;
 
 use super::fs::{display_name, read, uri_of, DiskProject};
 use super::{report, tool_failure, Status};
@@ -47,50 +43,9 @@ pub struct ExportArgs {
     pub python_paths: Vec<PathBuf>,
 }
 
-/// A project loaded, resolved and checked.
-pub(crate) struct Loaded {
-    pub model: Model,
-    pub statics: Statics,
-    pub sources: SourceMap,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-fn load(path: &Path, python_paths: &[PathBuf]) -> Result<Loaded, String> {
-    let mut project = DiskProject::open(path)?;
-    project.explicit_python_paths = python_paths.to_vec();
-    let text = project.read_main()?;
-    let (loaded, mut all) = lsmc::project::load(&display_name(&project.main), &text, &project);
-    for (module, reason, span) in &loaded.unreadable {
-        all.push(
-            Diagnostic::error(
-                codes::UNREADABLE_MODULE,
-                format!("could not read module {module}: {reason}"),
-            )
-            .with_label(Label::primary(*span, "imported here")),
-        );
-    }
-    Ok(finish(loaded, all))
-}
-
-/// A project of the built-in modules only (for `lsmc lifecycle lsm::fsm::...` outside a project).
-fn load_builtin() -> Loaded {
-    let files = MemoryFiles::default();
-    let (loaded, all) = lsmc::project::load("main.cf", "import lsm\nimport lsm::fsm\n", &files);
-    finish(loaded, all)
-}
-
-fn finish(loaded: lsmc::project::Project, mut all: Vec<Diagnostic>) -> Loaded {
-    let (model, sources, resolve_diagnostics) = lsmc::resolve::resolve(loaded);
-    all.extend(resolve_diagnostics);
-    let (statics, check_diagnostics) = lsmc::check::check(&model);
-    all.extend(check_diagnostics);
-    diagnostics::sort(&mut all);
-    Loaded {
-        model,
-        statics,
-        sources,
-        diagnostics: all,
-    }
+fn load(path: &Path, python_paths: &[PathBuf]) -> Result<Checked, String> {
+    let project = DiskProject::open(path, python_paths)?;
+    Ok(driver::check(&project.input(), driver::Options::default()))
 }
 
 /// Loads a project and builds its catalog; on model errors, reports them and returns the status.
@@ -98,30 +53,17 @@ pub(crate) fn catalog_of(
     path: &Path,
     python_paths: &[PathBuf],
     output: &OutputOptions,
-) -> Result<(Catalog, Loaded), Status> {
-    let loaded = load(path, python_paths).map_err(|m| tool_failure(&m, Some(output)))?;
-    if diagnostics::has_errors(&loaded.diagnostics) {
-        return Err(report(
-            &loaded.diagnostics,
-            &loaded.sources,
-            output,
-            &uri_of,
-        ));
-    }
-    match export::catalog(&loaded.model, &loaded.statics) {
-        Ok(catalog) => Ok((catalog, loaded)),
-        Err(mut problems) => {
-            let mut all = loaded.diagnostics.clone();
-            all.append(&mut problems);
-            diagnostics::sort(&mut all);
-            Err(report(&all, &loaded.sources, output, &uri_of))
-        }
+) -> Result<(Catalog, Checked), Status> {
+    let checked = load(path, python_paths).map_err(|m| tool_failure(&m, Some(output)))?;
+    match checked.catalog() {
+        Ok(catalog) => Ok((catalog, checked)),
+        Err(all) => Err(report(&all, &checked.sources, output, &uri_of)),
     }
 }
 
 /// Warnings of a successful run: to stderr in text form; in JSON form only with `--format json`
 /// when nothing else is printed on stdout.
-pub(crate) fn report_warnings(loaded: &Loaded, output: &OutputOptions, stdout_used: bool) {
+pub(crate) fn report_warnings(loaded: &Checked, output: &OutputOptions, stdout_used: bool) {
     if loaded.diagnostics.is_empty() {
         return;
     }
@@ -173,7 +115,7 @@ pub fn run(args: &ExportArgs, output: &OutputOptions) -> Status {
 /// the model's warnings) and nothing is written.
 fn check_previous(
     catalog: &Catalog,
-    loaded: &mut Loaded,
+    loaded: &mut Checked,
     previous: &Path,
     inventory: Option<&Path>,
     output: &OutputOptions,
@@ -189,57 +131,31 @@ fn check_previous(
         Some(path) => Some(read_instances(loaded, path, output)?),
         None => None,
     };
-    let spans = previous::binding_spans(&loaded.model, &loaded.statics);
+    let spans = previous::binding_spans(&loaded.model, loaded.statics());
     let problems = previous::compare(catalog, &old, &spans, instances.as_deref())
         .map_err(|m| tool_failure(&format!("{}: {m}", previous.display()), Some(output)))?;
     if !diagnostics::has_errors(&problems) {
         return Ok(());
     }
-    let mut all = loaded.diagnostics.clone();
-    all.extend(problems);
-    diagnostics::sort(&mut all);
+    let all = loaded.diagnostics_with(problems);
     Err(report(&all, &loaded.sources, output, &uri_of))
 }
 
 /// The instances of an inventory file (the `lsmc compile --inventory` format); its problems
 /// are reported as for `lsmc compile`.
 fn read_instances(
-    loaded: &mut Loaded,
+    loaded: &mut Checked,
     path: &Path,
     output: &OutputOptions,
 ) -> Result<Vec<Instance>, Status> {
     let text = read(path).map_err(|m| tool_failure(&m, Some(output)))?;
-    let file = loaded.sources.add(display_name(path), text);
-    let text = &loaded.sources.get(file).text;
-    let (inventory, problems) = lsmc::eval::inventory::parse(text, file);
-    if diagnostics::has_errors(&problems) {
-        let mut all = loaded.diagnostics.clone();
-        all.extend(problems);
-        diagnostics::sort(&mut all);
-        return Err(report(&all, &loaded.sources, output, &uri_of));
-    }
-    // Without errors, record i is element i of the array (or of `data`).
-    let wrapped = text.trim_start().starts_with('{');
-    Ok(inventory
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut pointer = Vec::new();
-            if wrapped {
-                pointer.push(Seg::Key("data".into()));
-            }
-            pointer.push(Seg::Index(i));
-            Instance {
-                id: r.id.to_string(),
-                service_entity: r.service_entity.to_string(),
-                service_entity_version: r.service_entity_version,
-                deleted: r.deleted,
-                span: locate(text, &pointer)
-                    .map(|l| lsmc::source::Span::new(file, l.value.start, l.value.end)),
-            }
-        })
-        .collect())
+    let file = InventoryFile {
+        name: display_name(path),
+        text,
+    };
+    loaded
+        .previous_instances(file)
+        .map_err(|all| report(&all, &loaded.sources, output, &uri_of))
 }
 
 /// Writes every file (`-`: standard output) through a temporary file in its folder, renaming
@@ -347,18 +263,17 @@ pub fn lifecycle(name: &str, path: &Path, drawing: Drawing, python_paths: &[Path
             Err(message) => return tool_failure(&message, None),
         }
     } else if path == Path::new(".") {
-        load_builtin()
+        driver::lsm_modules()
     } else {
         return tool_failure(&format!("{} has no main.cf", path.display()), None);
     };
-    if diagnostics::has_errors(&loaded.diagnostics) {
+    if loaded.has_errors() {
         return report(&loaded.diagnostics, &loaded.sources, &output, &uri_of);
     }
-    let mut found = export::lifecycle_named(&loaded.model, &loaded.statics, name);
+    let mut found = loaded.lifecycle(name);
     if found.is_err() && in_project && name.starts_with("lsm::") {
         // A lifecycle of lsm::fsm that the project does not import.
-        let builtin = load_builtin();
-        if let Ok(l) = export::lifecycle_named(&builtin.model, &builtin.statics, name) {
+        if let Ok(l) = driver::lsm_modules().lifecycle(name) {
             found = Ok(l);
         }
     }

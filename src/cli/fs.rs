@@ -2,31 +2,52 @@
 
 use std::path::{Path, PathBuf};
 
+use lsmc::driver::Input;
 use lsmc::project::ModuleFiles;
 
 /// A project folder (or a lone `.cf` file) and the folders its modules are searched in.
 pub struct DiskProject {
-    pub main: PathBuf,
+    /// The main file as diagnostics show it, and its text.
+    main_name: String,
+    main_text: String,
     pub module_path: Vec<PathBuf>,
     /// Where v2 modules (`inmanta_plugins/<name>/model/`) are installed; found lazily.
     python_paths: std::sync::OnceLock<Vec<PathBuf>>,
     /// Given with `--python-path`: used instead of asking the environment.
-    pub explicit_python_paths: Vec<PathBuf>,
+    explicit_python_paths: Vec<PathBuf>,
 }
 
 impl DiskProject {
-    /// Finds `main.cf` and the module path of a project folder, or takes a lone `.cf` file.
-    pub fn open(path: &Path) -> Result<DiskProject, String> {
+    /// Finds `main.cf` and the module path of a project folder (or takes a lone `.cf` file),
+    /// and reads the main file. `python_paths` (`--python-path`) replace the environment's.
+    pub fn open(path: &Path, python_paths: &[PathBuf]) -> Result<DiskProject, String> {
+        let (main, module_path) = Self::locate(path)?;
+        let main_text = read(&main)?;
+        Ok(DiskProject {
+            main_name: display_name(&main),
+            main_text,
+            module_path,
+            python_paths: Default::default(),
+            explicit_python_paths: python_paths.to_vec(),
+        })
+    }
+
+    /// What the driver reads: the main file, and the modules through this project.
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            main_name: &self.main_name,
+            main_text: &self.main_text,
+            files: self,
+        }
+    }
+
+    /// The main file and the module path.
+    fn locate(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), String> {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("can not read {}: {e}", path.display()))?;
         if meta.is_file() {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            return Ok(DiskProject {
-                main: path.to_path_buf(),
-                module_path: default_module_path(&dir),
-                python_paths: Default::default(),
-                explicit_python_paths: Vec::new(),
-            });
+            return Ok((path.to_path_buf(), default_module_path(&dir)));
         }
         let main = path.join("main.cf");
         if !main.is_file() {
@@ -48,16 +69,7 @@ impl DiskProject {
         } else {
             default_module_path(path)
         };
-        Ok(DiskProject {
-            main,
-            module_path,
-            python_paths: Default::default(),
-            explicit_python_paths: Vec::new(),
-        })
-    }
-
-    pub fn read_main(&self) -> Result<String, String> {
-        read(&self.main)
+        Ok((main, module_path))
     }
 }
 

@@ -8,13 +8,14 @@
 
 use std::path::{Path, PathBuf};
 
-use lsmc::diagnostics::{self, Diagnostic, Label};
+use lsmc::diagnostics::{Diagnostic, Label};
+use lsmc::driver::Checked;
 use lsmc::export::instance::{self, locate, Check, Problem, Seg};
 use lsmc::export::ServiceEntity;
 use lsmc::source::{FileId, Span};
 use serde_json::Value as Json;
 
-use super::export::{catalog_of, find_version, Loaded};
+use super::export::{catalog_of, find_version};
 use super::fs::{display_name, read, uri_of};
 use super::{report, tool_failure, Status};
 use crate::{Format, OutputOptions};
@@ -71,7 +72,7 @@ impl Set<'_> {
     }
 }
 
-fn read_input(loaded: &mut Loaded, path: &Path, output: &OutputOptions) -> Result<Input, Status> {
+fn read_input(loaded: &mut Checked, path: &Path, output: &OutputOptions) -> Result<Input, Status> {
     let text = read(path).map_err(|m| tool_failure(&m, Some(output)))?;
     let json: Json = serde_json::from_str(&text).map_err(|e| {
         tool_failure(
@@ -286,20 +287,25 @@ fn finish(
     name: &str,
     entity: &ServiceEntity,
     found: &[(Set, Vec<Problem>, Option<Set>)],
-    loaded: &Loaded,
+    loaded: &Checked,
     what: &str,
     output: &OutputOptions,
 ) -> Status {
-    let mut all = loaded.diagnostics.clone();
-    let mut count = 0;
-    for (set, problems, against) in found {
-        for p in problems {
-            all.push(diagnostic(p, set, against.as_ref(), loaded));
-            count += 1;
-        }
-    }
-    diagnostics::sort(&mut all);
-    let status = report(&all, &loaded.sources, output, &uri_of);
+    let problems: Vec<Diagnostic> = found
+        .iter()
+        .flat_map(|(set, problems, against)| {
+            problems
+                .iter()
+                .map(move |p| diagnostic(p, set, against.as_ref(), loaded))
+        })
+        .collect();
+    let count = problems.len();
+    let status = report(
+        &loaded.diagnostics_with(problems),
+        &loaded.sources,
+        output,
+        &uri_of,
+    );
     if count == 0 && output.format == Format::Text {
         eprintln!(
             "ok: a valid {what} of service `{name}` version {}",
@@ -311,7 +317,7 @@ fn finish(
 
 /// The span of a pointer in a set's file: the key of an unknown attribute, else the value; a
 /// value over several lines is shown by its first character.
-fn span_of(set: &Set, pointer: &[Seg], at_key: bool, loaded: &Loaded) -> Option<Span> {
+fn span_of(set: &Set, pointer: &[Seg], at_key: bool, loaded: &Checked) -> Option<Span> {
     let text = &loaded.sources.get(set.input.file).text;
     let mut full = set.base();
     full.extend(pointer.iter().cloned());
@@ -328,7 +334,7 @@ fn span_of(set: &Set, pointer: &[Seg], at_key: bool, loaded: &Loaded) -> Option<
     Some(Span::new(set.input.file, range.start, end))
 }
 
-fn diagnostic(p: &Problem, set: &Set, against: Option<&Set>, loaded: &Loaded) -> Diagnostic {
+fn diagnostic(p: &Problem, set: &Set, against: Option<&Set>, loaded: &Checked) -> Diagnostic {
     let message = match set.key {
         Some(key) => format!("{key}: {}", p.text()),
         None => p.text(),

@@ -1,0 +1,297 @@
+//! The pipeline, assembled once for every entry point: the CLI, the tests, the benchmarks and an
+//! editor server.
+//!
+//! [`check`] loads a project, resolves it and runs the LSM rules; [`Checked::read_inventory`]
+//! adds an inventory and [`Checked::evaluate`] evaluates the model (`lsmc compile`);
+//! [`Checked::catalog`] builds its service catalog (`lsmc export`). Each stage goes on after a
+//! user error and adds its diagnostics; evaluation and the catalog refuse a project with errors.
+//! The driver reads files only through the caller's [`ModuleFiles`] and keeps nothing between
+//! calls: an editor calls [`check`] again after each edit, with its open buffers over the files
+//! on disk as the `ModuleFiles`.
+
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use crate::check::statics::Statics;
+use crate::diagnostics::{self, codes, Diagnostic, Label};
+use crate::eval::inventory::Inventory;
+use crate::eval::{self, Runtime};
+use crate::export::instance::{locate, Seg};
+use crate::export::previous::Instance;
+use crate::export::{self, Catalog, Lifecycle};
+use crate::project::{self, MemoryFiles, ModuleFiles};
+use crate::resolve::Model;
+use crate::source::{FileId, SourceMap, Span};
+
+/// A project: its main file, and where the modules it imports are read from.
+pub struct Input<'a> {
+    /// The main file's name as diagnostics show it.
+    pub main_name: &'a str,
+    pub main_text: &'a str,
+    pub files: &'a dyn ModuleFiles,
+}
+
+/// A file of service instances as the LSM API returns them (an array, or `{"data": [...]}`).
+pub struct InventoryFile {
+    /// The name diagnostics show.
+    pub name: String,
+    pub text: String,
+}
+
+/// What [`check`] does besides loading and resolving the project.
+pub struct Options<'a> {
+    /// Run the LSM rules (`lsmc compile --no-lsm-checks` evaluates without them, as the
+    /// reference compiler does).
+    pub lsm_checks: bool,
+    /// Told as each stage of [`check`] ends (for timings).
+    pub progress: Option<&'a dyn Fn(Stage)>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            lsm_checks: true,
+            progress: None,
+        }
+    }
+}
+
+/// What [`Checked::evaluate`] does besides evaluating the model over the inventory.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// A validation compile of this service instance (its id).
+    pub validate: Option<String>,
+    /// `lsm::all` returns no instance.
+    pub no_instances: bool,
+    /// A cap on task runs (see [`eval::Options::max_steps`]).
+    pub max_steps: Option<usize>,
+}
+
+/// A stage of [`check`], as [`Options::progress`] is told of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Load,
+    Resolve,
+    Check,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "load and parse",
+            Stage::Resolve => "resolve",
+            Stage::Check => "check",
+        }
+    }
+}
+
+/// A project loaded, resolved and checked.
+pub struct Checked {
+    /// Every file of the project, and the inventory when it has problems to point at.
+    pub sources: SourceMap,
+    pub model: Model,
+    /// Every diagnostic so far, sorted ([`diagnostics::sort`]).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Filled by the LSM rules, else on first use.
+    statics: OnceCell<Statics>,
+    /// What `lsm::all` reads ([`Checked::read_inventory`]).
+    inventory: Option<Rc<Inventory>>,
+}
+
+/// Loads the project, resolves it and runs the LSM rules (unless they are off). Never stops at
+/// a user error.
+pub fn check(input: &Input, options: Options) -> Checked {
+    let progress = |stage: Stage| {
+        if let Some(progress) = options.progress {
+            progress(stage);
+        }
+    };
+    let (project, mut all) = project::load(input.main_name, input.main_text, input.files);
+    all.extend(project.unreadable.iter().map(unreadable_module));
+    progress(Stage::Load);
+    let (model, sources, resolve_diagnostics) = crate::resolve::resolve(project);
+    progress(Stage::Resolve);
+    all.extend(resolve_diagnostics);
+    let statics = OnceCell::new();
+    if options.lsm_checks {
+        let (collected, check_diagnostics) = crate::check::check(&model);
+        all.extend(check_diagnostics);
+        let _ = statics.set(collected);
+        progress(Stage::Check);
+    }
+    diagnostics::sort(&mut all);
+    Checked {
+        sources,
+        model,
+        diagnostics: all,
+        statics,
+        inventory: None,
+    }
+}
+
+/// The built-in `lsm` and `lsm::fsm` alone: where the lifecycles of `lsm::fsm` are found
+/// outside a project.
+pub fn lsm_modules() -> Checked {
+    let input = Input {
+        main_name: "main.cf",
+        main_text: "import lsm\nimport lsm::fsm\n",
+        files: &MemoryFiles::default(),
+    };
+    check(&input, Options::default())
+}
+
+fn unreadable_module((module, reason, span): &(String, String, Span)) -> Diagnostic {
+    Diagnostic::error(
+        codes::UNREADABLE_MODULE,
+        format!("could not read module {module}: {reason}"),
+    )
+    .with_label(Label::primary(*span, "imported here"))
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        diagnostics::has_errors(&self.diagnostics)
+    }
+
+    /// The static values of the top-level statements.
+    pub fn statics(&self) -> &Statics {
+        self.statics.get_or_init(|| Statics::collect(&self.model))
+    }
+
+    /// The diagnostics so far with `more`, sorted.
+    pub fn diagnostics_with(&self, more: impl IntoIterator<Item = Diagnostic>) -> Vec<Diagnostic> {
+        let mut all = self.diagnostics.clone();
+        all.extend(more);
+        diagnostics::sort(&mut all);
+        all
+    }
+
+    /// Reads the inventory that `lsm::all` reads. Its problems join the diagnostics, so that
+    /// one run shows the model's and the inventory's; its text joins the sources only when it
+    /// has problems to point at: nothing later refers to it, and it is as large as the
+    /// inventory.
+    pub fn read_inventory(&mut self, file: InventoryFile) {
+        let id = FileId(self.sources.len() as u32);
+        let (inventory, problems) = eval::inventory::parse(&file.text, id);
+        if !problems.is_empty() {
+            let added = self.sources.add(file.name, file.text);
+            debug_assert_eq!(added, id);
+            self.diagnostics.extend(problems);
+            diagnostics::sort(&mut self.diagnostics);
+        }
+        self.inventory = Some(Rc::new(inventory));
+    }
+
+    /// Evaluates the model over the inventory; `None` when an earlier stage found an error.
+    /// The static values are let go first: evaluation does not read them, and a large run
+    /// reuses their memory (they are collected again when asked for).
+    pub fn evaluate(&mut self, options: EvalOptions) -> Option<Evaluated<'_>> {
+        if self.has_errors() {
+            return None;
+        }
+        self.statics.take();
+        let this = &*self;
+        let options = eval::Options {
+            inventory: this.inventory.clone(),
+            validate: options.validate,
+            no_instances: options.no_instances,
+            max_steps: options.max_steps,
+        };
+        let eval::Evaluation {
+            runtime,
+            diagnostics: found,
+        } = eval::evaluate(&this.model, &this.sources, options);
+        let all = this.diagnostics_with(found);
+        let drawings = if diagnostics::has_errors(&all) {
+            Vec::new()
+        } else {
+            runtime
+                .rendered
+                .iter()
+                .map(|name| this.lifecycle(name).map(|l| export::dot::render(&l)))
+                .collect()
+        };
+        Some(Evaluated {
+            sources: &this.sources,
+            runtime,
+            drawings,
+            diagnostics: all,
+        })
+    }
+
+    /// The service catalog; `Err` holds every diagnostic (sorted) when the model has errors or
+    /// the LSM rules refuse it.
+    pub fn catalog(&self) -> Result<Catalog, Vec<Diagnostic>> {
+        if self.has_errors() {
+            return Err(self.diagnostics.clone());
+        }
+        export::catalog(&self.model, self.statics())
+            .map_err(|problems| self.diagnostics_with(problems))
+    }
+
+    /// A lifecycle, by the top-level variable that holds it or by its name.
+    pub fn lifecycle(&self, name: &str) -> Result<Lifecycle, String> {
+        export::lifecycle_named(&self.model, self.statics(), name)
+    }
+
+    /// The service instances of an inventory, each with the span of its record, for the
+    /// version rules of `lsmc export --previous`. The inventory joins the sources; `Err` holds
+    /// every diagnostic (sorted) when it has errors.
+    pub fn previous_instances(
+        &mut self,
+        file: InventoryFile,
+    ) -> Result<Vec<Instance>, Vec<Diagnostic>> {
+        let file = self.sources.add(file.name, file.text);
+        let text = &self.sources.get(file).text;
+        let (inventory, problems) = eval::inventory::parse(text, file);
+        if diagnostics::has_errors(&problems) {
+            return Err(self.diagnostics_with(problems));
+        }
+        // Without errors, record i is element i of the array (or of `data`).
+        let wrapped = text.trim_start().starts_with('{');
+        Ok(inventory
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut pointer = Vec::new();
+                if wrapped {
+                    pointer.push(Seg::Key("data".into()));
+                }
+                pointer.push(Seg::Index(i));
+                Instance {
+                    id: r.id.to_string(),
+                    service_entity: r.service_entity.to_string(),
+                    service_entity_version: r.service_entity_version,
+                    deleted: r.deleted,
+                    span: locate(text, &pointer)
+                        .map(|l| Span::new(file, l.value.start, l.value.end)),
+                }
+            })
+            .collect())
+    }
+}
+
+/// An evaluated model.
+pub struct Evaluated<'c> {
+    /// The sources of the [`Checked`] it was evaluated from.
+    pub sources: &'c SourceMap,
+    /// The instances, what `std::print` printed and which lifecycles `lsm::render_dot` drew.
+    pub runtime: Runtime<'c>,
+    /// The DOT text of each lifecycle `lsm::render_dot` drew, in call order (`Err`: why it can
+    /// not be drawn); none when the run has errors.
+    pub drawings: Vec<Result<String, String>>,
+    /// Every diagnostic of the run, the checks' and the evaluation's, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'c> Evaluated<'c> {
+    pub fn has_errors(&self) -> bool {
+        diagnostics::has_errors(&self.diagnostics)
+    }
+
+    /// Every instance (`config_only`: of `main.cf`'s types only) in the reference's dump format.
+    pub fn dump(&mut self, config_only: bool) -> eval::dump::Dump<'_, 'c> {
+        eval::dump::dump(&mut self.runtime, config_only)
+    }
+}
