@@ -11,23 +11,22 @@ use lsmc::source::{FileId, SourceMap, Span};
 #[allow(dead_code)] // only the fixture reader is used here
 mod common;
 
-use common::FixtureModules;
+use common::Fixture;
 
 const SHOWN: &str = "fixtures/resolve/uses";
 
+/// The fixture through the driver, as `lsmc check` reads it; it has no error.
 fn resolved() -> (Model, SourceMap) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(SHOWN);
-    let text = std::fs::read_to_string(dir.join("main.cf")).expect("the fixture is UTF-8 text");
-    let modules = FixtureModules {
-        dir: dir.clone(),
-        shown: SHOWN.into(),
-    };
-    let (project, mut diagnostics) =
-        lsmc::project::load(&format!("{SHOWN}/main.cf"), &text, &modules);
-    let (model, sources, resolve_diagnostics) = lsmc::resolve::resolve(project);
-    diagnostics.extend(resolve_diagnostics);
-    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    (model, sources)
+    let fixture = Fixture::new(
+        "resolve",
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join(SHOWN),
+    );
+    let checked = fixture.check(lsmc::driver::Options {
+        lsm_checks: false,
+        progress: None,
+    });
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    (checked.model, checked.sources)
 }
 
 fn file(sources: &SourceMap, suffix: &str) -> FileId {
