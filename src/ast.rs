@@ -351,6 +351,19 @@ pub enum Argument {
     },
 }
 
+impl Argument {
+    /// The values of the positional arguments of a call, in order.
+    pub fn positional(arguments: &[Argument]) -> Vec<&Expr> {
+        arguments
+            .iter()
+            .filter_map(|a| match a {
+                Argument::Positional { value } => Some(value),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// A part of a `{{ }}` interpolated string or an f-string: the text of the reference and where
 /// it is (a name, or a chain `a.b.c`).
 #[derive(Debug, Clone, PartialEq, Serialize)]

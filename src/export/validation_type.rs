@@ -95,13 +95,7 @@ fn validate_type_call(model: &Model, expr: &Expr) -> Option<Option<(String, Json
     if called.is_none() || called != model.well_known.validate_type.map(Def::Plugin) {
         return Some(None);
     }
-    let positional: Vec<&Expr> = arguments
-        .iter()
-        .filter_map(|a| match a {
-            Argument::Positional { value } => Some(value),
-            _ => None,
-        })
-        .collect();
+    let positional = Argument::positional(arguments);
     if positional.len() != arguments.len()
         || !(2..=3).contains(&positional.len())
         || !is_self(positional[1])

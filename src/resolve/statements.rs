@@ -528,13 +528,7 @@ impl Checker<'_, '_> {
     }
 
     fn cast(&mut self, name: &str, arguments: &[Argument], call: &Expr) {
-        let positional: Vec<&Expr> = arguments
-            .iter()
-            .filter_map(|a| match a {
-                Argument::Positional { value } => Some(value),
-                _ => None,
-            })
-            .collect();
+        let positional = Argument::positional(arguments);
         let values = if positional.len() != arguments.len() {
             None
         } else if positional.len() != 1 {
