@@ -8,7 +8,6 @@ use lsmc::builtin::plugins;
 use lsmc::resolve::{Def, Model};
 use lsmc::source::{FileId, SourceMap, Span};
 
-#[allow(dead_code)] // only the fixture reader is used here
 mod common;
 
 use common::Fixture;
