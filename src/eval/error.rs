@@ -5,7 +5,7 @@
 //! (a `std` plugin's exception, a type error of an operator, an f-string's problem) are carried as
 //! they are, as the reference carries a plugin's exception.
 
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::{codes, Code, Diagnostic, Label};
 use crate::source::Span;
 
 /// Where a boolean was expected, for the wording of [`EvalError::NotBoolean`].
@@ -322,7 +322,7 @@ pub enum EvalError {
     },
 }
 
-fn at(code: crate::diagnostics::Code, message: String, span: Span, label: &str) -> Diagnostic {
+fn at(code: Code, message: String, span: Span, label: &str) -> Diagnostic {
     Diagnostic::error(code, message).with_label(Label::primary(span, label))
 }
 

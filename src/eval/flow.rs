@@ -20,3 +20,6 @@ impl From<EvalError> for Flow {
 }
 
 pub type R<T> = Result<T, Flow>;
+
+// Every step returns an `R`: the error is boxed so that a `Flow` stays two words.
+const _: () = assert!(std::mem::size_of::<Flow>() == 16);
