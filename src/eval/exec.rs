@@ -3,11 +3,12 @@
 use std::rc::Rc;
 
 use super::cells::{CellId, Shape, TaskId};
-use super::flow::{error, Flow, R};
+use super::error::{BooleanUse, EvalError};
+use super::flow::{Flow, R};
 use super::value::{InstanceId, Str, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Task, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
 use crate::resolve::{Def, EntityId, ImplementDef, ImplementationId, NamespaceId};
 use crate::source::Span;
 
@@ -18,15 +19,10 @@ enum Outcome {
     Listening,
 }
 
-pub fn stuck_error(rt: &Runtime) -> Diagnostic {
-    Diagnostic::error(
-        codes::STUCK,
-        format!(
-            "Could not complete model, max_iterations {} reached.",
-            rt.step_cap()
-        ),
-    )
-    .with_note("the model keeps producing work; look for a loop that adds to what it iterates over")
+pub fn stuck_error(rt: &Runtime) -> EvalError {
+    EvalError::Stuck {
+        max_iterations: rt.step_cap(),
+    }
 }
 
 pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
@@ -98,14 +94,7 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                 ExprKind::Attribute { object, name } => {
                     assign_attribute(rt, task, object, name, value, scope, stmt.span, false)?;
                 }
-                _ => {
-                    return Err(error(
-                        codes::RUNTIME_ERROR,
-                        "can only assign to a variable or an attribute",
-                        target.span,
-                        "not assignable",
-                    ))
-                }
+                _ => return Err(EvalError::NotAssignable { span: target.span }.into()),
             }
             Ok(Outcome::Done)
         }
@@ -133,15 +122,12 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                     Value::Bool(false) => continue,
                     Value::Unknown => return Ok(Outcome::Done),
                     other => {
-                        return Err(error(
-                            codes::RUNTIME_ERROR,
-                            format!(
-                                "Invalid value `{}`: the condition for an if statement can only be a boolean expression",
-                                rt.str_of(&other)
-                            ),
-                            condition.span,
-                            "not a boolean",
-                        ))
+                        return Err(EvalError::NotBoolean {
+                            used: BooleanUse::If,
+                            value: rt.str_of(&other),
+                            span: condition.span,
+                        }
+                        .into())
                     }
                 }
             }
@@ -171,31 +157,25 @@ fn assign_attribute<'m>(
 ) -> R<()> {
     let target = eval(rt, task, object, scope)?;
     let Value::Instance(instance) = target else {
-        return Err(error(
-            codes::RUNTIME_ERROR,
-            format!(
-                "The object at {} is not an Entity but a {} with value {}",
-                expr_text(rt, object),
-                target.type_name(),
-                rt.str_of(&target)
-            ),
-            object.span,
-            "not an instance",
-        ));
+        return Err(EvalError::AssignToNonInstance {
+            object: expr_text(rt, object),
+            type_name: target.type_name().to_string(),
+            value: rt.str_of(&target),
+            span: object.span,
+        }
+        .into());
     };
     let Some(cell) = rt.slot(instance, &name.text) else {
-        return Err(error(
-            codes::NOT_FOUND,
-            format!(
-                "cannot set attribute with name {} on type {}",
-                name.text,
-                rt.model
-                    .entity(rt.instances[instance.0 as usize].entity)
-                    .full_name
-            ),
-            name.span,
-            "no such attribute",
-        ));
+        return Err(EvalError::NoAttributeToSet {
+            name: name.text.clone(),
+            entity: rt
+                .model
+                .entity(rt.instances[instance.0 as usize].entity)
+                .full_name
+                .clone(),
+            span: name.span,
+        }
+        .into());
     };
     // Promise the value so that the relation is not frozen while this waits.
     if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
@@ -231,21 +211,14 @@ fn set_variable(rt: &mut Runtime<'_>, cell: CellId, name: &str, value: Value, sp
             let old = old.clone();
             let first_site = c.set_at;
             let first = rt.site_span(first_site);
-            let mut d = Diagnostic::error(
-                codes::RUNTIME_ERROR,
-                format!(
-                    "value set twice:\n\told value: {}\n\tnew value: {}\n (variable {name})",
-                    rt.str_of(&old),
-                    rt.str_of(&value)
-                ),
-            )
-            .with_label(Label::primary(span, "set again here"));
-            if let Some(first) = first {
-                d = d.with_label(Label::secondary(first, "first set here"));
+            Err(EvalError::VariableSetTwice {
+                name: name.to_string(),
+                old: rt.str_of(&old),
+                new: rt.str_of(&value),
+                span,
+                first,
             }
-            Err(Flow::Error(Box::new(d.with_help(
-                "a variable is assigned once; use another name",
-            ))))
+            .into())
         }
     }
 }
@@ -309,22 +282,15 @@ fn exec_for<'m>(
             Ok(Outcome::Done)
         }
         Value::Unknown => Ok(Outcome::Done),
-        other => Err(error(
-            codes::TYPING_ERROR,
-            match &iterable.kind {
-                ExprKind::Var { path } => format!(
-                    "A for loop can only be applied to lists and relations. Hint: '{}' resolves to '{}'.",
-                    path.to_text(),
-                    rt.str_of(&other)
-                ),
-                _ => format!(
-                    "A for loop can only be applied to lists and relations. Hint: '{}' is not a list.",
-                    rt.str_of(&other)
-                ),
+        other => Err(EvalError::ForOverNonList {
+            written: match &iterable.kind {
+                ExprKind::Var { path } => Some(path.to_text()),
+                _ => None,
             },
-            stmt.span,
-            "not a list",
-        )),
+            value: rt.str_of(&other),
+            span: stmt.span,
+        }
+        .into()),
     }
 }
 
@@ -340,15 +306,12 @@ fn exec_implement<'m>(
             Value::Bool(true) => {}
             Value::Bool(false) | Value::Unknown => return Ok(()),
             other => {
-                return Err(error(
-                    codes::RUNTIME_ERROR,
-                    format!(
-                        "Invalid value `{}`: the condition for a conditional implementation can only be a boolean expression",
-                        rt.str_of(&other)
-                    ),
-                    when.span,
-                    "not a boolean",
-                ))
+                return Err(EvalError::NotBoolean {
+                    used: BooleanUse::When,
+                    value: rt.str_of(&other),
+                    span: when.span,
+                }
+                .into())
             }
         }
     }
@@ -553,7 +516,7 @@ impl<'m> Runtime<'m> {
         match result {
             Ok(v) => Ok(v),
             Err(Flow::Wait(_)) => Err("a type constraint can not reference variables".into()),
-            Err(Flow::Error(d)) => Err(d.message),
+            Err(Flow::Error(e)) => Err(Diagnostic::from(*e).message),
         }
     }
 
@@ -620,12 +583,11 @@ fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Val
         Some(Named::Variable(cell)) => rt.read(cell),
         Some(Named::SelfInstance(instance)) => Ok(Value::Instance(instance)),
         Some(Named::Slot(instance, cell)) => read_slot(rt, instance, cell, name, span),
-        None => Err(error(
-            codes::NOT_FOUND,
-            format!("variable {name} not found"),
+        None => Err(EvalError::VariableNotFound {
+            name: name.to_string(),
             span,
-            "not defined in this scope",
-        )),
+        }
+        .into()),
     }
 }
 
@@ -663,15 +625,13 @@ fn read_slot(
             .model
             .entity(rt.instances[instance.0 as usize].entity)
             .full_name;
-        return Err(error(
-            codes::OPTIONAL_VALUE,
-            format!(
-                "Optional variable accessed that has no value (attribute `{entity}.{name}` of `{}`)",
-                rt.describe(instance)
-            ),
+        return Err(EvalError::OptionalWithoutValue {
+            entity: entity.clone(),
+            name: name.to_string(),
+            instance: rt.describe(instance),
             span,
-            "this relation has no value",
-        ));
+        }
+        .into());
     }
     rt.read(cell)
 }
@@ -707,13 +667,25 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             }
             super::format::format_fstring(rt, template, &values)
                 .map(|s| Value::str(&s))
-                .map_err(|m| error(codes::RUNTIME_ERROR, format!("Invalid f-string: {m}"), expr.span, "in this f-string"))
+                .map_err(|message| {
+                    EvalError::FString {
+                        message,
+                        span: expr.span,
+                    }
+                    .into()
+                })
         }
         ExprKind::Regex { pattern } => {
             let subject = lookup(rt, "self", scope, expr.span)?;
             super::types::regex_match(pattern, &subject)
                 .map(Value::Bool)
-                .map_err(|m| error(codes::RUNTIME_ERROR, m, expr.span, "regex match"))
+                .map_err(|message| {
+                    EvalError::Regex {
+                        message,
+                        span: expr.span,
+                    }
+                    .into()
+                })
         }
         ExprKind::Var { path } => {
             if path.segments.len() == 1 {
@@ -724,7 +696,8 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                 Some(Def::Variable(v)) => {
                     let variable = rt.model.variable(v);
                     let root = rt.roots[&variable.namespace];
-                    rt.var_table.get(rt.scopes[root.0 as usize].vars, &variable.name)
+                    rt.var_table
+                        .get(rt.scopes[root.0 as usize].vars, &variable.name)
                 }
                 _ => None,
             };
@@ -733,12 +706,12 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                 None => {
                     let written = path.to_text();
                     let (ns_name, name) = written.rsplit_once("::").unwrap_or(("", &written));
-                    Err(error(
-                        codes::NOT_FOUND,
-                        format!("variable {name} not found in namespace {ns_name}"),
-                        expr.span,
-                        "not defined",
-                    ))
+                    Err(EvalError::NamespaceVariableNotFound {
+                        namespace: ns_name.to_string(),
+                        name: name.to_string(),
+                        span: expr.span,
+                    }
+                    .into())
                 }
             }
         }
@@ -746,12 +719,17 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             let target = eval(rt, task, object, scope)?;
             attribute_of(rt, &target, name, object, expr.span)
         }
-        ExprKind::Call { function, arguments } => {
+        ExprKind::Call {
+            function,
+            arguments,
+        } => {
             let mut positional = Vec::new();
             let mut keyword = Vec::new();
             for argument in arguments {
                 match argument {
-                    Argument::Positional { value } => positional.push(eval(rt, task, value, scope)?),
+                    Argument::Positional { value } => {
+                        positional.push(eval(rt, task, value, scope)?)
+                    }
                     Argument::Keyword { name, value } => {
                         keyword.push((name.text.clone(), eval(rt, task, value, scope)?))
                     }
@@ -763,7 +741,9 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             }
             super::plugins::call(rt, task, function, positional, keyword, expr.span)
         }
-        ExprKind::Construct { class, arguments } => construct(rt, task, class, arguments, scope, expr.span, None),
+        ExprKind::Construct { class, arguments } => {
+            construct(rt, task, class, arguments, scope, expr.span, None)
+        }
         ExprKind::IndexLookup { class, arguments } => {
             let entity = class_entity(rt, class)?;
             let mut key = Vec::new();
@@ -778,17 +758,26 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             arguments,
         } => {
             let Value::Instance(instance) = eval(rt, task, object, scope)? else {
-                return Err(error(codes::RUNTIME_ERROR, "short index lookup on a value that is not an instance", object.span, "not an instance"));
+                return Err(EvalError::ShortLookupOnNonInstance { span: object.span }.into());
             };
             let entity = rt.instances[instance.0 as usize].entity;
             let Some(end) = rt.model.relation_end(entity, &relation.text).cloned() else {
-                return Err(error(codes::NOT_FOUND, format!("no relation {} on {}", relation.text, rt.model.entity(entity).full_name), relation.span, "no such relation"));
+                return Err(EvalError::NoRelation {
+                    relation: relation.text.clone(),
+                    entity: rt.model.entity(entity).full_name.clone(),
+                    span: relation.span,
+                }
+                .into());
             };
             let relation_def = rt
                 .model
                 .relations
                 .iter()
-                .find(|r| r.ends.iter().any(|e| e.owner == end.owner && e.name == end.name))
+                .find(|r| {
+                    r.ends
+                        .iter()
+                        .any(|e| e.owner == end.owner && e.name == end.name)
+                })
                 .expect("a relation end belongs to a relation");
             let inverse = relation_def
                 .ends
@@ -796,16 +785,12 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                 .find(|e| !(e.owner == end.owner && e.name == end.name))
                 .and_then(|e| e.name.clone());
             let Some(inverse) = inverse else {
-                return Err(error(
-                    codes::RUNTIME_ERROR,
-                    format!(
-                        "short index lookup is only possible on bi-drectional relations, {}.{} is unidirectional",
-                        rt.model.entity(entity).full_name,
-                        relation.text
-                    ),
-                    relation.span,
-                    "unidirectional",
-                ));
+                return Err(EvalError::ShortLookupUnidirectional {
+                    entity: rt.model.entity(entity).full_name.clone(),
+                    relation: relation.text.clone(),
+                    span: relation.span,
+                }
+                .into());
             };
             let mut key = vec![(inverse, Value::Instance(instance))];
             for argument in arguments {
@@ -820,32 +805,27 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             let m = eval(rt, task, map, scope)?;
             let k = eval(rt, task, key, scope)?;
             let Value::Dict(entries) = &m else {
-                return Err(error(
-                    codes::RUNTIME_ERROR,
-                    format!("dict lookup is only possible on dicts, {} is not an object", rt.str_of(&m)),
-                    map.span,
-                    "not a dict",
-                ));
+                return Err(EvalError::DictLookupOnNonDict {
+                    value: rt.str_of(&m),
+                    span: map.span,
+                }
+                .into());
             };
             let Value::Str(k) = &k else {
-                return Err(error(
-                    codes::RUNTIME_ERROR,
-                    format!("dict keys must be string, {} is not a string", rt.repr_of(&k)),
-                    key.span,
-                    "not a string",
-                ));
+                return Err(EvalError::DictKeyNotString {
+                    repr: rt.repr_of(&k),
+                    span: key.span,
+                }
+                .into());
             };
             match entries.iter().find(|(name, _)| name == k) {
                 Some((_, v)) => Ok(v.clone()),
-                None => {
-                    let options: Vec<&str> = entries.iter().map(|(n, _)| &**n).collect();
-                    Err(error(
-                        codes::KEY_NOT_FOUND,
-                        format!("key {k} not found in dict, options are [{}]", options.join(",")),
-                        key.span,
-                        "no such key",
-                    ))
+                None => Err(EvalError::KeyNotFound {
+                    key: k.to_string(),
+                    options: entries.iter().map(|(n, _)| n.to_string()).collect(),
+                    span: key.span,
                 }
+                .into()),
             }
         }
         ExprKind::List { items } => {
@@ -866,7 +846,11 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             }
             Ok(Value::Dict(super::value::Dict::new(out)))
         }
-        ExprKind::Comprehension { value, loops, guards } => {
+        ExprKind::Comprehension {
+            value,
+            loops,
+            guards,
+        } => {
             let namespace = rt.scopes[scope.0 as usize].namespace;
             rt.scopes.push(Scope {
                 parent: Some(scope),
@@ -889,12 +873,12 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         ExprKind::Not { operand } => match eval(rt, task, operand, scope)? {
             Value::Bool(b) => Ok(Value::Bool(!b)),
             Value::Unknown => Ok(Value::Unknown),
-            other => Err(error(
-                codes::RUNTIME_ERROR,
-                format!("Invalid value `{}`: `not` expects a boolean", rt.str_of(&other)),
-                operand.span,
-                "not a boolean",
-            )),
+            other => Err(EvalError::NotBoolean {
+                used: BooleanUse::Not,
+                value: rt.str_of(&other),
+                span: operand.span,
+            }
+            .into()),
         },
         ExprKind::IsDefined { target } => is_defined(rt, task, target, scope),
         ExprKind::Conditional {
@@ -905,15 +889,12 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             Value::Bool(true) => eval(rt, task, then, scope),
             Value::Bool(false) => eval(rt, task, otherwise, scope),
             Value::Unknown => Ok(Value::Unknown),
-            other => Err(error(
-                codes::RUNTIME_ERROR,
-                format!(
-                    "Invalid value `{}`: the condition for a conditional expression must be a boolean expression",
-                    rt.str_of(&other)
-                ),
-                condition.span,
-                "not a boolean",
-            )),
+            other => Err(EvalError::NotBoolean {
+                used: BooleanUse::ConditionalExpression,
+                value: rt.str_of(&other),
+                span: condition.span,
+            }
+            .into()),
         },
         ExprKind::Error => Ok(Value::Unknown),
     }
@@ -928,12 +909,7 @@ fn spread<'m>(
 ) -> R<super::value::Dict> {
     match eval(rt, task, value, scope)? {
         Value::Dict(entries) => Ok(entries),
-        _ => Err(error(
-            codes::TYPING_ERROR,
-            "The ** operator can only be applied to dictionaries",
-            value.span,
-            "not a dict",
-        )),
+        _ => Err(EvalError::SpreadOfNonDict { span: value.span }.into()),
     }
 }
 
@@ -976,15 +952,12 @@ fn comprehension<'m>(
                 Value::Bool(true) => {}
                 Value::Bool(false) | Value::Unknown => return Ok(()),
                 other => {
-                    return Err(error(
-                        codes::RUNTIME_ERROR,
-                        format!(
-                            "Invalid value `{}`: the guard condition for a list comprehension must be a boolean expression",
-                            rt.str_of(&other)
-                        ),
-                        guard.span,
-                        "not a boolean",
-                    ))
+                    return Err(EvalError::NotBoolean {
+                        used: BooleanUse::ComprehensionGuard,
+                        value: rt.str_of(&other),
+                        span: guard.span,
+                    }
+                    .into())
                 }
             }
         }
@@ -998,15 +971,11 @@ fn comprehension<'m>(
         Value::List(items) => items,
         Value::Unknown => return Ok(()),
         other => {
-            return Err(error(
-                codes::TYPING_ERROR,
-                format!(
-                    "A list comprehension can only be applied to lists and relations, got {}",
-                    rt.repr_of(&other)
-                ),
-                iterable.span,
-                "not a list",
-            ))
+            return Err(EvalError::ComprehensionOverNonList {
+                repr: rt.repr_of(&other),
+                span: iterable.span,
+            }
+            .into())
         }
     };
     let name: &'m str = &variable.text;
@@ -1083,33 +1052,27 @@ fn attribute_of(
             let instance = *instance;
             match rt.slot(instance, &name.text) {
                 Some(cell) => read_slot(rt, instance, cell, &name.text, span),
-                None => Err(error(
-                    codes::NOT_FOUND,
-                    format!(
-                        "{} has no attribute {}",
-                        rt.model
-                            .entity(rt.instances[instance.0 as usize].entity)
-                            .full_name,
-                        name.text
-                    ),
-                    name.span,
-                    "no such attribute",
-                )),
+                None => Err(EvalError::NoAttribute {
+                    entity: rt
+                        .model
+                        .entity(rt.instances[instance.0 as usize].entity)
+                        .full_name
+                        .clone(),
+                    name: name.text.clone(),
+                    span: name.span,
+                }
+                .into()),
             }
         }
         Value::Unknown => Ok(Value::Unknown),
-        other => Err(error(
-            codes::RUNTIME_ERROR,
-            format!(
-                "can not get attribute {}, {} is not an entity but a {} with value {}",
-                name.text,
-                expr_text(rt, object),
-                other.type_name(),
-                rt.repr_of(other)
-            ),
+        other => Err(EvalError::AttributeOfNonInstance {
+            name: name.text.clone(),
+            object: expr_text(rt, object),
+            type_name: other.type_name().to_string(),
+            repr: rt.repr_of(other),
             span,
-            "not an instance",
-        )),
+        }
+        .into()),
     }
 }
 
@@ -1214,15 +1177,12 @@ fn binary<'m>(
             Value::Bool(b) => b,
             Value::Unknown => return Ok(Value::Unknown),
             other => {
-                return Err(error(
-                    codes::RUNTIME_ERROR,
-                    format!(
-                        "Invalid left hand value `{}`: `{word}` expects a boolean",
-                        rt.str_of(&other)
-                    ),
-                    left.span,
-                    "not a boolean",
-                ))
+                return Err(EvalError::NotBoolean {
+                    used: BooleanUse::Left { operator: word },
+                    value: rt.str_of(&other),
+                    span: left.span,
+                }
+                .into())
             }
         };
         if (op == BinaryOp::And && !l) || (op == BinaryOp::Or && l) {
@@ -1231,21 +1191,23 @@ fn binary<'m>(
         return match eval(rt, task, right, scope)? {
             Value::Bool(b) => Ok(Value::Bool(b)),
             Value::Unknown => Ok(Value::Unknown),
-            other => Err(error(
-                codes::RUNTIME_ERROR,
-                format!(
-                    "Invalid right hand value `{}`: `{word}` expects a boolean",
-                    rt.str_of(&other)
-                ),
-                right.span,
-                "not a boolean",
-            )),
+            other => Err(EvalError::NotBoolean {
+                used: BooleanUse::Right { operator: word },
+                value: rt.str_of(&other),
+                span: right.span,
+            }
+            .into()),
         };
     }
     let l = eval(rt, task, left, scope)?;
     let r = eval(rt, task, right, scope)?;
-    super::types::operator(rt, op, &l, &r)
-        .map_err(|message| error(codes::RUNTIME_ERROR, message, op_span, "in this operation"))
+    super::types::operator(rt, op, &l, &r).map_err(|message| {
+        EvalError::Operator {
+            message,
+            span: op_span,
+        }
+        .into()
+    })
 }
 
 /// The entity a constructor call or index lookup names. A constructor whose type only a relation
@@ -1255,14 +1217,13 @@ fn class_entity(rt: &Runtime<'_>, class: &crate::ast::ClassRef) -> R<EntityId> {
     match resolution.def_at(class.span) {
         Some(Def::Entity(e)) => Ok(e),
         _ => Err(match resolution.deferred(class.span) {
-            Some(d) => Flow::Error(Box::new(d.clone())),
-            None => error(
-                codes::TYPE_NOT_FOUND,
-                format!("could not find type {}", class.to_text()),
-                class.span,
-                "not defined",
-            ),
-        }),
+            Some(d) => EvalError::Deferred(Box::new(d.clone())),
+            None => EvalError::TypeNotFound {
+                name: class.to_text(),
+                span: class.span,
+            },
+        }
+        .into()),
     }
 }
 
@@ -1284,26 +1245,20 @@ fn construct<'m>(
                given: &mut super::instances::Given|
      -> R<()> {
         let Some(slot) = layout.slot(name) else {
-            return Err(error(
-                codes::TYPING_ERROR,
-                format!(
-                    "no attribute {name} on type {}",
-                    rt.model.entity(entity).full_name
-                ),
+            return Err(EvalError::NoAttributeInConstructor {
+                name: name.to_string(),
+                entity: rt.model.entity(entity).full_name.clone(),
                 span,
-                "in this constructor",
-            ));
+            }
+            .into());
         };
         if given.iter().any(|(s, _)| *s == slot) {
-            return Err(error(
-                codes::RUNTIME_ERROR,
-                format!(
-                    "The attribute {name} is set twice in the constructor call of {}.",
-                    class.name.text
-                ),
+            return Err(EvalError::SetTwiceInConstructor {
+                name: name.to_string(),
+                class: class.name.text.clone(),
                 span,
-                "in this constructor",
-            ));
+            }
+            .into());
         }
         given.push((slot, value));
         Ok(())

@@ -6,10 +6,10 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::cells::{CellId, CellKind, Shape, UNBOUNDED};
-use super::flow::{error, Flow, R};
+use super::error::{EvalError, Incompleteness, SetProblem};
+use super::flow::{Flow, R};
 use super::value::{InstanceId, Value};
 use super::Runtime;
-use crate::diagnostics::{codes, Diagnostic, Label};
 use crate::resolve::{Default as AttrDefault, EntityId};
 use crate::source::Span;
 
@@ -89,21 +89,12 @@ impl<'m> Runtime<'m> {
                 }
             }
             if !missing.is_empty() {
-                let lines: Vec<String> = missing
-                    .iter()
-                    .map(|m| {
-                        format!(
-                            "\t* Missing attribute '{m}'. The attribute {}.{m} is part of an index.",
-                            model.entity(index.owner).full_name
-                        )
-                    })
-                    .collect();
-                return Err(error(
-                    codes::INDEX_ATTRIBUTE_MISSING,
-                    format!("Invalid Constructor call:\n{}", lines.join("\n")),
+                return Err(EvalError::IndexAttributeMissing {
+                    missing: missing.iter().map(|m| m.to_string()).collect(),
+                    owner: model.entity(index.owner).full_name.clone(),
                     span,
-                    "this constructor does not give every index attribute",
-                ));
+                }
+                .into());
             }
             keys.push((index.table, self.index_key(&parts)));
         }
@@ -118,12 +109,7 @@ impl<'m> Runtime<'m> {
             {
                 match found {
                     Some(f) if f != existing => {
-                        return Err(error(
-                            codes::INDEX_COLLISION,
-                            "Inconsistent indexes detected!",
-                            span,
-                            "two indexes match two different instances",
-                        ))
+                        return Err(EvalError::InconsistentIndexes { span }.into())
                     }
                     _ => {
                         found = Some(existing);
@@ -137,17 +123,15 @@ impl<'m> Runtime<'m> {
             if existing_entity != entity {
                 // A parent instance holds the key the child is constructed with: a duplicate;
                 // the other way round, the index lookup found a subtype.
-                let message = if self.is_subtype(entity, existing_entity) {
-                    format!("Duplicate key in index. {found_key}")
+                return Err(if self.is_subtype(entity, existing_entity) {
+                    EvalError::DuplicateKeyInIndex {
+                        key: found_key.to_string(),
+                        span,
+                    }
                 } else {
-                    "Type found in index is not an exact match".to_string()
-                };
-                return Err(error(
-                    codes::DUPLICATE_IN_INDEX,
-                    message,
-                    span,
-                    "an instance of another type has this key",
-                ));
+                    EvalError::IndexTypeMismatch { span }
+                }
+                .into());
             }
             self.instances[existing.0 as usize].locations.push(span);
             for (slot, value) in values {
@@ -231,20 +215,15 @@ impl<'m> Runtime<'m> {
                 })
         });
         let Some(table) = table else {
-            let shown: Vec<String> = key
-                .iter()
-                .map(|(n, v)| format!("('{n}', {})", self.repr_of(v)))
-                .collect();
-            return Err(error(
-                codes::NOT_FOUND,
-                format!(
-                    "No index defined on {} for this lookup: [{}]",
-                    model.entity(entity).full_name,
-                    shown.join(", ")
-                ),
+            return Err(EvalError::NoIndexForLookup {
+                entity: model.entity(entity).full_name.clone(),
+                key: key
+                    .iter()
+                    .map(|(n, v)| (n.clone(), self.repr_of(v)))
+                    .collect(),
                 span,
-                "no index has exactly these attributes",
-            ));
+            }
+            .into());
         };
         let key_text = self.index_key(&key);
         if let Some(found) = self
@@ -259,16 +238,8 @@ impl<'m> Runtime<'m> {
             None => {
                 let c = self.new_cell(CellKind::Single);
                 self.lookups.insert((table, key_text.clone()), c);
-                self.lookup_spans.insert(
-                    c,
-                    (
-                        span,
-                        format!(
-                            "No match in index on type {} with key {key_text}",
-                            model.entity(entity).full_name
-                        ),
-                    ),
-                );
+                self.lookup_spans
+                    .insert(c, (span, entity, key_text.clone()));
                 c
             }
         };
@@ -288,15 +259,12 @@ impl<'m> Runtime<'m> {
         let entity = self.instances[instance.0 as usize].entity;
         let layout = self.layout(entity);
         let Some(index) = layout.slot(name) else {
-            return Err(error(
-                codes::NOT_FOUND,
-                format!(
-                    "cannot set attribute with name {name} on type {}",
-                    model.entity(entity).full_name
-                ),
+            return Err(EvalError::NoAttributeToSet {
+                name: name.to_string(),
+                entity: model.entity(entity).full_name.clone(),
                 span,
-                "no such attribute",
-            ));
+            }
+            .into());
         };
         self.set_slot(instance, index, value, span, extend)
     }
@@ -319,15 +287,10 @@ impl<'m> Runtime<'m> {
         if let Some((owner, i)) = slot.attribute {
             let attribute = &model.entity(owner).attributes[i];
             if extend {
-                return Err(self.attribute_error(
-                    instance,
-                    name,
-                    span,
-                    "Can not use += on relations with multiplicity 1".into(),
-                ));
+                return Err(self.could_not_set(instance, name, span, SetProblem::ExtendAttribute));
             }
             if let Err(message) = self.check_attribute_value(attribute, &value) {
-                return Err(self.attribute_error(instance, name, span, message));
+                return Err(self.could_not_set(instance, name, span, SetProblem::Invalid(message)));
             }
             return self.set_single(instance, name, cell, value, span);
         }
@@ -345,29 +308,21 @@ impl<'m> Runtime<'m> {
                 Value::Instance(i)
                     if self.is_subtype(self.instances[i.0 as usize].entity, target) => {}
                 Value::Instance(i) => {
-                    return Err(error(
-                        codes::TYPING_ERROR,
-                        format!(
-                            "Invalid class type for {}, should be {}",
-                            self.describe(*i),
-                            model.entity(target).full_name
-                        ),
+                    return Err(EvalError::WrongInstanceType {
+                        instance: self.describe(*i),
+                        expected: model.entity(target).full_name.clone(),
                         span,
-                        "wrong type of instance",
-                    ))
+                    }
+                    .into())
                 }
                 Value::Unknown => {}
                 other => {
-                    return Err(error(
-                        codes::TYPING_ERROR,
-                        format!(
-                            "Invalid type for value '{}', should be type {}",
-                            self.str_of(other),
-                            model.entity(target).full_name
-                        ),
+                    return Err(EvalError::NotAnInstanceForRelation {
+                        value: self.str_of(other),
+                        expected: model.entity(target).full_name.clone(),
                         span,
-                        "not an instance",
-                    ))
+                    }
+                    .into())
                 }
             }
         }
@@ -382,30 +337,28 @@ impl<'m> Runtime<'m> {
         match slot.kind {
             CellKind::Single => {
                 if extend {
-                    return Err(error(
-                        codes::TYPING_ERROR,
-                        "Can not use += on relations with multiplicity 1",
+                    return Err(EvalError::ExtendSingleRelation {
+                        optional: false,
                         span,
-                        "a single relation",
-                    ));
+                    }
+                    .into());
                 }
                 if is_null {
-                    return Err(self.attribute_error(
+                    return Err(self.could_not_set(
                         instance,
                         name,
                         span,
-                        "Invalid value 'null': a [1] relation needs an instance".into(),
+                        SetProblem::NullForSingleRelation,
                     ));
                 }
                 if items.len() > 1 {
-                    return Err(self.attribute_error(
+                    return Err(self.could_not_set(
                         instance,
                         name,
                         span,
-                        format!(
-                            "Exceeded relation arity on attribute '{name}' of instance '{}'",
-                            self.describe(instance)
-                        ),
+                        SetProblem::ArityExceeded {
+                            instance: self.describe(instance),
+                        },
                     ));
                 }
                 let item = items.into_iter().next().expect("one item");
@@ -418,12 +371,11 @@ impl<'m> Runtime<'m> {
             }
             CellKind::Optional => {
                 if extend {
-                    return Err(error(
-                        codes::TYPING_ERROR,
-                        "Can not use += on relations with multiplicity 1",
+                    return Err(EvalError::ExtendSingleRelation {
+                        optional: true,
                         span,
-                        "an optional relation",
-                    ));
+                    }
+                    .into());
                 }
                 let c = &self.cells[cell.0 as usize];
                 let new = items.first().cloned().unwrap_or(Value::Null);
@@ -433,24 +385,23 @@ impl<'m> Runtime<'m> {
                         return Ok(());
                     }
                     if c.value.is_none() {
-                        return Err(self.attribute_error(
+                        return Err(self.could_not_set(
                             instance,
                             name,
                             span,
-                            "List modified after freeze".into(),
+                            SetProblem::ModifiedAfterFreeze,
                         ));
                     }
                     return Err(self.double_set(instance, name, cell, &old, &new, span));
                 }
                 if items.len() > 1 {
-                    return Err(self.attribute_error(
+                    return Err(self.could_not_set(
                         instance,
                         name,
                         span,
-                        format!(
-                            "Exceeded relation arity on attribute '{name}' of instance '{}'",
-                            self.describe(instance)
-                        ),
+                        SetProblem::ArityExceeded {
+                            instance: self.describe(instance),
+                        },
                     ));
                 }
                 let site = self.site(span);
@@ -474,21 +425,24 @@ impl<'m> Runtime<'m> {
                     if is_null && c.items().is_empty() {
                         return Ok(());
                     }
-                    return Err(self.attribute_error(
+                    return Err(self.could_not_set(
                         instance,
                         name,
                         span,
-                        "List modified after freeze".into(),
+                        SetProblem::ModifiedAfterFreeze,
                     ));
                 }
                 if is_null {
                     if !c.items().is_empty() {
-                        let shown = self.repr_of(&Value::list(c.items().to_vec()));
-                        return Err(self.attribute_error(
+                        let values = self.repr_of(&Value::list(c.items().to_vec()));
+                        return Err(self.could_not_set(
                             instance,
                             name,
                             span,
-                            format!("Trying to set relation attribute `{name}` of instance `{}` to null but it has values `{shown}` assigned already", self.describe(instance)),
+                            SetProblem::NullAfterValues {
+                                instance: self.describe(instance),
+                                values,
+                            },
                         ));
                     }
                     self.freeze(cell);
@@ -501,14 +455,13 @@ impl<'m> Runtime<'m> {
                         continue;
                     }
                     if upper != UNBOUNDED && c.items().len() >= upper as usize {
-                        return Err(self.attribute_error(
+                        return Err(self.could_not_set(
                             instance,
                             name,
                             span,
-                            format!(
-                                "Exceeded relation arity on attribute '{name}' of instance '{}'",
-                                self.describe(instance)
-                            ),
+                            SetProblem::ArityExceeded {
+                                instance: self.describe(instance),
+                            },
                         ));
                     }
                     c.push_item(item.clone());
@@ -595,49 +548,39 @@ impl<'m> Runtime<'m> {
         span: Span,
     ) -> Flow {
         let first = self.site_span(self.cells[cell.0 as usize].set_at);
-        let old_at = first.map(|s| self.location_text(s)).unwrap_or_default();
-        let cause = format!(
-            "value set twice:\n\told value: {}\n\t\tset at {old_at}\n\tnew value: {}\n\t\tset at {}\n",
-            self.str_of(old),
-            self.str_of(new),
-            self.location_text(span)
-        );
-        let mut d = Diagnostic::error(
-            codes::ATTRIBUTE_ERROR,
-            format!(
-                "Could not set attribute `{name}` on instance `{}`",
-                self.describe(instance)
-            ),
-        )
-        .with_label(Label::primary(span, "set again here, to another value"))
-        .with_note(format!("caused by: {cause}"));
-        if let Some(first) = first {
-            d = d.with_label(Label::secondary(first, "first set here"));
+        EvalError::AttributeSetTwice {
+            name: name.to_string(),
+            instance: self.describe(instance),
+            old: self.str_of(old),
+            old_at: first.map(|s| self.location_text(s)).unwrap_or_default(),
+            new: self.str_of(new),
+            new_at: self.location_text(span),
+            span,
+            first,
         }
-        Flow::Error(Box::new(d))
+        .into()
     }
 
-    fn attribute_error(&self, instance: InstanceId, name: &str, span: Span, cause: String) -> Flow {
-        Flow::Error(Box::new(
-            Diagnostic::error(
-                codes::ATTRIBUTE_ERROR,
-                format!(
-                    "Could not set attribute `{name}` on instance `{}`",
-                    self.describe(instance)
-                ),
-            )
-            .with_label(Label::primary(
-                span,
-                cause.lines().next().unwrap_or("").to_string(),
-            ))
-            .with_note(format!("caused by: {cause}")),
-        ))
+    fn could_not_set(
+        &self,
+        instance: InstanceId,
+        name: &str,
+        span: Span,
+        problem: SetProblem,
+    ) -> Flow {
+        EvalError::CouldNotSet {
+            name: name.to_string(),
+            instance: self.describe(instance),
+            problem,
+            span,
+        }
+        .into()
     }
 
     /// Statements that never ran to the end because a value they wait for was never given (a
     /// variable defined from itself, say): one diagnostic at the first of them, as the reference
     /// reports it ("not all statements executed"), naming what each waits for.
-    pub fn stuck(&self) -> Vec<Diagnostic> {
+    pub fn stuck(&self) -> Option<EvalError> {
         let mut waiting: Vec<(crate::source::Span, String)> = Vec::new();
         for task in &self.tasks {
             if task.done {
@@ -655,25 +598,10 @@ impl<'m> Runtime<'m> {
             waiting.push((stmt.span, what));
         }
         if waiting.is_empty() {
-            return Vec::new();
+            return None;
         }
         waiting.sort_by_key(|(span, _)| (span.file, span.start));
-        let listed: Vec<String> = waiting.iter().map(|(_, what)| what.clone()).collect();
-        let mut d = Diagnostic::error(
-            codes::RUNTIME_ERROR,
-            format!(
-                "not all statements executed: they wait for {}",
-                listed.join(", ")
-            ),
-        )
-        .with_label(Label::primary(
-            waiting[0].0,
-            format!("waits for {}, which is never set", waiting[0].1),
-        ));
-        for (span, what) in waiting.iter().skip(1) {
-            d = d.with_label(Label::secondary(*span, format!("waits for {what}")));
-        }
-        vec![d.with_help("look for values defined from each other in a circle, or never assigned")]
+        Some(EvalError::NotAllExecuted { waiting })
     }
 
     /// `variable x` or `attribute a of <instance>`, for messages.
@@ -705,38 +633,33 @@ impl<'m> Runtime<'m> {
     }
 
     /// The problems left when nothing more can run: every one of them.
-    pub fn final_checks(&mut self) -> Vec<Diagnostic> {
+    pub fn final_checks(&mut self) -> Vec<EvalError> {
         let mut out = Vec::new();
-        let mut pending: Vec<(CellId, (Span, String))> = self
+        let model = self.model;
+        let mut pending: Vec<(CellId, (Span, EntityId, String))> = self
             .lookup_spans
             .iter()
             .map(|(c, s)| (*c, s.clone()))
             .collect();
         pending.sort_by_key(|(c, _)| *c);
-        for (cell, (span, message)) in pending {
+        for (cell, (span, entity, key)) in pending {
             if self.cells[cell.0 as usize].value.is_none() {
-                out.push(
-                    Diagnostic::error(codes::NOT_FOUND, message).with_label(Label::primary(
-                        span,
-                        "nothing was constructed with this key",
-                    )),
-                );
+                out.push(EvalError::NoMatchInIndex {
+                    entity: model.entity(entity).full_name.clone(),
+                    key,
+                    span,
+                });
             }
         }
-        let model = self.model;
         for index in 0..self.instances.len() {
             let instance = InstanceId(index as u32);
             let i = &self.instances[index];
             let at = i.locations[0];
             if !i.implemented {
-                out.push(
-                    Diagnostic::error(
-                        codes::RUNTIME_ERROR,
-                        format!("Unable to select implementation for entity {}", model.entity(i.entity).name),
-                    )
-                    .with_label(Label::primary(at, "constructed here"))
-                    .with_help("add `implement <Entity> using std::none` (or `using parents` to use the parents' implementations)"),
-                );
+                out.push(EvalError::NoImplementation {
+                    entity: model.entity(i.entity).name.clone(),
+                    span: at,
+                });
             }
             let layout = self.layout(self.instances[index].entity);
             for (slot_index, slot) in layout.slots.iter().enumerate() {
@@ -752,35 +675,29 @@ impl<'m> Runtime<'m> {
                             .map(|(r, e)| model.relations[r.index()].ends[e].name_span)
                     });
                 let problem = match slot.kind {
-                    CellKind::Single if cell.value.is_none() => Some("is not set".to_string()),
+                    CellKind::Single if cell.value.is_none() => Some(Incompleteness::NotSet),
                     // The lower bound first: reading a list touches its allocation.
                     CellKind::Multi { lower, .. }
                         if lower > 0 && cell.items().len() < lower as usize =>
                     {
-                        Some(format!(
-                            "requires {lower} values but only {} are set",
-                            cell.items().len()
-                        ))
+                        Some(Incompleteness::TooFewValues {
+                            lower,
+                            set: cell.items().len(),
+                        })
                     }
                     _ => None,
                 };
                 if let Some(problem) = problem {
-                    let declared = declared_at
-                        .map(|s| self.location_with_column(s))
-                        .unwrap_or_default();
-                    let mut d = Diagnostic::error(
-                        codes::UNSET,
-                        format!(
-                            "The object {} is not complete: attribute {} ({declared}) {problem}",
-                            self.describe(instance),
-                            slot.name
-                        ),
-                    )
-                    .with_label(Label::primary(at, format!("`{}` {problem}", slot.name)));
-                    if let Some(declared_at) = declared_at {
-                        d = d.with_label(Label::secondary(declared_at, "declared here"));
-                    }
-                    out.push(d);
+                    out.push(EvalError::Incomplete {
+                        instance: self.describe(instance),
+                        attribute: slot.name.to_string(),
+                        declared: declared_at
+                            .map(|s| self.location_with_column(s))
+                            .unwrap_or_default(),
+                        problem,
+                        span: at,
+                        declared_at,
+                    });
                 }
             }
         }

@@ -3,8 +3,9 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::error::{FieldProblem, InventoryError};
 use super::value::{Dict, Str, Value};
-use crate::diagnostics::{codes, Diagnostic, Label};
+use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 
 #[derive(Debug, Clone, Default)]
@@ -49,24 +50,26 @@ impl Record {
 
 /// Parses an inventory file. A broken file gives diagnostics and an empty inventory.
 pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let error = |message: String, span: Span, label: &str| {
-        Diagnostic::error(codes::INVENTORY_ERROR, message)
-            .with_label(Label::primary(span, label))
-            .with_help("the inventory is a JSON array of service instances (or {\"data\": [...]}), each with `id`, `service_entity`, `state` and the attribute sets")
-    };
+    let (inventory, errors) = read(text, file);
+    (
+        inventory,
+        errors.into_iter().map(Diagnostic::from).collect(),
+    )
+}
+
+fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
+    let mut errors = Vec::new();
     let whole = Span::new(file, 0, text.len().min(1));
     // Straight into model values: no intermediate JSON tree.
     let (parsed, shared) = match parse_json(text) {
         Ok(parsed) => parsed,
         Err(e) => {
             let offset = offset_of(text, e.line(), e.column());
-            diagnostics.push(error(
-                format!("the inventory is not valid JSON: {e}"),
-                Span::new(file, offset, (offset + 1).min(text.len())),
-                "here",
-            ));
-            return (Inventory::default(), diagnostics);
+            errors.push(InventoryError::InvalidJson {
+                error: e.to_string(),
+                span: Span::new(file, offset, (offset + 1).min(text.len())),
+            });
+            return (Inventory::default(), errors);
         }
     };
     let items = match &parsed {
@@ -74,17 +77,13 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
         Value::Dict(_) => match parsed.dict_get("data") {
             Some(Value::List(items)) => items.clone(),
             _ => {
-                diagnostics.push(error("the inventory must be an array of service instances, or an object with a `data` array".into(), whole, "not an array"));
-                return (Inventory::default(), diagnostics);
+                errors.push(InventoryError::NoDataArray { span: whole });
+                return (Inventory::default(), errors);
             }
         },
         _ => {
-            diagnostics.push(error(
-                "the inventory must be an array of service instances".into(),
-                whole,
-                "not an array",
-            ));
-            return (Inventory::default(), diagnostics);
+            errors.push(InventoryError::NotAnArray { span: whole });
+            return (Inventory::default(), errors);
         }
     };
     drop(parsed);
@@ -99,45 +98,42 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
     let mut records = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let Value::Dict(_) = item else {
-            diagnostics.push(error(
-                format!("service instance {i} is not an object"),
-                place(i),
-                "not an object",
-            ));
+            errors.push(InventoryError::InstanceNotObject {
+                index: i,
+                span: place(i),
+            });
             continue;
         };
-        let mut problems: Vec<String> = Vec::new();
-        let mut string = |key: &str| match item.dict_get(key) {
+        let mut problems: Vec<(&'static str, FieldProblem)> = Vec::new();
+        let mut string = |key: &'static str| match item.dict_get(key) {
             Some(Value::Str(s)) => Some(s.clone()),
             Some(_) => {
-                problems.push(format!("`{key}` of service instance {i} is not a string"));
+                problems.push((key, FieldProblem::NotString));
                 None
             }
             None => {
-                problems.push(format!("service instance {i} has no `{key}`"));
+                problems.push((key, FieldProblem::Missing));
                 None
             }
         };
         let id = string("id");
         let service_entity = string("service_entity");
         let state = string("state");
-        let mut integer = |key: &str, default: i64| match item.dict_get(key) {
+        let mut integer = |key: &'static str, default: i64| match item.dict_get(key) {
             None | Some(Value::Null) => Some(default),
             Some(Value::Int(n)) => Some(*n),
             Some(_) => {
-                problems.push(format!("`{key}` of service instance {i} is not an integer"));
+                problems.push((key, FieldProblem::NotInteger));
                 None
             }
         };
         let service_entity_version = integer("service_entity_version", 0);
         let version = integer("version", 1);
-        let mut set = |key: &str| match item.dict_get(key) {
+        let mut set = |key: &'static str| match item.dict_get(key) {
             None | Some(Value::Null) => Some(Value::Null),
             Some(v @ Value::Dict(_)) => Some(v.clone()),
             Some(_) => {
-                problems.push(format!(
-                    "`{key}` of service instance {i} is neither an object nor null"
-                ));
+                problems.push((key, FieldProblem::NotObjectOrNull));
                 None
             }
         };
@@ -148,14 +144,19 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
             None | Some(Value::Null) => Some(false),
             Some(Value::Bool(b)) => Some(*b),
             Some(_) => {
-                problems.push(format!("`deleted` of service instance {i} is not a bool"));
+                problems.push(("deleted", FieldProblem::NotBool));
                 None
             }
         };
         if !problems.is_empty() {
             let span = place(i);
-            for problem in problems {
-                diagnostics.push(error(problem, span, "in this instance"));
+            for (key, problem) in problems {
+                errors.push(InventoryError::Field {
+                    index: i,
+                    key,
+                    problem,
+                    span,
+                });
             }
             continue;
         }
@@ -201,7 +202,7 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
             by_service_entity: Default::default(),
             shared,
         },
-        diagnostics,
+        errors,
     )
 }
 

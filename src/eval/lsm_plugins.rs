@@ -6,12 +6,12 @@
 use std::rc::Rc;
 
 use super::cells::CellKind;
+use super::error::EvalError;
 use super::flow::{Flow, R};
 use super::inventory::from_json;
 use super::plugin_args::{bind, Arg, Args};
 use super::value::{InstanceId, Str, Value};
 use super::Runtime;
-use crate::diagnostics::codes;
 use crate::resolve::EntityId;
 
 // The lsm plugins, as `plugins::run_native` dispatches them; `fail` makes the call's
@@ -270,11 +270,11 @@ fn used_values(rt: &mut Runtime<'_>, binding: InstanceId, path: &str) -> R<Value
 
 /// An attribute of an instance, waiting for it when it is not known yet.
 fn attribute(rt: &mut Runtime<'_>, instance: InstanceId, name: &str) -> R<Value> {
-    let cell = rt.slot(instance, name).ok_or_else(|| {
-        Flow::Error(Box::new(crate::diagnostics::Diagnostic::error(
-            codes::PLUGIN_ERROR,
-            format!("no attribute {name}"),
-        )))
+    let cell = rt.slot(instance, name).ok_or_else(|| -> Flow {
+        EvalError::PluginAttributeMissing {
+            name: name.to_string(),
+        }
+        .into()
     })?;
     rt.read(cell)
 }

@@ -16,6 +16,7 @@
 
 mod cells;
 pub mod dump;
+pub mod error;
 mod exec;
 mod flow;
 mod format;
@@ -215,14 +216,15 @@ pub struct Runtime<'m> {
     index_tables: instances::IndexTables,
     /// Pending index lookups: (index table, key) to the cell lookups wait on.
     lookups: HashMap<((EntityId, usize), String), CellId>,
-    lookup_spans: HashMap<CellId, (Span, String)>,
+    /// Where each pending lookup is, and what it looks for (entity, key), for its error.
+    lookup_spans: HashMap<CellId, (Span, EntityId, String)>,
     /// Delayed cells in creation order (candidates for freezing).
     delayed: Vec<CellId>,
     /// Namespace root scopes.
     roots: HashMap<NamespaceId, ScopeId>,
     options: Options,
     /// The error that ended execution, if any.
-    error: Option<Diagnostic>,
+    error: Option<error::EvalError>,
     pub sources: Option<&'m SourceMap>,
     steps: usize,
     /// Cached `lsm::all` results per binding instance.
@@ -301,19 +303,20 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
     runtime.instances.reserve(records * 5);
     runtime.start();
     runtime.run();
-    let mut diagnostics = Vec::new();
-    match runtime.error.take() {
-        Some(error) => diagnostics.push(error),
+    let errors = match runtime.error.take() {
+        Some(error) => vec![error],
         None => {
             let problems = runtime.final_checks();
             // Statements that still wait for a value nothing will ever give: only worth
             // reporting when nothing else explains them.
             if problems.is_empty() {
-                diagnostics.extend(runtime.stuck());
+                runtime.stuck().into_iter().collect()
+            } else {
+                problems
             }
-            diagnostics.extend(problems);
         }
-    }
+    };
+    let diagnostics = errors.into_iter().map(Diagnostic::from).collect();
     Evaluation {
         runtime,
         diagnostics,

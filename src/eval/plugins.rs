@@ -2,13 +2,13 @@
 //! Plugins of other modules are Python code that lsmc can not run: calling one is a diagnostic.
 
 use super::cells::TaskId;
-use super::flow::{error, Flow, R};
+use super::error::EvalError;
+use super::flow::{Flow, R};
 use super::plugin_args::{bind, Arg, Args};
 use super::value::Value;
 use super::Runtime;
 use crate::ast::Path;
 use crate::builtin::plugins::{Native, ParamKind, Run};
-use crate::diagnostics::codes;
 use crate::resolve::Def;
 use crate::source::Span;
 
@@ -28,13 +28,11 @@ pub fn call(
         },
         Some(Def::ModulePlugin(id)) => {
             let (namespace, name) = rt.model.resolution.module_plugin(id);
-            let full = format!("{}::{name}", rt.model.namespace(namespace).name);
-            return Err(error(
-                codes::PLUGIN_NOT_SUPPORTED,
-                format!("Exception in plugin {full}: lsmc can not run Python plugins, and {full} has no native version"),
+            return Err(EvalError::PythonPlugin {
+                plugin: format!("{}::{name}", rt.model.namespace(namespace).name),
                 span,
-                "this plugin is Python code",
-            ));
+            }
+            .into());
         }
         _ => return Err(not_callable(function)),
     };
@@ -56,12 +54,7 @@ pub fn call(
         }
     }
     if positional.next().is_some() {
-        return Err(error(
-            codes::PLUGIN_ARGUMENTS,
-            format!("{full}() takes fewer positional arguments than were given"),
-            span,
-            "in this call",
-        ));
+        return Err(EvalError::TooManyPositional { plugin: full, span }.into());
     }
     for (k, v) in keyword {
         let named = sig.params.iter().position(|p| {
@@ -69,52 +62,46 @@ pub fn call(
         });
         match named {
             Some(i) if args.values[i].is_some() => {
-                return Err(error(
-                    codes::PLUGIN_ARGUMENTS,
-                    format!("Keyword argument {k} repeated in function call {full}()"),
+                return Err(EvalError::RepeatedKeyword {
+                    keyword: k,
+                    plugin: full,
                     span,
-                    "in this call",
-                ));
+                }
+                .into());
             }
             Some(i) => args.values[i] = Some(v),
             None => args.extra.push((k, v)),
         }
     }
     let Run::Native(native) = sig.run else {
-        return Err(error(
-            codes::PLUGIN_ERROR,
-            format!("Exception in plugin {full}: {full} has no native version in lsmc"),
-            span,
-            "in this call",
-        ));
+        return Err(EvalError::NoNativeVersion { plugin: full, span }.into());
     };
-    let lsm_fail = |message: String| {
-        error(
-            codes::PLUGIN_ERROR,
-            format!("PluginException in plugin {full}\n{message}"),
+    let lsm_fail = |message: String| -> Flow {
+        EvalError::LsmPlugin {
+            plugin: full.clone(),
+            message,
             span,
-            "in this call",
-        )
+        }
+        .into()
     };
     run_native(rt, native, &args, &lsm_fail).map_err(|failure| match failure {
-        Failure::Message(message) => error(
-            codes::PLUGIN_ERROR,
-            format!("Exception in plugin {full}: {message}"),
+        Failure::Message(message) => EvalError::Plugin {
+            plugin: full.clone(),
+            message,
             span,
-            "in this call",
-        ),
+        }
+        .into(),
         Failure::Flow(flow) => flow,
     })
 }
 
 /// A call of a name that resolution did not find a plugin for (reported before evaluation).
 fn not_callable(function: &Path) -> Flow {
-    error(
-        codes::NOT_FOUND,
-        format!("could not find plugin {}", function.to_text()),
-        function.span,
-        "not a plugin",
-    )
+    EvalError::NotAPlugin {
+        name: function.to_text(),
+        span: function.span,
+    }
+    .into()
 }
 
 /// `int(x)`, `string(x)`, ...: `Ok(None)` when `name` is no cast.
@@ -129,32 +116,23 @@ fn cast(
         return Ok(None);
     }
     if !keyword.is_empty() {
-        return Err(error(
-            codes::RUNTIME_ERROR,
-            "Only positional arguments allowed in type cast",
-            span,
-            "in this cast",
-        ));
+        return Err(EvalError::CastWithKeywords { span }.into());
     }
     if positional.len() != 1 {
-        return Err(error(
-            codes::RUNTIME_ERROR,
-            format!(
-                "Illegal arguments {},0: type cast expects exactly 1 argument",
-                positional.len()
-            ),
+        return Err(EvalError::CastArity {
+            given: positional.len(),
             span,
-            "in this cast",
-        ));
+        }
+        .into());
     }
     let v = &positional[0];
-    let fail = || {
-        error(
-            codes::RUNTIME_ERROR,
-            format!("Failed to cast {} to {name}", rt.repr_of(v)),
+    let fail = || -> Flow {
+        EvalError::CastFailed {
+            repr: rt.repr_of(v),
+            to: name.to_string(),
             span,
-            "in this cast",
-        )
+        }
+        .into()
     };
     Ok(Some(match name {
         "string" => Value::str(&match v {
