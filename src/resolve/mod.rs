@@ -52,8 +52,11 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     r.indexes();
     r.implementations();
     statements::top_level_variables(&mut r.model);
+    // The statement checks look up what the passes above recorded (an implement's entity).
+    r.resolution.settle();
     let locals = statements::check(&r.model, &sources, &mut r.errors, &mut r.resolution);
     r.model.variables.extend(locals);
+    r.resolution.settle();
     r.model.resolution = std::mem::take(&mut r.resolution);
     r.model.find_well_known();
     let diagnostics = r.errors.into_iter().map(Diagnostic::from).collect();
