@@ -153,6 +153,10 @@ const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[
         "lsmc reads the inventory before evaluating and points into it; the oracle's lsm::all fails at its call",
     ),
     ("python_plugin", "the oracle runs the Python plugin; lsmc can not"),
+    (
+        "integer_overflow",
+        "lsmc's ints are 64-bit and an overflow is an error; Python's ints are unbounded",
+    ),
     ("never_settles", "run with max_steps 1000; the oracle has no such cap and finishes"),
 ];
 

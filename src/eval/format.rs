@@ -160,14 +160,14 @@ fn apply_spec(rt: &Runtime<'_>, value: &Value, spec: &str) -> Result<String, Str
             None => s.to_string(),
         },
         (Value::Int(n), None | Some('d') | Some('n')) => {
-            let text = n.abs().to_string();
+            let text = n.unsigned_abs().to_string();
             let text = if grouping { group(&text) } else { text };
             with_sign(*n < 0, sign, text)
         }
-        (Value::Int(n), Some('x')) => with_sign(*n < 0, sign, format!("{:x}", n.abs())),
-        (Value::Int(n), Some('X')) => with_sign(*n < 0, sign, format!("{:X}", n.abs())),
-        (Value::Int(n), Some('o')) => with_sign(*n < 0, sign, format!("{:o}", n.abs())),
-        (Value::Int(n), Some('b')) => with_sign(*n < 0, sign, format!("{:b}", n.abs())),
+        (Value::Int(n), Some('x')) => with_sign(*n < 0, sign, format!("{:x}", n.unsigned_abs())),
+        (Value::Int(n), Some('X')) => with_sign(*n < 0, sign, format!("{:X}", n.unsigned_abs())),
+        (Value::Int(n), Some('o')) => with_sign(*n < 0, sign, format!("{:o}", n.unsigned_abs())),
+        (Value::Int(n), Some('b')) => with_sign(*n < 0, sign, format!("{:b}", n.unsigned_abs())),
         (v, Some('f') | Some('F') | Some('e') | Some('E') | Some('%') | Some('g') | Some('G'))
             if v.as_number().is_some() =>
         {
