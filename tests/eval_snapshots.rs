@@ -154,6 +154,14 @@ const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[
     ),
     ("python_plugin", "the oracle runs the Python plugin; lsmc can not"),
     (
+        "format_precision_too_large",
+        "lsmc formats with a precision of at most 50000; the reference formats any",
+    ),
+    (
+        "lsm_format_precision_too_large",
+        "lsmc formats with a precision of at most 50000; the reference formats any",
+    ),
+    (
         "integer_overflow",
         "lsmc's ints are 64-bit and an overflow is an error; Python's ints are unbounded",
     ),
