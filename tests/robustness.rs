@@ -37,3 +37,18 @@ fn inventory_syntax_error_at_a_multibyte_character() {
         assert!(output.contains("is not valid JSON"), "{output}");
     }
 }
+
+/// A typedef based on itself (or two based on each other) passed `check` and overflowed the stack
+/// in `compile`, which checks values against it.
+#[test]
+fn typedef_cycles_are_errors_in_check_and_compile() {
+    for name in ["typedef_cycle", "typedef_cycle_two_typedefs"] {
+        let project = common::manifest_dir().join("fixtures/check").join(name);
+        for command in ["check", "compile"] {
+            let output = lsmc(&[command.as_ref(), project.as_os_str()]);
+            let output_text = text(&output);
+            assert_eq!(output.status.code(), Some(1), "{command} {name}: {output_text}");
+            assert!(output_text.contains("[E1020]"), "{output_text}");
+        }
+    }
+}

@@ -62,6 +62,7 @@ codes! {
     PARENT_TWICE = "E1017", "parent-twice", "inmanta.ast.TypingException";
     PLUGIN_ARGUMENTS = "E1018", "plugin-arguments", "inmanta.ast.RuntimeException";
     NOT_CALLABLE = "E1019", "not-callable", "inmanta.ast.RuntimeException";
+    TYPEDEF_CYCLE = "E1020", "typedef-cycle", "inmanta.ast.CycleException";
     NOT_EMBEDDED_ENTITY = "E3001", "not-embedded-entity", "lsm.NotEmbeddedEntity";
     BACK_REFERENCE_NOT_PRIVATE = "E3002", "back-reference-not-private", "lsm.BackReferenceNotPrivate";
     BACK_REFERENCE_ARITY = "E3003", "back-reference-arity", "lsm.BackReferenceArity";
