@@ -166,7 +166,7 @@ fn main() -> ExitCode {
         .spawn(move || run(args))
         .expect("a thread can be started");
     match run.join() {
-        Ok(status) => ExitCode::from(status as u8),
+        Ok(status) => ExitCode::from(status),
         Err(panic) => std::panic::resume_unwind(panic),
     }
 }

@@ -38,15 +38,11 @@ pub fn too_deep(tokens: &[Spanned<'_>]) -> Option<usize> {
             Tok::Comma | Tok::Assign | Tok::PlusAssign | Tok::Elif | Tok::Else => {
                 depth -= std::mem::take(&mut levels[top].chain);
             }
-            Tok::RParen | Tok::RBracket | Tok::RBrace => {
-                if levels[top].bracket {
-                    depth -= 1 + levels.pop().map_or(0, |l| l.chain);
-                }
+            Tok::RParen | Tok::RBracket | Tok::RBrace if levels[top].bracket => {
+                depth -= 1 + levels.pop().map_or(0, |l| l.chain);
             }
-            Tok::End => {
-                if top > 0 && !levels[top].bracket {
-                    depth -= 1 + levels.pop().map_or(0, |l| l.chain);
-                }
+            Tok::End if top > 0 && !levels[top].bracket => {
+                depth -= 1 + levels.pop().map_or(0, |l| l.chain);
             }
             Tok::LParen | Tok::CallParen | Tok::ListBracket | Tok::LBrace | Tok::IndexBracket => {
                 if tok == Tok::IndexBracket {
