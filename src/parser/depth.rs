@@ -100,7 +100,8 @@ fn chains(tok: Tok<'_>) -> bool {
     )
 }
 
-fn ends_operand(tok: Tok<'_>) -> bool {
+/// A token that is an operand by itself.
+fn literal(tok: Tok<'_>) -> bool {
     matches!(
         tok,
         Tok::Id(_)
@@ -111,37 +112,27 @@ fn ends_operand(tok: Tok<'_>) -> bool {
             | Tok::Mls(_)
             | Tok::RStr(_)
             | Tok::FStr(_)
-            | Tok::Regex(_)
-            | Tok::RParen
-            | Tok::RBracket
-            | Tok::RBrace
             | Tok::True
             | Tok::False
             | Tok::Null
-            | Tok::Undef
-            | Tok::Defined
-            | Tok::Parents
-            | Tok::End
     )
 }
 
+fn ends_operand(tok: Tok<'_>) -> bool {
+    literal(tok)
+        || matches!(
+            tok,
+            Tok::Regex(_)
+                | Tok::RParen
+                | Tok::RBracket
+                | Tok::RBrace
+                | Tok::Undef
+                | Tok::Defined
+                | Tok::Parents
+                | Tok::End
+        )
+}
+
 fn starts_operand(tok: Tok<'_>) -> bool {
-    matches!(
-        tok,
-        Tok::Id(_)
-            | Tok::Cid(_)
-            | Tok::Int(_)
-            | Tok::Float(_)
-            | Tok::Str(_)
-            | Tok::Mls(_)
-            | Tok::RStr(_)
-            | Tok::FStr(_)
-            | Tok::ListBracket
-            | Tok::LParen
-            | Tok::LBrace
-            | Tok::True
-            | Tok::False
-            | Tok::Null
-            | Tok::Not
-    )
+    literal(tok) || matches!(tok, Tok::ListBracket | Tok::LParen | Tok::LBrace | Tok::Not)
 }
