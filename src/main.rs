@@ -158,6 +158,23 @@ fn main() -> ExitCode {
             };
         }
     };
+    // The stages after the parser recurse over the syntax tree, whose depth the parser bounds
+    // (`lsmc::parser::depth::MAX_NESTING`): a stack of known size holds it in any build.
+    let run = std::thread::Builder::new()
+        .name("lsmc".into())
+        .stack_size(PIPELINE_STACK)
+        .spawn(move || run(args))
+        .expect("a thread can be started");
+    match run.join() {
+        Ok(status) => ExitCode::from(status),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The stack of the thread that runs a command.
+const PIPELINE_STACK: usize = 64 * 1024 * 1024;
+
+fn run(args: Args) -> u8 {
     let status = match args.command {
         Command::Check {
             path,
@@ -184,7 +201,7 @@ fn main() -> ExitCode {
         Command::Parse { files, ast, output } => cli::parse::run(&files, ast, &output),
         Command::Explain { code } => cli::explain(&code),
     };
-    ExitCode::from(status as u8)
+    status as u8
 }
 
 #[cfg(all(test, feature = "mimalloc"))]

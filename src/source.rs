@@ -109,6 +109,14 @@ impl SourceFile {
         }
     }
 
+    /// A byte range widened to whole characters inside the text: its start rounded down, its end
+    /// up, so that slicing the text with it never splits a character.
+    pub fn char_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.clamp(range.start);
+        let end = self.text.ceil_char_boundary(range.end.max(start));
+        start..end
+    }
+
     /// Rounds an offset down to a character boundary inside the text.
     fn clamp(&self, offset: usize) -> usize {
         let mut offset = offset.min(self.text.len());

@@ -43,6 +43,7 @@ codes! {
     DUPLICATE_DICT_KEY = "E0016", "duplicate-dict-key", "inmanta.ast.DuplicateException";
     BROKEN_ESCAPE = "E0017", "broken-escape", "inmanta.parser.ParserException";
     UNREADABLE_MODULE = "E0018", "unreadable-module", "inmanta.module.ModuleNotFoundException";
+    NESTING_TOO_DEEP = "E0019", "nesting-too-deep", "inmanta.parser.ParserException";
     TYPE_NOT_FOUND = "E1001", "type-not-found", "inmanta.ast.TypeNotFoundException";
     MISSING_IMPORT = "E1002", "missing-import", "inmanta.ast.MissingImportException";
     MODULE_NOT_FOUND = "E1003", "module-not-found", "inmanta.module.ModuleLoadingException";
@@ -62,6 +63,7 @@ codes! {
     PARENT_TWICE = "E1017", "parent-twice", "inmanta.ast.TypingException";
     PLUGIN_ARGUMENTS = "E1018", "plugin-arguments", "inmanta.ast.RuntimeException";
     NOT_CALLABLE = "E1019", "not-callable", "inmanta.ast.RuntimeException";
+    TYPEDEF_CYCLE = "E1020", "typedef-cycle", "inmanta.ast.CycleException";
     NOT_EMBEDDED_ENTITY = "E3001", "not-embedded-entity", "lsm.NotEmbeddedEntity";
     BACK_REFERENCE_NOT_PRIVATE = "E3002", "back-reference-not-private", "lsm.BackReferenceNotPrivate";
     BACK_REFERENCE_ARITY = "E3003", "back-reference-arity", "lsm.BackReferenceArity";
@@ -107,6 +109,7 @@ codes! {
     STUCK = "E4012", "stuck", "inmanta.ast.CompilerException";
     INVENTORY_ERROR = "E4013", "inventory-error", "inmanta.plugins.PluginException";
     INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
+    PLUGIN_LIMIT = "E4015", "plugin-limit", "inmanta.ast.ExternalException";
     INSTANCE_WRONG_TYPE = "E5001", "instance-wrong-type", "lsm.InstanceWrongType";
     INSTANCE_INVALID_VALUE = "E5002", "instance-invalid-value", "lsm.InstanceInvalidValue";
     INSTANCE_MISSING_ATTRIBUTE = "E5003", "instance-missing-attribute", "lsm.InstanceMissingAttribute";

@@ -79,7 +79,9 @@ fn render_one(
         return;
     };
     let file_name = |id| sources.get(id).name.clone();
-    let mut report = Report::build(kind, (file_name(primary.file), primary.range()))
+    // ariadne slices the text with each range: one inside a character would panic there.
+    let range = |span: crate::source::Span| sources.get(span.file).char_range(span.range());
+    let mut report = Report::build(kind, (file_name(primary.file), range(primary)))
         .with_config(
             Config::default()
                 .with_color(options.color)
@@ -105,7 +107,7 @@ fn render_one(
         } else {
             Color::Blue
         };
-        let mut l = AriadneLabel::new((file_name(label.span.file), label.span.range()));
+        let mut l = AriadneLabel::new((file_name(label.span.file), range(label.span)));
         if !label.message.is_empty() {
             l = l.with_message(&label.message);
         }
@@ -122,4 +124,22 @@ fn render_one(
     }
     // Writing into a Vec cannot fail; a cache miss cannot happen as every file is in the map.
     let _ = report.finish().write(&mut *cache, &mut *out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{codes, Label};
+    use crate::source::Span;
+
+    /// A span that starts or ends inside a character is widened to the whole character.
+    #[test]
+    fn a_span_inside_a_character_is_rendered() {
+        let mut sources = SourceMap::new();
+        let file = sources.add("x.json", "[é]");
+        let diagnostic = Diagnostic::error(codes::INVENTORY_ERROR, "bad")
+            .with_label(Label::primary(Span::new(file, 2, 3), "here"));
+        let text = render_text(&[diagnostic], &sources, TextOptions::default());
+        assert!(text.contains("here"), "{text}");
+    }
 }

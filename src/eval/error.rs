@@ -299,6 +299,12 @@ pub enum EvalError {
         message: String,
         span: Span,
     },
+    /// A plugin asked for more than one of lsmc's documented limits.
+    PluginLimit {
+        plugin: String,
+        message: String,
+        span: Span,
+    },
     /// An `lsm` plugin read an attribute its argument does not have.
     PluginAttributeMissing {
         name: String,
@@ -795,6 +801,16 @@ impl From<EvalError> for Diagnostic {
                 span,
             } => at(
                 codes::PLUGIN_ERROR,
+                format!("Exception in plugin {plugin}: {message}"),
+                span,
+                "in this call",
+            ),
+            PluginLimit {
+                plugin,
+                message,
+                span,
+            } => at(
+                codes::PLUGIN_LIMIT,
                 format!("Exception in plugin {plugin}: {message}"),
                 span,
                 "in this call",

@@ -129,9 +129,10 @@ fn apply_spec(rt: &Runtime<'_>, value: &Value, spec: &str) -> Result<String, Str
     }
     let mut width = 0usize;
     while i < chars.len() && chars[i].is_ascii_digit() {
-        width = width * 10 + chars[i].to_digit(10).unwrap_or(0) as usize;
+        width = spec_digit(width, chars[i])?;
         i += 1;
     }
+    check_spec_number(width, "width")?;
     let mut grouping = false;
     if i < chars.len() && (chars[i] == ',' || chars[i] == '_') {
         grouping = true;
@@ -142,10 +143,10 @@ fn apply_spec(rt: &Runtime<'_>, value: &Value, spec: &str) -> Result<String, Str
         i += 1;
         let mut p = 0usize;
         while i < chars.len() && chars[i].is_ascii_digit() {
-            p = p * 10 + chars[i].to_digit(10).unwrap_or(0) as usize;
+            p = spec_digit(p, chars[i])?;
             i += 1;
         }
-        precision = Some(p);
+        precision = Some(check_spec_number(p, "precision")?);
     }
     let kind = chars.get(i).copied();
     if i + 1 < chars.len() || kind.is_some_and(|k| !"sdfFeEgGxXob%n".contains(k)) {
@@ -160,14 +161,14 @@ fn apply_spec(rt: &Runtime<'_>, value: &Value, spec: &str) -> Result<String, Str
             None => s.to_string(),
         },
         (Value::Int(n), None | Some('d') | Some('n')) => {
-            let text = n.abs().to_string();
+            let text = n.unsigned_abs().to_string();
             let text = if grouping { group(&text) } else { text };
             with_sign(*n < 0, sign, text)
         }
-        (Value::Int(n), Some('x')) => with_sign(*n < 0, sign, format!("{:x}", n.abs())),
-        (Value::Int(n), Some('X')) => with_sign(*n < 0, sign, format!("{:X}", n.abs())),
-        (Value::Int(n), Some('o')) => with_sign(*n < 0, sign, format!("{:o}", n.abs())),
-        (Value::Int(n), Some('b')) => with_sign(*n < 0, sign, format!("{:b}", n.abs())),
+        (Value::Int(n), Some('x')) => with_sign(*n < 0, sign, format!("{:x}", n.unsigned_abs())),
+        (Value::Int(n), Some('X')) => with_sign(*n < 0, sign, format!("{:X}", n.unsigned_abs())),
+        (Value::Int(n), Some('o')) => with_sign(*n < 0, sign, format!("{:o}", n.unsigned_abs())),
+        (Value::Int(n), Some('b')) => with_sign(*n < 0, sign, format!("{:b}", n.unsigned_abs())),
         (v, Some('f') | Some('F') | Some('e') | Some('E') | Some('%') | Some('g') | Some('G'))
             if v.as_number().is_some() =>
         {
@@ -236,6 +237,28 @@ fn apply_spec(rt: &Runtime<'_>, value: &Value, spec: &str) -> Result<String, Str
         }
         _ => format!("{}{body}", fill_str(pad)),
     })
+}
+
+/// The largest width and precision lsmc formats with: Rust's formatting panics short of 65,535
+/// digits, and a larger width would only fill memory with padding.
+pub const MAX_FORMAT_WIDTH: usize = 50_000;
+
+/// One more digit of a width or precision; Python refuses a number beyond `isize::MAX`.
+fn spec_digit(number: usize, digit: char) -> Result<usize, String> {
+    number
+        .checked_mul(10)
+        .and_then(|n| n.checked_add(digit.to_digit(10).unwrap_or(0) as usize))
+        .filter(|n| *n <= isize::MAX as usize)
+        .ok_or_else(|| "Too many decimal digits in format string".to_string())
+}
+
+fn check_spec_number(number: usize, what: &str) -> Result<usize, String> {
+    if number > MAX_FORMAT_WIDTH {
+        return Err(format!(
+            "lsmc formats with a {what} of at most {MAX_FORMAT_WIDTH}, not {number}"
+        ));
+    }
+    Ok(number)
 }
 
 fn with_sign(negative: bool, sign: Option<char>, text: String) -> String {

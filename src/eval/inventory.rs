@@ -59,15 +59,16 @@ pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
 
 fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
     let mut errors = Vec::new();
-    let whole = Span::new(file, 0, text.len().min(1));
+    let whole = Span::new(file, 0, text.ceil_char_boundary(1));
     // Straight into model values: no intermediate JSON tree.
     let (parsed, shared) = match parse_json(text) {
         Ok(parsed) => parsed,
         Err(e) => {
-            let offset = offset_of(text, e.line(), e.column());
+            // serde_json counts columns in bytes: the one it blames may be inside a character.
+            let offset = text.floor_char_boundary(offset_of(text, e.line(), e.column()));
             errors.push(InventoryError::InvalidJson {
                 error: e.to_string(),
-                span: Span::new(file, offset, (offset + 1).min(text.len())),
+                span: Span::new(file, offset, text.ceil_char_boundary(offset + 1)),
             });
             return (Inventory::default(), errors);
         }

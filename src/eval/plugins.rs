@@ -91,6 +91,12 @@ pub fn call(
             span,
         }
         .into(),
+        Failure::Limit(message) => EvalError::PluginLimit {
+            plugin: full.clone(),
+            message,
+            span,
+        }
+        .into(),
         Failure::Flow(flow) => flow,
     })
 }
@@ -180,6 +186,8 @@ fn cast(
 /// or waiting for a value.
 enum Failure {
     Message(String),
+    /// Past one of lsmc's documented limits (where Python would run out of memory).
+    Limit(String),
     Flow(Flow),
 }
 
@@ -200,6 +208,10 @@ impl From<Flow> for Failure {
         Failure::Flow(flow)
     }
 }
+
+/// The longest list `std::sequence` makes: a larger count is an error rather than an allocation
+/// that fails or takes all memory.
+pub const MAX_SEQUENCE: i64 = 10_000_000;
 
 /// Runs lsmc's implementation of a built-in plugin: the one place that maps each `Native` to its
 /// code. `lsm_fail` makes an `lsm` plugin's error.
@@ -315,7 +327,15 @@ fn run_native(
             bind!(args, StdSequence: i, start);
             let start = start.value.map(|_| start.int()).transpose()?.unwrap_or(0);
             let n = i.int()?;
-            Value::list((start..start + n).map(Value::Int).collect())
+            if n > MAX_SEQUENCE {
+                return Err(Failure::Limit(format!(
+                    "MemoryError: lsmc makes lists of at most {MAX_SEQUENCE} elements, not {n}"
+                )));
+            }
+            let end = start
+                .checked_add(n)
+                .ok_or("integer overflow: the end of the sequence does not fit in 64 bits")?;
+            Value::list((start..end).map(Value::Int).collect())
         }
         Native::StdInlineif => {
             bind!(args, StdInlineif: conditional, a, b);

@@ -146,14 +146,19 @@ fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Va
             if y == 0 {
                 return Err("integer modulo by zero".into());
             }
-            Ok(Value::Int(
-                x.rem_euclid(y) + if y < 0 && x.rem_euclid(y) != 0 { y } else { 0 },
-            ))
+            // Python's sign (the divisor's), in i128: `i64::MIN % -1` overflows in i64.
+            let (x, y) = (i128::from(x), i128::from(y));
+            Ok(Value::Int((((x % y) + y) % y) as i64))
         }
-        (BinaryOp::Pow, Number::Int(x), Number::Int(y)) if y >= 0 => x
-            .checked_pow(y.min(u32::MAX as i64) as u32)
-            .map(Value::Int)
-            .ok_or_else(overflow),
+        (BinaryOp::Pow, Number::Int(x), Number::Int(y)) if y >= 0 => match u32::try_from(y) {
+            Ok(y) => x.checked_pow(y).map(Value::Int).ok_or_else(overflow),
+            // Only 0, 1 and -1 have a power this large that fits.
+            Err(_) => match x {
+                0 | 1 => Ok(Value::Int(x)),
+                -1 => Ok(Value::Int(if y % 2 == 0 { 1 } else { -1 })),
+                _ => Err(overflow()),
+            },
+        },
         (BinaryOp::Div, _, _) => {
             if b.as_f64() == 0.0 {
                 return Err("division by zero".into());
@@ -179,7 +184,7 @@ fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Va
 }
 
 fn overflow() -> String {
-    "integer overflow".into()
+    "integer overflow: the result does not fit in 64 bits (lsmc's ints are 64-bit)".into()
 }
 
 impl Runtime<'_> {

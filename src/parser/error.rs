@@ -105,6 +105,11 @@ pub enum SyntaxError {
         what: &'static str,
         span: Span,
     },
+    /// The token at which the nesting passes `limit`.
+    NestingTooDeep {
+        limit: usize,
+        span: Span,
+    },
 }
 
 const DANGLING_NOT: &str = "this `not` follows an expression, so it can only start `not in`";
@@ -113,6 +118,12 @@ impl From<SyntaxError> for Diagnostic {
     fn from(error: SyntaxError) -> Diagnostic {
         use SyntaxError::*;
         match error {
+            NestingTooDeep { limit, span } => Diagnostic::error(
+                codes::NESTING_TOO_DEEP,
+                format!("Nesting too deep: lsmc reads at most {limit} nested levels"),
+            )
+            .with_label(Label::primary(span, "this passes the limit"))
+            .with_help("split the expression: give its inner parts names with variables"),
             UnexpectedEof {
                 span,
                 expected,

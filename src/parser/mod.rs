@@ -14,6 +14,7 @@
 //! `invalid identifier, index is a reserved keyword`, `Unexpected end of file`.
 
 pub mod build;
+pub mod depth;
 pub mod error;
 
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
@@ -53,6 +54,16 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
     let mut broken = Vec::new();
     for (i, &(start, end)) in chunks.iter().enumerate() {
         let chunk = &tokens[start..end];
+        if let Some(error) = nesting_too_deep(chunk, file) {
+            // Left out unparsed: no tree deeper than the limit is ever built.
+            diagnostics.push(error);
+            if let Some((_, Tok::Id(name) | Tok::Cid(name), _)) = chunk.get(1) {
+                broken.push(name.to_string());
+            }
+            rejected = true;
+            previous_ended_early = false;
+            continue;
+        }
         let mut recovered = Vec::new();
         let result = parser.parse(
             &mut builder,
@@ -97,6 +108,15 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
     module.broken_definitions = broken;
     crate::diagnostics::sort(&mut diagnostics);
     (module, diagnostics)
+}
+
+/// The error for tokens nested deeper than the limit, at the token that passes it.
+fn nesting_too_deep(tokens: &[Spanned<'_>], file: FileId) -> Option<Diagnostic> {
+    let (l, _, r) = tokens[depth::too_deep(tokens)?];
+    Some(Diagnostic::from(SyntaxError::NestingTooDeep {
+        limit: depth::MAX_NESTING,
+        span: Span::new(file, l, r),
+    }))
 }
 
 /// Token index ranges of the chunks: each starts at a definition keyword (or the file start).
@@ -282,6 +302,10 @@ fn attach_docstrings(items: Vec<Item>, text: &str, file: FileId) -> Module {
 pub fn parse_expression(text: &str, file: FileId) -> (Option<crate::ast::Expr>, Vec<Diagnostic>) {
     let lexed = lexer::lex(text, file);
     let mut diagnostics = lexed.diagnostics;
+    if let Some(error) = nesting_too_deep(&lexed.tokens, file) {
+        diagnostics.push(error);
+        return (None, diagnostics);
+    }
     let mut builder = Builder::new(file, text);
     let mut recovered = Vec::new();
     let result = grammar::ExprParser::new().parse(

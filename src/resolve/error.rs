@@ -99,6 +99,15 @@ pub enum ResolveError {
     TypedefWithoutSelf {
         span: Span,
     },
+    /// Typedef `name` is based on `base`, which is based on it (or is it); `cycle` names them
+    /// in base order, from the base back to it, `others` are the other typedefs' names.
+    TypedefCycle {
+        name: String,
+        base: String,
+        cycle: Vec<String>,
+        span: Span,
+        others: Vec<Span>,
+    },
     /// A relation end named as a member the entity already has.
     RelationNameClash {
         name: String,
@@ -377,6 +386,28 @@ impl From<ResolveError> for Diagnostic {
             )
             .with_label(Label::primary(span, "this constraint does not use `self`"))
             .with_help("`self` is the value being checked, e.g. `matching self > 0`"),
+            TypedefCycle {
+                name,
+                base,
+                cycle,
+                span,
+                others,
+            } => {
+                let label = if name == base {
+                    format!("`{name}` is based on itself")
+                } else {
+                    format!("`{name}` is based on `{base}`, which is based on it")
+                };
+                let mut d = Diagnostic::error(
+                    codes::TYPEDEF_CYCLE,
+                    format!("Type can not be based on itself: {}", cycle.join(" -> ")),
+                )
+                .with_label(Label::primary(span, label));
+                for other in others {
+                    d = d.with_label(Label::secondary(other, "part of the cycle"));
+                }
+                d.with_help("base one of the typedefs in the cycle on a primitive type (`int`, `string`, ...)")
+            }
             RelationNameClash {
                 name,
                 entity,

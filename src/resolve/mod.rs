@@ -48,6 +48,7 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     r.inheritance_cycles();
     r.attributes();
     r.typedefs();
+    r.typedef_cycles();
     r.relations();
     r.indexes();
     r.implementations();
@@ -667,6 +668,62 @@ impl Resolver {
                 span: t.constraint.span,
             });
         }
+    }
+
+    /// A typedef based on itself, directly or through others, would make every check of a value
+    /// recurse without end: each cycle is reported once and cut at the typedef that closes it.
+    /// A typedef has one base, so a walk is a chain and needs no stack.
+    fn typedef_cycles(&mut self) {
+        const UNSEEN: u8 = 0;
+        const ON_WALK: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![UNSEEN; self.model.typedefs.len()];
+        for first in 0..self.model.typedefs.len() {
+            let mut walk = Vec::new();
+            let mut current = Some(TypedefId(first as u32));
+            while let Some(id) = current {
+                match state[id.index()] {
+                    DONE => break,
+                    ON_WALK => {
+                        let from = walk.iter().position(|t| *t == id).unwrap_or(0);
+                        self.report_typedef_cycle(&walk[from..]);
+                        break;
+                    }
+                    _ => {}
+                }
+                state[id.index()] = ON_WALK;
+                walk.push(id);
+                current = match self.model.typedef(id).base {
+                    ValueType::Typedef(next) => Some(next),
+                    _ => None,
+                };
+            }
+            for id in walk {
+                state[id.index()] = DONE;
+            }
+        }
+    }
+
+    /// `cycle` in base order: the last one's base is the first. The last one is blamed and its
+    /// base cut.
+    fn report_typedef_cycle(&mut self, cycle: &[TypedefId]) {
+        let Some(&blamed) = cycle.last() else { return };
+        let mut names: Vec<String> = cycle
+            .iter()
+            .map(|t| self.model.typedef(*t).full_name.clone())
+            .collect();
+        names.push(names[0].clone());
+        self.error(ResolveError::TypedefCycle {
+            name: self.model.typedef(blamed).name.clone(),
+            base: self.model.typedef(cycle[0]).name.clone(),
+            cycle: names,
+            span: self.model.typedef(blamed).span,
+            others: cycle[..cycle.len() - 1]
+                .iter()
+                .map(|t| self.model.typedef(*t).name_span)
+                .collect(),
+        });
+        self.model.typedefs[blamed.index()].base = ValueType::Unknown;
     }
 
     fn relations(&mut self) {
