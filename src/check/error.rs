@@ -1,5 +1,5 @@
 //! The errors of the LSM rules, as data; worded here, and only here, when the rules turn them
-//! into diagnostics at their end. Each rule has a usual fix ([`default_fix`]) shown when the error
+//! into diagnostics at their end. Each rule has a usual fix (`default_fix`) shown when the error
 //! has no more specific help.
 
 use crate::diagnostics::{codes, Code, Diagnostic, Label};
