@@ -335,15 +335,16 @@ impl From<ResolveError> for Diagnostic {
                         format!("this entity extends `{parent}`, which inherits from it")
                     }
                 };
-                let mut d = Diagnostic::error(
-                    codes::INHERITANCE_CYCLE,
-                    format!("Entity can not be its own parent {}", cycle.join(",")),
+                cycle_error(
+                    Diagnostic::error(
+                        codes::INHERITANCE_CYCLE,
+                        format!("Entity can not be its own parent {}", cycle.join(",")),
+                    ),
+                    span,
+                    label,
+                    others,
                 )
-                .with_label(Label::primary(span, label));
-                for other in others {
-                    d = d.with_label(Label::secondary(other, "part of the cycle"));
-                }
-                d.with_help("remove one of the `extends` in the cycle")
+                .with_help("remove one of the `extends` in the cycle")
             }
             DuplicateAttribute {
                 name,
@@ -398,15 +399,18 @@ impl From<ResolveError> for Diagnostic {
                 } else {
                     format!("`{name}` is based on `{base}`, which is based on it")
                 };
-                let mut d = Diagnostic::error(
-                    codes::TYPEDEF_CYCLE,
-                    format!("Type can not be based on itself: {}", cycle.join(" -> ")),
+                cycle_error(
+                    Diagnostic::error(
+                        codes::TYPEDEF_CYCLE,
+                        format!("Type can not be based on itself: {}", cycle.join(" -> ")),
+                    ),
+                    span,
+                    label,
+                    others,
                 )
-                .with_label(Label::primary(span, label));
-                for other in others {
-                    d = d.with_label(Label::secondary(other, "part of the cycle"));
-                }
-                d.with_help("base one of the typedefs in the cycle on a primitive type (`int`, `string`, ...)")
+                .with_help(
+                    "base one of the typedefs in the cycle on a primitive type (`int`, `string`, ...)",
+                )
             }
             RelationNameClash {
                 name,
@@ -686,6 +690,15 @@ impl From<ResolveError> for Diagnostic {
 }
 
 /// Inmanta's error for a member defined again, blaming the one that is already there (`first`).
+/// A cycle: where it closes, and every other definition in it.
+fn cycle_error(d: Diagnostic, span: Span, label: String, others: Vec<Span>) -> Diagnostic {
+    others
+        .into_iter()
+        .fold(d.with_label(Label::primary(span, label)), |d, other| {
+            d.with_label(Label::secondary(other, "part of the cycle"))
+        })
+}
+
 fn already_exists(code: Code, name: &str, entity: &str, first: Span) -> Diagnostic {
     Diagnostic::error(
         code,
