@@ -213,3 +213,19 @@ fn variables() {
     let at = offset(&sources, main, "found.name", 0, 0);
     assert_eq!(goto(&model, &sources, main, at).1, "main.cf:16:found");
 }
+
+/// An f-string's parts have no place of their own in the text (each has the whole string's
+/// span): none is recorded, so no use of one answers for another.
+#[test]
+fn f_string_parts_do_not_answer_for_each_other() {
+    let (model, sources) = resolved();
+    let main = file(&sources, "main.cf");
+    let at = offset(&sources, main, "f\"{found.name}", 0, 3);
+    assert_eq!(model.resolution.at(main, at), None);
+    let found = offset(&sources, main, "found = ", 0, 0);
+    let (def, _) = goto(&model, &sources, main, found);
+    assert_eq!(
+        references(&model, &sources, def),
+        ["main.cf:16:found", "main.cf:17:found"]
+    );
+}

@@ -739,7 +739,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                     }
                 }
             }
-            super::plugins::call(rt, task, function, positional, keyword, expr.span)
+            super::plugins::call(rt, function, positional, keyword, expr.span)
         }
         ExprKind::Construct { class, arguments } => {
             construct(rt, task, class, arguments, scope, expr.span, None)

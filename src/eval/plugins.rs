@@ -1,7 +1,6 @@
 //! Plugin calls: type casts, and the native versions of the built-in `std` and `lsm` plugins.
 //! Plugins of other modules are Python code that lsmc can not run: calling one is a diagnostic.
 
-use super::cells::TaskId;
 use super::error::EvalError;
 use super::flow::{Flow, R};
 use super::plugin_args::{bind, Arg, Args};
@@ -14,7 +13,6 @@ use crate::source::Span;
 
 pub fn call(
     rt: &mut Runtime<'_>,
-    _task: TaskId,
     function: &Path,
     positional: Vec<Value>,
     keyword: Vec<(String, Value)>,

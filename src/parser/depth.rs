@@ -101,7 +101,7 @@ fn chains(tok: Tok<'_>) -> bool {
 }
 
 /// A token that is an operand by itself.
-fn literal(tok: Tok<'_>) -> bool {
+fn lone_operand(tok: Tok<'_>) -> bool {
     matches!(
         tok,
         Tok::Id(_)
@@ -119,7 +119,7 @@ fn literal(tok: Tok<'_>) -> bool {
 }
 
 fn ends_operand(tok: Tok<'_>) -> bool {
-    literal(tok)
+    lone_operand(tok)
         || matches!(
             tok,
             Tok::Regex(_)
@@ -134,5 +134,5 @@ fn ends_operand(tok: Tok<'_>) -> bool {
 }
 
 fn starts_operand(tok: Tok<'_>) -> bool {
-    literal(tok) || matches!(tok, Tok::ListBracket | Tok::LParen | Tok::LBrace | Tok::Not)
+    lone_operand(tok) || matches!(tok, Tok::ListBracket | Tok::LParen | Tok::LBrace | Tok::Not)
 }

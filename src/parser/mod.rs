@@ -57,9 +57,7 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
         if let Some(error) = nesting_too_deep(chunk, file) {
             // Left out unparsed: no tree deeper than the limit is ever built.
             diagnostics.push(error);
-            if let Some((_, Tok::Id(name) | Tok::Cid(name), _)) = chunk.get(1) {
-                broken.push(name.to_string());
-            }
+            broken.extend(defined_name(chunk));
             rejected = true;
             previous_ended_early = false;
             continue;
@@ -79,9 +77,7 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
             Err(error) => errors.push(error),
         }
         if !errors.is_empty() {
-            if let Some((_, Tok::Id(name) | Tok::Cid(name), _)) = chunk.get(1) {
-                broken.push(name.to_string());
-            }
+            broken.extend(defined_name(chunk));
         }
         let suppressed = previous_ended_early;
         previous_ended_early = false;
@@ -322,5 +318,17 @@ pub fn parse_expression(text: &str, file: FileId) -> (Option<crate::ast::Expr>, 
                 .extend(syntax_error(error, &lexed.tokens, None, text, file).map(Diagnostic::from));
             (None, diagnostics)
         }
+    }
+}
+
+/// The name a chunk defines, when it is a definition whose uses elsewhere would only repeat its
+/// syntax error (an entity, an implementation, a typedef); `implement`, `index` and statements
+/// define no name.
+fn defined_name(chunk: &[(usize, Tok<'_>, usize)]) -> Option<String> {
+    match chunk {
+        [(_, Tok::Entity | Tok::Implementation | Tok::Typedef, _), (_, Tok::Id(name) | Tok::Cid(name), _), ..] => {
+            Some(name.to_string())
+        }
+        _ => None,
     }
 }

@@ -394,7 +394,9 @@ impl From<ResolveError> for Diagnostic {
                 span,
                 others,
             } => {
-                let label = if name == base {
+                // The cycle lists full names, the first again at the end: two for a typedef based
+                // on itself (short names can be alike in two modules).
+                let label = if cycle.len() <= 2 {
                     format!("`{name}` is based on itself")
                 } else {
                     format!("`{name}` is based on `{base}`, which is based on it")

@@ -103,16 +103,15 @@ impl Scope<'_> {
             }
         }
         let mut current = Some(self.namespace);
-        let mut broken = false;
         while let Some(ns) = current {
             if let Some(found) = self.find_in(ns, &name.text, kind) {
                 return Ok(found);
             }
-            broken |= self.broken_in(ns, &name.text);
+            // The nearest namespace that has the name decides, even when it did not parse.
+            if self.broken_in(ns, &name.text) {
+                return Err(Unresolved::Poisoned);
+            }
             current = self.model.namespace(ns).parent;
-        }
-        if broken {
-            return Err(Unresolved::Poisoned);
         }
         Err(self.not_found(&written, name, None, span, kind).into())
     }

@@ -29,7 +29,7 @@ pub enum Def {
     Typedef(TypedefId),
     Primitive(Primitive),
     Implementation(ImplementationId),
-    /// A built-in plugin with a native version.
+    /// A built-in plugin (with a native version or not).
     Plugin(PluginId),
     /// A plugin of a user module (see [`Resolution::module_plugin`]).
     ModulePlugin(ModulePluginId),

@@ -327,8 +327,11 @@ impl Checker<'_, '_> {
             ExprKind::Var { path } => self.record_bare_name(&path.segments[0]),
             ExprKind::Interpolated { parts, .. } | ExprKind::FString { parts, .. } => {
                 for part in parts {
-                    if let Some(first) = part.reference.first() {
-                        self.record_bare_name(first);
+                    // A part whose place in the string is not known exactly has the whole
+                    // string's span: recording it would answer for every other part too.
+                    match part.reference.first() {
+                        Some(first) if first.span != expr.span => self.record_bare_name(first),
+                        _ => {}
                     }
                 }
             }
