@@ -351,11 +351,13 @@ impl From<ResolveError> for Diagnostic {
                 entity,
                 first,
                 again,
-            } => already_exists(codes::DUPLICATE_ATTRIBUTE, &name, &entity, first)
-            .with_label(Label::secondary(
-                again,
-                format!("`{name}` is defined again"),
-            ))
+            } => already_exists(
+                codes::DUPLICATE_ATTRIBUTE,
+                &name,
+                &entity,
+                first,
+                Label::secondary(again, format!("`{name}` is defined again")),
+            )
             .with_help("remove or rename one of the two attributes"),
             IncompatibleAttribute {
                 entity,
@@ -419,11 +421,13 @@ impl From<ResolveError> for Diagnostic {
                 entity,
                 existing,
                 span,
-            } => already_exists(codes::RELATION_NAME_CLASH, &name, &entity, existing)
-            .with_label(Label::secondary(
-                span,
-                format!("relation `{name}` defined again here"),
-            ))
+            } => already_exists(
+                codes::RELATION_NAME_CLASH,
+                &name,
+                &entity,
+                existing,
+                Label::secondary(span, format!("relation `{name}` defined again here")),
+            )
             .with_help("give the relation another name"),
             InheritedRelationClash {
                 name,
@@ -701,12 +705,14 @@ fn cycle_error(d: Diagnostic, span: Span, label: String, others: Vec<Span>) -> D
         })
 }
 
-fn already_exists(code: Code, name: &str, entity: &str, first: Span) -> Diagnostic {
+/// A member defined twice on one entity: Inmanta blames the first one; `again` is the second.
+fn already_exists(code: Code, name: &str, entity: &str, first: Span, again: Label) -> Diagnostic {
     Diagnostic::error(
         code,
         format!("attribute '{name}' already exists on entity '{entity}'"),
     )
     .with_label(Label::primary(first, "first defined here"))
+    .with_label(again)
 }
 
 fn with_did_you_mean(d: Diagnostic, suggestion: Option<String>) -> Diagnostic {
