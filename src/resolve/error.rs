@@ -560,20 +560,12 @@ impl From<ResolveError> for Diagnostic {
                 written,
                 namespace,
                 span,
-            } => Diagnostic::error(
-                codes::TYPE_NOT_FOUND,
-                format!("could not find type {written} in namespace {namespace}"),
-            )
-            .with_label(Label::primary(span, "not an entity")),
+            } => type_of_other_kind(&written, &namespace, span, "not an entity"),
             NotAValueType {
                 written,
                 namespace,
                 span,
-            } => Diagnostic::error(
-                codes::TYPE_NOT_FOUND,
-                format!("could not find type {written} in namespace {namespace}"),
-            )
-            .with_label(Label::primary(span, "not a value type")),
+            } => type_of_other_kind(&written, &namespace, span, "not a value type"),
             NamespaceNotFound {
                 namespace,
                 span,
@@ -703,6 +695,15 @@ fn cycle_error(d: Diagnostic, span: Span, label: String, others: Vec<Span>) -> D
         .fold(d.with_label(Label::primary(span, label)), |d, other| {
             d.with_label(Label::secondary(other, "part of the cycle"))
         })
+}
+
+/// A name that is a type, but not of the kind the place needs: Inmanta says it is not found.
+fn type_of_other_kind(written: &str, namespace: &str, span: Span, label: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::TYPE_NOT_FOUND,
+        format!("could not find type {written} in namespace {namespace}"),
+    )
+    .with_label(Label::primary(span, label))
 }
 
 /// A member defined twice on one entity: Inmanta blames the first one; `again` is the second.
