@@ -110,6 +110,7 @@ codes! {
     INVENTORY_ERROR = "E4013", "inventory-error", "inmanta.plugins.PluginException";
     INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
     PLUGIN_LIMIT = "E4015", "plugin-limit", "inmanta.ast.ExternalException";
+    DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
     INSTANCE_WRONG_TYPE = "E5001", "instance-wrong-type", "lsm.InstanceWrongType";
     INSTANCE_INVALID_VALUE = "E5002", "instance-invalid-value", "lsm.InstanceInvalidValue";
     INSTANCE_MISSING_ATTRIBUTE = "E5003", "instance-missing-attribute", "lsm.InstanceMissingAttribute";

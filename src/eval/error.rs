@@ -80,10 +80,13 @@ pub enum EvalError {
         entity: String,
         span: Span,
     },
+    /// `old_at` and `new_at`: where each value was set, as text.
     VariableSetTwice {
         name: String,
         old: String,
+        old_at: String,
         new: String,
+        new_at: String,
         span: Span,
         first: Option<Span>,
     },
@@ -113,11 +116,16 @@ pub enum EvalError {
         message: String,
         span: Span,
     },
+    /// An f-string with a `{}` field.
+    FStringPositional {
+        span: Span,
+    },
     Regex {
         message: String,
         span: Span,
     },
     ShortLookupOnNonInstance {
+        value: String,
         span: Span,
     },
     NoRelation {
@@ -135,7 +143,7 @@ pub enum EvalError {
         span: Span,
     },
     DictKeyNotString {
-        repr: String,
+        value: String,
         span: Span,
     },
     KeyNotFound {
@@ -163,7 +171,12 @@ pub enum EvalError {
         repr: String,
         span: Span,
     },
-    /// An operator's own message (as Python's exception words it).
+    /// Operands of types an operator does not take, in the operator's own words.
+    OperandTypes {
+        message: String,
+        span: Span,
+    },
+    /// An operator whose result does not exist or does not fit (as Python's exception words it).
     Operator {
         message: String,
         span: Span,
@@ -205,6 +218,11 @@ pub enum EvalError {
     },
     /// An index lookup found an instance of another type than the one constructed.
     IndexTypeMismatch {
+        span: Span,
+    },
+    /// An index lookup that names an attribute twice.
+    IndexAttributeTwice {
+        name: String,
         span: Span,
     },
     /// `key`: each attribute with its value's `repr`.
@@ -388,8 +406,8 @@ impl From<EvalError> for Diagnostic {
                 value,
                 span,
             } => at(
-                codes::RUNTIME_ERROR,
-                format!("The object at {object} is not an Entity but a {type_name} with value {value}"),
+                codes::TYPING_ERROR,
+                format!("The object at {object} is not an Entity but a <class '{type_name}'> with value {value}"),
                 span,
                 "not an instance",
             ),
@@ -402,17 +420,19 @@ impl From<EvalError> for Diagnostic {
             VariableSetTwice {
                 name,
                 old,
+                old_at,
                 new,
+                new_at,
                 span,
                 first,
             } => {
                 let mut d = at(
-                    codes::RUNTIME_ERROR,
+                    codes::DOUBLE_SET,
                     format!(
-                        "value set twice:\n\told value: {old}\n\tnew value: {new}\n (variable {name})"
+                        "value set twice:\n\told value: {old}\n\t\tset at {old_at}\n\tnew value: {new}\n\t\tset at {new_at}\n"
                     ),
                     span,
-                    "set again here",
+                    &format!("variable `{name}` set again here"),
                 );
                 if let Some(first) = first {
                     d = d.with_label(Label::secondary(first, "first set here"));
@@ -471,10 +491,17 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "in this f-string",
             ),
-            Regex { message, span } => at(codes::RUNTIME_ERROR, message, span, "regex match"),
-            ShortLookupOnNonInstance { span } => at(
+            FStringPositional { span } => at(
                 codes::RUNTIME_ERROR,
-                "short index lookup on a value that is not an instance".into(),
+                "f-strings do not support positional substitutions via '{}', use variable or attribute keys instead".into(),
+                span,
+                "`{}` names no variable",
+            )
+            .with_help("name the variable or attribute in the braces: f\"{name}\""),
+            Regex { message, span } => at(codes::RUNTIME_ERROR, message, span, "regex match"),
+            ShortLookupOnNonInstance { value, span } => at(
+                codes::TYPING_ERROR,
+                format!("short index lookup is only possible one objects, {value} is not an object"),
                 span,
                 "not an instance",
             ),
@@ -493,7 +520,7 @@ impl From<EvalError> for Diagnostic {
                 relation,
                 span,
             } => at(
-                codes::RUNTIME_ERROR,
+                codes::TYPING_ERROR,
                 format!(
                     "short index lookup is only possible on bi-drectional relations, {entity}.{relation} is unidirectional"
                 ),
@@ -501,14 +528,14 @@ impl From<EvalError> for Diagnostic {
                 "unidirectional",
             ),
             DictLookupOnNonDict { value, span } => at(
-                codes::RUNTIME_ERROR,
+                codes::TYPING_ERROR,
                 format!("dict lookup is only possible on dicts, {value} is not an object"),
                 span,
                 "not a dict",
             ),
-            DictKeyNotString { repr, span } => at(
-                codes::RUNTIME_ERROR,
-                format!("dict keys must be string, {repr} is not a string"),
+            DictKeyNotString { value, span } => at(
+                codes::TYPING_ERROR,
+                format!("dict keys must be string, {value} is not a string"),
                 span,
                 "not a string",
             ),
@@ -550,6 +577,9 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "not an instance",
             ),
+            OperandTypes { message, span } => {
+                at(codes::TYPING_ERROR, message, span, "in this operation")
+            }
             Operator { message, span } => {
                 at(codes::RUNTIME_ERROR, message, span, "in this operation")
             }
@@ -616,6 +646,12 @@ impl From<EvalError> for Diagnostic {
                 "Type found in index is not an exact match".into(),
                 span,
                 "an instance of another type has this key",
+            ),
+            IndexAttributeTwice { name, span } => at(
+                codes::RUNTIME_ERROR,
+                format!("Attribute {name} provided twice in index lookup"),
+                span,
+                "an attribute given twice",
             ),
             NoIndexForLookup { entity, key, span } => {
                 let shown: Vec<String> = key

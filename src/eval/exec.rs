@@ -5,6 +5,7 @@ use std::rc::Rc;
 use super::cells::{CellId, Shape, TaskId};
 use super::error::{BooleanUse, EvalError};
 use super::flow::{Flow, R};
+use super::types::OperatorError;
 use super::value::{InstanceId, Str, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Task, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
@@ -214,7 +215,9 @@ fn set_variable(rt: &mut Runtime<'_>, cell: CellId, name: &str, value: Value, sp
             Err(EvalError::VariableSetTwice {
                 name: name.to_string(),
                 old: rt.str_of(&old),
+                old_at: first.map(|s| rt.location_text(s)).unwrap_or_default(),
                 new: rt.str_of(&value),
+                new_at: rt.location_text(span),
                 span,
                 first,
             }
@@ -661,9 +664,18 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         }
         ExprKind::FString { template, parts } => {
             let mut values = Vec::new();
+            let mut positional = false;
             for part in parts {
+                // `{}`: the reference looks its named fields up first, then refuses it.
+                if part.placeholder.is_empty() {
+                    positional = true;
+                    continue;
+                }
                 let v = eval_chain(rt, &part.reference, scope, part.span)?;
                 values.push((part.placeholder.trim().to_string(), v));
+            }
+            if positional {
+                return Err(EvalError::FStringPositional { span: expr.span }.into());
             }
             super::format::format_fstring(rt, template, &values)
                 .map(|s| Value::str(&s))
@@ -757,8 +769,13 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             relation,
             arguments,
         } => {
-            let Value::Instance(instance) = eval(rt, task, object, scope)? else {
-                return Err(EvalError::ShortLookupOnNonInstance { span: object.span }.into());
+            let root = eval(rt, task, object, scope)?;
+            let Value::Instance(instance) = root else {
+                return Err(EvalError::ShortLookupOnNonInstance {
+                    value: rt.str_of(&root),
+                    span: object.span,
+                }
+                .into());
             };
             let entity = rt.instances[instance.0 as usize].entity;
             let Some(end) = rt.model.relation_end(entity, &relation.text).cloned() else {
@@ -813,7 +830,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             };
             let Value::Str(k) = &k else {
                 return Err(EvalError::DictKeyNotString {
-                    repr: rt.repr_of(&k),
+                    value: rt.str_of(&k),
                     span: key.span,
                 }
                 .into());
@@ -1201,10 +1218,16 @@ fn binary<'m>(
     }
     let l = eval(rt, task, left, scope)?;
     let r = eval(rt, task, right, scope)?;
-    super::types::operator(rt, op, &l, &r).map_err(|message| {
-        EvalError::Operator {
-            message,
-            span: op_span,
+    super::types::operator(rt, op, &l, &r).map_err(|error| {
+        match error {
+            OperatorError::Operands(message) => EvalError::OperandTypes {
+                message,
+                span: op_span,
+            },
+            OperatorError::Arithmetic(message) => EvalError::Operator {
+                message,
+                span: op_span,
+            },
         }
         .into()
     })

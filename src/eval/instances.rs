@@ -200,6 +200,16 @@ impl<'m> Runtime<'m> {
     ) -> R<Value> {
         let model = self.model;
         let mut names: Vec<&str> = key.iter().map(|(n, _)| n.as_str()).collect();
+        // The first name given again, in the order written.
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                return Err(EvalError::IndexAttributeTwice {
+                    name: name.to_string(),
+                    span,
+                }
+                .into());
+            }
+        }
         names.sort();
         let table = self.ancestors(entity).iter().copied().find_map(|e| {
             model
