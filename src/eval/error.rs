@@ -253,6 +253,20 @@ pub enum EvalError {
         problem: SetProblem,
         span: Span,
     },
+    /// The value for an attribute failed to compute (`cause`: that failure).
+    ValueFailed {
+        name: String,
+        instance: String,
+        cause: Box<Diagnostic>,
+        span: Span,
+    },
+    /// `error`, met setting the inverse end `name` of a relation, placed at the instance that
+    /// owns that end (`owner_at`: where it was constructed).
+    OnInverseEnd {
+        name: String,
+        owner_at: Span,
+        error: Box<EvalError>,
+    },
     /// An attribute given two values; `old_at` and `new_at`: where, as text.
     AttributeSetTwice {
         name: String,
@@ -712,6 +726,42 @@ impl From<EvalError> for Diagnostic {
                     cause.lines().next().unwrap_or(""),
                 )
                 .with_note(format!("caused by: {cause}"))
+            }
+            ValueFailed {
+                name,
+                instance,
+                cause,
+                span,
+            } => {
+                let mut d = at(
+                    codes::ATTRIBUTE_ERROR,
+                    could_not_set(&name, &instance),
+                    span,
+                    "the value for this attribute failed",
+                );
+                if let Some(inner) = cause.primary_span() {
+                    let label = cause.message.lines().next().unwrap_or("").to_string();
+                    d = d.with_label(Label::secondary(inner, label));
+                }
+                d.with_note(format!("caused by: {}", cause.message))
+            }
+            OnInverseEnd {
+                name,
+                owner_at,
+                error,
+            } => {
+                let mut d = Diagnostic::from(*error);
+                for label in &mut d.labels {
+                    if label.primary {
+                        label.primary = false;
+                        label.message = format!("set from here, through the other end: {}", label.message);
+                    }
+                }
+                d.labels.insert(
+                    0,
+                    Label::primary(owner_at, format!("the instance whose `{name}` could not be set")),
+                );
+                d
             }
             AttributeSetTwice {
                 name,

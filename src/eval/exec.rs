@@ -190,11 +190,56 @@ fn assign_attribute<'m>(
             let implicit = rt
                 .inverse_of(instance, &name.text)
                 .map(|inverse| (inverse, Value::Instance(instance)));
-            construct(rt, task, class, arguments, scope, value.span, implicit)?
+            construct(
+                rt, task, class, arguments, scope, value.span, implicit, false,
+            )
         }
-        _ => eval(rt, task, value, scope)?,
-    };
+        _ => eval(rt, task, value, scope),
+    }
+    .map_err(|flow| could_not_compute(flow, &name.text, || rt.describe(instance), span))?;
     rt.set_attribute(instance, &name.text, v, span, extend)
+}
+
+/// A failure met while computing a value that is stored in an attribute is the reference's
+/// `AttributeException` on that attribute, when the failing expression is one the reference
+/// evaluates within the assignment: an operator, a dict lookup, an f-string, a constructor's own
+/// work. Expressions it runs apart (variable and attribute reads, index lookups, conditional
+/// expressions, comprehensions, plugin calls) keep their own error.
+fn could_not_compute(
+    flow: Flow,
+    name: &str,
+    instance: impl FnOnce() -> String,
+    span: Span,
+) -> Flow {
+    let Flow::Error(error) = flow else {
+        return flow;
+    };
+    let direct = matches!(
+        *error,
+        EvalError::OperandTypes { .. }
+            | EvalError::Operator { .. }
+            | EvalError::NotBoolean {
+                used: BooleanUse::Not,
+                ..
+            }
+            | EvalError::DictLookupOnNonDict { .. }
+            | EvalError::DictKeyNotString { .. }
+            | EvalError::KeyNotFound { .. }
+            | EvalError::FString { .. }
+            | EvalError::FStringPositional { .. }
+            | EvalError::DuplicateKeyInIndex { .. }
+            | EvalError::IndexTypeMismatch { .. }
+    );
+    if !direct {
+        return Flow::Error(error);
+    }
+    EvalError::ValueFailed {
+        name: name.to_string(),
+        instance: instance(),
+        cause: Box::new(Diagnostic::from(*error)),
+        span,
+    }
+    .into()
 }
 
 fn set_variable(rt: &mut Runtime<'_>, cell: CellId, name: &str, value: Value, span: Span) -> R<()> {
@@ -754,7 +799,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             super::plugins::call(rt, function, positional, keyword, expr.span)
         }
         ExprKind::Construct { class, arguments } => {
-            construct(rt, task, class, arguments, scope, expr.span, None)
+            construct(rt, task, class, arguments, scope, expr.span, None, true)
         }
         ExprKind::IndexLookup { class, arguments } => {
             let entity = class_entity(rt, class)?;
@@ -1250,6 +1295,10 @@ fn class_entity(rt: &Runtime<'_>, class: &crate::ast::ClassRef) -> R<EntityId> {
     }
 }
 
+/// `wrap_arguments`: an argument that fails is reported on the new instance's attribute (see
+/// [`could_not_compute`]); not when the constructor is itself the value of an attribute, which
+/// reports it on its own attribute.
+#[allow(clippy::too_many_arguments)]
 fn construct<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
@@ -1258,6 +1307,7 @@ fn construct<'m>(
     scope: ScopeId,
     span: Span,
     implicit: Option<(String, Value)>,
+    wrap_arguments: bool,
 ) -> R<Value> {
     let entity = class_entity(rt, class)?;
     let layout = rt.layout(entity);
@@ -1289,7 +1339,19 @@ fn construct<'m>(
     for argument in arguments {
         match argument {
             Argument::Keyword { name, value } => {
-                let v = eval(rt, task, value, scope)?;
+                let v = eval(rt, task, value, scope).map_err(|flow| {
+                    if !wrap_arguments {
+                        return flow;
+                    }
+                    let instance = || {
+                        format!(
+                            "{} (instantiated at {})",
+                            rt.model.entity(entity).full_name,
+                            rt.location_text(span)
+                        )
+                    };
+                    could_not_compute(flow, &name.text, instance, span)
+                })?;
                 add(rt, &name.text, v, &mut given)?;
             }
             Argument::Kwargs { value } => {

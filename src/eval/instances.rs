@@ -520,7 +520,24 @@ impl<'m> Runtime<'m> {
         if present {
             return Ok(());
         }
+        // The reference reports a failure on the inverse end at the instance that owns it.
         self.set_attribute(other, inverse, Value::Instance(instance), span, false)
+            .map_err(|flow| match flow {
+                Flow::Error(error)
+                    if matches!(
+                        *error,
+                        EvalError::CouldNotSet { .. } | EvalError::AttributeSetTwice { .. }
+                    ) =>
+                {
+                    EvalError::OnInverseEnd {
+                        name: inverse.to_string(),
+                        owner_at: self.instances[other.0 as usize].locations[0],
+                        error,
+                    }
+                    .into()
+                }
+                flow => flow,
+            })
     }
 
     fn set_single(
