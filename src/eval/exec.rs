@@ -203,7 +203,8 @@ fn assign_attribute<'m>(
 /// A failure met while computing a value that is stored in an attribute is the reference's
 /// `AttributeException` on that attribute, when the failing expression is one the reference
 /// evaluates within the assignment: an operator, a dict lookup, an f-string, a constructor's own
-/// work. Expressions it runs apart (variable and attribute reads, index lookups, conditional
+/// work. (A division by zero or an overflow is no error of the reference's language: it stays as
+/// it is.) Expressions it runs apart (variable and attribute reads, index lookups, conditional
 /// expressions, comprehensions, plugin calls) keep their own error.
 fn could_not_compute(
     flow: Flow,
@@ -217,7 +218,6 @@ fn could_not_compute(
     let direct = matches!(
         *error,
         EvalError::OperandTypes { .. }
-            | EvalError::Operator { .. }
             | EvalError::NotBoolean {
                 used: BooleanUse::Not,
                 ..
