@@ -155,7 +155,7 @@ pub enum EvalError {
         span: Span,
     },
     ComprehensionOverNonList {
-        repr: String,
+        type_name: String,
         span: Span,
     },
     NoAttribute {
@@ -163,12 +163,13 @@ pub enum EvalError {
         name: String,
         span: Span,
     },
-    /// `object.name` where `object` (as written) is no instance.
+    /// `object.name` where `object` is no instance: `object` as written, or the list's text for
+    /// a list (`value`: `None`); `value`: the value as Python's `str` shows it.
     AttributeOfNonInstance {
         name: String,
         object: String,
         type_name: String,
-        repr: String,
+        value: Option<String>,
         span: Span,
     },
     /// Operands of types an operator does not take, in the operator's own words.
@@ -565,9 +566,9 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "not a dict",
             ),
-            ComprehensionOverNonList { repr, span } => at(
+            ComprehensionOverNonList { type_name, span } => at(
                 codes::TYPING_ERROR,
-                format!("A list comprehension can only be applied to lists and relations, got {repr}"),
+                format!("A list comprehension can only be applied to lists and relations, got {type_name}"),
                 span,
                 "not a list",
             ),
@@ -581,13 +582,16 @@ impl From<EvalError> for Diagnostic {
                 name,
                 object,
                 type_name,
-                repr,
+                value,
                 span,
             } => at(
                 codes::RUNTIME_ERROR,
-                format!(
-                    "can not get attribute {name}, {object} is not an entity but a {type_name} with value {repr}"
-                ),
+                match value {
+                    Some(value) => format!(
+                        "can not get attribute {name}, {object} is not an entity but a {type_name} with value '{value}'"
+                    ),
+                    None => format!("can not get attribute {name}, {object} is not an entity but a {type_name}"),
+                },
                 span,
                 "not an instance",
             ),

@@ -1034,7 +1034,7 @@ fn comprehension<'m>(
         Value::Unknown => return Ok(()),
         other => {
             return Err(EvalError::ComprehensionOverNonList {
-                repr: rt.repr_of(&other),
+                type_name: other.type_name().to_string(),
                 span: iterable.span,
             }
             .into())
@@ -1127,11 +1127,20 @@ fn attribute_of(
             }
         }
         Value::Unknown => Ok(Value::Unknown),
+        // The reference names the list itself, and any other value by the expression written.
+        Value::List(_) => Err(EvalError::AttributeOfNonInstance {
+            name: name.text.clone(),
+            object: rt.str_of(target),
+            type_name: "list".to_string(),
+            value: None,
+            span,
+        }
+        .into()),
         other => Err(EvalError::AttributeOfNonInstance {
             name: name.text.clone(),
             object: expr_text(rt, object),
             type_name: other.type_name().to_string(),
-            repr: rt.repr_of(other),
+            value: Some(rt.str_of(other)),
             span,
         }
         .into()),
