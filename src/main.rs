@@ -42,19 +42,44 @@ pub enum ColorChoice {
 
 #[derive(clap::Args)]
 pub struct OutputOptions {
-    /// How diagnostics are written: text for people (stderr), json for tools (stdout).
+    /// How diagnostics are written: text for people (stderr), json for tools (stdout, or stderr
+    /// when the command's output is on stdout).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Colour in text output: auto uses colour on a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+    /// Colour in text diagnostics [default: auto: colour on a terminal unless NO_COLOR is set].
+    #[arg(long, value_enum)]
+    color: Option<ColorChoice>,
+    /// Write the diagnostics (in --format) to this file instead, whole or not at all.
+    #[arg(long, value_name = "FILE")]
+    diagnostics: Option<std::path::PathBuf>,
+    /// No summary line (`ok: ...`) on stderr when the command succeeds.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl OutputOptions {
+    /// A flag that does nothing is an error: colour applies to text diagnostics on a terminal.
+    fn unused_flag(&self) -> Option<String> {
+        let color = self.color?;
+        if self.format == Format::Json {
+            let name = match color {
+                ColorChoice::Auto => "auto",
+                ColorChoice::Always => "always",
+                ColorChoice::Never => "never",
+            };
+            return Some(format!(
+                "--color {name} does nothing with --format json: JSON has no colour"
+            ));
+        }
+        None
+    }
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Check a project (a folder with main.cf) or one .cf file, and report every error.
     Check {
-        /// The project folder or .cf file.
+        /// The project folder (with main.cf, and project.yml for the module path) or .cf file.
         #[arg(default_value = ".")]
         path: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
@@ -90,6 +115,9 @@ enum Command {
         /// The project folder or .cf file.
         #[arg(default_value = ".")]
         path: std::path::PathBuf,
+        /// Write the schema to this file, whole or not at all (`-`: standard output).
+        #[arg(short = 'o', long = "output", default_value = "-")]
+        out: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
@@ -115,22 +143,47 @@ enum Command {
         /// dot: the DOT text; svg: rendered by Graphviz `dot` (must be installed).
         #[arg(long, value_enum, default_value_t = cli::export::Drawing::Dot)]
         format: cli::export::Drawing,
+        /// Write the drawing to this file, whole or not at all (`-`: standard output).
+        #[arg(short = 'o', long = "output", default_value = "-")]
+        out: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
     },
     /// Parse the given files only (imports are not followed) and report their syntax errors.
     Parse {
-        #[arg(required = true)]
+        /// The .cf files to parse, each on its own.
+        #[arg(required = true, value_name = "FILE")]
         files: Vec<std::path::PathBuf>,
-        /// Print the syntax tree as JSON.
+        /// Print the syntax tree as JSON (one file: its tree; several: a list).
         #[arg(long)]
         ast: bool,
+        /// Write the syntax tree to this file, whole or not at all (`-`: standard output).
+        #[arg(short = 'o', long = "output", requires = "ast")]
+        out: Option<std::path::PathBuf>,
         #[command(flatten)]
         output: OutputOptions,
     },
-    /// Print the documentation of a diagnostic code (E0002) or name (unexpected-token).
-    Explain { code: String },
+    /// Print the documentation of a diagnostic code; without one, list every code.
+    Explain {
+        /// A code (E0002) or its name (unexpected-token).
+        code: Option<String>,
+    },
+}
+
+impl Command {
+    /// The output options of the command, where it has them.
+    fn output(&self) -> Option<&OutputOptions> {
+        match self {
+            Command::Check { output, .. }
+            | Command::Compile { output, .. }
+            | Command::Export { output, .. }
+            | Command::Schema { output, .. }
+            | Command::ValidateInstance { output, .. }
+            | Command::Parse { output, .. } => Some(output),
+            Command::Lifecycle { .. } | Command::Explain { .. } => None,
+        }
+    }
 }
 
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (the bindings do not name it; the test
@@ -154,7 +207,16 @@ fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
                 }
-                _ => ExitCode::from(2),
+                _ => {
+                    // A tool that asked for JSON reads a JSON document on stdout, also here.
+                    if json_asked(std::env::args()) {
+                        let message = error.kind().as_str().unwrap_or("invalid arguments");
+                        cli::print_out(&cli::failure_json(&format!(
+                            "{message} (see `lsmc --help`)"
+                        )));
+                    }
+                    ExitCode::from(2)
+                }
             };
         }
     };
@@ -201,7 +263,20 @@ fn main_stack_bytes() -> Option<u64> {
     soft.parse().ok()
 }
 
+/// `--format json` (or `--format=json`) among the arguments, read before they are understood.
+fn json_asked(args: impl Iterator<Item = String>) -> bool {
+    let args: Vec<String> = args.collect();
+    args.iter().any(|a| a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
+}
+
 fn run(args: Args) -> u8 {
+    if let Some(message) = args.command.output().and_then(OutputOptions::unused_flag) {
+        let output = args.command.output();
+        return cli::tool_failure(&message, output) as u8;
+    }
     let status = match args.command {
         Command::Check {
             path,
@@ -216,17 +291,24 @@ fn run(args: Args) -> u8 {
             name,
             version,
             path,
+            out,
             python_path,
             output,
-        } => cli::export::schema(&name, version, &path, &python_path, &output),
+        } => cli::export::schema(&name, version, &path, &out, &python_path, &output),
         Command::Lifecycle {
             name,
             path,
             format,
+            out,
             python_path,
-        } => cli::export::lifecycle(&name, &path, format, &python_path),
-        Command::Parse { files, ast, output } => cli::parse::run(&files, ast, &output),
-        Command::Explain { code } => cli::explain(&code),
+        } => cli::export::lifecycle(&name, &path, format, &out, &python_path),
+        Command::Parse {
+            files,
+            ast,
+            out,
+            output,
+        } => cli::parse::run(&files, ast, out.as_deref(), &output),
+        Command::Explain { code } => cli::explain(code.as_deref()),
     };
     status as u8
 }

@@ -14,6 +14,7 @@ pub fn run(
     verbose: bool,
     output: &OutputOptions,
 ) -> Status {
+    let start = std::time::Instant::now();
     let project = match DiskProject::open(path, python_paths) {
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
@@ -30,5 +31,14 @@ pub fn run(
             );
         }
     }
-    report(&checked.diagnostics, &checked.sources, output, &uri_of)
+    let status = report(&checked.diagnostics, &checked.sources, output, &uri_of);
+    if status == Status::Ok {
+        let what = format!(
+            "checked {}{}",
+            super::files_read(&checked.sources),
+            super::warnings_note(&checked.diagnostics)
+        );
+        super::summary(output, false, start, &what);
+    }
+    status
 }
