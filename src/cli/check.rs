@@ -19,7 +19,8 @@ pub fn run(
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
     };
-    let checked = driver::check(&project.input(), driver::Options::default());
+    let mut checked = driver::check(&project.input(), driver::Options::default());
+    project.report_missing_folders(&mut checked);
     if verbose {
         for (_, file) in checked.sources.iter() {
             eprintln!("note: loaded {}", file.name);

@@ -50,6 +50,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         progress: Some(&progress),
     };
     let mut checked = driver::check(&project.input(), options);
+    project.report_missing_folders(&mut checked);
     if let Some(path) = &args.inventory {
         let text = match read(path) {
             Ok(t) => t,

@@ -45,7 +45,9 @@ pub struct ExportArgs {
 
 fn load(path: &Path, python_paths: &[PathBuf]) -> Result<Checked, String> {
     let project = DiskProject::open(path, python_paths)?;
-    Ok(driver::check(&project.input(), driver::Options::default()))
+    let mut checked = driver::check(&project.input(), driver::Options::default());
+    project.report_missing_folders(&mut checked);
+    Ok(checked)
 }
 
 /// Loads a project and builds its catalog; on model errors, reports them and returns the status.
