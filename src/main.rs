@@ -116,7 +116,7 @@ enum Command {
         #[arg(default_value = ".")]
         path: std::path::PathBuf,
         /// Write the schema to this file, whole or not at all (`-`: standard output).
-        #[arg(short = 'o', long = "output", default_value = "-")]
+        #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
         out: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
@@ -144,7 +144,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::export::Drawing::Dot)]
         format: cli::export::Drawing,
         /// Write the drawing to this file, whole or not at all (`-`: standard output).
-        #[arg(short = 'o', long = "output", default_value = "-")]
+        #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
         out: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
@@ -159,7 +159,7 @@ enum Command {
         #[arg(long)]
         ast: bool,
         /// Write the syntax tree to this file, whole or not at all (`-`: standard output).
-        #[arg(short = 'o', long = "output", requires = "ast")]
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
         out: Option<std::path::PathBuf>,
         #[command(flatten)]
         output: OutputOptions,
@@ -182,6 +182,21 @@ impl Command {
             | Command::ValidateInstance { output, .. }
             | Command::Parse { output, .. } => Some(output),
             Command::Lifecycle { .. } | Command::Explain { .. } => None,
+        }
+    }
+
+    /// A flag that does nothing is an error rather than ignored: its message.
+    fn unused_flag(&self) -> Option<String> {
+        match self {
+            Command::Compile { args, .. } if args.config_only && args.dump.is_none() => Some(
+                "--config-only does nothing without --dump: add `--dump FILE` (or `--dump -`)"
+                    .to_string(),
+            ),
+            Command::Parse { ast: false, out: Some(_), .. } => Some(
+                "-o does nothing without --ast: parse writes a syntax tree only with --ast"
+                    .to_string(),
+            ),
+            _ => self.output().and_then(OutputOptions::unused_flag),
         }
     }
 }
@@ -208,12 +223,19 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 _ => {
-                    // A tool that asked for JSON reads a JSON document on stdout, also here.
-                    if json_asked(std::env::args()) {
-                        let message = error.kind().as_str().unwrap_or("invalid arguments");
-                        cli::print_out(&cli::failure_json(&format!(
-                            "{message} (see `lsmc --help`)"
-                        )));
+                    // A tool that asked for JSON reads a JSON document, also here.
+                    let raw: Vec<String> = std::env::args().collect();
+                    if json_asked(&raw) {
+                        let text = cli::failure_json(&clap_message(&error));
+                        match option_value(&raw, "--diagnostics") {
+                            Some(path) => {
+                                let written = cli::compile::write_output(path.as_ref(), &text);
+                                if let Err(message) = written {
+                                    eprintln!("lsmc: {message}");
+                                }
+                            }
+                            None => cli::print_out(&text),
+                        }
                     }
                     ExitCode::from(2)
                 }
@@ -264,16 +286,40 @@ fn main_stack_bytes() -> Option<u64> {
 }
 
 /// `--format json` (or `--format=json`) among the arguments, read before they are understood.
-fn json_asked(args: impl Iterator<Item = String>) -> bool {
-    let args: Vec<String> = args.collect();
-    args.iter().any(|a| a == "--format=json")
-        || args
-            .windows(2)
-            .any(|w| w[0] == "--format" && w[1] == "json")
+fn json_asked(args: &[String]) -> bool {
+    option_value(args, "--format") == Some("json")
+}
+
+/// The value of `--name VALUE` or `--name=VALUE` among the arguments.
+fn option_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, arg)| {
+        if arg == name {
+            args.get(i + 1).map(String::as_str)
+        } else {
+            arg.strip_prefix(name)?.strip_prefix('=')
+        }
+    })
+}
+
+/// clap's error on one line, without its usage and advice: `the following required arguments
+/// were not provided: --dump <DUMP>`.
+fn clap_message(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let message = lines.join(" ");
+    message
+        .strip_prefix("error: ")
+        .unwrap_or(&message)
+        .to_string()
 }
 
 fn run(args: Args) -> u8 {
-    if let Some(message) = args.command.output().and_then(OutputOptions::unused_flag) {
+    if let Some(message) = args.command.unused_flag() {
         let output = args.command.output();
         return cli::tool_failure(&message, output) as u8;
     }

@@ -27,7 +27,7 @@ pub struct CompileArgs {
     #[arg(long)]
     pub dump: Option<PathBuf>,
     /// Dump only the types of main.cf (with --dump).
-    #[arg(long, requires = "dump")]
+    #[arg(long)]
     pub config_only: bool,
     /// Skip the LSM rules (export checks): evaluate as the reference compiler does.
     #[arg(long)]
@@ -146,6 +146,16 @@ pub fn write_output_with(
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let _ = write(&mut out).and_then(|_| out.flush());
         return Ok(());
+    }
+    if super::is_special_file(path) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("can not write {}: {e}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        return write(&mut out)
+            .and_then(|_| out.flush())
+            .map_err(|e| format!("can not write {}: {e}", path.display()));
     }
     let mut file = super::staging_file(path)?;
     let mut out = std::io::BufWriter::new(file.as_file_mut());

@@ -188,6 +188,9 @@ fn write_all(files: &[(PathBuf, String)]) -> Result<(), String> {
         if path.as_os_str() == "-" {
             continue;
         }
+        if super::is_special_file(path) {
+            continue;
+        }
         let mut temp = super::staging_file(path)?;
         temp.write_all(text.as_bytes())
             .and_then(|_| temp.flush())
@@ -201,6 +204,8 @@ fn write_all(files: &[(PathBuf, String)]) -> Result<(), String> {
     for (path, text) in files {
         if path.as_os_str() == "-" {
             super::print_out(text);
+        } else if super::is_special_file(path) {
+            super::compile::write_output(path, text)?;
         }
     }
     Ok(())

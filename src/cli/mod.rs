@@ -131,6 +131,12 @@ pub fn print_out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+/// A path that is neither a regular file nor a folder (`/dev/null`, `/dev/stdout`, a named pipe):
+/// written in place, since renaming a file over it would replace the device or pipe.
+pub fn is_special_file(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// A temporary file in the folder of `path`, written and then renamed over `path`, so that an
 /// output is whole or absent. It is made with the mode of any new file (0666 less the umask), not
 /// the private 0600 of temporary files: the renamed file is what other tools read.
@@ -195,8 +201,9 @@ pub fn explain(code: Option<&str>) -> Status {
         let hint = diagnostics::suggest::did_you_mean(code, known.iter().copied())
             .map(|s| format!(" (did you mean {s}?)"))
             .unwrap_or_default();
+        let status = tool_failure(&format!("unknown diagnostic code `{code}`{hint}"), None);
         let _ = std::io::stderr().lock().write_all(code_list().as_bytes());
-        return tool_failure(&format!("unknown diagnostic code `{code}`{hint}"), None);
+        return status;
     };
     match codes::page(found) {
         Some(page) => {
