@@ -185,17 +185,41 @@ impl Command {
         }
     }
 
-    /// A flag that does nothing is an error rather than ignored: its message.
+    /// A flag that does nothing, or outputs that would share standard output, are an error
+    /// rather than ignored: its message.
     fn unused_flag(&self) -> Option<String> {
         match self {
             Command::Compile { args, .. } if args.config_only && args.dump.is_none() => Some(
                 "--config-only does nothing without --dump: add `--dump FILE` (or `--dump -`)"
                     .to_string(),
             ),
-            Command::Parse { ast: false, out: Some(_), .. } => Some(
+            Command::Export { args, .. }
+                if args.output.as_os_str() == "-"
+                    && args.schemas.as_ref().is_some_and(|s| s.as_os_str() == "-") =>
+            {
+                Some(
+                    "-o - and --schemas - would write two documents to standard output: \
+                     give one of them a file"
+                        .to_string(),
+                )
+            }
+            Command::Parse {
+                ast: false,
+                out: Some(_),
+                ..
+            } => Some(
                 "-o does nothing without --ast: parse writes a syntax tree only with --ast"
                     .to_string(),
             ),
+            Command::Lifecycle {
+                path, python_path, ..
+            } if !python_path.is_empty() && !path.is_file() && !path.join("main.cf").is_file() => {
+                Some(format!(
+                    "--python-path does nothing without a project: {} has no main.cf, and the \
+                     built-in lifecycles import no module",
+                    path.display()
+                ))
+            }
             _ => self.output().and_then(OutputOptions::unused_flag),
         }
     }

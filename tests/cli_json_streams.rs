@@ -143,45 +143,136 @@ fn cases(s: &Setup) -> Vec<Case> {
         case(&[&"check", &missing], 2, Diagnostics, Text),
         // compile
         case(&[&"compile", ex], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--inventory", &inv], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--inventory", &inv, &"--validate", &id], 0, Diagnostics, Text),
+        case(
+            &[&"compile", ex, &"--inventory", &inv],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--inventory", &inv, &"--validate", &id],
+            0,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"compile", ex, &"--no-instances"], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--inventory", &inv, &"--dump", &"-"], 0, Payload, Diagnostics),
-        case(&[&"compile", ex, &"--dump", &"-", &"--config-only"], 0, Payload, Diagnostics),
+        case(
+            &[&"compile", ex, &"--inventory", &inv, &"--dump", &"-"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
+        case(
+            &[&"compile", ex, &"--dump", &"-", &"--config-only"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"compile", ex, &"--dump", &file], 0, Diagnostics, Text),
         case(&[&"compile", broken], 1, Diagnostics, Text),
         case(&[&"compile", broken, &"--dump", &"-"], 1, Diagnostics, Text),
-        case(&[&"compile", ex, &"--inventory", &missing], 2, Diagnostics, Text),
-        case(&[&"compile", ex, &"--dump", &missing.join("dump.json")], 2, Diagnostics, Text),
+        case(
+            &[&"compile", ex, &"--inventory", &missing],
+            2,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--dump", &missing.join("dump.json")],
+            2,
+            Diagnostics,
+            Text,
+        ),
         // arguments that do nothing or are not understood
         case(&[&"compile", ex, &"--config-only"], 2, Diagnostics, Text),
         case(&[&"compile", ex, &"--no-such-flag"], 2, Diagnostics, Text),
         case(&[&"check", ex, &"--color", &"always"], 2, Diagnostics, Text),
         // export
         case(&[&"export", ex, &"-o", &"-"], 0, Payload, Diagnostics),
-        case(&[&"export", ex, &"-o", &"-", &"--v1"], 0, Payload, Diagnostics),
+        case(
+            &[&"export", ex, &"-o", &"-", &"--v1"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"export", ex, &"-o", &file], 0, Diagnostics, Text),
-        case(&[&"export", ex, &"-o", &file, &"--schemas", &"-"], 0, Payload, Diagnostics),
+        case(
+            &[&"export", ex, &"-o", &file, &"--schemas", &"-"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"export", broken, &"-o", &"-"], 1, Diagnostics, Text),
-        case(&[&"export", ex, &"-o", &"-", &"--previous", &missing], 2, Diagnostics, Text),
+        case(
+            &[&"export", ex, &"-o", &"-", &"--schemas", &"-"],
+            2,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"export", ex, &"-o", &"-", &"--previous", &missing],
+            2,
+            Diagnostics,
+            Text,
+        ),
         // schema
         case(&[&"schema", &"vpn", ex], 0, Payload, Diagnostics),
         case(&[&"schema", &"vpn", ex, &"-o", &file], 0, Diagnostics, Text),
-        case(&[&"schema", &"vpn", ex, &"--version", &"7"], 2, Diagnostics, Text),
+        case(
+            &[&"schema", &"vpn", ex, &"--version", &"7"],
+            2,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"schema", &"nope", ex], 2, Diagnostics, Text),
         case(&[&"schema", &"vpn", broken], 1, Diagnostics, Text),
         // validate-instance
-        case(&[&"validate-instance", &"vpn", &s.valid_set, ex], 0, Diagnostics, Text),
-        case(&[&"validate-instance", &"vpn", &s.invalid_set, ex], 1, Diagnostics, Text),
-        case(&[&"validate-instance", &"vpn", &missing, ex], 2, Diagnostics, Text),
+        case(
+            &[&"validate-instance", &"vpn", &s.valid_set, ex],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"validate-instance", &"vpn", &s.invalid_set, ex],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"validate-instance", &"vpn", &missing, ex],
+            2,
+            Diagnostics,
+            Text,
+        ),
         // parse
         case(&[&"parse", &ex.join("main.cf")], 0, Diagnostics, Text),
-        case(&[&"parse", &ex.join("main.cf"), &"--ast"], 0, Payload, Diagnostics),
-        case(&[&"parse", &ex.join("main.cf"), &"--ast", &"-o", &file], 0, Diagnostics, Text),
+        case(
+            &[&"parse", &ex.join("main.cf"), &"--ast"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
+        case(
+            &[&"parse", &ex.join("main.cf"), &"--ast", &"-o", &file],
+            0,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"parse", &broken.join("main.cf")], 1, Diagnostics, Text),
-        case(&[&"parse", &broken.join("main.cf"), &"--ast"], 1, Payload, Diagnostics),
+        case(
+            &[&"parse", &broken.join("main.cf"), &"--ast"],
+            1,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"parse", &missing], 2, Diagnostics, Text),
-        case(&[&"parse", &ex.join("main.cf"), &"-o", &file], 2, Diagnostics, Text),
+        case(
+            &[&"parse", &ex.join("main.cf"), &"-o", &file],
+            2,
+            Diagnostics,
+            Text,
+        ),
     ]
 }
 
@@ -234,7 +325,12 @@ fn diagnostics_file_takes_the_diagnostics() {
         );
         let written = std::fs::read_to_string(&diagnostics)
             .unwrap_or_else(|e| panic!("{context}: no diagnostics file ({e})"));
-        assert_holds("the diagnostics file", &written, Holds::Diagnostics, &context);
+        assert_holds(
+            "the diagnostics file",
+            &written,
+            Holds::Diagnostics,
+            &context,
+        );
         // stderr holds text only: the summary, or the failure's message.
         assert!(
             json_values(&stderr).map_or(true, |v| v.is_empty()),

@@ -163,3 +163,17 @@ fn help_of_explain() {
 fn help_of_schema() {
     insta::assert_snapshot!(shown(&example(), &["schema", "--help"]));
 }
+
+#[test]
+fn python_path_of_lifecycle_without_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!(shown(
+        tmp.path(),
+        &["lifecycle", "lsm::fsm::simple", "--python-path", "venv"]
+    ));
+}
+
+#[test]
+fn catalog_and_schemas_both_on_stdout() {
+    insta::assert_snapshot!(shown(&example(), &["export", "-o", "-", "--schemas", "-"]));
+}
