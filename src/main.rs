@@ -20,7 +20,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "lsmc",
     version,
-    about = "Check, compile and export Inmanta models with LSM services"
+    about = "Check, compile and export Inmanta models with LSM services",
+    after_help = "Outputs: a command's output (dump, catalog, schema, drawing, syntax tree) goes to its \
+                  file (-o, --dump) or to stdout (-); diagnostics go to --diagnostics FILE, else \
+                  text to stderr, and --format json to stdout unless the output is there (then \
+                  stderr). A successful run ends with one `ok:` line on stderr unless --quiet.\n\
+                  Exit codes: 0 no error, 1 the model has errors, 2 lsmc could not run."
 )]
 struct Args {
     #[command(subcommand)]

@@ -177,3 +177,16 @@ fn python_path_of_lifecycle_without_project() {
 fn catalog_and_schemas_both_on_stdout() {
     insta::assert_snapshot!(shown(&example(), &["export", "-o", "-", "--schemas", "-"]));
 }
+
+#[test]
+fn help_of_lsmc() {
+    insta::assert_snapshot!(shown(&example(), &["--help"]));
+}
+
+#[test]
+fn config_only_without_dump_json() {
+    insta::assert_snapshot!(shown(
+        &example(),
+        &["compile", "--config-only", "--format", "json"]
+    ));
+}
