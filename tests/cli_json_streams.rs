@@ -67,6 +67,8 @@ struct Setup {
     dir: PathBuf,
     example: PathBuf,
     broken: PathBuf,
+    /// A model that prints (`std::print`): the printed line must not land in the JSON on stdout.
+    printing: PathBuf,
     valid_set: PathBuf,
     invalid_set: PathBuf,
 }
@@ -78,6 +80,9 @@ fn setup() -> Setup {
     let broken = dir.join("broken");
     std::fs::create_dir(&broken).unwrap();
     std::fs::write(broken.join("main.cf"), "entity A:\n    string name\n").unwrap();
+    let printing = dir.join("printing");
+    std::fs::create_dir(&printing).unwrap();
+    std::fs::write(printing.join("main.cf"), "std::print(\"hello\")\n").unwrap();
     let site = |name: &str, gateway: &str| serde_json::json!({"name": name, "gateway": gateway});
     let valid_set = dir.join("valid.json");
     std::fs::write(
@@ -93,6 +98,7 @@ fn setup() -> Setup {
         dir,
         example,
         broken,
+        printing,
         valid_set,
         invalid_set,
     }
@@ -170,6 +176,13 @@ fn cases(s: &Setup) -> Vec<Case> {
         ),
         case(&[&"compile", ex, &"--dump", &file], 0, Diagnostics, Text),
         case(&[&"compile", broken], 1, Diagnostics, Text),
+        case(&[&"compile", &s.printing], 0, Diagnostics, Text),
+        case(
+            &[&"compile", &s.printing, &"--dump", &"-"],
+            0,
+            Payload,
+            Text,
+        ),
         case(&[&"compile", broken, &"--dump", &"-"], 1, Diagnostics, Text),
         case(
             &[&"compile", ex, &"--inventory", &missing],
@@ -315,6 +328,8 @@ fn diagnostics_file_takes_the_diagnostics() {
             Holds::Payload if case.code == 0 || case.args.iter().any(|a| a == "--ast") => {
                 Holds::Payload
             }
+            // With the diagnostics elsewhere, stdout is free for what the model prints.
+            _ if case.args.iter().any(|a| a.ends_with("printing")) => Holds::Text,
             _ => Holds::Nothing,
         };
         assert_holds(
