@@ -111,6 +111,7 @@ impl DiskProject {
             }
             checked.diagnostics.push(warning);
         }
+        lsmc::diagnostics::sort(&mut checked.diagnostics);
     }
 }
 
