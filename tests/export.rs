@@ -350,9 +350,15 @@ fn check_dot(variable: &str, name: &str, states: usize, transfers: usize) {
     assert!(dot.contains("rankdir = TB"), "ranked top to bottom");
     // The legend explains every code.
     for code in ["R", "U", "D", "S", "A", "c", "V"] {
-        assert!(dot.contains(&format!("<b>{code}</b>")), "{code} in the legend");
+        assert!(
+            dot.contains(&format!("<b>{code}</b>")),
+            "{code} in the legend"
+        );
     }
-    let nodes: Vec<&str> = dot.lines().filter(|l| l.contains("[fillcolor = ")).collect();
+    let nodes: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.contains("[fillcolor = "))
+        .collect();
     assert_eq!(nodes.len(), states, "one node per state");
     for state in &lifecycle.states {
         let node = format!("        \"{}\" [fillcolor = ", state.name);
@@ -381,7 +387,10 @@ fn check_dot(variable: &str, name: &str, states: usize, transfers: usize) {
     assert!(of_kind(Kind::InProgress).contains(&"creating"));
     // Each phase is a box.
     for phase in ["order", "deployed", "update", "delete"] {
-        assert!(dot.contains(&format!("subgraph cluster_{phase} {{")), "{phase}");
+        assert!(
+            dot.contains(&format!("subgraph cluster_{phase} {{")),
+            "{phase}"
+        );
     }
     // One edge per source and target, and per source and error state; an edge drawn back up
     // is written the other way round with `dir = back`.

@@ -316,10 +316,10 @@ impl Checker<'_> {
             if member.kind == MemberKind::NotEmbedded {
                 if !model.ancestry_unknown(target) {
                     self.error(LsmError::NotEmbeddedEntity {
-                    relation: name.to_string(),
-                    entity: model.entity(entity).full_name.clone(),
-                    target: model.entity(target).full_name.clone(),
-                    span: def.span,
+                        relation: name.to_string(),
+                        entity: model.entity(entity).full_name.clone(),
+                        target: model.entity(target).full_name.clone(),
+                        span: def.span,
                     });
                 }
                 continue;

@@ -121,7 +121,10 @@ impl Phase {
 
 /// What each code on an edge means (the legend).
 const CODES: [(&str, &str); 8] = [
-    ("R", "resources deployed: to the target on success, to the error state on failure"),
+    (
+        "R",
+        "resources deployed: to the target on success, to the error state on failure",
+    ),
     ("U", "attributes updated through the API"),
     ("D", "deleted through the API"),
     ("S", "state set through the API"),
@@ -303,30 +306,31 @@ pub fn label(t: &Transfer) -> String {
 
 /// The title and the legend, as a Graphviz HTML-like label.
 fn legend(lifecycle: &Lifecycle) -> String {
-    let mut out = String::from("<table border=\"0\" cellspacing=\"2\" cellpadding=\"1\">");
+    let mut out =
+        String::from("\n        <table border=\"0\" cellspacing=\"2\" cellpadding=\"1\">");
     out.push_str(&format!(
-        "<tr><td colspan=\"2\"><font point-size=\"14\"><b>{}</b></font></td></tr>",
+        "\n        <tr><td colspan=\"2\"><font point-size=\"14\"><b>{}</b></font></td></tr>",
         html(&lifecycle.name)
     ));
     for (code, meaning) in CODES {
         out.push_str(&format!(
-            "<tr><td align=\"right\"><b>{}</b></td><td align=\"left\">{}</td></tr>",
+            "\n        <tr><td align=\"right\"><b>{}</b></td><td align=\"left\">{}</td></tr>",
             html(code),
             html(meaning)
         ));
     }
     out.push_str(
-        "<tr><td align=\"right\"><font color=\"#cc0000\"><b>- - →</b></font></td><td align=\"left\">to the error state</td></tr>",
+        "\n        <tr><td align=\"right\"><font color=\"#cc0000\"><b>- - →</b></font></td><td align=\"left\">to the error state</td></tr>",
     );
-    out.push_str("<tr><td colspan=\"2\"><table border=\"0\" cellspacing=\"3\"><tr>");
+    out.push_str("\n        <tr><td colspan=\"2\"><table border=\"0\" cellspacing=\"3\"><tr>");
     for kind in Kind::ALL {
         let (fill, text) = kind.colours();
         out.push_str(&format!(
-            "<td bgcolor=\"{fill}\" border=\"1\" style=\"rounded\"><font color=\"{text}\">{}</font></td>",
+            "\n            <td bgcolor=\"{fill}\" border=\"1\" style=\"rounded\"><font color=\"{text}\">{}</font></td>",
             kind.name()
         ));
     }
-    out.push_str("</tr></table></td></tr></table>");
+    out.push_str("\n        </tr></table></td></tr>\n        </table>\n    ");
     out
 }
 
