@@ -549,6 +549,20 @@ fn lifecycle_command() {
     assert_eq!(unknown.status.code(), Some(2));
 }
 
+/// The README shows the drawings of the two `lsm::fsm` lifecycles, committed in docs/.
+#[test]
+fn readme_shows_the_lifecycle_pictures() {
+    let readme = std::fs::read_to_string(manifest_dir().join("README.md")).unwrap();
+    for picture in ["docs/lifecycle-simple.png", "docs/lifecycle-service.png"] {
+        assert!(
+            readme.contains(&format!("]({picture})")),
+            "{picture} in the README"
+        );
+        let bytes = std::fs::read(manifest_dir().join(picture)).expect(picture);
+        assert!(bytes.starts_with(b"\x89PNG"), "{picture} is a PNG");
+    }
+}
+
 /// A service name stands for the lifecycle of its binding; an unknown name lists the services.
 #[test]
 fn lifecycle_of_a_service() {
