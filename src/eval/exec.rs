@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use super::cells::{CellId, Shape, TaskId};
-use super::error::{BooleanUse, EvalError};
+use super::error::{BooleanUse, EvalError, SetProblem};
 use super::flow::{Flow, R};
 use super::types::OperatorError;
 use super::value::{InstanceId, Str, Value};
@@ -197,7 +197,27 @@ fn assign_attribute<'m>(
         _ => eval(rt, task, value, scope),
     }
     .map_err(|flow| could_not_compute(flow, &name.text, || rt.describe(instance), span))?;
+    // A value of the wrong type for a relation is, in an assignment, the reference's
+    // `AttributeException` on that relation.
     rt.set_attribute(instance, &name.text, v, span, extend)
+        .map_err(|flow| match flow {
+            Flow::Error(error)
+                if matches!(
+                    *error,
+                    EvalError::WrongInstanceType { .. }
+                        | EvalError::NotAnInstanceForRelation { .. }
+                ) =>
+            {
+                EvalError::CouldNotSet {
+                    name: name.text.clone(),
+                    instance: rt.describe(instance),
+                    problem: SetProblem::Invalid(Diagnostic::from(*error).message),
+                    span,
+                }
+                .into()
+            }
+            flow => flow,
+        })
 }
 
 /// A failure met while computing a value that is stored in an attribute is the reference's
