@@ -51,6 +51,17 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
         for stmt in &statements {
             bound_names(stmt, &mut bound);
         }
+        // Relation annotations are read at the top level, where no member is visible.
+        let no_members = HashSet::new();
+        for relation in model.relations.iter().filter(|r| r.namespace == ns) {
+            for annotation in &relation.annotations {
+                walk_expr(annotation, &mut |e| {
+                    if let Some(d) = unknown(model, ns, e, &bound, &no_members) {
+                        found.push(d);
+                    }
+                });
+            }
+        }
         for stmt in &statements {
             each_expr(stmt, &mut |expr| {
                 walk_expr(expr, &mut |e| {
