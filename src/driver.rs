@@ -112,6 +112,14 @@ pub fn check(input: &Input, options: Options) -> Checked {
     let (model, sources, resolve_diagnostics) = crate::resolve::resolve(project);
     progress(Stage::Resolve);
     all.extend(resolve_diagnostics);
+    // Definition-time checks read types that resolved; on a model that did not, they would
+    // only repeat its errors.
+    if !diagnostics::has_errors(&all) {
+        all.extend(crate::check::names::check(&model));
+    }
+    if !diagnostics::has_errors(&all) {
+        all.extend(eval::definitions::check_defaults(&model, &sources));
+    }
     let statics = OnceCell::new();
     if options.lsm_checks {
         let (collected, check_diagnostics) = crate::check::check(&model);

@@ -202,7 +202,14 @@ fn failed_export_leaves_no_file() {
     std::fs::create_dir(&out_dir).unwrap();
     let out = out_dir.join("catalog.json");
     let schemas = out_dir.join("schemas.json");
-    for broken in ["rule_error", "not_static"] {
+    for broken in [
+        "rule_error",
+        "not_static",
+        "default_wrong_type",
+        "modifier_value",
+        "unknown_variable",
+        "unknown_lifecycle",
+    ] {
         let dir = manifest_dir().join("fixtures/export-errors").join(broken);
         let output = lsmc(&[
             "export".as_ref(),
@@ -261,6 +268,10 @@ fn error_fixtures_report_the_expected_codes() {
         ("rule_error", "lsm.MissingIndex"),
         ("not_static", "lsm.CatalogValueNotStatic"),
         ("duplicate_state", "lsm.DuplicateStateName"),
+        ("default_wrong_type", "inmanta.ast.RuntimeException"),
+        ("modifier_value", "inmanta.ast.RuntimeException"),
+        ("unknown_variable", "inmanta.ast.NotFoundException"),
+        ("unknown_lifecycle", "inmanta.ast.NotFoundException"),
     ] {
         let dir = manifest_dir().join("fixtures/export-errors").join(fixture);
         let tmp = tempfile::tempdir().unwrap();

@@ -64,6 +64,10 @@ codes! {
     PLUGIN_ARGUMENTS = "E1018", "plugin-arguments", "inmanta.ast.RuntimeException";
     NOT_CALLABLE = "E1019", "not-callable", "inmanta.ast.RuntimeException";
     TYPEDEF_CYCLE = "E1020", "typedef-cycle", "inmanta.ast.CycleException";
+    INVALID_DEFAULT = "E2001", "invalid-default", "inmanta.ast.RuntimeException";
+    CONSTRAINT_VARIABLE = "E2002", "constraint-variable", "inmanta.ast.NotFoundException";
+    UNKNOWN_VARIABLE = "E2003", "unknown-variable", "inmanta.ast.NotFoundException";
+    CONSTRAINT_NOT_DIRECT = "E2004", "constraint-not-direct", "inmanta.ast.DirectExecuteException";
     NOT_EMBEDDED_ENTITY = "E3001", "not-embedded-entity", "lsm.NotEmbeddedEntity";
     BACK_REFERENCE_NOT_PRIVATE = "E3002", "back-reference-not-private", "lsm.BackReferenceNotPrivate";
     BACK_REFERENCE_ARITY = "E3003", "back-reference-arity", "lsm.BackReferenceArity";

@@ -564,9 +564,10 @@ impl<'m> Runtime<'m> {
         expr: &'m Expr,
         value: &Value,
     ) -> Result<Value, String> {
-        let root = self.roots[&namespace];
+        // A constraint sees `self` and nothing else: the language gives it no variables, even
+        // those that happen to be set by the time it runs.
         self.scopes.push(Scope {
-            parent: Some(root),
+            parent: None,
             vars: Default::default(),
             instance: None,
             namespace,
