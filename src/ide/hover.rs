@@ -118,7 +118,10 @@ pub fn describe(checked: &Checked, def: Def) -> Option<String> {
                 crate::resolve::Default::None => {}
             }
             doc = member_doc(model, entity, &attribute.name);
-            service_member(checked, entity, &attribute.name, &mut extra);
+            if service_member(checked, entity, &attribute.name, &mut extra) {
+                // The catalog description is the docstring's line, or says more.
+                doc = None;
+            }
         }
         Def::RelationEnd { relation, end } => {
             let relation_def = &model.relations[relation.index()];
@@ -130,10 +133,10 @@ pub fn describe(checked: &Checked, def: Def) -> Option<String> {
             };
             let owner = model.entity(this.owner);
             code = format!(
-                "relation {} {}.{} {multiplicity}",
-                model.entity(this.target).full_name,
+                "relation {}.{} -> {} {multiplicity}",
                 owner.full_name,
                 this.name.as_deref().unwrap_or("?"),
+                model.entity(this.target).full_name,
             );
             let name = this.name.clone().unwrap_or_default();
             doc = member_doc(model, this.owner, &name).or_else(|| {
@@ -142,7 +145,9 @@ pub fn describe(checked: &Checked, def: Def) -> Option<String> {
                     .as_deref()
                     .and_then(|d| docstring::parse(d).description())
             });
-            service_member(checked, this.owner, &name, &mut extra);
+            if service_member(checked, this.owner, &name, &mut extra) {
+                doc = None;
+            }
         }
         Def::Variable(v) => {
             let variable = model.variable(v);
@@ -194,8 +199,8 @@ fn member_doc(model: &Model, entity: EntityId, name: &str) -> Option<String> {
 }
 
 /// For a member of a service entity (or an embedded entity): its modifier, and its description
-/// in the service catalog.
-fn service_member(checked: &Checked, entity: EntityId, name: &str, extra: &mut Vec<String>) {
+/// in the service catalog; whether it is one with a description.
+fn service_member(checked: &Checked, entity: EntityId, name: &str, extra: &mut Vec<String>) -> bool {
     let model = &checked.model;
     let lsm_bases = [
         model.well_known.service_entity,
@@ -206,20 +211,22 @@ fn service_member(checked: &Checked, entity: EntityId, name: &str, extra: &mut V
         .flatten()
         .any(|base| model.is_subtype(entity, *base) && *base != entity);
     if !is_service {
-        return;
+        return false;
     }
     let Some(view) = LsmView::new(model, checked.statics()) else {
-        return;
+        return false;
     };
     if view.is_lsm_or_std(entity) || name.starts_with('_') || view.meta_base(entity, name).is_some()
     {
-        return;
+        return false;
     }
     let mut lines = vec![format!("modifier: `{}`", view.modifier_of(entity, name))];
-    if let Some(description) = view.member_description(entity, name) {
+    let description = view.member_description(entity, name);
+    if let Some(description) = &description {
         lines.push(format!("catalog description: {description}"));
     }
     extra.push(lines.join("  \n"));
+    description.is_some()
 }
 
 /// A plugin's signature, as Python declares it: `std::replace(string: string, ...) -> string`.

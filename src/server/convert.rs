@@ -167,7 +167,9 @@ fn symbol_kind(kind: ide::symbols::SymbolKind) -> lsp::SymbolKind {
     }
 }
 
-pub fn completion_item(item: &ide::complete::Completion) -> lsp::CompletionItem {
+/// A completion item that replaces the word being written (`replaced`).
+pub fn completion_item(item: &ide::complete::Completion, replaced: lsp::Range) -> lsp::CompletionItem {
+    let inserted = item.insert.clone().unwrap_or_else(|| item.label.clone());
     use ide::complete::CompletionKind as K;
     lsp::CompletionItem {
         label: item.label.clone(),
@@ -192,7 +194,11 @@ pub fn completion_item(item: &ide::complete::Completion) -> lsp::CompletionItem 
             })
         }),
         sort_text: Some(format!("{:02}{}", item.rank, item.label)),
-        insert_text: item.insert.clone(),
+        filter_text: Some(inserted.clone()),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: replaced,
+            new_text: inserted,
+        })),
         ..Default::default()
     }
 }

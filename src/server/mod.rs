@@ -517,9 +517,18 @@ impl Server {
         let index = self.project_index(&path, true)?;
         let modules = self.projects[index].importable_modules();
         let (checked, file, offset) = self.at(place)?;
-        let items = ide::complete::complete(checked, file, offset, &modules);
+        let found = ide::complete::complete(checked, file, offset, &modules);
+        let replaced = Converter::new(checked).range(lsmc::source::Span {
+            file,
+            start: found.start,
+            end: offset,
+        });
         Some(CompletionResponse::Array(
-            items.iter().map(convert::completion_item).collect(),
+            found
+                .items
+                .iter()
+                .map(|item| convert::completion_item(item, replaced))
+                .collect(),
         ))
     }
 
