@@ -29,7 +29,9 @@ const CURSOR: &str = "$0";
 /// The fixture checked without its cursor mark, and the mark's byte offset in `main.cf`.
 fn check_at_cursor(fixture: &Fixture) -> (Checked, u32, String) {
     let marked = fixture.main_text();
-    let offset = marked.find(CURSOR).expect("the fixture marks a place with $0");
+    let offset = marked
+        .find(CURSOR)
+        .expect("the fixture marks a place with $0");
     let text = marked.replacen(CURSOR, "", 1);
     let lsp = manifest_dir().join("fixtures/lsp");
     let modules = Modules(vec![
@@ -49,7 +51,9 @@ fn check_at_cursor(fixture: &Fixture) -> (Checked, u32, String) {
     };
     let checked = driver::check(&input, driver::Options::default());
     let line_start = marked[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = marked[offset..].find('\n').map_or(marked.len(), |i| offset + i);
+    let line_end = marked[offset..]
+        .find('\n')
+        .map_or(marked.len(), |i| offset + i);
     let line_number = marked[..offset].matches('\n').count() + 1;
     let shown = format!(
         "main.cf:{line_number}: {}",

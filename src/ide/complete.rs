@@ -7,9 +7,7 @@
 
 use crate::builtin::plugins::PLUGINS;
 use crate::driver::Checked;
-use crate::resolve::{
-    Def, EntityId, Model, NamespaceId, TypeDef, ValueType, VariableId,
-};
+use crate::resolve::{Def, EntityId, Model, NamespaceId, TypeDef, ValueType, VariableId};
 use crate::source::FileId;
 
 use super::{hover, namespace_of_file, variable_entity, ExprContext};
@@ -71,12 +69,7 @@ const EXPRESSION_KEYWORDS: &[&str] = &[
 const ATTRIBUTE_TYPES: &[&str] = &["string", "int", "float", "bool", "list", "dict", "any"];
 
 /// The completions at `offset`; `modules` are the modules that can be imported.
-pub fn complete(
-    checked: &Checked,
-    file: FileId,
-    offset: u32,
-    modules: &[String],
-) -> Completions {
+pub fn complete(checked: &Checked, file: FileId, offset: u32, modules: &[String]) -> Completions {
     let text = &checked.sources.get(file).text;
     let offset = (offset as usize).min(text.len());
     let offset = text.floor_char_boundary(offset);
@@ -111,7 +104,12 @@ pub fn complete(
             if rest.contains("::") {
                 continue;
             }
-            items.push(item(&name, CompletionKind::Module, Some(rest.to_string()), 0));
+            items.push(item(
+                &name,
+                CompletionKind::Module,
+                Some(rest.to_string()),
+                0,
+            ));
         }
     } else if let Some(qualifier) = head.strip_suffix("::") {
         let qualifier_start = qualifier
@@ -204,7 +202,10 @@ impl Context<'_> {
         let mut variables: Vec<(&String, &VariableId)> = namespace.variables.iter().collect();
         variables.sort_by_key(|(n, _)| n.as_str());
         for (name, v) in variables {
-            items.push(self.documented(item(name, CompletionKind::Variable, None, 1), Def::Variable(*v)));
+            items.push(self.documented(
+                item(name, CompletionKind::Variable, None, 1),
+                Def::Variable(*v),
+            ));
         }
         let mut implementations: Vec<_> = namespace.implementations.iter().collect();
         implementations.sort_by_key(|(n, _)| n.as_str());
@@ -279,8 +280,10 @@ impl Context<'_> {
         }
         for end in model.all_relation_ends(entity) {
             let Some(name) = &end.name else { continue };
-            let Some(Def::RelationEnd { relation, end: index }) =
-                crate::resolve::resolution::member(model, entity, name)
+            let Some(Def::RelationEnd {
+                relation,
+                end: index,
+            }) = crate::resolve::resolution::member(model, entity, name)
             else {
                 continue;
             };
@@ -302,7 +305,9 @@ impl Context<'_> {
                 .implementations
                 .iter()
                 .find(|i| {
-                    i.span.file == self.file && i.span.start <= self.offset && self.offset <= i.span.end
+                    i.span.file == self.file
+                        && i.span.start <= self.offset
+                        && self.offset <= i.span.end
                 })
                 .and_then(|i| i.entity);
         }
@@ -328,7 +333,9 @@ impl Context<'_> {
             .variables
             .iter()
             .enumerate()
-            .filter(|(_, v)| v.name == name && v.span.file == self.file && v.span.start < self.offset)
+            .filter(|(_, v)| {
+                v.name == name && v.span.file == self.file && v.span.start < self.offset
+            })
             .max_by_key(|(_, v)| v.span.start)
             .map(|(i, _)| VariableId(i as u32));
         local.or_else(|| {
@@ -349,7 +356,8 @@ impl Context<'_> {
             .filter_map(|part| part.split_once('=').map(|(name, _)| name.trim()))
             .collect();
         let model = self.model;
-        let from_std = |entity: EntityId| model.namespace(model.entity(entity).namespace).name == "std";
+        let from_std =
+            |entity: EntityId| model.namespace(model.entity(entity).namespace).name == "std";
         let required = |def: Def| -> u8 {
             let name = super::name_of(model, def).unwrap_or_default();
             let owner = match def {
@@ -492,10 +500,12 @@ impl Context<'_> {
             types.sort_by_key(|(n, _)| n.as_str());
             for (name, def) in types {
                 if let TypeDef::Entity(e) = def {
-                    items.push(self.documented(
-                        item(name, CompletionKind::Entity, None, 1),
-                        Def::Entity(*e),
-                    ));
+                    items.push(
+                        self.documented(
+                            item(name, CompletionKind::Entity, None, 1),
+                            Def::Entity(*e),
+                        ),
+                    );
                 }
             }
         }
@@ -572,7 +582,10 @@ fn in_entity_body(before: &str) -> bool {
         if trimmed.starts_with("entity ") {
             return true;
         }
-        if trimmed.starts_with("implementation ") || trimmed.starts_with("for ") || trimmed.starts_with("if ") {
+        if trimmed.starts_with("implementation ")
+            || trimmed.starts_with("for ")
+            || trimmed.starts_with("if ")
+        {
             return false;
         }
     }

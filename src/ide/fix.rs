@@ -90,7 +90,9 @@ fn closest_name(checked: &Checked, span: Span, wanted: &str) -> Option<(Span, f6
             (false, Some(s)) => {
                 let word = &text[s..i];
                 let score = strsim::normalized_levenshtein(word, wanted_short);
-                if best.is_none_or(|(_, b)| score > b) && !word.starts_with(|c: char| c.is_ascii_digit()) {
+                if best.is_none_or(|(_, b)| score > b)
+                    && !word.starts_with(|c: char| c.is_ascii_digit())
+                {
                     let found = Span {
                         file: span.file,
                         start: span.start + s as u32,

@@ -200,7 +200,12 @@ fn member_doc(model: &Model, entity: EntityId, name: &str) -> Option<String> {
 
 /// For a member of a service entity (or an embedded entity): its modifier, and its description
 /// in the service catalog; whether it is one with a description.
-fn service_member(checked: &Checked, entity: EntityId, name: &str, extra: &mut Vec<String>) -> bool {
+fn service_member(
+    checked: &Checked,
+    entity: EntityId,
+    name: &str,
+    extra: &mut Vec<String>,
+) -> bool {
     let model = &checked.model;
     let lsm_bases = [
         model.well_known.service_entity,

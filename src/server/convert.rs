@@ -168,7 +168,10 @@ fn symbol_kind(kind: ide::symbols::SymbolKind) -> lsp::SymbolKind {
 }
 
 /// A completion item that replaces the word being written (`replaced`).
-pub fn completion_item(item: &ide::complete::Completion, replaced: lsp::Range) -> lsp::CompletionItem {
+pub fn completion_item(
+    item: &ide::complete::Completion,
+    replaced: lsp::Range,
+) -> lsp::CompletionItem {
     let inserted = item.insert.clone().unwrap_or_else(|| item.label.clone());
     use ide::complete::CompletionKind as K;
     lsp::CompletionItem {

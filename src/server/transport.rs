@@ -105,6 +105,11 @@ fn parse(body: &[u8]) -> Result<Message, serde_json::Value> {
         )
     })?;
     let id = value.get("id").cloned().unwrap_or_default();
+    // A message with a `method` is a request or a notification, never a response.
+    if value.get("method").is_some_and(|m| !m.is_string()) {
+        let message = "`method` must be a string".to_string();
+        return Err(error(id, ErrorCode::InvalidRequest, message));
+    }
     serde_json::from_value::<Message>(value)
         .map_err(|e| error(id, ErrorCode::InvalidRequest, e.to_string()))
 }
