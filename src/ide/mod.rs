@@ -538,3 +538,21 @@ pub fn name_of(model: &Model, def: Def) -> Option<String> {
         Def::Unresolved => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_become_offsets_clamped_to_the_file() {
+        let file = SourceFile::new("m.cf", "a = 1\nb = \"é😀x\"\n");
+        assert_eq!(offset_of(&file, 0, 0), 0);
+        assert_eq!(offset_of(&file, 1, 0), 6);
+        // `x` is after `é` (one UTF-16 unit) and `😀` (two).
+        let x = file.text.find('x').unwrap() as u32;
+        assert_eq!(offset_of(&file, 1, 8), x);
+        // Past the end of a line: its end; past the last line: the end of the file.
+        assert_eq!(offset_of(&file, 0, 99), 5);
+        assert_eq!(offset_of(&file, 99, 0), file.text.len() as u32);
+    }
+}
