@@ -4,6 +4,7 @@
 //! path that can not be read).
 
 mod cli;
+mod server;
 
 // lsmc allocates many small values (instances, cells, syntax nodes): mimalloc is much faster at
 // that than the system allocator. Without the feature (`--no-default-features`), heap profilers
@@ -174,6 +175,8 @@ enum Command {
         /// A code (E0002) or its name (unexpected-token).
         code: Option<String>,
     },
+    /// Run the language server (Language Server Protocol over stdin and stdout) for editors.
+    Lsp,
 }
 
 impl Command {
@@ -186,7 +189,7 @@ impl Command {
             | Command::Schema { output, .. }
             | Command::ValidateInstance { output, .. }
             | Command::Parse { output, .. } => Some(output),
-            Command::Lifecycle { .. } | Command::Explain { .. } => None,
+            Command::Lifecycle { .. } | Command::Explain { .. } | Command::Lsp => None,
         }
     }
 
@@ -384,6 +387,7 @@ fn run(args: Args) -> u8 {
             output,
         } => cli::parse::run(&files, ast, out.as_deref(), &output),
         Command::Explain { code } => cli::explain(code.as_deref()),
+        Command::Lsp => server::run(),
     };
     status as u8
 }
