@@ -4,6 +4,7 @@
 //! path that can not be read).
 
 mod cli;
+mod server;
 
 // lsmc allocates many small values (instances, cells, syntax nodes): mimalloc is much faster at
 // that than the system allocator. Without the feature (`--no-default-features`), heap profilers
@@ -131,6 +132,8 @@ enum Command {
     },
     /// Print the documentation of a diagnostic code (E0002) or name (unexpected-token).
     Explain { code: String },
+    /// Run the language server (Language Server Protocol over stdin and stdout) for editors.
+    Lsp,
 }
 
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (the bindings do not name it; the test
@@ -227,6 +230,7 @@ fn run(args: Args) -> u8 {
         } => cli::export::lifecycle(&name, &path, format, &python_path),
         Command::Parse { files, ast, output } => cli::parse::run(&files, ast, &output),
         Command::Explain { code } => cli::explain(&code),
+        Command::Lsp => server::run(),
     };
     status as u8
 }

@@ -10,6 +10,7 @@ pub struct DiskProject {
     /// The main file as diagnostics show it, and its text.
     main_name: String,
     main_text: String,
+    main_path: PathBuf,
     pub module_path: Vec<PathBuf>,
     /// Where v2 modules (`inmanta_plugins/<name>/model/`) are installed; found lazily.
     python_paths: std::sync::OnceLock<Vec<PathBuf>>,
@@ -26,6 +27,7 @@ impl DiskProject {
         Ok(DiskProject {
             main_name: display_name(&main),
             main_text,
+            main_path: main,
             module_path,
             python_paths: Default::default(),
             explicit_python_paths: python_paths.to_vec(),
@@ -200,14 +202,29 @@ fn site_packages_of(path: &Path) -> Vec<PathBuf> {
 
 impl ModuleFiles for DiskProject {
     fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
-        // v1 modules on the module path first; the Python environment only when they miss.
+        match self.module_file(segments) {
+            Some(path) => read(&path).map(|text| Some((display_name(&path), text))),
+            None => Ok(None),
+        }
+    }
+}
+
+impl DiskProject {
+    /// The main file.
+    pub fn main_path(&self) -> &Path {
+        &self.main_path
+    }
+
+    /// The file of module `segments`: v1 modules on the module path first, the Python
+    /// environment only when they miss.
+    pub fn module_file(&self, segments: &[&str]) -> Option<PathBuf> {
         let v1: Vec<PathBuf> = self
             .module_path
             .iter()
             .map(|dir| dir.join(segments[0]).join("model"))
             .collect();
-        if let Some(found) = find_in_models(&v1, segments)? {
-            return Ok(Some(found));
+        if let Some(found) = find_in_models(&v1, segments) {
+            return Some(found);
         }
         let v2: Vec<PathBuf> = self
             .python_paths()
@@ -216,13 +233,40 @@ impl ModuleFiles for DiskProject {
             .collect();
         find_in_models(&v2, segments)
     }
+
+    /// The `model/` folders of every module on the module path and in the Python environment,
+    /// by module name (the first found wins, as for imports).
+    pub fn module_models(&self) -> Vec<(String, PathBuf)> {
+        let mut found: Vec<(String, PathBuf)> = Vec::new();
+        let v1 = self.module_path.iter().cloned();
+        let v2 = self
+            .python_paths()
+            .iter()
+            .map(|s| s.join("inmanta_plugins"));
+        for dir in v1.chain(v2) {
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            entries.sort();
+            for module in entries {
+                let model = module.join("model");
+                let Some(name) = module.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if model.join("_init.cf").is_file() && !found.iter().any(|(n, _)| n == name) {
+                    found.push((name.to_string(), model));
+                }
+            }
+        }
+        found
+    }
 }
 
 /// The file of module `segments` in the first of these `model/` folders that has it.
-fn find_in_models(
-    models: &[PathBuf],
-    segments: &[&str],
-) -> Result<Option<(String, String)>, String> {
+fn find_in_models(models: &[PathBuf], segments: &[&str]) -> Option<PathBuf> {
     for model in models.iter().filter(|m| m.is_dir()) {
         let mut candidates = Vec::new();
         if segments.len() == 1 {
@@ -236,11 +280,9 @@ fn find_in_models(
             candidates.push(sub.join(format!("{last}.cf")));
             candidates.push(sub.join(last).join("_init.cf"));
         }
-        for candidate in candidates {
-            if candidate.is_file() {
-                return read(&candidate).map(|text| Some((display_name(&candidate), text)));
-            }
+        if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
+            return Some(found);
         }
     }
-    Ok(None)
+    None
 }
