@@ -172,9 +172,15 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
     );
     assert_eq!(typo["code"], "E1001");
     assert_eq!(typo["severity"], 1, "an error");
+    let message = typo["message"].as_str().unwrap();
     assert!(
-        typo["message"].as_str().unwrap().contains("Routr"),
-        "{typo:#}"
+        message.contains("Routr") && message.contains("did you mean `Router`"),
+        "the message and its help: {typo:#}"
+    );
+    assert_eq!(
+        lines_of(&typo["related"]),
+        [("main.cf", 14)],
+        "the label: {typo:#}"
     );
     assert!(
         typo["code_href"]
@@ -184,14 +190,40 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
     );
     assert_eq!(step("shown_on_open"), 1, "Neovim shows the diagnostic");
 
+    // The diagnostic's help as a quick fix: the replacement of the name, nothing else.
+    let actions = step("code_actions_on_open");
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions:#}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert!(
+        actions[0]["title"].as_str().unwrap().contains("Router"),
+        "{actions:#}"
+    );
+    assert_eq!(
+        actions[0]["edits"],
+        json!({"main.cf": [{"line": 14, "character": 7, "end_line": 14, "end_character": 12, "new_text": "Router"}]})
+    );
+
     // Typing the fix: the new publication is empty, and Neovim shows nothing.
     assert_eq!(step("line_after_fix"), "edge = Router(name=\"edge\")");
     assert_eq!(step("diagnostics_after_fix"), &json!([]));
     assert_eq!(step("shown_after_fix"), 0);
 
-    // Hover: the entity's kind, name and docstring.
+    // Hover: the entity's kind, name, parent and docstring (its `:attr` lines included); an
+    // inherited attribute named in a constructor: its type, owner and documentation.
     let hover = step("hover_entity").as_str().expect("a hover text");
-    for part in ["entity", "Router", "A router of the test network"] {
+    for part in [
+        "entity",
+        "Router",
+        "net::Device",
+        "A router of the test network",
+        "The largest packet it forwards",
+    ] {
+        assert!(hover.contains(part), "hover lacks {part:?}: {hover}");
+    }
+    let hover = step("hover_inherited_attribute")
+        .as_str()
+        .expect("a hover text");
+    for part in ["string", "net::Device.name", "The host name of the device"] {
         assert!(hover.contains(part), "hover lacks {part:?}: {hover}");
     }
 
@@ -211,6 +243,23 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
             ("libs/net/model/_init.cf", 11),
             ("main.cf", 2),
         ]
+    );
+
+    // The outline of main.cf, and the project's symbols named like the module's entity.
+    assert_eq!(
+        strings(step("document_symbols")),
+        ["Router", "Router.mtu", "core", "edge"]
+    );
+    let symbols = step("workspace_symbols");
+    assert!(
+        symbols
+            .as_array()
+            .is_some_and(|found| found.iter().any(|s| {
+                s["name"] == "net::Device"
+                    && s["file"] == "libs/net/model/_init.cf"
+                    && s["line"] == 0
+            })),
+        "{symbols:#}"
     );
 
     // Completion in half-typed lines: attributes after `.`, the module's names after `net::`.
@@ -239,6 +288,16 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
     assert_eq!(step("diagnostics_after_undo"), &json!([]));
 
     // Rename of net::Device to Host: every place, in both files, and nothing else.
+    let prepared = step("prepare_rename");
+    assert_eq!(
+        (
+            &prepared["line"],
+            &prepared["character"],
+            &prepared["end_character"]
+        ),
+        (&json!(2), &json!(27), &json!(33)),
+        "the name without its namespace: {prepared:#}"
+    );
     let edits = step("rename_edits");
     let places = |file: &str| {
         edits[file]

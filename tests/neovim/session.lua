@@ -211,6 +211,36 @@ local function locations(answer)
   return out
 end
 
+-- A WorkspaceEdit as { file = { {line, character, end_line, end_character, new_text}... } }.
+local function flat_edits(edit)
+  local edits = {}
+  local function add(uri, list)
+    local file = relative(uri)
+    edits[file] = edits[file] or {}
+    for _, e in ipairs(list) do
+      table.insert(edits[file], {
+        line = e.range.start.line,
+        character = e.range.start.character,
+        end_line = e.range["end"].line,
+        end_character = e.range["end"].character,
+        new_text = e.newText,
+      })
+    end
+    table.sort(edits[file], function(a, b)
+      return a.line < b.line or (a.line == b.line and a.character < b.character)
+    end)
+  end
+  for uri, list in pairs(edit.changes or {}) do
+    add(uri, list)
+  end
+  for _, change in ipairs(edit.documentChanges or {}) do
+    if change.textDocument then
+      add(change.textDocument.uri, change.edits)
+    end
+  end
+  return edits
+end
+
 local function buffer_text(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
 end
@@ -249,6 +279,21 @@ local function session()
   end)
   record("diagnostics_on_open", summarize(opened))
   record("shown_on_open", #vim.diagnostic.get(main))
+
+  -- The quick fixes offered for it, as `vim.lsp.buf.code_action()` asks them.
+  local actions = {}
+  for _, action in ipairs(request(main, "textDocument/codeAction", {
+    textDocument = { uri = uri_of(main) },
+    range = opened[1].range,
+    context = { diagnostics = opened },
+  }) or {}) do
+    table.insert(actions, {
+      title = action.title,
+      kind = action.kind or vim.NIL,
+      edits = action.edit and flat_edits(action.edit) or vim.NIL,
+    })
+  end
+  record("code_actions_on_open", actions)
 
   -- Typing the fix of the misspelt entity name.
   local seen = #publications(main)
@@ -290,6 +335,27 @@ local function session()
   device.context = { includeDeclaration = true }
   record("references_module_entity", locations(request(main, "textDocument/references", device)))
 
+  -- The outline of main.cf, and the project's symbols that match a query.
+  local outline = {}
+  local function add_symbols(symbols, prefix)
+    for _, symbol in ipairs(symbols or {}) do
+      table.insert(outline, prefix .. symbol.name)
+      add_symbols(symbol.children, prefix .. symbol.name .. ".")
+    end
+  end
+  add_symbols(request(main, "textDocument/documentSymbol", { textDocument = { uri = uri_of(main) } }), "")
+  record("document_symbols", outline)
+  local found = {}
+  for _, symbol in ipairs(request(main, "workspace/symbol", { query = "Device" }) or {}) do
+    table.insert(found, {
+      name = symbol.name,
+      container = symbol.containerName or vim.NIL,
+      file = relative(symbol.location.uri),
+      line = symbol.location.range.start.line,
+    })
+  end
+  record("workspace_symbols", found)
+
   -- Completion while typing: attributes after `.`, definitions after `ns::`.
   seen = #publications(main)
   local last = vim.api.nvim_buf_line_count(main)
@@ -327,37 +393,23 @@ local function session()
   -- Rename the module's entity from its use in main.cf; the edit is applied as the editor
   -- applies it, which opens the module's file.
   local rename_at = at(main, position_of(main, "Device", 1, 2))
+  local prepared = request(main, "textDocument/prepareRename", rename_at)
+  if prepared == nil or prepared == vim.NIL then
+    fail("textDocument/prepareRename: the entity can not be renamed")
+  end
+  local range = prepared.range or prepared
+  record("prepare_rename", {
+    line = range.start.line,
+    character = range.start.character,
+    end_character = range["end"].character,
+    placeholder = prepared.placeholder or vim.NIL,
+  })
   rename_at.newName = "Host"
   local edit = request(main, "textDocument/rename", rename_at)
   if edit == nil or edit == vim.NIL then
     fail("textDocument/rename: no edit")
   end
-  local edits = {}
-  local function add_edits(uri, list)
-    local file = relative(uri)
-    edits[file] = edits[file] or {}
-    for _, e in ipairs(list) do
-      table.insert(edits[file], {
-        line = e.range.start.line,
-        character = e.range.start.character,
-        end_line = e.range["end"].line,
-        end_character = e.range["end"].character,
-        new_text = e.newText,
-      })
-    end
-    table.sort(edits[file], function(a, b)
-      return a.line < b.line or (a.line == b.line and a.character < b.character)
-    end)
-  end
-  for uri, list in pairs(edit.changes or {}) do
-    add_edits(uri, list)
-  end
-  for _, change in ipairs(edit.documentChanges or {}) do
-    if change.textDocument then
-      add_edits(change.textDocument.uri, change.edits)
-    end
-  end
-  record("rename_edits", edits)
+  record("rename_edits", flat_edits(edit))
   seen = #publications(main)
   vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding or "utf-16")
   local module = vim.fn.bufnr(project .. "/libs/net/model/_init.cf")
