@@ -6,6 +6,15 @@ const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
 
 let client;
 
+function initializationOptions(config) {
+  const options = Object.assign({}, config.get("initializationOptions"));
+  const pythonPath = config.get("pythonPath");
+  if (Array.isArray(pythonPath) && pythonPath.length > 0) {
+    options.pythonPath = pythonPath;
+  }
+  return options;
+}
+
 function createClient() {
   const config = vscode.workspace.getConfiguration("lsmc");
   const server = {
@@ -19,7 +28,7 @@ function createClient() {
     { run: server, debug: server },
     {
       documentSelector: [{ scheme: "file", language: "inmanta" }],
-      initializationOptions: config.get("initializationOptions"),
+      initializationOptions: initializationOptions(config),
       // Files changed outside the editor (a git checkout, a generator) are checked again.
       synchronize: {
         fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.cf,project.yml,module.yml}"),
@@ -39,7 +48,8 @@ async function activate(context) {
       await client.start();
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration("lsmc.path") || event.affectsConfiguration("lsmc.initializationOptions")) {
+      const restartOn = ["lsmc.path", "lsmc.pythonPath", "lsmc.initializationOptions"];
+      if (restartOn.some((setting) => event.affectsConfiguration(setting))) {
         await vscode.commands.executeCommand("lsmc.restart");
       }
     }),
