@@ -247,6 +247,8 @@ end
 
 local function session()
   vim.g.lsmc_cmd = { env("LSMC_BIN"), "lsp" }
+  -- What a user's Neovim does at startup, and `-u NONE` skips.
+  vim.cmd("filetype on")
   vim.cmd("luafile " .. vim.fn.fnameescape(env("LSMC_NVIM_CONFIG")))
   vim.cmd("set noswapfile hidden")
 
@@ -312,7 +314,16 @@ local function session()
     if answer == nil or answer == vim.NIL then
       return vim.NIL
     end
-    return table.concat(vim.lsp.util.convert_input_to_markdown_lines(answer.contents), "\n")
+    -- MarkupContent, a MarkedString or a list of them.
+    local contents = answer.contents
+    if type(contents) == "string" or contents.value then
+      contents = { contents }
+    end
+    local parts = {}
+    for _, part in ipairs(contents) do
+      table.insert(parts, type(part) == "string" and part or part.value)
+    end
+    return table.concat(parts, "\n")
   end
   record("hover_entity", hover_text(hover))
   record(
@@ -365,7 +376,8 @@ local function session()
   vim.cmd("normal! ostd::print(edge.)\rgateway = net::")
   local function labels(answer)
     local out = {}
-    for _, item in ipairs(vim.lsp.util.extract_completion_items(answer)) do
+    local items = type(answer) == "table" and (answer.items or answer) or {}
+    for _, item in ipairs(items) do
       table.insert(out, item.label)
     end
     return out
