@@ -256,18 +256,15 @@ local function session()
   vim.cmd("edit " .. vim.fn.fnameescape(project .. "/main.cf"))
   local main = vim.api.nvim_get_current_buf()
   record("filetype", vim.bo[main].filetype)
+  local client
   if not vim.wait(WAIT_MS, function()
-    return #vim.lsp.buf_get_clients(main) > 0
+    client = clients()[1]
+    return client ~= nil and client.initialized == true
   end, 20) then
-    fail("no language server attached to main.cf")
+    fail("no language server started for main.cf")
   end
-  local client = clients()[1]
-  vim.wait(WAIT_MS, function()
-    return client.initialized ~= false and client.server_capabilities ~= nil
-  end, 20)
-  local capabilities = client.server_capabilities or client.resolved_capabilities
   local provided = {}
-  for key, value in pairs(capabilities or {}) do
+  for key, value in pairs(client.server_capabilities or {}) do
     if value and value ~= vim.NIL then
       table.insert(provided, key)
     end
@@ -428,7 +425,9 @@ local function session()
   if module < 0 then
     fail("the rename did not open libs/net/model/_init.cf")
   end
-  record("module_attached", #vim.lsp.buf_get_clients(module) > 0)
+  local attached = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = module })
+    or vim.lsp.buf_get_clients(module)
+  record("module_attached", next(attached) ~= nil)
   wait_diagnostics(main, seen, "after the rename", function(d)
     return #d == 0
   end)
