@@ -19,7 +19,7 @@ use crate::eval::{self, Runtime};
 use crate::export::instance::{locate, Seg};
 use crate::export::previous::Instance;
 use crate::export::{self, Catalog, Lifecycle};
-use crate::project::{self, MemoryFiles, ModuleFiles};
+use crate::project::{self, MemoryFiles, ModuleFiles, ParseCache};
 use crate::resolve::Model;
 use crate::source::{FileId, SourceMap, Span};
 
@@ -101,12 +101,19 @@ pub struct Checked {
 /// Loads the project, resolves it and runs the LSM rules (unless they are off). Never stops at
 /// a user error.
 pub fn check(input: &Input, options: Options) -> Checked {
+    check_cached(input, options, None)
+}
+
+/// [`check`], parsing only the files that changed since the last check with `cache` (an
+/// editor's, which checks the project again after each edit).
+pub fn check_cached(input: &Input, options: Options, cache: Option<&ParseCache>) -> Checked {
     let progress = |stage: Stage| {
         if let Some(progress) = options.progress {
             progress(stage);
         }
     };
-    let (project, mut all) = project::load(input.main_name, input.main_text, input.files);
+    let (project, mut all) =
+        project::load_cached(input.main_name, input.main_text, input.files, cache);
     all.extend(project.unreadable.iter().map(unreadable_module));
     progress(Stage::Load);
     let (model, sources, resolve_diagnostics) = crate::resolve::resolve(project);

@@ -526,3 +526,30 @@ fn tempfile_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn evaluation_errors_over_the_configured_inventory_are_published_on_save() {
+    let mut client = Client::start();
+    client.initialize_with(
+        json!({"pythonPath": [fixture("site")], "inventory": "../inventory.json"}),
+    );
+    let text = main_text();
+    client.open(&main_cf(), &text);
+    assert_eq!(client.diagnostics_for(&main_cf()), json!([]));
+    // The inventory gives `bandwidth` a string: the compile fails where Tunnel is constructed
+    // (the reference compiler says the same: "Invalid value 'fast', expected int").
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": main_cf()}}),
+    );
+    let published = client.diagnostics_for(&main_cf());
+    assert_eq!(published[0]["code"], "E4001", "{published}");
+    assert_eq!(
+        published[0]["range"]["start"],
+        position_of(&text, "Tunnel(", 1, 0)
+    );
+    // As you type, the check alone: until the next save, no evaluation error.
+    client.change(&main_cf(), 2, &text);
+    assert_eq!(client.diagnostics_for(&main_cf()), json!([]));
+    client.shutdown_and_exit();
+}

@@ -118,8 +118,13 @@ pub fn complete(checked: &Checked, file: FileId, offset: u32, modules: &[String]
         context.qualified(&qualifier[qualifier_start..], &mut items);
     } else if let Some(object) = head.strip_suffix('.') {
         context.members(object, &mut items);
-    } else if let Some(class) = open_constructor(before) {
-        context.arguments(class, before, &mut items);
+    } else if let Some(callee) = open_call(before) {
+        let short = callee.rsplit("::").next().unwrap_or(callee);
+        if short.starts_with(|c: char| c.is_ascii_uppercase()) {
+            context.arguments(callee, before, &mut items);
+        } else {
+            context.plugin_arguments(callee, before, &mut items);
+        }
     } else if line.trim_start().starts_with("implement ") && line.contains(" using ") {
         context.implementations(&mut items);
     } else if in_entity_body(before) && line[..line.len() - word.len()].trim().is_empty() {
@@ -350,11 +355,7 @@ impl Context<'_> {
         let Some(entity) = self.entity_named(class) else {
             return;
         };
-        let call = &before[before.rfind(&format!("{class}(")).unwrap_or(0)..];
-        let given: Vec<&str> = call
-            .split([',', '('])
-            .filter_map(|part| part.split_once('=').map(|(name, _)| name.trim()))
-            .collect();
+        let given = given_arguments(class, before);
         let model = self.model;
         let from_std =
             |entity: EntityId| model.namespace(model.entity(entity).namespace).name == "std";
@@ -397,6 +398,49 @@ impl Context<'_> {
             items.push(completion);
         }
         items.sort_by(|a, b| (a.rank, &a.label).cmp(&(b.rank, &b.label)));
+    }
+
+    /// The keyword arguments of a built-in plugin not given yet, required ones first.
+    fn plugin_arguments(&self, callee: &str, before: &str, items: &mut Vec<Completion>) {
+        let Some((ns, name)) = callee.rsplit_once("::") else {
+            return;
+        };
+        let Some(ns) = self.visible(ns) else { return };
+        let Some(plugin) = crate::builtin::plugins::signature(&self.model.namespace(ns).name, name)
+        else {
+            return;
+        };
+        let given = given_arguments(callee, before);
+        // The arguments before this one that have no name fill the first parameters.
+        let call = &before[before.rfind(&format!("{callee}(")).unwrap_or(0) + callee.len() + 1..];
+        let parts: Vec<&str> = call.split(',').collect();
+        let positional = parts[..parts.len() - 1]
+            .iter()
+            .filter(|p| !p.contains('=') && !p.trim().is_empty())
+            .count();
+        use crate::builtin::plugins::ParamKind;
+        for (index, param) in plugin.params.iter().enumerate() {
+            if matches!(param.kind, ParamKind::VarPositional | ParamKind::VarKeyword)
+                || given.contains(&param.name)
+                || (index < positional && param.kind == ParamKind::Normal)
+            {
+                continue;
+            }
+            let mut completion = item(
+                param.name,
+                CompletionKind::Argument,
+                Some(format!("{}=", param.name)),
+                u8::from(param.has_default),
+            );
+            completion.detail = Some(format!(
+                "{}{}",
+                hover::type_name(param.ty),
+                if param.nullable { "?" } else { "" }
+            ));
+            completion.documentation =
+                Some(format!("```inmanta\n{}\n```", hover::signature(plugin)));
+            items.push(completion);
+        }
     }
 
     /// The entity a class reference written here names.
@@ -525,9 +569,9 @@ impl Context<'_> {
     }
 }
 
-/// The class of the constructor call whose argument list the text ends in, at the place of an
-/// argument's name: `Host(name="a", ` gives `Host`.
-fn open_constructor(before: &str) -> Option<&str> {
+/// The callee of the call whose argument list the text ends in, at the place of an argument's
+/// name: `Host(name="a", ` gives `Host`, `std::replace(x, ` gives `std::replace`.
+fn open_call(before: &str) -> Option<&str> {
     let mut depth = 0i32;
     let mut in_string: Option<char> = None;
     let bytes: Vec<(usize, char)> = before.char_indices().collect();
@@ -562,13 +606,16 @@ fn open_constructor(before: &str) -> Option<&str> {
     let start = callee
         .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
         .map_or(0, |i| i + 1);
-    let class = &callee[start..];
-    let short = class.rsplit("::").next()?;
-    short
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase())
-        .then_some(class)
+    let callee = &callee[start..];
+    (!callee.is_empty()).then_some(callee)
+}
+
+/// The names already given as keyword arguments in the open call of `callee`.
+fn given_arguments<'t>(callee: &str, before: &'t str) -> Vec<&'t str> {
+    let call = &before[before.rfind(&format!("{callee}(")).unwrap_or(0)..];
+    call.split([',', '('])
+        .filter_map(|part| part.split_once('=').map(|(name, _)| name.trim()))
+        .collect()
 }
 
 /// Whether the text ends inside an `entity ...:` block (before its `end`).

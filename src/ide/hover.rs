@@ -260,7 +260,8 @@ pub fn signature(signature: &PluginSignature) -> String {
     )
 }
 
-fn type_name(ty: PluginType) -> &'static str {
+/// The name of a plugin parameter's type.
+pub fn type_name(ty: PluginType) -> &'static str {
     match ty {
         PluginType::Any => "any",
         PluginType::String => "string",

@@ -37,6 +37,7 @@ pub fn run() -> Status {
         initialized: false,
         shutdown: false,
         loose: HashMap::new(),
+        inventory: None,
     };
     let status = server.serve(&transport.receiver);
     drop(server);
@@ -54,6 +55,9 @@ struct Server {
     shutdown: bool,
     /// Open files in no project, and whether their syntax diagnostics were published.
     loose: HashMap<PathBuf, bool>,
+    /// The inventory a project is compiled over on save (`initializationOptions.inventory` or
+    /// the `lsmc.inventory` setting), relative to the project folder.
+    inventory: Option<PathBuf>,
 }
 
 impl Server {
@@ -141,6 +145,7 @@ impl Server {
         let params: InitializeParams = serde_json::from_value(params)
             .map_err(|e| (ErrorCode::InvalidParams, e.to_string()))?;
         if let Some(options) = &params.initialization_options {
+            self.configure(options);
             if let Some(paths) = options.get("pythonPath").and_then(|p| p.as_array()) {
                 self.python_paths = paths
                     .iter()
@@ -179,6 +184,17 @@ impl Server {
             "capabilities": capabilities,
             "serverInfo": {"name": "lsmc", "version": env!("CARGO_PKG_VERSION")},
         }))
+    }
+
+    /// Reads the settings: `{"inventory": "inventory.json"}`, also under `lsmc`.
+    fn configure(&mut self, settings: &serde_json::Value) {
+        let settings = settings.get("lsmc").unwrap_or(settings);
+        if let Some(inventory) = settings.get("inventory") {
+            self.inventory = inventory
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from);
+        }
     }
 
     fn answer(
@@ -296,8 +312,20 @@ impl Server {
                 let Some(p) = parse::<DidSaveTextDocumentParams>(notification.params) else {
                     return;
                 };
-                if let Some(path) = path_of(&p.text_document.uri) {
-                    self.touch(&path);
+                let Some(path) = path_of(&p.text_document.uri) else {
+                    return;
+                };
+                match (self.inventory.clone(), self.project_index(&path, true)) {
+                    (Some(inventory), Some(index)) => {
+                        self.projects[index].compile(&self.open, &inventory);
+                        self.publish_project(index);
+                    }
+                    _ => self.touch(&path),
+                }
+            }
+            note::DidChangeConfiguration::METHOD => {
+                if let Some(p) = parse::<DidChangeConfigurationParams>(notification.params) {
+                    self.configure(&p.settings);
                 }
             }
             note::DidChangeWatchedFiles::METHOD => {
@@ -365,6 +393,7 @@ impl Server {
     }
 
     fn publish_project(&mut self, index: usize) {
+        let timer = crate::cli::Timer::from_env();
         let project = &self.projects[index];
         let Some(checked) = &project.checked else {
             return;
@@ -372,7 +401,7 @@ impl Server {
         let converter = Converter::new(checked);
         let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         let main = FileId(0);
-        for diagnostic in &checked.diagnostics {
+        for diagnostic in checked.diagnostics.iter().chain(&project.evaluation) {
             let file = diagnostic.primary_span().map_or(main, |s| s.file);
             let name = &checked.sources.get(file).name;
             if name.starts_with('<') {
@@ -401,6 +430,7 @@ impl Server {
             published.insert(path);
         }
         self.projects[index].published = published;
+        timer.mark("publish");
     }
 
     fn publish(&self, path: &Path, diagnostics: Vec<Diagnostic>) {

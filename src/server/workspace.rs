@@ -27,6 +27,11 @@ pub struct Project {
     pub published: HashSet<PathBuf>,
     /// Whether an edit came after the last check.
     pub dirty: bool,
+    /// The syntax trees of the last check: an edit parses the edited file again, not the rest.
+    parsed: lsmc::project::ParseCache,
+    /// The evaluation's diagnostics of the last compile over the inventory (on save), until the
+    /// next edit.
+    pub evaluation: Vec<lsmc::diagnostics::Diagnostic>,
 }
 
 impl Project {
@@ -39,11 +44,50 @@ impl Project {
             files: HashMap::new(),
             published: HashSet::new(),
             dirty: true,
+            parsed: Default::default(),
+            evaluation: Vec::new(),
         })
+    }
+
+    /// Checks the project again and evaluates it over an inventory (`inventory`, relative to
+    /// the project folder), as `lsmc compile --inventory` does: the evaluation's diagnostics
+    /// join the check's until the next edit. A project with errors is not evaluated.
+    pub fn compile(&mut self, open: &HashMap<PathBuf, Document>, inventory: &Path) {
+        self.check(open);
+        let path = self.root.join(inventory);
+        let Some(checked) = self.checked.as_mut() else {
+            return;
+        };
+        let text = match open.get(&canonical(&path)) {
+            Some(document) => document.text.clone(),
+            None => match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(_) => return,
+            },
+        };
+        // The inventory's own problems join the check's diagnostics.
+        checked.read_inventory(driver::InventoryFile {
+            name: canonical(&path).display().to_string(),
+            text,
+        });
+        let all = checked
+            .evaluate(driver::EvalOptions::default())
+            .map(|evaluated| evaluated.diagnostics);
+        self.evaluation = all
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| !checked.diagnostics.contains(d))
+            .collect();
+        let checked = self.checked.as_ref().expect("checked above");
+        self.files = files_of(checked);
     }
 
     /// Checks the project again: its files as the editor has them, else as they are on disk.
     pub fn check(&mut self, open: &HashMap<PathBuf, Document>) {
+        let timer = crate::cli::Timer::from_env();
+        // The last check is let go first: its memory is reused by this one.
+        self.checked = None;
+        timer.mark("drop last check");
         let main = canonical(self.disk.main_path());
         let main_text = match open.get(&main) {
             Some(document) => document.text.clone(),
@@ -59,14 +103,15 @@ impl Project {
             main_text: &main_text,
             files: &files,
         };
-        let checked = driver::check(&input, driver::Options::default());
-        self.files = checked
-            .sources
-            .iter()
-            .filter(|(_, f)| !f.name.starts_with('<'))
-            .map(|(id, f)| (PathBuf::from(&f.name), id))
-            .collect();
+        let progress = |stage: driver::Stage| timer.mark(stage.name());
+        let options = driver::Options {
+            progress: Some(&progress),
+            ..Default::default()
+        };
+        let checked = driver::check_cached(&input, options, Some(&self.parsed));
+        self.files = files_of(&checked);
         self.checked = Some(checked);
+        self.evaluation.clear();
         self.dirty = false;
     }
 
@@ -84,6 +129,16 @@ impl Project {
         names.dedup();
         names
     }
+}
+
+/// The file of each source of a check (built-in modules have none).
+fn files_of(checked: &Checked) -> HashMap<PathBuf, FileId> {
+    checked
+        .sources
+        .iter()
+        .filter(|(_, f)| !f.name.starts_with('<'))
+        .map(|(id, f)| (PathBuf::from(&f.name), id))
+        .collect()
 }
 
 /// `name` and the submodules in its `model/` folder (`name::sub`).

@@ -172,6 +172,10 @@ impl Client {
         panic!("the server did not exit");
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Closes the server's stdin, as a client that dies does.
     pub fn close_stdin(&mut self) {
         self.stdin = None;
