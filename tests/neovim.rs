@@ -1,6 +1,6 @@
 //! A real editor against `lsmc lsp`: headless Neovim, configured by editors/neovim/lsmc.lua,
-//! opens a copy of fixtures/editors/project, and tests/neovim/session.lua types, asks and
-//! renames the way a user would (see that script for the steps). This test checks what the
+//! opens a copy of fixtures/editors/project, and tests/neovim/session.lua types, asks, renames
+//! and saves the way a user would (see that script for the steps). This test checks what the
 //! editor saw, then checks the project the session saved.
 //!
 //! Neovim is installed by scripts/test.sh; where it is missing the test says so and passes,
@@ -338,6 +338,25 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
         .as_str()
         .unwrap()
         .contains("Device"));
+
+    // Evaluation over the configured inventory, on save: a value set twice, which checking the
+    // typed line does not find (the reference compiler reports it at main.cf:17 too).
+    assert_eq!(
+        step("diagnostics_while_typing_evaluation_error"),
+        &json!([])
+    );
+    let saved = step("diagnostics_on_save");
+    assert_eq!(saved.as_array().map(Vec::len), Some(1), "{saved:#}");
+    assert_eq!(
+        (&saved[0]["code"], &saved[0]["line"]),
+        (&json!("E4001"), &json!(16))
+    );
+    assert_eq!(
+        lines_of(&saved[0]["related"]),
+        [("main.cf", 16), ("main.cf", 13)],
+        "set again, first set: {saved:#}"
+    );
+    assert_eq!(step("diagnostics_on_save_after_undo"), &json!([]));
 
     // The server shut down when asked, with status 0.
     assert_eq!(step("server_exit")["code"], 0, "{:#}", step("server_exit"));

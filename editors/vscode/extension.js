@@ -12,6 +12,10 @@ function initializationOptions(config) {
   if (Array.isArray(pythonPath) && pythonPath.length > 0) {
     options.pythonPath = pythonPath;
   }
+  const inventory = config.get("inventory");
+  if (inventory) {
+    options.inventory = inventory;
+  }
   return options;
 }
 
@@ -29,8 +33,10 @@ function createClient() {
     {
       documentSelector: [{ scheme: "file", language: "inmanta" }],
       initializationOptions: initializationOptions(config),
-      // Files changed outside the editor (a git checkout, a generator) are checked again.
       synchronize: {
+        // The server reads its settings under `lsmc` when they change (the inventory).
+        configurationSection: "lsmc",
+        // Files changed outside the editor (a git checkout, a generator) are checked again.
         fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.cf,project.yml,module.yml}"),
       },
     },

@@ -247,6 +247,8 @@ end
 
 local function session()
   vim.g.lsmc_cmd = { env("LSMC_BIN"), "lsp" }
+  -- Saving compiles the project over this inventory (an empty one), as `lsmc compile` does.
+  vim.g.lsmc_settings = { inventory = "inventory.json" }
   -- What a user's Neovim does at startup, and `-u NONE` skips.
   vim.cmd("filetype on")
   vim.cmd("luafile " .. vim.fn.fnameescape(env("LSMC_NVIM_CONFIG")))
@@ -441,6 +443,26 @@ local function session()
   record("main_after_rename", buffer_text(main))
   record("module_after_rename", buffer_text(module))
   vim.cmd("silent wall")
+
+  -- An error only evaluation finds: checked as typed, it is reported when the file is saved.
+  vim.cmd("let &undolevels = &undolevels")
+  seen = #publications(main)
+  vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(main), 0 })
+  vim.cmd("normal! ocore.mtu = 9000")
+  record("diagnostics_while_typing_evaluation_error", summarize(wait_diagnostics(main, seen, "after typing", function(d)
+    return #d == 0
+  end)))
+  seen = #publications(main)
+  vim.cmd("silent write")
+  record("diagnostics_on_save", summarize(wait_diagnostics(main, seen, "on save", function(d)
+    return #d > 0
+  end)))
+  seen = #publications(main)
+  vim.cmd("normal! u")
+  vim.cmd("silent write")
+  record("diagnostics_on_save_after_undo", summarize(wait_diagnostics(main, seen, "on save after undo", function(d)
+    return #d == 0
+  end)))
 
   -- Leaving: the server is asked to shut down and must exit by itself.
   vim.lsp.stop_client(client.id)
