@@ -227,4 +227,27 @@ mod tests {
         let missing: Vec<_> = project.missing.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(missing, vec!["zz", "b"]);
     }
+
+    #[test]
+    fn the_cache_parses_again_only_what_changed() {
+        let mut files = MemoryFiles::default();
+        files.files.insert("a".into(), "x = 1\n".into());
+        let cache = ParseCache::default();
+        let (first, _) = load_cached("main.cf", "import a\n", &files, Some(&cache));
+        assert_eq!(cache.files.borrow().len(), first.sources.len());
+        // The cached trees are the ones a load without the cache makes.
+        let (again, _) = load_cached("main.cf", "import a\n", &files, Some(&cache));
+        let (plain, _) = load("main.cf", "import a\n", &files);
+        let asts = |p: &Project| p.modules.iter().map(|m| m.ast.clone()).collect::<Vec<_>>();
+        assert_eq!(asts(&again), asts(&plain));
+        // An edited file is parsed again: its new text is in its tree.
+        files.files.insert("a".into(), "x = 1\ny = 2\n".into());
+        let (edited, diagnostics) = load_cached("main.cf", "import a\n", &files, Some(&cache));
+        assert!(diagnostics.is_empty());
+        let a = edited.modules.iter().find(|m| m.name == "a").unwrap();
+        assert_eq!(a.ast.items.len(), 2);
+        // A file no longer imported is forgotten.
+        let (alone, _) = load_cached("main.cf", "x = 1\n", &files, Some(&cache));
+        assert_eq!(cache.files.borrow().len(), alone.sources.len());
+    }
 }

@@ -1,6 +1,7 @@
 //! Snapshot tests of the editor features' texts: one snapshot per fixture folder
 //! `fixtures/lsp/hover/<name>/` (the hover at the place marked `$0` in its `main.cf`) and
-//! `fixtures/lsp/complete/<name>/` (the completion list there). The fixtures import the modules
+//! `fixtures/lsp/complete/<name>/` (the completion list there) and `fixtures/lsp/fix/<name>/` (the
+//! fixes of the diagnostics there, applied). The fixtures import the modules
 //! of fixtures/lsp/project/libs (v1) and fixtures/lsp/site (a v2 module).
 
 mod common;
@@ -120,4 +121,33 @@ fn completion_fixtures() {
 fn every_fixture_folder_has_a_main_file() {
     common::assert_every_fixture_has_a_main_file("lsp/hover");
     common::assert_every_fixture_has_a_main_file("lsp/complete");
+    common::assert_every_fixture_has_a_main_file("lsp/fix");
+}
+
+/// Each fix of the diagnostics at the place marked `$0` in `fixtures/lsp/fix/<name>/main.cf`, and
+/// the file once it is applied.
+#[test]
+fn fix_fixtures() {
+    insta::glob!("../fixtures/lsp/fix", "*/main.cf", |path| {
+        let fixture = Fixture::of_main("lsp/fix", path);
+        let (checked, offset, line) = check_at_cursor(&fixture);
+        let fixes = lsmc::ide::fix::fixes(&checked, FileId(0), offset, offset);
+        let mut out = format!("{line}\n");
+        for fix in &fixes {
+            let code = fix.diagnostic.as_ref().map_or("", |d| d.code.id);
+            out.push_str(&format!("\nfix of {code}: {}\n", fix.title));
+            let mut edits = fix.edits.clone();
+            assert!(edits.iter().all(|(s, _)| s.file == FileId(0)), "{edits:?}");
+            edits.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));
+            let mut text = checked.sources.get(FileId(0)).text.clone();
+            for (span, new) in edits {
+                text.replace_range(span.range(), &new);
+            }
+            out.push_str(&format!("--- main.cf with the fix\n{text}"));
+        }
+        if fixes.is_empty() {
+            out.push_str("(no fix)\n");
+        }
+        fixture.snapshot_as(|| insta::assert_snapshot!(out));
+    });
 }

@@ -74,9 +74,9 @@ pub fn complete(checked: &Checked, file: FileId, offset: u32, modules: &[String]
     let offset = (offset as usize).min(text.len());
     let offset = text.floor_char_boundary(offset);
     let before = &text[..offset];
-    let word_start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+    let word_start = super::start_of_run(before, |c: char| {
+        !(c.is_alphanumeric() || c == '_' || c == '-')
+    });
     let word = &before[word_start..];
     let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
     let model = &checked.model;
@@ -112,9 +112,9 @@ pub fn complete(checked: &Checked, file: FileId, offset: u32, modules: &[String]
             ));
         }
     } else if let Some(qualifier) = head.strip_suffix("::") {
-        let qualifier_start = qualifier
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-            .map_or(0, |i| i + 1);
+        let qualifier_start = super::start_of_run(qualifier, |c: char| {
+            !(c.is_alphanumeric() || c == '_' || c == ':')
+        });
         context.qualified(&qualifier[qualifier_start..], &mut items);
     } else if let Some(object) = head.strip_suffix('.') {
         context.members(object, &mut items);
@@ -242,9 +242,9 @@ impl Context<'_> {
 
     /// The attributes and relations of what `object` (the text before the `.`) is.
     fn members(&self, object: &str, items: &mut Vec<Completion>) {
-        let chain_start = object
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c == '.'))
-            .map_or(0, |i| i + 1);
+        let chain_start = super::start_of_run(object, |c: char| {
+            !(c.is_alphanumeric() || c == '_' || c == ':' || c == '.')
+        });
         let chain: Vec<&str> = object[chain_start..].split('.').collect();
         let Some((first, rest)) = chain.split_first() else {
             return;
@@ -603,9 +603,9 @@ fn open_call(before: &str) -> Option<&str> {
     }
     let open = open?;
     let callee = &before[..open];
-    let start = callee
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-        .map_or(0, |i| i + 1);
+    let start = super::start_of_run(callee, |c: char| {
+        !(c.is_alphanumeric() || c == '_' || c == ':')
+    });
     let callee = &callee[start..];
     (!callee.is_empty()).then_some(callee)
 }

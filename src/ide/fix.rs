@@ -113,9 +113,9 @@ fn qualified_name_at(checked: &Checked, span: Span, name: Span) -> Span {
     let text = text_of(checked, span);
     let local = (name.start - span.start) as usize;
     let before = &text[..local];
-    let start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-        .map_or(0, |i| i + 1);
+    let start = super::start_of_run(before, |c: char| {
+        !(c.is_alphanumeric() || c == '_' || c == ':')
+    });
     Span {
         start: span.start + start as u32,
         ..name

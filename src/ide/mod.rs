@@ -38,6 +38,15 @@ pub fn offset_of(file: &SourceFile, line: u32, utf16_column: u32) -> u32 {
     (start + line_text.len()) as u32
 }
 
+/// Where the run of characters at the end of `text` starts: after the last character that
+/// `stops` it (a byte offset on a character boundary, whatever the width of that character).
+pub(crate) fn start_of_run(text: &str, stops: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|(_, c)| stops(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
 /// The text of a span.
 pub fn text_of(checked: &Checked, span: Span) -> &str {
     let file = checked.sources.get(span.file);
@@ -537,4 +546,30 @@ pub fn name_of(model: &Model, def: Def) -> Option<String> {
         Def::Variable(v) => model.variable(v).name.clone(),
         Def::Unresolved => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_become_offsets_clamped_to_the_file() {
+        let file = SourceFile::new("m.cf", "a = 1\nb = \"é😀x\"\n");
+        assert_eq!(offset_of(&file, 0, 0), 0);
+        assert_eq!(offset_of(&file, 1, 0), 6);
+        // `x` is after `é` (one UTF-16 unit) and `😀` (two).
+        let x = file.text.find('x').unwrap() as u32;
+        assert_eq!(offset_of(&file, 1, 8), x);
+        // Past the end of a line: its end; past the last line: the end of the file.
+        assert_eq!(offset_of(&file, 0, 99), 5);
+        assert_eq!(offset_of(&file, 99, 0), file.text.len() as u32);
+    }
+
+    #[test]
+    fn a_run_starts_after_a_wide_character() {
+        let stops = |c: char| !c.is_alphanumeric();
+        assert_eq!(start_of_run("x = “host", stops), "x = “".len());
+        assert_eq!(start_of_run("host", stops), 0);
+        assert_eq!(start_of_run("a 😀", stops), "a 😀".len());
+    }
 }

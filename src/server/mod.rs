@@ -134,7 +134,18 @@ impl Server {
             );
             return;
         }
-        let result = self.answer(&request.method, request.params);
+        // A bug in a feature answers its request with an error; the server goes on.
+        let method = request.method;
+        let params = request.params;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.answer(&method, params)
+        }))
+        .unwrap_or_else(|_| {
+            Err((
+                ErrorCode::InternalError,
+                format!("lsmc failed to answer `{method}`"),
+            ))
+        });
         self.respond(id, result);
     }
 
