@@ -236,9 +236,25 @@ impl Checked {
             .map_err(|problems| self.diagnostics_with(problems))
     }
 
-    /// A lifecycle, by the top-level variable that holds it or by its name.
+    /// A lifecycle, by the top-level variable that holds it, by its name, or by the name of a
+    /// service whose binding has it (the default version's).
     pub fn lifecycle(&self, name: &str) -> Result<Lifecycle, String> {
-        export::lifecycle_named(&self.model, self.statics(), name)
+        export::lifecycle_named(&self.model, self.statics(), name).or_else(|not_found| {
+            let Ok(catalog) = self.catalog() else {
+                return Err(not_found);
+            };
+            if let Some(entity) = catalog.service(name).and_then(|s| s.default_entity()) {
+                return Ok(entity.lifecycle.clone());
+            }
+            if catalog.services.is_empty() {
+                return Err(not_found);
+            }
+            let services: Vec<&str> = catalog.services.iter().map(|s| s.name.as_str()).collect();
+            Err(format!(
+                "{not_found}; nor a service of that name (services: {})",
+                services.join(", ")
+            ))
+        })
     }
 
     /// The service instances of an inventory, each with the span of its record, for the

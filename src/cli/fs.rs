@@ -2,8 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use lsmc::driver::Input;
+use lsmc::diagnostics::{codes, Diagnostic, Label};
+use lsmc::driver::{Checked, Input};
 use lsmc::project::ModuleFiles;
+use lsmc::source::Span;
 
 /// A project folder (or a lone `.cf` file) and the folders its modules are searched in.
 pub struct DiskProject {
@@ -16,14 +18,26 @@ pub struct DiskProject {
     python_paths: std::sync::OnceLock<Vec<PathBuf>>,
     /// Given with `--python-path`: used instead of asking the environment.
     explicit_python_paths: Vec<PathBuf>,
+    /// The `project.yml` read for the module path (its name as shown, and its text), and the
+    /// entries of its `modulepath` that name no folder.
+    project_yml: Option<(String, String)>,
+    missing_folders: Vec<String>,
 }
 
 impl DiskProject {
     /// Finds `main.cf` and the module path of a project folder (or takes a lone `.cf` file),
     /// and reads the main file. `python_paths` (`--python-path`) replace the environment's.
     pub fn open(path: &Path, python_paths: &[PathBuf]) -> Result<DiskProject, String> {
-        let (main, module_path) = Self::locate(path)?;
+        let (main, module_path, project_yml) = Self::locate(path)?;
         let main_text = read(&main)?;
+        let missing_folders = match &project_yml {
+            Some((_, text)) => module_path_of(text)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|entry| !path.join(entry).is_dir())
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(DiskProject {
             main_name: display_name(&main),
             main_text,
@@ -31,6 +45,8 @@ impl DiskProject {
             module_path,
             python_paths: Default::default(),
             explicit_python_paths: python_paths.to_vec(),
+            project_yml,
+            missing_folders,
         })
     }
 
@@ -43,36 +59,69 @@ impl DiskProject {
         }
     }
 
-    /// The main file and the module path.
-    fn locate(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), String> {
+    /// The main file, the module path, and the `project.yml` that gave it (name and text).
+    #[allow(clippy::type_complexity)]
+    fn locate(path: &Path) -> Result<(PathBuf, Vec<PathBuf>, Option<(String, String)>), String> {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("can not read {}: {e}", path.display()))?;
         if meta.is_file() {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            return Ok((path.to_path_buf(), default_module_path(&dir)));
+            return Ok((path.to_path_buf(), default_module_path(&dir), None));
         }
         let main = path.join("main.cf");
         if !main.is_file() {
             return Err(format!("{} has no main.cf", path.display()));
         }
         let project_yml = path.join("project.yml");
-        let module_path = if project_yml.is_file() {
-            let text = std::fs::read_to_string(&project_yml)
-                .map_err(|e| format!("can not read {}: {e}", project_yml.display()))?;
-            let mut dirs: Vec<PathBuf> = module_path_of(&text)
-                .map_err(|e| format!("{}: {e}", project_yml.display()))?
-                .into_iter()
-                .map(|p| path.join(p))
-                .collect();
-            if dirs.is_empty() {
-                dirs = default_module_path(path);
-            }
-            dirs
-        } else {
-            default_module_path(path)
-        };
-        Ok((main, module_path))
+        if !project_yml.is_file() {
+            return Ok((main, default_module_path(path), None));
+        }
+        let text = std::fs::read_to_string(&project_yml)
+            .map_err(|e| format!("can not read {}: {e}", project_yml.display()))?;
+        let mut dirs: Vec<PathBuf> = module_path_of(&text)
+            .map_err(|e| format!("{}: {e}", project_yml.display()))?
+            .into_iter()
+            .map(|p| path.join(p))
+            .collect();
+        if dirs.is_empty() {
+            dirs = default_module_path(path);
+        }
+        Ok((main, dirs, Some((display_name(&project_yml), text))))
     }
+
+    /// A warning for each `modulepath` entry of `project.yml` that names no folder: modules
+    /// there would never be found, and the import errors alone would not say why.
+    pub fn report_missing_folders(&self, checked: &mut Checked) {
+        let Some((name, text)) = &self.project_yml else {
+            return;
+        };
+        if self.missing_folders.is_empty() {
+            return;
+        }
+        let file = checked.sources.add(name.clone(), text.clone());
+        for entry in &self.missing_folders {
+            let mut warning = Diagnostic::warning(
+                codes::MISSING_MODULE_FOLDER,
+                format!("the modulepath folder `{entry}` does not exist"),
+            )
+            .with_help(
+                "create the folder, or correct or remove this entry of `modulepath` in project.yml",
+            );
+            if let Some(range) = entry_range(text, entry) {
+                let span = Span::new(file, range.start, range.end);
+                warning = warning.with_label(Label::primary(span, "no such folder"));
+            }
+            checked.diagnostics.push(warning);
+        }
+        lsmc::diagnostics::sort(&mut checked.diagnostics);
+    }
+}
+
+/// Where a `modulepath` entry is written in `project.yml`: its first occurrence after the key.
+fn entry_range(text: &str, entry: &str) -> Option<std::ops::Range<usize>> {
+    let key = text.find("modulepath")?;
+    let start = key + text[key..].find(entry)?;
+    Some(start..start + entry.len())
 }
 
 /// Without a `project.yml`, modules are looked for in `libs/` next to `main.cf`.

@@ -123,6 +123,7 @@ codes! {
     INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
     NUMBER_DEPRECATED = "W0002", "number-deprecated", "inmanta.warnings.TypeDeprecationWarning";
     IMPORT_CYCLE = "W0003", "import-cycle", "inmanta.warnings.CompilerRuntimeWarning";
+    MISSING_MODULE_FOLDER = "W0004", "missing-module-folder", "inmanta.module.ProjectConfigurationWarning";
 }
 
 /// Looks a code up by its id (`E0002`) or name (`unexpected-token`), case-insensitively.
