@@ -273,6 +273,24 @@ fn document_and_workspace_symbols() {
         ],
         "{response}"
     );
+    // What each belongs to: the entity of a member, the module of an entity.
+    let containers: Vec<&str> = response["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["containerName"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        containers,
+        [
+            "net::Host",
+            "net",
+            "net::Interface",
+            "net::Interface",
+            "net::Interface"
+        ],
+        "{response}"
+    );
     client.shutdown_and_exit();
 }
 

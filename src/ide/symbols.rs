@@ -31,6 +31,9 @@ pub struct Symbol {
     pub name_span: Span,
     pub children: Vec<Symbol>,
     pub def: Def,
+    /// What it belongs to, for a list of symbols without nesting: the entity of a member, the
+    /// module of a definition. Set by [`workspace_symbols`] only.
+    pub container: Option<String>,
 }
 
 /// The outline of a file: its entities (with their attributes and relations), typedefs,
@@ -58,6 +61,7 @@ pub fn document_symbols(checked: &Checked, file: FileId) -> Vec<Symbol> {
                     entity: id,
                     index: index as u16,
                 },
+                container: None,
             })
             .collect();
         for (relation, end) in &entity.relation_ends {
@@ -74,6 +78,7 @@ pub fn document_symbols(checked: &Checked, file: FileId) -> Vec<Symbol> {
                     relation: *relation,
                     end: *end as u8,
                 },
+                container: None,
             });
         }
         out.push(Symbol {
@@ -84,6 +89,7 @@ pub fn document_symbols(checked: &Checked, file: FileId) -> Vec<Symbol> {
             name_span: entity.name_span,
             children,
             def: Def::Entity(id),
+            container: None,
         });
     }
     for (i, typedef) in model.typedefs.iter().enumerate() {
@@ -153,6 +159,7 @@ fn leaf(name: &str, kind: SymbolKind, span: Span, name_span: Span, def: Def) -> 
         name_span,
         children: Vec::new(),
         def,
+        container: None,
     }
 }
 
@@ -170,8 +177,10 @@ pub fn workspace_symbols(checked: &Checked, query: &str) -> Vec<Symbol> {
             let children = std::mem::take(&mut symbol.children);
             let prefix = namespace.name.clone();
             symbol.name = format!("{prefix}::{}", symbol.name);
+            symbol.container = Some(prefix);
             for mut child in children {
                 child.name = format!("{}.{}", symbol.name, child.name);
+                child.container = Some(symbol.name.clone());
                 if child.name.to_lowercase().contains(&query) {
                     out.push(child);
                 }

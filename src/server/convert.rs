@@ -106,7 +106,7 @@ impl<'c> Converter<'c> {
             tags: None,
             deprecated: None,
             location: self.location(symbol.name_span)?,
-            container_name: symbol.detail.clone(),
+            container_name: symbol.container.clone(),
         })
     }
 
