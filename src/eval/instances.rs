@@ -26,7 +26,7 @@ impl<'m> Runtime<'m> {
         let model = self.model;
         let layout = self.layout(entity);
         // Defaults: the nearest declaration wins (the layout keeps it); `undef` removes one.
-        let defaults = layout
+        let defaults: Vec<(usize, Value)> = layout
             .slots
             .iter()
             .enumerate()
@@ -57,9 +57,34 @@ impl<'m> Runtime<'m> {
                 });
             }
         }
-        let plan = Rc::new(Plan { defaults, indexes });
+        let mut without_default: Vec<usize> = indexes
+            .iter()
+            .flat_map(|index: &IndexPlan| index.slots.iter().copied())
+            .filter(|slot| !defaults.iter().any(|(d, _)| d == slot))
+            .collect();
+        without_default.sort_unstable();
+        without_default.dedup();
+        let plan = Rc::new(Plan {
+            defaults,
+            indexes,
+            without_default,
+        });
         self.plans.insert(entity, plan.clone());
         plan
+    }
+
+    /// Whether a constructor call of `entity` that names `named` (slot positions) leaves an
+    /// index attribute without a value: one only an enclosing assignment can give, through the
+    /// inverse of the relation it assigns.
+    pub fn leaves_index_open(&mut self, entity: EntityId, named: impl Fn(usize) -> bool) -> bool {
+        let plan = self.plan(entity);
+        plan.without_default.iter().any(|slot| !named(*slot))
+    }
+
+    /// Whether the slot at position `slot` of `entity` is part of one of its indexes.
+    pub fn in_index(&mut self, entity: EntityId, slot: usize) -> bool {
+        let plan = self.plan(entity);
+        plan.indexes.iter().any(|index| index.slots.contains(&slot))
     }
 
     /// A constructor call (`given`: slot positions and values): returns the instance an index
@@ -713,6 +738,8 @@ pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>
 pub struct Plan {
     defaults: Vec<(usize, Value)>,
     indexes: Vec<IndexPlan>,
+    /// The index slots that have no default, each once.
+    without_default: Vec<usize>,
 }
 
 #[derive(Debug)]
