@@ -183,14 +183,18 @@ fn assign_attribute<'m>(
         rt.tasks[task.0 as usize].promised = Some(cell);
     }
     // `x.rel = E(...)`: the constructor may take `x` for the inverse end (see `Lhs`).
-    let lhs = rt
-        .relation_end_of(instance, &name.text)
-        .map(|(relation, end)| Lhs {
-            instance,
-            relation,
-            end,
-        });
-    let v = eval_rhs(rt, task, value, scope, lhs)?;
+    let v = if passes_lhs(value) {
+        let lhs = rt
+            .relation_end_of(instance, &name.text)
+            .map(|(relation, end)| Lhs {
+                instance,
+                relation,
+                end,
+            });
+        eval_rhs(rt, task, value, scope, lhs)?
+    } else {
+        eval(rt, task, value, scope)?
+    };
     rt.set_attribute(instance, &name.text, v, span, extend)
 }
 
@@ -727,10 +731,12 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             }
             super::plugins::call(rt, function, positional, keyword, expr.span)
         }
-        ExprKind::Construct { .. }
-        | ExprKind::List { .. }
-        | ExprKind::Comprehension { .. }
-        | ExprKind::Conditional { .. } => eval_rhs(rt, task, expr, scope, None),
+        ExprKind::Construct { class, arguments } => {
+            construct(rt, task, class, arguments, scope, expr.span, None)
+        }
+        ExprKind::List { .. } | ExprKind::Comprehension { .. } | ExprKind::Conditional { .. } => {
+            eval_rhs(rt, task, expr, scope, None)
+        }
         ExprKind::IndexLookup { class, arguments } => {
             let entity = class_entity(rt, class)?;
             let mut key = Vec::new();
@@ -1336,19 +1342,16 @@ fn construct<'m>(
             .into());
         }
     }
-    if let Some(lhs) = lhs {
-        if let Some(slot) = inverse_slot(rt, &layout, lhs) {
-            if !given.iter().any(|(s, _)| *s == slot) && rt.in_index(entity, slot) {
-                given.push((slot, Value::Instance(lhs.instance)));
-            }
-        }
-    }
+    let implicit = lhs.and_then(|lhs| {
+        let slot = inverse_slot(rt, &layout, lhs)?;
+        Some((slot, Value::Instance(lhs.instance)))
+    });
     let pos = rt.memo_pos;
     rt.memo_pos += 1;
     let value = match rt.memo.get(pos) {
         Some(v) => v.clone(),
         None => {
-            let value = rt.construct(entity, given, span)?;
+            let value = rt.construct(entity, given, implicit, span)?;
             rt.memo.push(value.clone());
             value
         }
@@ -1370,7 +1373,20 @@ fn construct<'m>(
                 relation,
                 end,
             };
-            let v = eval_rhs(rt, task, expr, scope, Some(lhs))?;
+            // The reference sets such a relation after the instance exists: a constructor that
+            // still lacks an index attribute fails that setting.
+            let v = eval_rhs(rt, task, expr, scope, Some(lhs)).map_err(|flow| match flow {
+                Flow::Error(e) if matches!(*e, EvalError::IndexAttributeMissing { .. }) => {
+                    EvalError::CouldNotSet {
+                        name: layout.slots[slot].name.to_string(),
+                        instance: rt.describe(instance),
+                        problem: super::error::SetProblem::Invalid(Diagnostic::from(*e).message),
+                        span,
+                    }
+                    .into()
+                }
+                other => other,
+            })?;
             rt.set_slot(instance, slot, v, span, false)?;
         }
     }
@@ -1388,18 +1404,23 @@ fn deferrable(
     value: &Expr,
 ) -> Option<usize> {
     // Most arguments are neither constructors nor collections of them: decided by their kind.
-    if !matches!(
-        value.kind,
-        ExprKind::Construct { .. }
-            | ExprKind::List { .. }
-            | ExprKind::Conditional { .. }
-            | ExprKind::Comprehension { .. }
-    ) {
+    if !passes_lhs(value) {
         return None;
     }
     let slot = layout.slot(name)?;
     layout.slots[slot].relation?;
     (!rt.in_index(entity, slot) && needs_inverse(rt, value)).then_some(slot)
+}
+
+/// Whether `expr` is of a kind [`eval_rhs`] passes a relation on in.
+fn passes_lhs(expr: &Expr) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Construct { .. }
+            | ExprKind::List { .. }
+            | ExprKind::Conditional { .. }
+            | ExprKind::Comprehension { .. }
+    )
 }
 
 /// The slot of the constructed entity that is the inverse end of `lhs`'s relation, if it has one.

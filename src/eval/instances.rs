@@ -88,8 +88,15 @@ impl<'m> Runtime<'m> {
     }
 
     /// A constructor call (`given`: slot positions and values): returns the instance an index
-    /// already holds, or a new one.
-    pub fn construct(&mut self, entity: EntityId, mut values: Given, span: Span) -> R<Value> {
+    /// already holds, or a new one. `implicit`: the inverse end of the relation the constructor
+    /// is assigned to, taken when it is part of an index and not given (the implicit inverse).
+    pub fn construct(
+        &mut self,
+        entity: EntityId,
+        mut values: Given,
+        implicit: Option<(usize, Value)>,
+        span: Span,
+    ) -> R<Value> {
         let model = self.model;
         let plan = self.plan(entity);
         let layout = self.layout(entity);
@@ -97,6 +104,12 @@ impl<'m> Runtime<'m> {
             smallvec::smallvec![false; layout.slots.len()];
         for (slot, _) in &values {
             given[*slot] = true;
+        }
+        if let Some((slot, value)) = implicit {
+            if !given[slot] && plan.indexes.iter().any(|index| index.slots.contains(&slot)) {
+                given[slot] = true;
+                values.push((slot, value));
+            }
         }
         for (slot, value) in &plan.defaults {
             if !given[*slot] {
