@@ -10,7 +10,7 @@ use super::value::{InstanceId, Str, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Task, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
 use crate::diagnostics::Diagnostic;
-use crate::resolve::{Def, EntityId, ImplementDef, ImplementationId, NamespaceId};
+use crate::resolve::{Def, EntityId, ImplementDef, ImplementationId, NamespaceId, RelationId};
 use crate::source::Span;
 
 /// What a statement run ended with.
@@ -183,17 +183,23 @@ fn assign_attribute<'m>(
         rt.cells[cell.0 as usize].promises += 1;
         rt.tasks[task.0 as usize].promised = Some(cell);
     }
-    // `x.rel = E(...)`: the constructor gets the inverse end (`E.inverse = x`) when it does not
-    // give it, so that an index on it can be computed (Inmanta's implicit inverse).
+    // `x.rel = E(...)`: the constructor may take `x` for the inverse end (see `Lhs`). A
+    // constructor written as the value reports its own failures on its own attributes.
+    let lhs = if passes_lhs(value) {
+        rt.relation_end_of(instance, &name.text)
+            .map(|(relation, end)| Lhs {
+                instance,
+                relation,
+                end,
+            })
+    } else {
+        None
+    };
     let v = match &value.kind {
         ExprKind::Construct { class, arguments } => {
-            let implicit = rt
-                .inverse_of(instance, &name.text)
-                .map(|inverse| (inverse, Value::Instance(instance)));
-            construct(
-                rt, task, class, arguments, scope, value.span, implicit, false,
-            )
+            construct(rt, task, class, arguments, scope, value.span, lhs, false)
         }
+        _ if lhs.is_some() => eval_rhs(rt, task, value, scope, lhs),
         _ => eval(rt, task, value, scope),
     }
     .map_err(|flow| could_not_compute(flow, &name.text, || rt.describe(instance), span))?;
@@ -441,23 +447,11 @@ impl<'m> Runtime<'m> {
         ScopeId(self.scopes.len() as u32 - 1)
     }
 
-    /// The name of the other end of relation `name` of an instance, when it is bidirectional.
-    pub fn inverse_of(&self, instance: InstanceId, name: &str) -> Option<String> {
-        let model = self.model;
+    /// The relation and end of the slot `name` of an instance, when it is a relation.
+    fn relation_end_of(&mut self, instance: InstanceId, name: &str) -> Option<(RelationId, usize)> {
         let entity = self.instances[instance.0 as usize].entity;
-        for &ancestor in self.ancestry[entity.index()].iter() {
-            for &(relation, end) in &model.entity(ancestor).relation_ends {
-                let def = &model.relations[relation.index()];
-                if def.ends[end].name.as_deref() == Some(name) {
-                    let other = &def.ends[1 - end];
-                    return other
-                        .name
-                        .clone()
-                        .filter(|n| !(other.owner == def.ends[end].owner && n == name));
-                }
-            }
-        }
-        None
+        let layout = self.layout(entity);
+        layout.slots[layout.slot(name)?].relation
     }
 
     /// The `implement` statements that apply to an entity, `using parents` followed.
@@ -822,6 +816,9 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         ExprKind::Construct { class, arguments } => {
             construct(rt, task, class, arguments, scope, expr.span, None, true)
         }
+        ExprKind::List { .. } | ExprKind::Comprehension { .. } | ExprKind::Conditional { .. } => {
+            eval_rhs(rt, task, expr, scope, None)
+        }
         ExprKind::IndexLookup { class, arguments } => {
             let entity = class_entity(rt, class)?;
             let mut key = Vec::new();
@@ -911,41 +908,12 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                 .into()),
             }
         }
-        ExprKind::List { items } => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match eval(rt, task, item, scope)? {
-                    // List literals flatten nested lists.
-                    Value::List(inner) => out.extend(inner.iter().cloned()),
-                    v => out.push(v),
-                }
-            }
-            Ok(Value::list(out))
-        }
         ExprKind::Dict { entries } => {
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries {
                 out.push((Str::from(k.as_str()), eval(rt, task, v, scope)?));
             }
             Ok(Value::Dict(super::value::Dict::new(out)))
-        }
-        ExprKind::Comprehension {
-            value,
-            loops,
-            guards,
-        } => {
-            let namespace = rt.scopes[scope.0 as usize].namespace;
-            rt.scopes.push(Scope {
-                parent: Some(scope),
-                vars: Default::default(),
-                instance: None,
-                namespace,
-                bound: Default::default(),
-            });
-            let inner = ScopeId(rt.scopes.len() as u32 - 1);
-            let mut out = Vec::new();
-            comprehension(rt, task, value, loops, guards, inner, &mut out)?;
-            Ok(Value::list(out))
         }
         ExprKind::Binary {
             op,
@@ -964,13 +932,71 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             .into()),
         },
         ExprKind::IsDefined { target } => is_defined(rt, task, target, scope),
+        ExprKind::Error => Ok(Value::Unknown),
+    }
+}
+
+/// The end of a relation an expression is assigned to: by a constructor's keyword argument or
+/// `x.rel = ...`. A constructor in the value (directly, in a list, a branch of a conditional
+/// expression or the value of a comprehension) whose index includes the inverse end and does
+/// not give it takes `instance` for it: Inmanta's implicit inverse.
+#[derive(Debug, Clone, Copy)]
+struct Lhs {
+    instance: InstanceId,
+    relation: RelationId,
+    /// The end `instance` holds; the constructed instance holds the other one.
+    end: usize,
+}
+
+/// Evaluates an expression that may be assigned to a relation (`lhs`): constructors, lists,
+/// comprehensions and conditional expressions pass the relation on to their constructors.
+fn eval_rhs<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    expr: &'m Expr,
+    scope: ScopeId,
+    lhs: Option<Lhs>,
+) -> R<Value> {
+    match &expr.kind {
+        ExprKind::Construct { class, arguments } => {
+            construct(rt, task, class, arguments, scope, expr.span, lhs, true)
+        }
+        ExprKind::List { items } => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match eval_rhs(rt, task, item, scope, lhs)? {
+                    // List literals flatten nested lists.
+                    Value::List(inner) => out.extend(inner.iter().cloned()),
+                    v => out.push(v),
+                }
+            }
+            Ok(Value::list(out))
+        }
+        ExprKind::Comprehension {
+            value,
+            loops,
+            guards,
+        } => {
+            let namespace = rt.scopes[scope.0 as usize].namespace;
+            rt.scopes.push(Scope {
+                parent: Some(scope),
+                vars: Default::default(),
+                instance: None,
+                namespace,
+                bound: Default::default(),
+            });
+            let inner = ScopeId(rt.scopes.len() as u32 - 1);
+            let mut out = Vec::new();
+            comprehension(rt, task, value, loops, guards, inner, lhs, &mut out)?;
+            Ok(Value::list(out))
+        }
         ExprKind::Conditional {
             condition,
             then,
             otherwise,
         } => match eval(rt, task, condition, scope)? {
-            Value::Bool(true) => eval(rt, task, then, scope),
-            Value::Bool(false) => eval(rt, task, otherwise, scope),
+            Value::Bool(true) => eval_rhs(rt, task, then, scope, lhs),
+            Value::Bool(false) => eval_rhs(rt, task, otherwise, scope, lhs),
             Value::Unknown => Ok(Value::Unknown),
             other => Err(EvalError::NotBoolean {
                 used: BooleanUse::ConditionalExpression,
@@ -979,7 +1005,31 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             }
             .into()),
         },
-        ExprKind::Error => Ok(Value::Unknown),
+        _ => eval(rt, task, expr, scope),
+    }
+}
+
+/// Whether a constructor in `expr` (where [`eval_rhs`] passes a relation on) leaves an index
+/// attribute open: only the inverse of the relation it is assigned to can give it.
+fn needs_inverse(rt: &mut Runtime<'_>, expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Construct { class, arguments } => {
+            let Some(Def::Entity(entity)) = rt.model.resolution.def_at(class.span) else {
+                return false;
+            };
+            let layout = rt.layout(entity);
+            rt.leaves_index_open(entity, |slot| {
+                arguments.iter().any(|argument| {
+                    matches!(argument, Argument::Keyword { name, .. } if layout.slot(&name.text) == Some(slot))
+                })
+            })
+        }
+        ExprKind::List { items } => items.iter().any(|item| needs_inverse(rt, item)),
+        ExprKind::Conditional {
+            then, otherwise, ..
+        } => needs_inverse(rt, then) || needs_inverse(rt, otherwise),
+        ExprKind::Comprehension { value, .. } => needs_inverse(rt, value),
+        _ => false,
     }
 }
 
@@ -1027,6 +1077,7 @@ fn comprehension<'m>(
     loops: &'m [(Name, Expr)],
     guards: &'m [Expr],
     scope: ScopeId,
+    lhs: Option<Lhs>,
     out: &mut Vec<Value>,
 ) -> R<()> {
     let Some(((variable, iterable), rest)) = loops.split_first() else {
@@ -1044,7 +1095,7 @@ fn comprehension<'m>(
                 }
             }
         }
-        match eval(rt, task, value, scope)? {
+        match eval_rhs(rt, task, value, scope, lhs)? {
             Value::List(inner) => out.extend(inner.iter().cloned()),
             v => out.push(v),
         }
@@ -1064,7 +1115,7 @@ fn comprehension<'m>(
     let name: &'m str = &variable.text;
     for item in items.iter() {
         rt.scopes[scope.0 as usize].bound.push((name, item.clone()));
-        let result = comprehension(rt, task, value, rest, guards, scope, out);
+        let result = comprehension(rt, task, value, rest, guards, scope, lhs, out);
         rt.scopes[scope.0 as usize].bound.pop();
         result?;
     }
@@ -1336,12 +1387,14 @@ fn construct<'m>(
     arguments: &'m [Argument],
     scope: ScopeId,
     span: Span,
-    implicit: Option<(String, Value)>,
+    lhs: Option<Lhs>,
     wrap_arguments: bool,
 ) -> R<Value> {
     let entity = class_entity(rt, class)?;
     let layout = rt.layout(entity);
     let mut given = super::instances::Given::new();
+    // Relations whose value needs the new instance for an implicit inverse: set once it exists.
+    let mut deferred: smallvec::SmallVec<[(usize, &'m Expr); 1]> = smallvec::SmallVec::new();
     let add = |rt: &Runtime<'m>,
                name: &str,
                value: Value,
@@ -1369,6 +1422,10 @@ fn construct<'m>(
     for argument in arguments {
         match argument {
             Argument::Keyword { name, value } => {
+                if let Some(slot) = deferrable(rt, entity, &layout, &name.text, value) {
+                    deferred.push((slot, value));
+                    continue;
+                }
                 let v = eval(rt, task, value, scope).map_err(|flow| {
                     if !wrap_arguments {
                         return flow;
@@ -1394,21 +1451,112 @@ fn construct<'m>(
             }
         }
     }
-    if let Some((name, value)) = implicit {
-        if let Some(slot) = layout.slot(&name) {
-            if layout.slots[slot].relation.is_some() && !given.iter().any(|(s, _)| *s == slot) {
-                given.push((slot, value));
+    for (i, (slot, _)) in deferred.iter().enumerate() {
+        if given.iter().any(|(s, _)| s == slot) || deferred[..i].iter().any(|(s, _)| s == slot) {
+            return Err(EvalError::SetTwiceInConstructor {
+                name: layout.slots[*slot].name.to_string(),
+                class: class.name.text.clone(),
+                span,
             }
+            .into());
         }
     }
+    let implicit = lhs.and_then(|lhs| {
+        let slot = inverse_slot(rt, &layout, lhs)?;
+        Some((slot, Value::Instance(lhs.instance)))
+    });
     let pos = rt.memo_pos;
     rt.memo_pos += 1;
-    if let Some(v) = rt.memo.get(pos) {
-        return Ok(v.clone());
+    let value = match rt.memo.get(pos) {
+        Some(v) => v.clone(),
+        None => {
+            let value = rt.construct(entity, given, implicit, span)?;
+            rt.memo.push(value.clone());
+            value
+        }
+    };
+    if let (false, Value::Instance(instance)) = (deferred.is_empty(), &value) {
+        let instance = *instance;
+        for (slot, expr) in deferred {
+            let (relation, end) = layout.slots[slot]
+                .relation
+                .expect("deferred slots are relations");
+            // Promise the value so that the relation is not frozen while it waits.
+            let cell = rt.instances[instance.0 as usize].cell(slot);
+            if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
+                rt.cells[cell.0 as usize].promises += 1;
+                rt.tasks[task.0 as usize].promised = Some(cell);
+            }
+            let lhs = Lhs {
+                instance,
+                relation,
+                end,
+            };
+            // The reference sets such a relation after the instance exists: a constructor that
+            // still lacks an index attribute fails that setting.
+            let v = eval_rhs(rt, task, expr, scope, Some(lhs)).map_err(|flow| match flow {
+                Flow::Error(e) if matches!(*e, EvalError::IndexAttributeMissing { .. }) => {
+                    EvalError::CouldNotSet {
+                        name: layout.slots[slot].name.to_string(),
+                        instance: rt.describe(instance),
+                        problem: super::error::SetProblem::Invalid(Diagnostic::from(*e).message),
+                        span,
+                    }
+                    .into()
+                }
+                other if wrap_arguments => could_not_compute(
+                    other,
+                    &layout.slots[slot].name,
+                    || rt.describe(instance),
+                    span,
+                ),
+                other => other,
+            })?;
+            rt.set_slot(instance, slot, v, span, false)?;
+        }
     }
-    let value = rt.construct(entity, given, span)?;
-    rt.memo.push(value.clone());
     Ok(value)
+}
+
+/// The slot of a constructor argument that waits for the new instance (see [`Lhs`]): a
+/// relation outside the entity's indexes (their values make the instance) whose value has a
+/// constructor that needs the inverse.
+fn deferrable(
+    rt: &mut Runtime<'_>,
+    entity: EntityId,
+    layout: &super::Layout,
+    name: &str,
+    value: &Expr,
+) -> Option<usize> {
+    // Most arguments are neither constructors nor collections of them: decided by their kind.
+    if !passes_lhs(value) {
+        return None;
+    }
+    let slot = layout.slot(name)?;
+    layout.slots[slot].relation?;
+    (!rt.in_index(entity, slot) && needs_inverse(rt, value)).then_some(slot)
+}
+
+/// Whether `expr` is of a kind [`eval_rhs`] passes a relation on in.
+fn passes_lhs(expr: &Expr) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Construct { .. }
+            | ExprKind::List { .. }
+            | ExprKind::Conditional { .. }
+            | ExprKind::Comprehension { .. }
+    )
+}
+
+/// The slot of the constructed entity that is the inverse end of `lhs`'s relation, if it has one.
+fn inverse_slot(rt: &Runtime<'_>, layout: &super::Layout, lhs: Lhs) -> Option<usize> {
+    let def = &rt.model.relations[lhs.relation.index()];
+    let (this, other) = (&def.ends[lhs.end], &def.ends[1 - lhs.end]);
+    if other.owner == this.owner && other.name == this.name {
+        return None;
+    }
+    let slot = layout.slot(other.name.as_deref()?)?;
+    (layout.slots[slot].relation == Some((lhs.relation, 1 - lhs.end))).then_some(slot)
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ impl<'m> Runtime<'m> {
         let model = self.model;
         let layout = self.layout(entity);
         // Defaults: the nearest declaration wins (the layout keeps it); `undef` removes one.
-        let defaults = layout
+        let defaults: Vec<(usize, Value)> = layout
             .slots
             .iter()
             .enumerate()
@@ -57,14 +57,46 @@ impl<'m> Runtime<'m> {
                 });
             }
         }
-        let plan = Rc::new(Plan { defaults, indexes });
+        let mut without_default: Vec<usize> = indexes
+            .iter()
+            .flat_map(|index: &IndexPlan| index.slots.iter().copied())
+            .filter(|slot| !defaults.iter().any(|(d, _)| d == slot))
+            .collect();
+        without_default.sort_unstable();
+        without_default.dedup();
+        let plan = Rc::new(Plan {
+            defaults,
+            indexes,
+            without_default,
+        });
         self.plans.insert(entity, plan.clone());
         plan
     }
 
+    /// Whether a constructor call of `entity` that names `named` (slot positions) leaves an
+    /// index attribute without a value: one only an enclosing assignment can give, through the
+    /// inverse of the relation it assigns.
+    pub fn leaves_index_open(&mut self, entity: EntityId, named: impl Fn(usize) -> bool) -> bool {
+        let plan = self.plan(entity);
+        plan.without_default.iter().any(|slot| !named(*slot))
+    }
+
+    /// Whether the slot at position `slot` of `entity` is part of one of its indexes.
+    pub fn in_index(&mut self, entity: EntityId, slot: usize) -> bool {
+        let plan = self.plan(entity);
+        plan.indexes.iter().any(|index| index.slots.contains(&slot))
+    }
+
     /// A constructor call (`given`: slot positions and values): returns the instance an index
-    /// already holds, or a new one.
-    pub fn construct(&mut self, entity: EntityId, mut values: Given, span: Span) -> R<Value> {
+    /// already holds, or a new one. `implicit`: the inverse end of the relation the constructor
+    /// is assigned to, taken when it is part of an index and not given (the implicit inverse).
+    pub fn construct(
+        &mut self,
+        entity: EntityId,
+        mut values: Given,
+        implicit: Option<(usize, Value)>,
+        span: Span,
+    ) -> R<Value> {
         let model = self.model;
         let plan = self.plan(entity);
         let layout = self.layout(entity);
@@ -72,6 +104,12 @@ impl<'m> Runtime<'m> {
             smallvec::smallvec![false; layout.slots.len()];
         for (slot, _) in &values {
             given[*slot] = true;
+        }
+        if let Some((slot, value)) = implicit {
+            if !given[slot] && plan.indexes.iter().any(|index| index.slots.contains(&slot)) {
+                given[slot] = true;
+                values.push((slot, value));
+            }
         }
         for (slot, value) in &plan.defaults {
             if !given[*slot] {
@@ -740,6 +778,8 @@ pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>
 pub struct Plan {
     defaults: Vec<(usize, Value)>,
     indexes: Vec<IndexPlan>,
+    /// The index slots that have no default, each once.
+    without_default: Vec<usize>,
 }
 
 #[derive(Debug)]
