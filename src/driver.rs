@@ -96,6 +96,9 @@ pub struct Checked {
     statics: OnceCell<Statics>,
     /// What `lsm::all` reads ([`Checked::read_inventory`]).
     inventory: Option<Rc<Inventory>>,
+    /// The inventory file read without problems, until [`Checked::check_inventory`] has
+    /// looked at it.
+    inventory_file: Option<InventoryFile>,
 }
 
 /// Loads the project, resolves it and runs the LSM rules (unless they are off). Never stops at
@@ -126,6 +129,7 @@ pub fn check(input: &Input, options: Options) -> Checked {
         diagnostics: all,
         statics,
         inventory: None,
+        inventory_file: None,
     }
 }
 
@@ -138,6 +142,57 @@ pub fn lsm_modules() -> Checked {
         files: &MemoryFiles::default(),
     };
     check(&input, Options::default())
+}
+
+fn no_inventory_to_validate(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::VALIDATE_UNKNOWN_INSTANCE,
+        format!("--validate {id}: there is no inventory to find the service instance in"),
+    )
+    .with_help("a validation compile validates one service instance of the inventory: give the inventory with --inventory")
+}
+
+/// The records of an inventory as [`export::instance::inventory::check`] reads them.
+struct InventoryRecords<'a> {
+    inventory: &'a Inventory,
+    text: &'a str,
+    /// Where the first records are in the text, found when a problem is to be shown: the scan
+    /// goes as far as the records asked for (a problem is often in one of the first).
+    places: std::cell::RefCell<Vec<(usize, usize)>>,
+}
+
+impl export::instance::inventory::Records for InventoryRecords<'_> {
+    fn len(&self) -> usize {
+        self.inventory.records.len()
+    }
+
+    fn head(&self, i: usize) -> export::instance::inventory::RecordHead<'_> {
+        let r = &self.inventory.records[i];
+        export::instance::inventory::RecordHead {
+            id: &r.id,
+            service_entity: &r.service_entity,
+            version: r.service_entity_version,
+            state: &r.state,
+            deleted: r.deleted,
+        }
+    }
+
+    fn set(&self, i: usize, name: &str) -> Option<serde_json::Value> {
+        match self.inventory.records[i].attribute_set(name) {
+            v @ eval::value::Value::Dict(_) => Some(eval::inventory::to_json(v)),
+            _ => None,
+        }
+    }
+
+    fn place(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        // Without problems in the file, record i is element i of its array.
+        let mut places = self.places.borrow_mut();
+        if i >= places.len() {
+            let wanted = (i + 1).max(places.len() * 2);
+            *places = eval::inventory::record_places(self.text, wanted);
+        }
+        places.get(i).map(|&(s, e)| s..e)
+    }
 }
 
 fn unreadable_module((module, reason, span): &(String, String, Span)) -> Diagnostic {
@@ -178,8 +233,52 @@ impl Checked {
             debug_assert_eq!(added, id);
             self.diagnostics.extend(problems);
             diagnostics::sort(&mut self.diagnostics);
+        } else {
+            self.inventory_file = Some(file);
         }
         self.inventory = Some(Rc::new(inventory));
+    }
+
+    /// Checks the inventory read by [`Checked::read_inventory`] against the catalog (see
+    /// [`export::instance::inventory`]): every record's problems join the diagnostics, and the
+    /// inventory joins the sources when it has some. `validate`: the instance of a validation
+    /// compile. Nothing to check when the model has errors or no catalog.
+    pub fn check_inventory(&mut self, validate: Option<&str>) {
+        let Some(file) = self.inventory_file.take() else {
+            if let Some(id) = validate.map(str::trim).filter(|v| !v.is_empty()) {
+                if self.inventory.is_none() {
+                    self.diagnostics.push(no_inventory_to_validate(id));
+                }
+            }
+            return;
+        };
+        let (Some(inventory), false) = (self.inventory.clone(), self.has_errors()) else {
+            return;
+        };
+        let Ok(catalog) = self.catalog() else {
+            return;
+        };
+        let id = FileId(self.sources.len() as u32);
+        let records = InventoryRecords {
+            inventory: &inventory,
+            text: &file.text,
+            places: Default::default(),
+        };
+        let found = export::instance::inventory::check(
+            &catalog,
+            &records,
+            export::instance::inventory::InventoryText {
+                text: &file.text,
+                file: id,
+            },
+            validate,
+        );
+        if !found.is_empty() {
+            let added = self.sources.add(file.name, file.text);
+            debug_assert_eq!(added, id);
+            self.diagnostics.extend(found);
+            diagnostics::sort(&mut self.diagnostics);
+        }
     }
 
     /// Evaluates the model over the inventory; `None` when an earlier stage found an error.

@@ -58,7 +58,12 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             text,
         });
         timer.mark("inventory");
+    } else if let Some(unread) = unread_inventory(args) {
+        checked.diagnostics.push(unread);
+        lsmc::diagnostics::sort(&mut checked.diagnostics);
     }
+    checked.check_inventory(args.validate.as_deref());
+    timer.mark("inventory check");
     let options = EvalOptions {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
@@ -96,6 +101,33 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     std::mem::forget(evaluated);
     std::mem::forget(checked);
     status
+}
+
+/// A warning for an `inventory.json` beside the main file that `--inventory` did not name: it is
+/// not read (lsmc reads only the inventory it is given), and `lsm::all` returns no instance.
+fn unread_inventory(args: &CompileArgs) -> Option<lsmc::diagnostics::Diagnostic> {
+    if args.no_instances || no_instances_from_env() {
+        return None;
+    }
+    let dir = if args.path.is_file() {
+        args.path.parent().unwrap_or(Path::new("."))
+    } else {
+        &args.path
+    };
+    let found = dir.join("inventory.json");
+    if !found.is_file() {
+        return None;
+    }
+    let shown = display_name(&found);
+    Some(
+        lsmc::diagnostics::Diagnostic::warning(
+            lsmc::diagnostics::codes::INVENTORY_NOT_READ,
+            format!("{shown} is not read: without --inventory, lsm::all returns no instance"),
+        )
+        .with_help(format!(
+            "compile its service instances with `--inventory {shown}`, or say that there are none with --no-instances"
+        )),
+    )
 }
 
 /// `lsm_no_instances=true` (any case, trimmed), as LSM reads it.
