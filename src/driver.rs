@@ -161,6 +161,34 @@ struct InventoryRecords<'a> {
     places: std::cell::RefCell<Vec<(usize, usize)>>,
 }
 
+impl InventoryRecords<'_> {
+    /// Where record `i` starts, found by its id as the file most likely spells it: a search for
+    /// a string is much faster than a scan of the JSON up to the record. `None` when its `id`
+    /// member is not the first one or is spelt otherwise.
+    fn find_by_id(&self, i: usize) -> Option<usize> {
+        let record = &self.inventory.records[i];
+        let needle = serde_json::to_string(&*record.id).ok()?;
+        let text = self.text;
+        for (at, _) in text.match_indices(&needle) {
+            let Some(start) = text[..at].rfind('{') else {
+                continue;
+            };
+            let is_it = |key: &str, value: &str| {
+                locate(&text[start..], &[Seg::Key(key.into())]).is_some_and(|found| {
+                    serde_json::from_str::<String>(&text[start..][found.value])
+                        .ok()
+                        .as_deref()
+                        == Some(value)
+                })
+            };
+            if is_it("id", &record.id) && is_it("service_entity", &record.service_entity) {
+                return Some(start);
+            }
+        }
+        None
+    }
+}
+
 impl export::instance::inventory::Records for InventoryRecords<'_> {
     fn len(&self) -> usize {
         self.inventory.records.len()
@@ -185,6 +213,9 @@ impl export::instance::inventory::Records for InventoryRecords<'_> {
     }
 
     fn place(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        if let Some(start) = self.find_by_id(i) {
+            return Some(start..self.text.len());
+        }
         // Without problems in the file, record i is element i of its array.
         let mut places = self.places.borrow_mut();
         if i >= places.len() {

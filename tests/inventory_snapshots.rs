@@ -8,6 +8,8 @@
 //!
 //! `ten_thousand_records_three_bad_ones`: an inventory of 10,000 services with three bad records
 //! gives three errors, each with its instance id and its line in the inventory.
+//!
+//! `fixtures/inventory-cli/`: what the command line finds beside the model (`lsmc compile DIR`).
 
 use lsmc::diagnostics::{render_json, Diagnostic, Severity};
 use lsmc::driver::{Checked, EvalOptions, InventoryFile};
@@ -149,4 +151,48 @@ fn ten_thousand_records_three_bad_ones() {
         assert_eq!(file.line_of(span.start as usize), index + 1, "0-based line");
     }
     assert!(checked.evaluate(EvalOptions::default()).is_none());
+}
+
+/// `lsmc compile DIR` (run in the crate's folder) and what it wrote, with its exit status.
+fn compile_cli(args: &[&str]) -> String {
+    let output = common::lsmc_command()
+        .current_dir(common::manifest_dir())
+        .args(args)
+        .output()
+        .expect("lsmc runs");
+    format!("exit {:?}\n{}", output.status.code(), common::text(&output))
+}
+
+/// An `inventory.json` beside `main.cf` that `--inventory` does not name: a warning (text and
+/// JSON); none with `--no-instances`, nor when `--inventory` names it.
+#[test]
+fn unread_inventory_beside_main() {
+    let dir = "fixtures/inventory-cli/unread_inventory";
+    insta::assert_snapshot!("unread_inventory_text", compile_cli(&["compile", dir]));
+    insta::assert_snapshot!(
+        "unread_inventory_json",
+        compile_cli(&["compile", dir, "--format", "json"])
+    );
+    let quiet = compile_cli(&["compile", dir, "--no-instances"]);
+    assert!(!quiet.contains("W5002"), "{quiet}");
+    let read = compile_cli(&[
+        "compile",
+        dir,
+        "--inventory",
+        &format!("{dir}/inventory.json"),
+    ]);
+    assert!(!read.contains("W5002") && read.contains("W5001"), "{read}");
+}
+
+/// `--validate ID` without an inventory: an error, exit 1.
+#[test]
+fn validate_without_inventory() {
+    let dir = "fixtures/inventory/bad_records";
+    insta::assert_snapshot!(compile_cli(&[
+        "compile",
+        dir,
+        "--validate",
+        "00000000-0000-0000-0000-0000000000a1",
+        "--no-instances"
+    ]));
 }

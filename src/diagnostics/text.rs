@@ -145,9 +145,8 @@ fn has_long_line(diagnostic: &Diagnostic, sources: &SourceMap) -> bool {
 /// The length in bytes of the line a span starts on.
 fn line_length(sources: &SourceMap, span: crate::source::Span) -> usize {
     let file = sources.get(span.file);
-    let start = file.line_start(file.line_of(span.start as usize));
-    let rest = &file.text[start.min(file.text.len())..];
-    rest.find('\n').unwrap_or(rest.len())
+    let line = file.line_of(span.start as usize);
+    file.line_start(line + 1) - file.line_start(line)
 }
 
 /// A diagnostic with its places as `file:line:column` (1-based) rather than source lines.

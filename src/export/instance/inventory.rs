@@ -34,7 +34,7 @@ pub trait Records {
     fn head(&self, i: usize) -> RecordHead<'_>;
     /// A set (`candidate`, `active`, `rollback`) as JSON; `None` when null or absent.
     fn set(&self, i: usize, name: &str) -> Option<Json>;
-    /// Where record `i` is in the inventory text.
+    /// Where record `i` is in the inventory text (it may run on past the record's end).
     fn place(&self, i: usize) -> Option<Range<usize>>;
 }
 
@@ -430,7 +430,7 @@ fn span_in_record(
             (true, Some(key)) => key,
             _ => found.value,
         },
-        None => 0..record.len(),
+        None => 0..text[record.start..].ceil_char_boundary(1),
     };
     let (start, end) = (record.start + range.start, record.start + range.end);
     let end = if text[start..end].contains('\n') {
