@@ -190,7 +190,7 @@ impl InventoryRecords<'_> {
 }
 
 impl export::instance::inventory::Records for InventoryRecords<'_> {
-    fn len(&self) -> usize {
+    fn count(&self) -> usize {
         self.inventory.records.len()
     }
 

@@ -30,7 +30,7 @@ pub struct RecordHead<'a> {
 
 /// The records of an inventory, as the check reads them.
 pub trait Records {
-    fn len(&self) -> usize;
+    fn count(&self) -> usize;
     fn head(&self, i: usize) -> RecordHead<'_>;
     /// A set (`candidate`, `active`, `rollback`) as JSON; `None` when null or absent.
     fn set(&self, i: usize, name: &str) -> Option<Json>;
@@ -60,7 +60,7 @@ pub fn check(
     // (service, version, set, attribute, missing, where) -> (records, the first one, where in it).
     let mut grouped: Vec<(Group, usize, usize, Pointer)> = Vec::new();
     let mut validate_found = validate.is_none();
-    for i in 0..records.len() {
+    for i in 0..records.count() {
         let head = records.head(i);
         if validate == Some(head.id) {
             validate_found = true;
@@ -273,7 +273,7 @@ pub fn check(
         );
     }
     if let (Some(id), false) = (validate, validate_found) {
-        let ids = (0..records.len()).map(|i| records.head(i).id);
+        let ids = (0..records.count()).map(|i| records.head(i).id);
         let hint = suggest::did_you_mean(id, ids)
             .map(|s| format!("did you mean `{s}`? "))
             .unwrap_or_default();
