@@ -32,6 +32,7 @@ pub struct Input<'a> {
 }
 
 /// A file of service instances as the LSM API returns them (an array, or `{"data": [...]}`).
+#[derive(Clone)]
 pub struct InventoryFile {
     /// The name diagnostics show.
     pub name: String,
@@ -96,9 +97,10 @@ pub struct Checked {
     statics: OnceCell<Statics>,
     /// What `lsm::all` reads ([`Checked::read_inventory`]).
     inventory: Option<Rc<Inventory>>,
-    /// The inventory file read without problems, until [`Checked::check_inventory`] has
-    /// looked at it.
+    /// The inventory file read without problems, until its attribute sets have been checked.
     inventory_file: Option<InventoryFile>,
+    /// The inventory among the sources, once a check found problems in it.
+    inventory_source: Option<FileId>,
 }
 
 /// Loads the project, resolves it and runs the LSM rules (unless they are off). Never stops at
@@ -130,6 +132,7 @@ pub fn check(input: &Input, options: Options) -> Checked {
         statics,
         inventory: None,
         inventory_file: None,
+        inventory_source: None,
     }
 }
 
@@ -271,25 +274,57 @@ impl Checked {
     }
 
     /// Checks the inventory read by [`Checked::read_inventory`] against the catalog (see
-    /// [`export::instance::inventory`]): every record's problems join the diagnostics, and the
-    /// inventory joins the sources when it has some. `validate`: the instance of a validation
-    /// compile. Nothing to check when the model has errors or no catalog.
-    pub fn check_inventory(&mut self, validate: Option<&str>) {
-        let Some(file) = self.inventory_file.take() else {
+    /// [`export::instance::inventory`]): what the records' heads tell always, every attribute set
+    /// against its schema when `sets` (else [`Checked::check_inventory_sets`] may do it later,
+    /// after a failed evaluation); the problems join the diagnostics, and the inventory joins the
+    /// sources when it has some. `validate`: the instance of a validation compile. Nothing to
+    /// check when the model has errors or no catalog.
+    pub fn check_inventory(&mut self, validate: Option<&str>, sets: bool) {
+        if self.inventory_file.is_none() {
             if let Some(id) = validate.map(str::trim).filter(|v| !v.is_empty()) {
                 if self.inventory.is_none() {
                     self.diagnostics.push(no_inventory_to_validate(id));
                 }
             }
             return;
+        }
+        let parts = export::instance::inventory::Parts { heads: true, sets };
+        let found = self.inventory_problems(validate, parts);
+        if !found.is_empty() {
+            self.diagnostics.extend(found);
+            diagnostics::sort(&mut self.diagnostics);
+        }
+    }
+
+    /// The attribute sets' part of the inventory check, when [`Checked::check_inventory`] did
+    /// not run it: for a compile whose evaluation failed, every bad record beside the
+    /// evaluation's error. The problems are returned (the inventory joins the sources when
+    /// there are some), not added to the diagnostics.
+    pub fn check_inventory_sets(&mut self, validate: Option<&str>) -> Vec<Diagnostic> {
+        let parts = export::instance::inventory::Parts {
+            heads: false,
+            sets: true,
         };
+        self.inventory_problems(validate, parts)
+    }
+
+    fn inventory_problems(
+        &mut self,
+        validate: Option<&str>,
+        parts: export::instance::inventory::Parts,
+    ) -> Vec<Diagnostic> {
         let (Some(inventory), false) = (self.inventory.clone(), self.has_errors()) else {
-            return;
+            return Vec::new();
+        };
+        let Some(file) = self.inventory_file.as_ref() else {
+            return Vec::new();
         };
         let Ok(catalog) = self.catalog() else {
-            return;
+            return Vec::new();
         };
-        let id = FileId(self.sources.len() as u32);
+        let id = self
+            .inventory_source
+            .unwrap_or(FileId(self.sources.len() as u32));
         let records = InventoryRecords {
             inventory: &inventory,
             text: &file.text,
@@ -303,13 +338,19 @@ impl Checked {
                 file: id,
             },
             validate,
+            parts,
         );
-        if !found.is_empty() {
+        if !found.is_empty() && self.inventory_source.is_none() {
+            // The sets' check may still need the text: a copy, only when there are problems.
+            let file = file.clone();
             let added = self.sources.add(file.name, file.text);
             debug_assert_eq!(added, id);
-            self.diagnostics.extend(found);
-            diagnostics::sort(&mut self.diagnostics);
+            self.inventory_source = Some(added);
         }
+        if parts.sets {
+            self.inventory_file = None;
+        }
+        found
     }
 
     /// Evaluates the model over the inventory; `None` when an earlier stage found an error.

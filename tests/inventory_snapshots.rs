@@ -27,7 +27,7 @@ fn compile(fixture: &Fixture) -> (Checked, Vec<Diagnostic>) {
     if let Some(file) = fixture.inventory() {
         checked.read_inventory(file);
     }
-    checked.check_inventory(validate.as_deref());
+    checked.check_inventory(validate.as_deref(), true);
     let options = EvalOptions {
         validate,
         ..Default::default()
@@ -131,7 +131,7 @@ fn ten_thousand_records_three_bad_ones() {
         name: "inventory.json".into(),
         text: scaled_inventory(10_000, &bad),
     });
-    checked.check_inventory(None);
+    checked.check_inventory(None, true);
     let errors: Vec<&Diagnostic> = checked
         .diagnostics
         .iter()

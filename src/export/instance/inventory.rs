@@ -45,12 +45,24 @@ pub struct InventoryText<'a> {
     pub file: FileId,
 }
 
+/// Which parts of the check run.
+#[derive(Clone, Copy)]
+pub struct Parts {
+    /// What the heads of the records tell (an unknown `--validate` id, unbound service
+    /// entities): cheap, as the records are counted.
+    pub heads: bool,
+    /// Every attribute set the compile reads against its schema and modifiers: the costly part,
+    /// run when asked or when a compile has failed.
+    pub sets: bool,
+}
+
 /// Checks the records against the catalog. `validate`: the instance of a validation compile.
 pub fn check(
     catalog: &Catalog,
     records: &dyn Records,
     inventory: InventoryText,
     validate: Option<&str>,
+    parts: Parts,
 ) -> Vec<Diagnostic> {
     let validate = validate.map(str::trim).filter(|v| !v.is_empty());
     let mut out = Vec::new();
@@ -73,12 +85,17 @@ pub fn check(
             .iter()
             .find(|s| s.name == head.service_entity)
         else {
-            match unbound.iter_mut().find(|u| u.0 == head.service_entity) {
-                Some(u) => u.1 += 1,
-                None => unbound.push((head.service_entity.to_string(), 1, i)),
+            if parts.heads {
+                match unbound.iter_mut().find(|u| u.0 == head.service_entity) {
+                    Some(u) => u.1 += 1,
+                    None => unbound.push((head.service_entity.to_string(), 1, i)),
+                }
             }
             continue;
         };
+        if !parts.sets {
+            continue;
+        }
         // A version or state the model does not have: evaluation names the instance.
         let version = prepared
             .entry((service.name.as_str(), head.version))
@@ -272,7 +289,7 @@ pub fn check(
             )),
         );
     }
-    if let (Some(id), false) = (validate, validate_found) {
+    if let (Some(id), false, true) = (validate, validate_found, parts.heads) {
         let ids = (0..records.count()).map(|i| records.head(i).id);
         let hint = suggest::did_you_mean(id, ids)
             .map(|s| format!("did you mean `{s}`? "))
