@@ -319,8 +319,14 @@ impl Checked {
         let Some(file) = self.inventory_file.as_ref() else {
             return Vec::new();
         };
-        let Ok(catalog) = self.catalog() else {
-            return Vec::new();
+        // The heads need only the bound names; the sets, the schemas.
+        let catalog = if parts.sets {
+            match self.catalog() {
+                Ok(catalog) => catalog,
+                Err(_) => return Vec::new(),
+            }
+        } else {
+            export::bound_services(&self.model, self.statics())
         };
         let id = self
             .inventory_source
