@@ -151,6 +151,55 @@ fn ten_thousand_records_three_bad_ones() {
         assert_eq!(file.line_of(span.start as usize), index + 1, "0-based line");
     }
     assert!(checked.evaluate(EvalOptions::default()).is_none());
+
+    // Without `--check-inventory` the sets are checked only once evaluation has failed: the
+    // same three records, beside the evaluation's error.
+    let mut checked = fixture.check(lsmc::driver::Options::default());
+    checked.read_inventory(InventoryFile {
+        name: "inventory.json".into(),
+        text: scaled_inventory(10_000, &bad),
+    });
+    checked.check_inventory(None, false);
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    let evaluated = checked.evaluate(EvalOptions::default()).expect("evaluated");
+    assert!(
+        evaluated.has_errors(),
+        "the bad records fail the evaluation"
+    );
+    drop(evaluated);
+    let found = checked.check_inventory_sets(None);
+    assert_eq!(found.len(), 3, "{found:#?}");
+    for (error, (index, _)) in found.iter().zip(bad) {
+        assert!(
+            error.message.contains(&instance_id(index)),
+            "{}",
+            error.message
+        );
+        let span = error.primary_span().expect("a place in the inventory");
+        assert_eq!(
+            checked.sources.get(span.file).line_of(span.start as usize),
+            index + 1
+        );
+    }
+}
+
+/// A good inventory: nothing to report with or without `--check-inventory`, and the compile
+/// that fails for another reason reports no record.
+#[test]
+fn good_inventory_checked_only_when_asked() {
+    let dir = "fixtures/inventory/bad_records";
+    let inventory =
+        std::env::temp_dir().join(format!("lsmc-good-inventory-{}.json", std::process::id()));
+    std::fs::write(&inventory, scaled_inventory(20, &[])).unwrap();
+    let path = inventory.to_str().unwrap();
+    for flags in [&[][..], &["--check-inventory"][..]] {
+        let mut args = vec!["compile", dir, "--inventory", path];
+        args.extend(flags);
+        let out = compile_cli(&args);
+        assert!(out.starts_with("exit Some(0)"), "{flags:?}: {out}");
+        assert!(!out.contains("E500"), "{flags:?}: {out}");
+    }
+    std::fs::remove_file(&inventory).ok();
 }
 
 /// `lsmc compile DIR` (run in the crate's folder) and what it wrote, with its exit status.
