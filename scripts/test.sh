@@ -5,8 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Graphviz: the lifecycle tests render DOT to SVG with it when it is there.
-if ! command -v dot >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  (apt-get update -qq && apt-get install -y -qq graphviz >/dev/null) || echo "test.sh: graphviz not installed; SVG checks skip"
+# Neovim: the editor test (tests/neovim.rs) drives it headless against `lsmc lsp`.
+need_dot=$(command -v dot >/dev/null 2>&1 || echo 1)
+need_nvim=$(command -v nvim >/dev/null 2>&1 || echo 1)
+if [ -n "$need_dot$need_nvim" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq || true
+  if [ -n "$need_dot" ]; then
+    apt-get install -y -qq graphviz >/dev/null || echo "test.sh: graphviz not installed; SVG checks skip"
+  fi
+  if [ -n "$need_nvim" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends neovim >/dev/null ||
+      echo "test.sh: neovim not installed; the editor test skips (and fails under CI=true)"
+  fi
 fi
 # The public module packages whose models the corpus tests parse and resolve.
 scripts/fetch-corpus.sh

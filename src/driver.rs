@@ -19,7 +19,7 @@ use crate::eval::{self, Runtime};
 use crate::export::instance::{locate, Seg};
 use crate::export::previous::Instance;
 use crate::export::{self, Catalog, Lifecycle};
-use crate::project::{self, MemoryFiles, ModuleFiles};
+use crate::project::{self, MemoryFiles, ModuleFiles, ParseCache};
 use crate::resolve::Model;
 use crate::source::{FileId, SourceMap, Span};
 
@@ -106,17 +106,32 @@ pub struct Checked {
 /// Loads the project, resolves it and runs the LSM rules (unless they are off). Never stops at
 /// a user error.
 pub fn check(input: &Input, options: Options) -> Checked {
+    check_cached(input, options, None)
+}
+
+/// [`check`], parsing only the files that changed since the last check with `cache` (an
+/// editor's, which checks the project again after each edit).
+pub fn check_cached(input: &Input, options: Options, cache: Option<&ParseCache>) -> Checked {
     let progress = |stage: Stage| {
         if let Some(progress) = options.progress {
             progress(stage);
         }
     };
-    let (project, mut all) = project::load(input.main_name, input.main_text, input.files);
+    let (project, mut all) =
+        project::load_cached(input.main_name, input.main_text, input.files, cache);
     all.extend(project.unreadable.iter().map(unreadable_module));
     progress(Stage::Load);
     let (model, sources, resolve_diagnostics) = crate::resolve::resolve(project);
     progress(Stage::Resolve);
     all.extend(resolve_diagnostics);
+    // Definition-time checks read types that resolved; on a model that did not, they would
+    // only repeat its errors.
+    if !diagnostics::has_errors(&all) {
+        all.extend(crate::check::names::check(&model));
+    }
+    if !diagnostics::has_errors(&all) {
+        all.extend(eval::definitions::check_defaults(&model, &sources));
+    }
     let statics = OnceCell::new();
     if options.lsm_checks {
         let (collected, check_diagnostics) = crate::check::check(&model);
@@ -406,9 +421,25 @@ impl Checked {
             .map_err(|problems| self.diagnostics_with(problems))
     }
 
-    /// A lifecycle, by the top-level variable that holds it or by its name.
+    /// A lifecycle, by the top-level variable that holds it, by its name, or by the name of a
+    /// service whose binding has it (the default version's).
     pub fn lifecycle(&self, name: &str) -> Result<Lifecycle, String> {
-        export::lifecycle_named(&self.model, self.statics(), name)
+        export::lifecycle_named(&self.model, self.statics(), name).or_else(|not_found| {
+            let Ok(catalog) = self.catalog() else {
+                return Err(not_found);
+            };
+            if let Some(entity) = catalog.service(name).and_then(|s| s.default_entity()) {
+                return Ok(entity.lifecycle.clone());
+            }
+            if catalog.services.is_empty() {
+                return Err(not_found);
+            }
+            let services: Vec<&str> = catalog.services.iter().map(|s| s.name.as_str()).collect();
+            Err(format!(
+                "{not_found}; nor a service of that name (services: {})",
+                services.join(", ")
+            ))
+        })
     }
 
     /// The service instances of an inventory, each with the span of its record, for the

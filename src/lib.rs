@@ -14,6 +14,7 @@ pub mod docstring;
 pub mod driver;
 pub mod eval;
 pub mod export;
+pub mod ide;
 pub mod lexer;
 pub mod parser;
 pub mod project;

@@ -4,6 +4,7 @@
 //! path that can not be read).
 
 mod cli;
+mod server;
 
 // lsmc allocates many small values (instances, cells, syntax nodes): mimalloc is much faster at
 // that than the system allocator. Without the feature (`--no-default-features`), heap profilers
@@ -20,7 +21,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "lsmc",
     version,
-    about = "Check, compile and export Inmanta models with LSM services"
+    about = "Check, compile and export Inmanta models with LSM services",
+    after_help = "Outputs: a command's output (dump, catalog, schema, drawing, syntax tree) goes to its \
+                  file (-o, --dump) or to stdout (-); diagnostics go to --diagnostics FILE, else \
+                  text to stderr, and --format json to stdout unless the output is there (then \
+                  stderr). A successful run ends with one `ok:` line on stderr unless --quiet.\n\
+                  Exit codes: 0 no error, 1 the model has errors, 2 lsmc could not run."
 )]
 struct Args {
     #[command(subcommand)]
@@ -42,19 +48,44 @@ pub enum ColorChoice {
 
 #[derive(clap::Args)]
 pub struct OutputOptions {
-    /// How diagnostics are written: text for people (stderr), json for tools (stdout).
+    /// How diagnostics are written: text for people (stderr), json for tools (stdout, or stderr
+    /// when the command's output is on stdout).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Colour in text output: auto uses colour on a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+    /// Colour in text diagnostics [default: auto: colour on a terminal unless NO_COLOR is set].
+    #[arg(long, value_enum)]
+    color: Option<ColorChoice>,
+    /// Write the diagnostics (in --format) to this file instead, whole or not at all.
+    #[arg(long, value_name = "FILE")]
+    diagnostics: Option<std::path::PathBuf>,
+    /// No summary line (`ok: ...`) on stderr when the command succeeds.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl OutputOptions {
+    /// A flag that does nothing is an error: colour applies to text diagnostics on a terminal.
+    fn unused_flag(&self) -> Option<String> {
+        let color = self.color?;
+        if self.format == Format::Json {
+            let name = match color {
+                ColorChoice::Auto => "auto",
+                ColorChoice::Always => "always",
+                ColorChoice::Never => "never",
+            };
+            return Some(format!(
+                "--color {name} does nothing with --format json: JSON has no colour"
+            ));
+        }
+        None
+    }
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Check a project (a folder with main.cf) or one .cf file, and report every error.
     Check {
-        /// The project folder or .cf file.
+        /// The project folder (with main.cf, and project.yml for the module path) or .cf file.
         #[arg(default_value = ".")]
         path: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
@@ -90,6 +121,9 @@ enum Command {
         /// The project folder or .cf file.
         #[arg(default_value = ".")]
         path: std::path::PathBuf,
+        /// Write the schema to this file, whole or not at all (`-`: standard output).
+        #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
+        out: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
@@ -115,22 +149,88 @@ enum Command {
         /// dot: the DOT text; svg: rendered by Graphviz `dot` (must be installed).
         #[arg(long, value_enum, default_value_t = cli::export::Drawing::Dot)]
         format: cli::export::Drawing,
+        /// Write the drawing to this file, whole or not at all (`-`: standard output).
+        #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
+        out: std::path::PathBuf,
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
     },
     /// Parse the given files only (imports are not followed) and report their syntax errors.
     Parse {
-        #[arg(required = true)]
+        /// The .cf files to parse, each on its own.
+        #[arg(required = true, value_name = "FILE")]
         files: Vec<std::path::PathBuf>,
-        /// Print the syntax tree as JSON.
+        /// Print the syntax tree as JSON (one file: its tree; several: a list).
         #[arg(long)]
         ast: bool,
+        /// Write the syntax tree to this file, whole or not at all (`-`: standard output).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
         #[command(flatten)]
         output: OutputOptions,
     },
-    /// Print the documentation of a diagnostic code (E0002) or name (unexpected-token).
-    Explain { code: String },
+    /// Print the documentation of a diagnostic code; without one, list every code.
+    Explain {
+        /// A code (E0002) or its name (unexpected-token).
+        code: Option<String>,
+    },
+    /// Run the language server (Language Server Protocol over stdin and stdout) for editors.
+    Lsp,
+}
+
+impl Command {
+    /// The output options of the command, where it has them.
+    fn output(&self) -> Option<&OutputOptions> {
+        match self {
+            Command::Check { output, .. }
+            | Command::Compile { output, .. }
+            | Command::Export { output, .. }
+            | Command::Schema { output, .. }
+            | Command::ValidateInstance { output, .. }
+            | Command::Parse { output, .. } => Some(output),
+            Command::Lifecycle { .. } | Command::Explain { .. } | Command::Lsp => None,
+        }
+    }
+
+    /// A flag that does nothing, or outputs that would share standard output, are an error
+    /// rather than ignored: its message.
+    fn unused_flag(&self) -> Option<String> {
+        match self {
+            Command::Compile { args, .. } if args.config_only && args.dump.is_none() => Some(
+                "--config-only does nothing without --dump: add `--dump FILE` (or `--dump -`)"
+                    .to_string(),
+            ),
+            Command::Export { args, .. }
+                if args.output.as_os_str() == "-"
+                    && args.schemas.as_ref().is_some_and(|s| s.as_os_str() == "-") =>
+            {
+                Some(
+                    "-o - and --schemas - would write two documents to standard output: \
+                     give one of them a file"
+                        .to_string(),
+                )
+            }
+            Command::Parse {
+                ast: false,
+                out: Some(_),
+                ..
+            } => Some(
+                "-o does nothing without --ast: parse writes a syntax tree only with --ast"
+                    .to_string(),
+            ),
+            Command::Lifecycle {
+                path, python_path, ..
+            } if !python_path.is_empty() && !path.is_file() && !path.join("main.cf").is_file() => {
+                Some(format!(
+                    "--python-path does nothing without a project: {} has no main.cf, and the \
+                     built-in lifecycles import no module",
+                    path.display()
+                ))
+            }
+            _ => self.output().and_then(OutputOptions::unused_flag),
+        }
+    }
 }
 
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (the bindings do not name it; the test
@@ -154,7 +254,23 @@ fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
                 }
-                _ => ExitCode::from(2),
+                _ => {
+                    // A tool that asked for JSON reads a JSON document, also here.
+                    let raw: Vec<String> = std::env::args().collect();
+                    if json_asked(&raw) {
+                        let text = cli::failure_json(&clap_message(&error));
+                        match option_value(&raw, "--diagnostics") {
+                            Some(path) => {
+                                let written = cli::compile::write_output(path.as_ref(), &text);
+                                if let Err(message) = written {
+                                    eprintln!("lsmc: {message}");
+                                }
+                            }
+                            None => cli::print_out(&text),
+                        }
+                    }
+                    ExitCode::from(2)
+                }
             };
         }
     };
@@ -201,7 +317,44 @@ fn main_stack_bytes() -> Option<u64> {
     soft.parse().ok()
 }
 
+/// `--format json` (or `--format=json`) among the arguments, read before they are understood.
+fn json_asked(args: &[String]) -> bool {
+    option_value(args, "--format") == Some("json")
+}
+
+/// The value of `--name VALUE` or `--name=VALUE` among the arguments.
+fn option_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, arg)| {
+        if arg == name {
+            args.get(i + 1).map(String::as_str)
+        } else {
+            arg.strip_prefix(name)?.strip_prefix('=')
+        }
+    })
+}
+
+/// clap's error on one line, without its usage and advice: `the following required arguments
+/// were not provided: --dump <DUMP>`.
+fn clap_message(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let message = lines.join(" ");
+    message
+        .strip_prefix("error: ")
+        .unwrap_or(&message)
+        .to_string()
+}
+
 fn run(args: Args) -> u8 {
+    if let Some(message) = args.command.unused_flag() {
+        let output = args.command.output();
+        return cli::tool_failure(&message, output) as u8;
+    }
     let status = match args.command {
         Command::Check {
             path,
@@ -216,17 +369,25 @@ fn run(args: Args) -> u8 {
             name,
             version,
             path,
+            out,
             python_path,
             output,
-        } => cli::export::schema(&name, version, &path, &python_path, &output),
+        } => cli::export::schema(&name, version, &path, &out, &python_path, &output),
         Command::Lifecycle {
             name,
             path,
             format,
+            out,
             python_path,
-        } => cli::export::lifecycle(&name, &path, format, &python_path),
-        Command::Parse { files, ast, output } => cli::parse::run(&files, ast, &output),
-        Command::Explain { code } => cli::explain(&code),
+        } => cli::export::lifecycle(&name, &path, format, &out, &python_path),
+        Command::Parse {
+            files,
+            ast,
+            out,
+            output,
+        } => cli::parse::run(&files, ast, out.as_deref(), &output),
+        Command::Explain { code } => cli::explain(code.as_deref()),
+        Command::Lsp => server::run(),
     };
     status as u8
 }

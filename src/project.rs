@@ -4,12 +4,13 @@
 //! Namespaces follow Inmanta: `main.cf` is `__config__`; `mod` is `<mod>/model/_init.cf`;
 //! `mod::sub` is `<mod>/model/sub.cf` (or `sub/_init.cf`). Importing `mod::sub` loads `mod` too.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
 use crate::ast::{Item, Module, Path};
 use crate::diagnostics::Diagnostic;
 use crate::parser::parse_module;
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 
 /// Where module files come from.
 pub trait ModuleFiles {
@@ -41,12 +42,70 @@ pub struct Project {
     pub unreadable: Vec<(String, String, Span)>,
 }
 
+/// The syntax trees of the files of the last load, for an editor that loads a project again
+/// after each edit: a file whose text and place in the load order (its `FileId`, which its spans
+/// hold) did not change is not parsed again.
+#[derive(Default)]
+pub struct ParseCache {
+    files: RefCell<HashMap<String, Parsed>>,
+}
+
+struct Parsed {
+    text: String,
+    file: FileId,
+    ast: Module,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    fn parse(&self, name: &str, text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
+        let mut files = self.files.borrow_mut();
+        if let Some(parsed) = files.get(name) {
+            if parsed.file == file && parsed.text == text {
+                return (parsed.ast.clone(), parsed.diagnostics.clone());
+            }
+        }
+        let (ast, diagnostics) = parse_module(text, file);
+        let parsed = Parsed {
+            text: text.to_string(),
+            file,
+            ast: ast.clone(),
+            diagnostics: diagnostics.clone(),
+        };
+        files.insert(name.to_string(), parsed);
+        (ast, diagnostics)
+    }
+
+    /// Forgets the files the last load did not read.
+    fn keep_only(&self, sources: &SourceMap) {
+        let names: std::collections::HashSet<&str> =
+            sources.iter().map(|(_, f)| f.name.as_str()).collect();
+        self.files
+            .borrow_mut()
+            .retain(|name, _| names.contains(name.as_str()));
+    }
+}
+
 /// Parses `main.cf` and, transitively, every module it imports.
 pub fn load(
     main_name: &str,
     main_text: &str,
     files: &dyn ModuleFiles,
 ) -> (Project, Vec<Diagnostic>) {
+    load_cached(main_name, main_text, files, None)
+}
+
+/// [`load`], parsing only the files that changed since the last load with `cache`.
+pub fn load_cached(
+    main_name: &str,
+    main_text: &str,
+    files: &dyn ModuleFiles,
+    cache: Option<&ParseCache>,
+) -> (Project, Vec<Diagnostic>) {
+    let parse = |name: &str, text: &str, file: FileId| match cache {
+        Some(cache) => cache.parse(name, text, file),
+        None => parse_module(text, file),
+    };
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut modules = Vec::new();
@@ -56,7 +115,7 @@ pub fn load(
     let mut queue: VecDeque<(String, Span)> = VecDeque::new();
 
     let main = sources.add(main_name, main_text);
-    let (ast, diags) = parse_module(main_text, main);
+    let (ast, diags) = parse(main_name, main_text, main);
     diagnostics.extend(diags);
     enqueue_imports(&ast, &mut queue);
     modules.push(LoadedModule {
@@ -81,8 +140,8 @@ pub fn load(
         match found {
             Ok(Some((display, text))) => {
                 let file = sources.add(display, text);
-                let text = sources.get(file).text.clone();
-                let (ast, diags) = parse_module(&text, file);
+                let source = sources.get(file);
+                let (ast, diags) = parse(&source.name, &source.text, file);
                 diagnostics.extend(diags);
                 enqueue_imports(&ast, &mut queue);
                 modules.push(LoadedModule { name, ast });
@@ -90,6 +149,9 @@ pub fn load(
             Ok(None) => missing.push(MissingModule { name, span }),
             Err(reason) => unreadable.push((name, reason, span)),
         }
+    }
+    if let Some(cache) = cache {
+        cache.keep_only(&sources);
     }
     (
         Project {
@@ -164,5 +226,28 @@ mod tests {
         assert_eq!(names, vec!["__config__", "std", "a", "a::sub"]);
         let missing: Vec<_> = project.missing.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(missing, vec!["zz", "b"]);
+    }
+
+    #[test]
+    fn the_cache_parses_again_only_what_changed() {
+        let mut files = MemoryFiles::default();
+        files.files.insert("a".into(), "x = 1\n".into());
+        let cache = ParseCache::default();
+        let (first, _) = load_cached("main.cf", "import a\n", &files, Some(&cache));
+        assert_eq!(cache.files.borrow().len(), first.sources.len());
+        // The cached trees are the ones a load without the cache makes.
+        let (again, _) = load_cached("main.cf", "import a\n", &files, Some(&cache));
+        let (plain, _) = load("main.cf", "import a\n", &files);
+        let asts = |p: &Project| p.modules.iter().map(|m| m.ast.clone()).collect::<Vec<_>>();
+        assert_eq!(asts(&again), asts(&plain));
+        // An edited file is parsed again: its new text is in its tree.
+        files.files.insert("a".into(), "x = 1\ny = 2\n".into());
+        let (edited, diagnostics) = load_cached("main.cf", "import a\n", &files, Some(&cache));
+        assert!(diagnostics.is_empty());
+        let a = edited.modules.iter().find(|m| m.name == "a").unwrap();
+        assert_eq!(a.ast.items.len(), 2);
+        // A file no longer imported is forgotten.
+        let (alone, _) = load_cached("main.cf", "x = 1\n", &files, Some(&cache));
+        assert_eq!(cache.files.borrow().len(), alone.sources.len());
     }
 }

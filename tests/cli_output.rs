@@ -59,3 +59,35 @@ fn dump_into_a_missing_folder_fails_cleanly() {
     assert!(!stderr.contains(".lsmc-"), "no temporary name: {stderr}");
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
+
+/// An output that is neither a file nor a folder (a named pipe here; `/dev/null`,
+/// `/dev/stdout`) is written in place: renaming a finished file over it would replace it.
+#[test]
+fn output_to_a_named_pipe_is_written_in_place() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/vpn-service");
+    let tmp = tempfile::tempdir().unwrap();
+    let pipe = tmp.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::read_to_string(pipe).expect("the pipe is readable"))
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_lsmc"))
+        .args(["schema", "vpn"])
+        .arg(&example)
+        .arg("-o")
+        .arg(&pipe)
+        .output()
+        .expect("lsmc runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let schema: serde_json::Value =
+        serde_json::from_str(&reader.join().unwrap()).expect("the schema came through the pipe");
+    assert_eq!(schema["title"], "vpn");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo());
+}

@@ -1,4 +1,4 @@
-//! Snapshot tests of evaluation (codes E4001..E4015, and models that evaluate): one snapshot per
+//! Snapshot tests of evaluation (codes E4001..E4016, and models that evaluate): one snapshot per
 //! project folder `fixtures/eval/<name>/` (a `main.cf`, its own modules under `libs/`, and an
 //! optional `inventory.json` that `lsm::all` reads). Each fixture goes through the whole pipeline
 //! as `lsmc compile` runs it: load, resolve, the LSM checks, the inventory, evaluation (which only
@@ -117,7 +117,7 @@ fn every_fixture_folder_has_a_main_file() {
 }
 
 /// `ok_*` fixtures evaluate without error; the others give exactly one error, with the code their
-/// first line names. Every code E4001..E4015 has a fixture.
+/// first line names. Every code E4001..E4016 has a fixture.
 #[test]
 fn every_fixture_gives_the_outcome_it_names() {
     let mut covered = Vec::new();
@@ -135,7 +135,7 @@ fn every_fixture_gives_the_outcome_it_names() {
         }
         covered.push(common::assert_gives_its_named_code(&fixture, &codes));
     }
-    common::assert_every_code_has_a_fixture(&covered, "E40", 15);
+    common::assert_every_code_has_a_fixture(&covered, "E40", 16);
 }
 
 /// Fixtures whose outcome differs from the reference compiler's on purpose, and why. For these

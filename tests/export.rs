@@ -202,7 +202,14 @@ fn failed_export_leaves_no_file() {
     std::fs::create_dir(&out_dir).unwrap();
     let out = out_dir.join("catalog.json");
     let schemas = out_dir.join("schemas.json");
-    for broken in ["rule_error", "not_static"] {
+    for broken in [
+        "rule_error",
+        "not_static",
+        "default_wrong_type",
+        "modifier_value",
+        "unknown_variable",
+        "unknown_lifecycle",
+    ] {
         let dir = manifest_dir().join("fixtures/export-errors").join(broken);
         let output = lsmc(&[
             "export".as_ref(),
@@ -261,6 +268,10 @@ fn error_fixtures_report_the_expected_codes() {
         ("rule_error", "lsm.MissingIndex"),
         ("not_static", "lsm.CatalogValueNotStatic"),
         ("duplicate_state", "lsm.DuplicateStateName"),
+        ("default_wrong_type", "inmanta.ast.RuntimeException"),
+        ("modifier_value", "inmanta.ast.RuntimeException"),
+        ("unknown_variable", "inmanta.ast.NotFoundException"),
+        ("unknown_lifecycle", "inmanta.ast.NotFoundException"),
     ] {
         let dir = manifest_dir().join("fixtures/export-errors").join(fixture);
         let tmp = tempfile::tempdir().unwrap();
@@ -340,76 +351,109 @@ fn builtin_lifecycle(name: &str) -> lsmc::export::Lifecycle {
 }
 
 fn check_dot(variable: &str, name: &str, states: usize, transfers: usize) {
+    use lsmc::export::dot::{edge_label, kind, Kind};
     let lifecycle = builtin_lifecycle(variable);
     assert_eq!(lifecycle.name, name);
     assert_eq!(lifecycle.states.len(), states);
     assert_eq!(lifecycle.transfers.len(), transfers);
     let dot = lsmc::export::dot::render(&lifecycle);
     assert!(dot.starts_with("digraph finite_state_machine {\n"));
-    let nodes: Vec<&str> = dot.lines().filter(|l| l.contains("[shape = ")).collect();
+    assert!(dot.contains("rankdir = TB"), "ranked top to bottom");
+    // The legend explains every code.
+    for code in ["R", "U", "D", "S", "A", "c", "V"] {
+        assert!(
+            dot.contains(&format!("<b>{code}</b>")),
+            "{code} in the legend"
+        );
+    }
+    let nodes: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.contains("[fillcolor = "))
+        .collect();
     assert_eq!(nodes.len(), states, "one node per state");
     for state in &lifecycle.states {
-        let node = format!("    \"{}\" [shape = ", state.name);
-        assert_eq!(
-            nodes.iter().filter(|l| l.starts_with(&node)).count(),
-            1,
+        let node = format!("        \"{}\" [fillcolor = ", state.name);
+        let lines: Vec<&&str> = nodes.iter().filter(|l| l.starts_with(&node)).collect();
+        assert_eq!(lines.len(), 1, "{}", state.name);
+        let kind = kind(&lifecycle, state);
+        assert!(
+            lines[0].contains(&format!("({})", kind.name())),
             "{}",
-            state.name
+            lines[0]
         );
     }
-    assert_eq!(
-        nodes.iter().filter(|l| l.contains("doublecircle")).count(),
-        1,
-        "the initial state"
-    );
-    assert!(nodes.iter().any(|l| l.starts_with(&format!(
-        "    \"{}\" [shape = doublecircle]",
-        lifecycle.initial_state
-    ))));
-    let deleted = lifecycle.states.iter().filter(|s| s.deleted).count();
-    assert_eq!(
-        nodes.iter().filter(|l| l.contains("tripleoctagon")).count(),
-        deleted
-    );
-    let edges: Vec<&str> = dot.lines().filter(|l| l.contains(" -> ")).collect();
-    let errors = lifecycle
-        .transfers
-        .iter()
-        .filter(|t| t.error.is_some())
-        .count();
-    assert_eq!(
-        edges.len(),
-        transfers + errors,
-        "one edge per target and per error"
-    );
-    assert_eq!(
-        edges.iter().filter(|l| l.contains("color = red")).count(),
-        errors
-    );
-    // Every transfer's edges, in order.
-    let mut edge = edges.iter();
-    for t in &lifecycle.transfers {
-        let label = lsmc::export::dot::label(t);
-        let black = edge.next().unwrap();
+    let of_kind = |k: Kind| {
+        lifecycle
+            .states
+            .iter()
+            .filter(|s| kind(&lifecycle, s) == k)
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of_kind(Kind::Start), ["start"]);
+    assert_eq!(of_kind(Kind::Up), ["up"]);
+    assert_eq!(of_kind(Kind::Terminal), ["terminated"]);
+    assert!(of_kind(Kind::Failed).contains(&"update_failed"));
+    assert!(of_kind(Kind::Validation).contains(&"acknowledged"));
+    assert!(of_kind(Kind::InProgress).contains(&"creating"));
+    // Each phase is a box.
+    for phase in ["order", "deployed", "update", "delete"] {
         assert!(
-            black.starts_with(&format!("    \"{}\" -> \"{}\" ", t.source, t.target)),
-            "{black}"
+            dot.contains(&format!("subgraph cluster_{phase} {{")),
+            "{phase}"
         );
-        assert!(black.contains(&format!("label = \"{label}\"")) && !black.contains("red"));
+    }
+    // One edge per source and target, and per source and error state; an edge drawn back up
+    // is written the other way round with `dir = back`.
+    let edges: Vec<&str> = dot.lines().filter(|l| l.contains(" -> ")).collect();
+    let edge_of = |from: &str, to: &str, error: bool| {
+        let forward = format!("    \"{from}\" -> \"{to}\" [");
+        let back = format!("    \"{to}\" -> \"{from}\" [dir = back, ");
+        let found: Vec<&&str> = edges
+            .iter()
+            .filter(|l| {
+                let drawn_forward = l.starts_with(&forward) && !l.contains("[dir = back");
+                (drawn_forward || l.starts_with(&back)) && l.contains("#cc0000") == error
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{from} -> {to} in {edges:#?}");
+        found[0].to_string()
+    };
+    let mut pairs = std::collections::BTreeSet::new();
+    for t in &lifecycle.transfers {
+        let line = edge_of(&t.source, &t.target, false);
+        assert!(line.contains(&edge_label(t)), "{line}");
+        pairs.insert((t.source.clone(), t.target.clone(), false));
         if let Some(error) = &t.error {
-            let red = edge.next().unwrap();
-            assert!(
-                red.starts_with(&format!("    \"{}\" -> \"{error}\" ", t.source)),
-                "{red}"
-            );
-            assert!(red.contains(&format!("label = \"{label}\"")) && red.contains("red"));
+            let line = edge_of(&t.source, error, true);
+            assert!(line.contains("style = dashed"), "{line}");
+            pairs.insert((t.source.clone(), error.clone(), true));
         }
     }
-    render_svg(&dot);
+    assert_eq!(edges.len(), pairs.len(), "no other edge");
+    if let Some(svg) = render_svg(&dot) {
+        let (width, height) = svg_size(&svg);
+        assert!(
+            width < 2.0 * height && height < 2.0 * width,
+            "{name}: {width} x {height} pt, not under 2:1"
+        );
+    }
 }
 
-/// Graphviz accepts the DOT text (skipped, loudly, when `dot` is not installed).
-fn render_svg(dot: &str) {
+/// The width and height in points of an SVG drawing of Graphviz.
+fn svg_size(svg: &str) -> (f64, f64) {
+    let size = |attribute: &str| -> f64 {
+        let start = svg.find(&format!("{attribute}=\"")).expect(attribute) + attribute.len() + 2;
+        let rest = &svg[start..];
+        rest[..rest.find("pt\"").expect("points")]
+            .parse()
+            .expect("a number")
+    };
+    (size("width"), size("height"))
+}
+
+/// The SVG drawing of a DOT text by Graphviz (`None`, loudly, when `dot` is not installed).
+fn render_svg(dot: &str) -> Option<String> {
     use std::io::Write;
     let child = Command::new("dot")
         .arg("-Tsvg")
@@ -421,7 +465,7 @@ fn render_svg(dot: &str) {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             eprintln!("*** Graphviz `dot` is not installed: the SVG rendering is not checked ***");
-            return;
+            return None;
         }
         Err(e) => panic!("can not run dot: {e}"),
     };
@@ -437,7 +481,9 @@ fn render_svg(dot: &str) {
         "dot -Tsvg: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(svg.contains("<svg"));
+    Some(svg)
 }
 
 #[test]
@@ -495,8 +541,8 @@ fn lifecycle_command() {
             let out = lsmc(&["lifecycle".as_ref(), name.as_ref(), case.as_os_str()]);
             assert!(out.status.success(), "{name}");
             let dot = String::from_utf8(out.stdout).unwrap();
-            assert!(dot.contains("\"start\" [shape = doublecircle]"));
-            assert!(dot.contains("\"rejected\" [shape = tripleoctagon]"));
+            assert!(dot.contains("\"start\" [fillcolor = \"#cfe2f3\""), "{dot}");
+            assert!(dot.contains("tooltip = \"rejected (terminal)\""), "{dot}");
         }
         // lsm::fsm lifecycles are found in a project that does not import lsm::fsm.
         let out = lsmc(&[
@@ -512,6 +558,40 @@ fn lifecycle_command() {
         tmp.path().as_os_str(),
     ]);
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+/// The README shows the drawings of the two `lsm::fsm` lifecycles, committed in docs/.
+#[test]
+fn readme_shows_the_lifecycle_pictures() {
+    let readme = std::fs::read_to_string(manifest_dir().join("README.md")).unwrap();
+    for picture in ["docs/lifecycle-simple.png", "docs/lifecycle-service.png"] {
+        assert!(
+            readme.contains(&format!("]({picture})")),
+            "{picture} in the README"
+        );
+        let bytes = std::fs::read(manifest_dir().join(picture)).expect(picture);
+        assert!(bytes.starts_with(b"\x89PNG"), "{picture} is a PNG");
+    }
+}
+
+/// A service name stands for the lifecycle of its binding; an unknown name lists the services.
+#[test]
+fn lifecycle_of_a_service() {
+    let example = manifest_dir().join("examples/vpn-service");
+    let out = lsmc(&["lifecycle".as_ref(), "vpn".as_ref(), example.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        lsmc::export::dot::render(&builtin_lifecycle("lsm::fsm::simple"))
+    );
+    let unknown = lsmc(&["lifecycle".as_ref(), "vpnx".as_ref(), example.as_os_str()]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8(unknown.stderr).unwrap();
+    assert!(stderr.contains("(services: vpn)"), "{stderr}");
 }
 
 /// The schemas of the seed models accept every attribute set of their inventories, and reject

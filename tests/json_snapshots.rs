@@ -14,7 +14,8 @@ fn json_of(fixture: &str) -> String {
     let (_module, diagnostics) = parse_module(&sources.get(file).text, file);
     let uri_of = |name: &str| format!("file:///project/{name}");
     let json = render_json(&diagnostics, &sources, &uri_of);
-    serde_json::to_string_pretty(&json).expect("JSON values serialise")
+    // As the command line writes it.
+    lsmc::diagnostics::to_pretty_text(&json)
 }
 
 #[test]

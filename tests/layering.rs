@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 /// of earlier layers only, never one of its own layer or a later one. The first layer stands
 /// beside the pipeline (spans, Python's text forms, docstrings, the built-in modules); `export`
 /// reads the model and the LSM view, never the evaluator; `driver` runs the pipeline for every
-/// entry point, so it reads every module and none reads it.
+/// entry point, so it reads every module and none reads it but `ide`, the editor features over a
+/// checked project.
 const LAYERS: &[&[&str]] = &[
     &["source", "python", "docstring", "builtin"],
     &["diagnostics"],
@@ -23,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["check"],
     &["eval", "export"],
     &["driver"],
+    &["ide"],
 ];
 
 /// What each module may import: the modules of the layers before its own.
@@ -65,13 +67,14 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The top-level module a file belongs to: `src/eval/exec.rs` is `eval`, `src/python.rs` is
-/// `python`; `src/main.rs` and `src/cli/` are the command line.
+/// `python`; `src/main.rs`, `src/cli/` and the editor server `src/server/` are the command line.
 fn module_of(src: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(src).unwrap();
     let first = relative.components().next().unwrap().as_os_str();
     let first = first.to_string_lossy();
     match first.strip_suffix(".rs") {
         Some("main") => "cli".into(),
+        None if first == "server" => "cli".into(),
         Some(stem) => stem.into(),
         None => first.into_owned(),
     }

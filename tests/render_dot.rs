@@ -30,9 +30,19 @@ fn render_dot_writes_the_drawing() {
         assert!(text.contains("<svg"), "an SVG drawing");
         // lsm::fsm::simple has 17 states: one node each.
         assert_eq!(text.matches("class=\"node\"").count(), 17);
+        // The drawing of `lsmc lifecycle`: its legend explains the edge codes.
+        assert!(text.contains("resources deployed"), "the legend");
     } else {
         let text = std::fs::read_to_string(&dot).expect("fsm.dot is written");
-        assert!(text.starts_with("digraph"), "a DOT drawing");
+        assert_eq!(
+            text,
+            lsmc::export::dot::render(
+                &lsmc::driver::lsm_modules()
+                    .lifecycle("lsm::fsm::simple")
+                    .expect("a built-in lifecycle")
+            ),
+            "the drawing of `lsmc lifecycle`"
+        );
     }
     assert!(!(svg.exists() && dot.exists()), "one drawing, not both");
 }

@@ -98,11 +98,14 @@ pub enum LsmError {
         target: String,
         span: Span,
     },
-    /// `short`: the target's name without its namespace, for the example index.
+    /// `short`: the target's name without its namespace, and `example`: the attributes of the
+    /// example index (the back-reference first when there is one).
     MissingIndex {
         relation: String,
         target: String,
         short: String,
+        example: Vec<String>,
+        back_reference: Option<String>,
         span: Span,
     },
     KeyAttributesWithoutIndex {
@@ -372,18 +375,30 @@ impl From<LsmError> for Diagnostic {
                 relation,
                 target,
                 short,
+                example,
+                back_reference,
                 span,
-            } => rule(
-                codes::MISSING_INDEX,
-                format!(
-                    "relation `{relation}` holds several {target} but {target} has no index to identify them"
-                ),
-                span,
-                "this relation",
-            )
-            .with_help(format!(
-                "add an index on the attributes that identify one, e.g. `index {short}(name)`"
-            )),
+            } => {
+                let index = format!("index {short}({})", example.join(", "));
+                rule(
+                    codes::MISSING_INDEX,
+                    format!(
+                        "relation `{relation}` holds several {target} but {target} has no index to identify them"
+                    ),
+                    span,
+                    "this relation",
+                )
+                .with_help(match back_reference {
+                    // Without the back-reference the index is global: two services whose items
+                    // share a name would collide.
+                    Some(back) => format!(
+                        "add an index on the back-reference `{back}` and the attributes that identify one item of a service, e.g. `{index}`; without `{back}` two services with an item of the same name collide"
+                    ),
+                    None => format!(
+                        "add an index on the attributes that identify one, e.g. `{index}`"
+                    ),
+                })
+            }
             KeyAttributesWithoutIndex {
                 target,
                 declared,

@@ -134,6 +134,9 @@ impl Checker<'_> {
             });
             return;
         };
+        if self.model.ancestry_unknown(entity) {
+            return;
+        }
         if !self
             .model
             .is_subtype(entity, self.view.types.service_entity)
@@ -311,12 +314,14 @@ impl Checker<'_> {
             }
             let target = this.target;
             if member.kind == MemberKind::NotEmbedded {
-                self.error(LsmError::NotEmbeddedEntity {
-                    relation: name.to_string(),
-                    entity: model.entity(entity).full_name.clone(),
-                    target: model.entity(target).full_name.clone(),
-                    span: def.span,
-                });
+                if !model.ancestry_unknown(target) {
+                    self.error(LsmError::NotEmbeddedEntity {
+                        relation: name.to_string(),
+                        entity: model.entity(entity).full_name.clone(),
+                        target: model.entity(target).full_name.clone(),
+                        span: def.span,
+                    });
+                }
                 continue;
             }
             self.embedded_relation(entity, relation, end, strict);
@@ -371,10 +376,14 @@ impl Checker<'_> {
         let upper_above_one = this.upper.is_none_or(|u| u > 1);
         let indexes = model.all_indexes(target);
         if upper_above_one && indexes.is_empty() {
+            let mut example: Vec<String> = back_reference.iter().cloned().collect();
+            example.push(identifying_attribute(model, target));
             self.error(LsmError::MissingIndex {
                 relation: name.clone(),
                 target: target_name.clone(),
                 short: model.entity(target).name.clone(),
+                example,
+                back_reference: back_reference.clone(),
                 span: def.span,
             });
         }
@@ -614,4 +623,21 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// The attribute an example index names: `name` when the entity has it, else its first plain
+/// attribute (not private, not a list, not nullable, not a `__` companion), else `name`.
+fn identifying_attribute(model: &Model, entity: EntityId) -> String {
+    let plain: Vec<&str> = model
+        .all_attributes(entity)
+        .into_iter()
+        .filter(|a| !a.name.starts_with('_') && !a.name.contains("__") && !a.list && !a.nullable)
+        .map(|a| a.name.as_str())
+        .collect();
+    plain
+        .iter()
+        .find(|n| **n == "name")
+        .or(plain.first())
+        .unwrap_or(&"name")
+        .to_string()
 }

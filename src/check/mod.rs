@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod lsm_rules;
+pub mod names;
 pub mod statics;
 pub mod view;
 

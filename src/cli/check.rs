@@ -14,11 +14,13 @@ pub fn run(
     verbose: bool,
     output: &OutputOptions,
 ) -> Status {
+    let start = std::time::Instant::now();
     let project = match DiskProject::open(path, python_paths) {
         Ok(p) => p,
         Err(message) => return tool_failure(&message, Some(output)),
     };
-    let checked = driver::check(&project.input(), driver::Options::default());
+    let mut checked = driver::check(&project.input(), driver::Options::default());
+    project.report_missing_folders(&mut checked);
     if verbose {
         for (_, file) in checked.sources.iter() {
             eprintln!("note: loaded {}", file.name);
@@ -30,5 +32,14 @@ pub fn run(
             );
         }
     }
-    report(&checked.diagnostics, &checked.sources, output, &uri_of)
+    let status = report(&checked.diagnostics, &checked.sources, output, &uri_of);
+    if status == Status::Ok {
+        let what = format!(
+            "checked {}{}",
+            super::files_read(&checked.sources),
+            super::warnings_note(&checked.diagnostics)
+        );
+        super::summary(output, false, start, &what);
+    }
+    status
 }

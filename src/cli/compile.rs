@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use lsmc::driver::{self, EvalOptions, InventoryFile};
 
 use super::fs::{display_name, read, uri_of, DiskProject};
-use super::{report, tool_failure, Status};
-use crate::OutputOptions;
+use super::{report, report_beside, tool_failure, Status};
+use crate::{Format, OutputOptions};
 
 #[derive(clap::Args)]
 pub struct CompileArgs {
+    /// The project folder (with main.cf, and project.yml for the module path) or .cf file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// The service inventory (JSON: the LSM API's service instances) that lsm::all reads.
@@ -25,7 +26,7 @@ pub struct CompileArgs {
     /// Write every instance as canonical JSON to this file (`-`: standard output).
     #[arg(long)]
     pub dump: Option<PathBuf>,
-    /// Dump only the types of main.cf.
+    /// Dump only the types of main.cf (with --dump).
     #[arg(long)]
     pub config_only: bool,
     /// Check every inventory record against its service version's schema before evaluating
@@ -41,6 +42,7 @@ pub struct CompileArgs {
 }
 
 pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
+    let start = std::time::Instant::now();
     let timer = super::Timer::from_env();
     let project = match DiskProject::open(&args.path, &args.python_paths) {
         Ok(p) => p,
@@ -52,6 +54,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         progress: Some(&progress),
     };
     let mut checked = driver::check(&project.input(), options);
+    project.report_missing_folders(&mut checked);
     if let Some(path) = &args.inventory {
         let text = match read(path) {
             Ok(t) => t,
@@ -80,8 +83,16 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     if std::env::var_os("LSMC_TIMINGS").is_some() {
         eprintln!("{}", evaluated.runtime.statistics());
     }
+    // The dump on stdout, or the JSON diagnostics there: `print` output goes to stderr then.
+    let dump_on_stdout = args.dump.as_deref() == Some(Path::new("-"));
+    let stdout_is_document =
+        dump_on_stdout || (output.format == Format::Json && output.diagnostics.is_none());
     for line in &evaluated.runtime.printed {
-        super::print_out(&format!("{line}\n"));
+        if stdout_is_document {
+            eprintln!("{line}");
+        } else {
+            super::print_out(&format!("{line}\n"));
+        }
     }
     if !evaluated.has_errors() {
         if let Err(message) = write_drawings(&evaluated.drawings) {
@@ -90,7 +101,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         if let Some(dump_path) = &args.dump {
             let dump = evaluated.dump(args.config_only);
             let written = write_output_with(dump_path, |out| {
-                serde_json::to_writer_pretty(&mut *out, &dump)?;
+                lsmc::diagnostics::write_pretty(&mut *out, &dump)?;
                 out.write_all(b"\n")
             });
             if let Err(message) = written {
@@ -110,8 +121,24 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         std::mem::forget(checked);
         return status;
     }
-    let status = report(&evaluated.diagnostics, evaluated.sources, output, &uri_of);
+    let dumped = dump_on_stdout && !evaluated.has_errors();
+    let status = report_beside(
+        &evaluated.diagnostics,
+        evaluated.sources,
+        output,
+        &uri_of,
+        dumped,
+    );
     timer.mark("report");
+    if status == Status::Ok {
+        let what = format!(
+            "compiled {} into {}{}",
+            super::files_read(evaluated.sources),
+            super::count(evaluated.runtime.instances.len(), "instance"),
+            super::warnings_note(&evaluated.diagnostics)
+        );
+        super::summary(output, dumped, start, &what);
+    }
     // The process ends here: freeing every instance one by one would only cost time.
     std::mem::forget(evaluated);
     std::mem::forget(checked);
@@ -166,6 +193,16 @@ pub fn write_output_with(
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let _ = write(&mut out).and_then(|_| out.flush());
         return Ok(());
+    }
+    if super::is_special_file(path) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("can not write {}: {e}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        return write(&mut out)
+            .and_then(|_| out.flush())
+            .map_err(|e| format!("can not write {}: {e}", path.display()));
     }
     let mut file = super::staging_file(path)?;
     let mut out = std::io::BufWriter::new(file.as_file_mut());

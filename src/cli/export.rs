@@ -14,8 +14,8 @@ use lsmc::export::previous::{self, Instance};
 use lsmc::export::{self, Catalog, ServiceEntity};
 
 use super::fs::{display_name, read, uri_of, DiskProject};
-use super::{report, tool_failure, Status};
-use crate::{ColorChoice, Format, OutputOptions};
+use super::{report, report_beside, tool_failure, Status};
+use crate::{Format, OutputOptions};
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
@@ -45,7 +45,9 @@ pub struct ExportArgs {
 
 fn load(path: &Path, python_paths: &[PathBuf]) -> Result<Checked, String> {
     let project = DiskProject::open(path, python_paths)?;
-    Ok(driver::check(&project.input(), driver::Options::default()))
+    let mut checked = driver::check(&project.input(), driver::Options::default());
+    project.report_missing_folders(&mut checked);
+    Ok(checked)
 }
 
 /// Loads a project and builds its catalog; on model errors, reports them and returns the status.
@@ -61,24 +63,23 @@ pub(crate) fn catalog_of(
     }
 }
 
-/// Warnings of a successful run: to stderr in text form; in JSON form only with `--format json`
-/// when nothing else is printed on stdout.
-pub(crate) fn report_warnings(loaded: &Checked, output: &OutputOptions, stdout_used: bool) {
-    if loaded.diagnostics.is_empty() {
-        return;
-    }
-    if output.format == Format::Json && stdout_used {
-        let text_output = OutputOptions {
-            format: Format::Text,
-            color: output.color,
-        };
-        report(&loaded.diagnostics, &loaded.sources, &text_output, &uri_of);
-    } else {
-        report(&loaded.diagnostics, &loaded.sources, output, &uri_of);
-    }
+/// Warnings of a successful run, beside its payload (see [`report_beside`]).
+pub(crate) fn report_warnings(
+    loaded: &Checked,
+    output: &OutputOptions,
+    stdout_used: bool,
+) -> Status {
+    report_beside(
+        &loaded.diagnostics,
+        &loaded.sources,
+        output,
+        &uri_of,
+        stdout_used,
+    )
 }
 
 pub fn run(args: &ExportArgs, output: &OutputOptions) -> Status {
+    let start = std::time::Instant::now();
     let (catalog, mut loaded) = match catalog_of(&args.path, &args.python_paths, output) {
         Ok(found) => found,
         Err(status) => return status,
@@ -107,8 +108,28 @@ pub fn run(args: &ExportArgs, output: &OutputOptions) -> Status {
         return tool_failure(&message, Some(output));
     }
     let stdout_used = files.iter().any(|(p, _)| p.as_os_str() == "-");
-    report_warnings(&loaded, output, stdout_used);
-    Status::Ok
+    let status = report_warnings(&loaded, output, stdout_used);
+    if status == Status::Ok {
+        let versions: usize = catalog.services.iter().map(|s| s.versions.len()).sum();
+        let what = format!(
+            "exported {} ({}) to {}{}",
+            super::count(catalog.services.len(), "service"),
+            super::count(versions, "version"),
+            shown(&args.output),
+            super::warnings_note(&loaded.diagnostics)
+        );
+        super::summary(output, stdout_used, start, &what);
+    }
+    status
+}
+
+/// An output path as the summary names it.
+fn shown(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard output".to_string()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// The version rules against the catalog on record (`--previous`): any error is reported (with
@@ -159,11 +180,15 @@ fn read_instances(
 }
 
 /// Writes every file (`-`: standard output) through a temporary file in its folder, renaming
-/// only once all are written: an error leaves none of them half written.
+/// only once all are written: an error leaves none of them half written. Standard output comes
+/// last, so that a failure never follows a payload there.
 fn write_all(files: &[(PathBuf, String)]) -> Result<(), String> {
     let mut pending = Vec::new();
     for (path, text) in files {
         if path.as_os_str() == "-" {
+            continue;
+        }
+        if super::is_special_file(path) {
             continue;
         }
         let mut temp = super::staging_file(path)?;
@@ -172,17 +197,16 @@ fn write_all(files: &[(PathBuf, String)]) -> Result<(), String> {
             .map_err(|e| format!("can not write {}: {e}", path.display()))?;
         pending.push((temp, path));
     }
-    for (path, text) in files {
-        if path.as_os_str() == "-" {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .map_err(|e| format!("can not write to standard output: {e}"))?;
-        }
-    }
     for (temp, path) in pending {
         temp.persist(path)
             .map_err(|e| format!("can not write {}: {}", path.display(), e.error))?;
+    }
+    for (path, text) in files {
+        if path.as_os_str() == "-" {
+            super::print_out(text);
+        } else if super::is_special_file(path) {
+            super::compile::write_output(path, text)?;
+        }
     }
     Ok(())
 }
@@ -191,9 +215,11 @@ pub fn schema(
     name: &str,
     version: Option<i64>,
     path: &Path,
+    out: &Path,
     python_paths: &[PathBuf],
     output: &OutputOptions,
 ) -> Status {
+    let start = std::time::Instant::now();
     let (catalog, loaded) = match catalog_of(path, python_paths, output) {
         Ok(found) => found,
         Err(status) => return status,
@@ -203,11 +229,21 @@ pub fn schema(
         Err(message) => return tool_failure(&message, Some(output)),
     };
     let text = export::to_pretty_json(&export::schema::version_schema(entity));
-    if let Err(message) = write_all(&[(PathBuf::from("-"), text)]) {
+    if let Err(message) = write_all(&[(out.to_path_buf(), text)]) {
         return tool_failure(&message, Some(output));
     }
-    report_warnings(&loaded, output, true);
-    Status::Ok
+    let stdout_used = out == Path::new("-");
+    let status = report_warnings(&loaded, output, stdout_used);
+    if status == Status::Ok {
+        let what = format!(
+            "wrote the schema of `{name}` version {} to {}{}",
+            entity.version,
+            shown(out),
+            super::warnings_note(&loaded.diagnostics)
+        );
+        super::summary(output, stdout_used, start, &what);
+    }
+    status
 }
 
 /// A version of a service (`None`: its default version); `Err` says which services or
@@ -251,10 +287,18 @@ pub enum Drawing {
     Svg,
 }
 
-pub fn lifecycle(name: &str, path: &Path, drawing: Drawing, python_paths: &[PathBuf]) -> Status {
+pub fn lifecycle(
+    name: &str,
+    path: &Path,
+    drawing: Drawing,
+    out: &Path,
+    python_paths: &[PathBuf],
+) -> Status {
     let output = OutputOptions {
         format: Format::Text,
-        color: ColorChoice::Auto,
+        color: None,
+        diagnostics: None,
+        quiet: true,
     };
     let in_project = path.is_file() || path.join("main.cf").is_file();
     let loaded = if in_project {
@@ -289,7 +333,7 @@ pub fn lifecycle(name: &str, path: &Path, drawing: Drawing, python_paths: &[Path
             Err(message) => return tool_failure(&message, None),
         },
     };
-    if let Err(message) = write_all(&[(PathBuf::from("-"), text)]) {
+    if let Err(message) = write_all(&[(out.to_path_buf(), text)]) {
         return tool_failure(&message, None);
     }
     Status::Ok

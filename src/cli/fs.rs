@@ -2,33 +2,51 @@
 
 use std::path::{Path, PathBuf};
 
-use lsmc::driver::Input;
+use lsmc::diagnostics::{codes, Diagnostic, Label};
+use lsmc::driver::{Checked, Input};
 use lsmc::project::ModuleFiles;
+use lsmc::source::Span;
 
 /// A project folder (or a lone `.cf` file) and the folders its modules are searched in.
 pub struct DiskProject {
     /// The main file as diagnostics show it, and its text.
     main_name: String,
     main_text: String,
+    main_path: PathBuf,
     pub module_path: Vec<PathBuf>,
     /// Where v2 modules (`inmanta_plugins/<name>/model/`) are installed; found lazily.
     python_paths: std::sync::OnceLock<Vec<PathBuf>>,
     /// Given with `--python-path`: used instead of asking the environment.
     explicit_python_paths: Vec<PathBuf>,
+    /// The `project.yml` read for the module path (its name as shown, and its text), and the
+    /// entries of its `modulepath` that name no folder.
+    project_yml: Option<(String, String)>,
+    missing_folders: Vec<String>,
 }
 
 impl DiskProject {
     /// Finds `main.cf` and the module path of a project folder (or takes a lone `.cf` file),
     /// and reads the main file. `python_paths` (`--python-path`) replace the environment's.
     pub fn open(path: &Path, python_paths: &[PathBuf]) -> Result<DiskProject, String> {
-        let (main, module_path) = Self::locate(path)?;
+        let (main, module_path, project_yml) = Self::locate(path)?;
         let main_text = read(&main)?;
+        let missing_folders = match &project_yml {
+            Some((_, text)) => module_path_of(text)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|entry| !path.join(entry).is_dir())
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(DiskProject {
             main_name: display_name(&main),
             main_text,
+            main_path: main,
             module_path,
             python_paths: Default::default(),
             explicit_python_paths: python_paths.to_vec(),
+            project_yml,
+            missing_folders,
         })
     }
 
@@ -41,36 +59,69 @@ impl DiskProject {
         }
     }
 
-    /// The main file and the module path.
-    fn locate(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), String> {
+    /// The main file, the module path, and the `project.yml` that gave it (name and text).
+    #[allow(clippy::type_complexity)]
+    fn locate(path: &Path) -> Result<(PathBuf, Vec<PathBuf>, Option<(String, String)>), String> {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("can not read {}: {e}", path.display()))?;
         if meta.is_file() {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            return Ok((path.to_path_buf(), default_module_path(&dir)));
+            return Ok((path.to_path_buf(), default_module_path(&dir), None));
         }
         let main = path.join("main.cf");
         if !main.is_file() {
             return Err(format!("{} has no main.cf", path.display()));
         }
         let project_yml = path.join("project.yml");
-        let module_path = if project_yml.is_file() {
-            let text = std::fs::read_to_string(&project_yml)
-                .map_err(|e| format!("can not read {}: {e}", project_yml.display()))?;
-            let mut dirs: Vec<PathBuf> = module_path_of(&text)
-                .map_err(|e| format!("{}: {e}", project_yml.display()))?
-                .into_iter()
-                .map(|p| path.join(p))
-                .collect();
-            if dirs.is_empty() {
-                dirs = default_module_path(path);
-            }
-            dirs
-        } else {
-            default_module_path(path)
-        };
-        Ok((main, module_path))
+        if !project_yml.is_file() {
+            return Ok((main, default_module_path(path), None));
+        }
+        let text = std::fs::read_to_string(&project_yml)
+            .map_err(|e| format!("can not read {}: {e}", project_yml.display()))?;
+        let mut dirs: Vec<PathBuf> = module_path_of(&text)
+            .map_err(|e| format!("{}: {e}", project_yml.display()))?
+            .into_iter()
+            .map(|p| path.join(p))
+            .collect();
+        if dirs.is_empty() {
+            dirs = default_module_path(path);
+        }
+        Ok((main, dirs, Some((display_name(&project_yml), text))))
     }
+
+    /// A warning for each `modulepath` entry of `project.yml` that names no folder: modules
+    /// there would never be found, and the import errors alone would not say why.
+    pub fn report_missing_folders(&self, checked: &mut Checked) {
+        let Some((name, text)) = &self.project_yml else {
+            return;
+        };
+        if self.missing_folders.is_empty() {
+            return;
+        }
+        let file = checked.sources.add(name.clone(), text.clone());
+        for entry in &self.missing_folders {
+            let mut warning = Diagnostic::warning(
+                codes::MISSING_MODULE_FOLDER,
+                format!("the modulepath folder `{entry}` does not exist"),
+            )
+            .with_help(
+                "create the folder, or correct or remove this entry of `modulepath` in project.yml",
+            );
+            if let Some(range) = entry_range(text, entry) {
+                let span = Span::new(file, range.start, range.end);
+                warning = warning.with_label(Label::primary(span, "no such folder"));
+            }
+            checked.diagnostics.push(warning);
+        }
+        lsmc::diagnostics::sort(&mut checked.diagnostics);
+    }
+}
+
+/// Where a `modulepath` entry is written in `project.yml`: its first occurrence after the key.
+fn entry_range(text: &str, entry: &str) -> Option<std::ops::Range<usize>> {
+    let key = text.find("modulepath")?;
+    let start = key + text[key..].find(entry)?;
+    Some(start..start + entry.len())
 }
 
 /// Without a `project.yml`, modules are looked for in `libs/` next to `main.cf`.
@@ -200,14 +251,29 @@ fn site_packages_of(path: &Path) -> Vec<PathBuf> {
 
 impl ModuleFiles for DiskProject {
     fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String> {
-        // v1 modules on the module path first; the Python environment only when they miss.
+        match self.module_file(segments) {
+            Some(path) => read(&path).map(|text| Some((display_name(&path), text))),
+            None => Ok(None),
+        }
+    }
+}
+
+impl DiskProject {
+    /// The main file.
+    pub fn main_path(&self) -> &Path {
+        &self.main_path
+    }
+
+    /// The file of module `segments`: v1 modules on the module path first, the Python
+    /// environment only when they miss.
+    pub fn module_file(&self, segments: &[&str]) -> Option<PathBuf> {
         let v1: Vec<PathBuf> = self
             .module_path
             .iter()
             .map(|dir| dir.join(segments[0]).join("model"))
             .collect();
-        if let Some(found) = find_in_models(&v1, segments)? {
-            return Ok(Some(found));
+        if let Some(found) = find_in_models(&v1, segments) {
+            return Some(found);
         }
         let v2: Vec<PathBuf> = self
             .python_paths()
@@ -216,13 +282,40 @@ impl ModuleFiles for DiskProject {
             .collect();
         find_in_models(&v2, segments)
     }
+
+    /// The `model/` folders of every module on the module path and in the Python environment,
+    /// by module name (the first found wins, as for imports).
+    pub fn module_models(&self) -> Vec<(String, PathBuf)> {
+        let mut found: Vec<(String, PathBuf)> = Vec::new();
+        let v1 = self.module_path.iter().cloned();
+        let v2 = self
+            .python_paths()
+            .iter()
+            .map(|s| s.join("inmanta_plugins"));
+        for dir in v1.chain(v2) {
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            entries.sort();
+            for module in entries {
+                let model = module.join("model");
+                let Some(name) = module.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if model.join("_init.cf").is_file() && !found.iter().any(|(n, _)| n == name) {
+                    found.push((name.to_string(), model));
+                }
+            }
+        }
+        found
+    }
 }
 
 /// The file of module `segments` in the first of these `model/` folders that has it.
-fn find_in_models(
-    models: &[PathBuf],
-    segments: &[&str],
-) -> Result<Option<(String, String)>, String> {
+fn find_in_models(models: &[PathBuf], segments: &[&str]) -> Option<PathBuf> {
     for model in models.iter().filter(|m| m.is_dir()) {
         let mut candidates = Vec::new();
         if segments.len() == 1 {
@@ -236,11 +329,9 @@ fn find_in_models(
             candidates.push(sub.join(format!("{last}.cf")));
             candidates.push(sub.join(last).join("_init.cf"));
         }
-        for candidate in candidates {
-            if candidate.is_file() {
-                return read(&candidate).map(|text| Some((display_name(&candidate), text)));
-            }
+        if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
+            return Some(found);
         }
     }
-    Ok(None)
+    None
 }

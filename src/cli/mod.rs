@@ -22,48 +22,119 @@ pub enum Status {
     ToolFailure = 2,
 }
 
-/// Writes diagnostics in the chosen format and returns the status they imply.
+/// Writes diagnostics where they go and returns the status they imply. Standard output holds
+/// one document at most: the command's payload, or else (with `--format json`) the diagnostics.
+/// So the diagnostics go to `--diagnostics FILE` when given; else text goes to stderr, and JSON
+/// to stdout unless the payload is there (`stdout_used`), then to stderr.
+pub fn report_beside(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    output: &OutputOptions,
+    uri_of: &dyn Fn(&str) -> String,
+    stdout_used: bool,
+) -> Status {
+    let status = if diagnostics::has_errors(diagnostics) {
+        Status::ModelErrors
+    } else {
+        Status::Ok
+    };
+    let render = |color: bool| match output.format {
+        Format::Json => {
+            diagnostics::to_pretty_text(&diagnostics::render_json(diagnostics, sources, uri_of))
+        }
+        Format::Text => diagnostics::render_text(diagnostics, sources, TextOptions { color }),
+    };
+    if let Some(path) = &output.diagnostics {
+        return match compile::write_output(path, &render(false)) {
+            Ok(()) => status,
+            Err(message) => {
+                eprintln!("lsmc: {message}");
+                Status::ToolFailure
+            }
+        };
+    }
+    match output.format {
+        Format::Json if !stdout_used => print_out(&render(false)),
+        Format::Json => {
+            let _ = std::io::stderr().lock().write_all(render(false).as_bytes());
+        }
+        Format::Text => {
+            let color = match output.color {
+                Some(ColorChoice::Always) => true,
+                Some(ColorChoice::Never) => false,
+                Some(ColorChoice::Auto) | None => {
+                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                        && std::io::stderr().is_terminal()
+                }
+            };
+            let _ = std::io::stderr().lock().write_all(render(color).as_bytes());
+        }
+    }
+    status
+}
+
+/// [`report_beside`] for a run that writes no payload on standard output.
 pub fn report(
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
     output: &OutputOptions,
     uri_of: &dyn Fn(&str) -> String,
 ) -> Status {
-    match output.format {
-        Format::Json => {
-            let json = diagnostics::render_json(diagnostics, sources, uri_of);
-            let mut stdout = std::io::stdout().lock();
-            let _ = writeln!(
-                stdout,
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
-        }
-        Format::Text => {
-            let color = match output.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                        && std::io::stderr().is_terminal()
-                }
-            };
-            let text = diagnostics::render_text(diagnostics, sources, TextOptions { color });
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
-        }
+    report_beside(diagnostics, sources, output, uri_of, false)
+}
+
+/// The one-line summary of a successful run on stderr (`ok: ...`, with the time since `start`),
+/// unless `--quiet`, or stderr holds the JSON diagnostics beside a payload on stdout.
+pub fn summary(output: &OutputOptions, stdout_used: bool, start: std::time::Instant, what: &str) {
+    let json_on_stderr =
+        output.format == Format::Json && stdout_used && output.diagnostics.is_none();
+    if output.quiet || json_on_stderr {
+        return;
     }
-    if diagnostics::has_errors(diagnostics) {
-        Status::ModelErrors
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    eprintln!("ok: {what} in {ms:.0} ms");
+}
+
+/// `N thing` or `N things`.
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
     } else {
-        Status::Ok
+        format!("{n} {thing}s")
+    }
+}
+
+/// `N files` read from disk (the built-in modules are not counted).
+pub fn files_read(sources: &SourceMap) -> String {
+    let read = sources
+        .iter()
+        .filter(|(_, file)| {
+            !lsmc::builtin::FILES
+                .iter()
+                .any(|b| b.display_name == file.name)
+        })
+        .count();
+    count(read, "file")
+}
+
+/// ` (N warnings)` when there are any.
+pub fn warnings_note(diagnostics: &[Diagnostic]) -> String {
+    match diagnostics.iter().filter(|d| !d.is_error()).count() {
+        0 => String::new(),
+        n => format!(" ({})", count(n, "warning")),
     }
 }
 
 /// Writes to standard output. A reader that has gone away (`lsmc ... | head`) is not an error
 /// of lsmc: the rest of the output is dropped, and the run ends with its own status.
 pub fn print_out(text: &str) {
-    use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// A path that is neither a regular file nor a folder (`/dev/null`, `/dev/stdout`, a named pipe):
+/// written in place, since renaming a file over it would replace the device or pipe.
+pub fn is_special_file(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// A temporary file in the folder of `path`, written and then renamed over `path`, so that an
@@ -90,27 +161,49 @@ pub fn staging_file(path: &std::path::Path) -> Result<tempfile::NamedTempFile, S
     })
 }
 
-/// Reports a failure of the tool itself (not of the model) and returns its status.
+/// Reports a failure of the tool itself (not of the model) and returns its status: the message
+/// on stderr, and with `--format json` also as the diagnostics document (`"failure"`), where the
+/// diagnostics go. No payload has been written to stdout when this is called.
 pub fn tool_failure(message: &str, output: Option<&OutputOptions>) -> Status {
-    if output.is_some_and(|o| o.format == Format::Json) {
-        let json = serde_json::json!({
-            "errors": [],
-            "warnings": [],
-            "failure": message,
-        });
-        print_out(&(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"));
-    }
     eprintln!("lsmc: {message}");
+    if let Some(output) = output.filter(|o| o.format == Format::Json) {
+        let text = failure_json(message);
+        match &output.diagnostics {
+            Some(path) => {
+                if let Err(message) = compile::write_output(path, &text) {
+                    eprintln!("lsmc: {message}");
+                }
+            }
+            None => print_out(&text),
+        }
+    }
     Status::ToolFailure
 }
 
-pub fn explain(code: &str) -> Status {
+/// The diagnostics document of a run that failed before it could check anything.
+pub fn failure_json(message: &str) -> String {
+    diagnostics::to_pretty_text(&serde_json::json!({
+        "errors": [],
+        "warnings": [],
+        "failure": message,
+    }))
+}
+
+/// `lsmc explain CODE`: the page of a code. Without a code, or with one that does not exist,
+/// every code with its title.
+pub fn explain(code: Option<&str>) -> Status {
+    let Some(code) = code else {
+        print_out(&code_list());
+        return Status::Ok;
+    };
     let Some(found) = codes::lookup(code) else {
         let known: Vec<&str> = codes::ALL.iter().map(|c| c.id).collect();
         let hint = diagnostics::suggest::did_you_mean(code, known.iter().copied())
             .map(|s| format!(" (did you mean {s}?)"))
             .unwrap_or_default();
-        return tool_failure(&format!("unknown diagnostic code `{code}`{hint}"), None);
+        let status = tool_failure(&format!("unknown diagnostic code `{code}`{hint}"), None);
+        let _ = std::io::stderr().lock().write_all(code_list().as_bytes());
+        return status;
     };
     match codes::page(found) {
         Some(page) => {
@@ -119,6 +212,15 @@ pub fn explain(code: &str) -> Status {
         }
         None => tool_failure(&format!("{} has no documentation page", found.id), None),
     }
+}
+
+/// Every code and its title (the name its page is headed with), one a line.
+fn code_list() -> String {
+    let mut text = String::from("Diagnostic codes (`lsmc explain CODE` prints one's page):\n");
+    for code in codes::ALL {
+        text.push_str(&format!("  {}  {}\n", code.id, code.name));
+    }
+    text
 }
 
 /// Phase timings on stderr when `LSMC_TIMINGS` is set (for profiling; benches measure speed).

@@ -1,13 +1,14 @@
 //! `lsmc parse`: syntax only, file by file, optionally with the tree.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lsmc::ast::Module;
+use lsmc::diagnostics::to_pretty_text;
 use lsmc::parser::parse_module;
 use lsmc::source::SourceMap;
 
 use super::fs::{display_name, read, uri_of};
-use super::{report, tool_failure, Status};
+use super::{report_beside, tool_failure, Status};
 use crate::OutputOptions;
 
 /// One file's tree as `--ast` prints it.
@@ -17,7 +18,14 @@ struct Tree {
     module: Module,
 }
 
-pub fn run(files: &[PathBuf], print_ast: bool, output: &OutputOptions) -> Status {
+/// `out`: where the trees go with `--ast` (`None`: standard output).
+pub fn run(
+    files: &[PathBuf],
+    print_ast: bool,
+    out: Option<&Path>,
+    output: &OutputOptions,
+) -> Status {
+    let start = std::time::Instant::now();
     let mut sources = SourceMap::new();
     let mut diagnostics = Vec::new();
     let mut trees = Vec::new();
@@ -35,12 +43,25 @@ pub fn run(files: &[PathBuf], print_ast: bool, output: &OutputOptions) -> Status
             trees.push(Tree { file: name, module });
         }
     }
+    let out = out.unwrap_or(Path::new("-"));
+    let stdout_used = print_ast && out == Path::new("-");
     if print_ast {
         let json = match trees.as_slice() {
-            [one] => serde_json::to_string_pretty(one),
-            _ => serde_json::to_string_pretty(&trees),
+            [one] => to_pretty_text(one),
+            _ => to_pretty_text(&trees),
         };
-        super::print_out(&(json.unwrap_or_default() + "\n"));
+        if let Err(message) = super::compile::write_output(out, &json) {
+            return tool_failure(&message, Some(output));
+        }
     }
-    report(&diagnostics, &sources, output, &uri_of)
+    let status = report_beside(&diagnostics, &sources, output, &uri_of, stdout_used);
+    if status == Status::Ok {
+        let what = format!(
+            "parsed {}{}",
+            super::count(files.len(), "file"),
+            super::warnings_note(&diagnostics)
+        );
+        super::summary(output, stdout_used, start, &what);
+    }
+    status
 }

@@ -18,7 +18,7 @@ use serde_json::Value as Json;
 use super::export::{catalog_of, find_version};
 use super::fs::{display_name, read, uri_of};
 use super::{report, tool_failure, Status};
-use crate::{Format, OutputOptions};
+use crate::OutputOptions;
 
 #[derive(clap::Args)]
 pub struct ValidateArgs {
@@ -147,6 +147,7 @@ fn chosen<'a>(
 }
 
 pub fn run(args: &ValidateArgs, output: &OutputOptions) -> Status {
+    let start = std::time::Instant::now();
     let (catalog, mut loaded) = match catalog_of(&args.path, &args.python_paths, output) {
         Ok(found) => found,
         Err(status) => return status,
@@ -223,7 +224,15 @@ pub fn run(args: &ValidateArgs, output: &OutputOptions) -> Status {
             "migration from version {} to version {target}",
             entity.version
         );
-        return finish(&args.name, target_entity, &found, &loaded, &what, output);
+        return finish(
+            &args.name,
+            target_entity,
+            &found,
+            &loaded,
+            &what,
+            output,
+            start,
+        );
     }
     if let Some(old) = &old {
         let old_path = args.update.as_deref().unwrap_or(Path::new("OLD"));
@@ -279,7 +288,7 @@ pub fn run(args: &ValidateArgs, output: &OutputOptions) -> Status {
         found.push((set, problems, None));
         what = "create".to_string();
     }
-    finish(&args.name, entity, &found, &loaded, &what, output)
+    finish(&args.name, entity, &found, &loaded, &what, output, start)
 }
 
 /// Reports the problems (with the model's warnings) and returns the status.
@@ -290,6 +299,7 @@ fn finish(
     loaded: &Checked,
     what: &str,
     output: &OutputOptions,
+    start: std::time::Instant,
 ) -> Status {
     let problems: Vec<Diagnostic> = found
         .iter()
@@ -299,18 +309,19 @@ fn finish(
                 .map(move |p| diagnostic(p, set, against.as_ref(), loaded))
         })
         .collect();
-    let count = problems.len();
     let status = report(
         &loaded.diagnostics_with(problems),
         &loaded.sources,
         output,
         &uri_of,
     );
-    if count == 0 && output.format == Format::Text {
-        eprintln!(
-            "ok: a valid {what} of service `{name}` version {}",
-            entity.version
+    if status == Status::Ok {
+        let what = format!(
+            "a valid {what} of service `{name}` version {}{}",
+            entity.version,
+            super::warnings_note(&loaded.diagnostics)
         );
+        super::summary(output, false, start, &what);
     }
     status
 }

@@ -64,6 +64,10 @@ codes! {
     PLUGIN_ARGUMENTS = "E1018", "plugin-arguments", "inmanta.ast.RuntimeException";
     NOT_CALLABLE = "E1019", "not-callable", "inmanta.ast.RuntimeException";
     TYPEDEF_CYCLE = "E1020", "typedef-cycle", "inmanta.ast.CycleException";
+    INVALID_DEFAULT = "E2001", "invalid-default", "inmanta.ast.RuntimeException";
+    CONSTRAINT_VARIABLE = "E2002", "constraint-variable", "inmanta.ast.NotFoundException";
+    UNKNOWN_VARIABLE = "E2003", "unknown-variable", "inmanta.ast.NotFoundException";
+    CONSTRAINT_NOT_DIRECT = "E2004", "constraint-not-direct", "inmanta.ast.DirectExecuteException";
     NOT_EMBEDDED_ENTITY = "E3001", "not-embedded-entity", "lsm.NotEmbeddedEntity";
     BACK_REFERENCE_NOT_PRIVATE = "E3002", "back-reference-not-private", "lsm.BackReferenceNotPrivate";
     BACK_REFERENCE_ARITY = "E3003", "back-reference-arity", "lsm.BackReferenceArity";
@@ -110,6 +114,7 @@ codes! {
     INVENTORY_ERROR = "E4013", "inventory-error", "inmanta.plugins.PluginException";
     INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
     PLUGIN_LIMIT = "E4015", "plugin-limit", "inmanta.ast.ExternalException";
+    DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
     INSTANCE_WRONG_TYPE = "E5001", "instance-wrong-type", "lsm.InstanceWrongType";
     INSTANCE_INVALID_VALUE = "E5002", "instance-invalid-value", "lsm.InstanceInvalidValue";
     INSTANCE_MISSING_ATTRIBUTE = "E5003", "instance-missing-attribute", "lsm.InstanceMissingAttribute";
@@ -124,6 +129,7 @@ codes! {
     INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
     NUMBER_DEPRECATED = "W0002", "number-deprecated", "inmanta.warnings.TypeDeprecationWarning";
     IMPORT_CYCLE = "W0003", "import-cycle", "inmanta.warnings.CompilerRuntimeWarning";
+    MISSING_MODULE_FOLDER = "W0004", "missing-module-folder", "inmanta.module.ProjectConfigurationWarning";
     INVENTORY_SERVICE_UNBOUND = "W5001", "inventory-service-unbound", "lsm.InventoryServiceUnbound";
     INVENTORY_NOT_READ = "W5002", "inventory-not-read", "lsm.InventoryNotRead";
     INVENTORY_ATTRIBUTE_MISMATCH = "W5003", "inventory-attribute-mismatch", "lsm.InventoryAttributeMismatch";

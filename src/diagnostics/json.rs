@@ -3,7 +3,11 @@
 //! `{"errors": [...], "warnings": [...]}`; each entry has Inmanta's `category`, `type`, `message`
 //! and `location` (`uri` and an LSP range: 0-based lines, UTF-16 columns), plus lsmc's `code`,
 //! `severity`, `labels`, `notes` and `help`.
+//!
+//! Every JSON document lsmc writes (diagnostics, catalogs, schemas, dumps, syntax trees) is
+//! indented the same way: one space per level, as the reference's `json.dumps(..., indent=1)`.
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::Diagnostic;
@@ -27,7 +31,7 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap, uri_of: UriO
             })
             .collect();
         json!({
-            "category": if d.code.inmanta_type.starts_with("inmanta.parser") { "parse_error" } else { "runtime_error" },
+            "category": category(d),
             "type": d.code.inmanta_type,
             "message": d.message,
             "location": primary,
@@ -50,6 +54,42 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap, uri_of: UriO
         .map(entry)
         .collect();
     json!({ "errors": errors, "warnings": warnings })
+}
+
+/// Inmanta's `ErrorCategory` for an error (`parse_error`, `plugin_exception`, `runtime_error`).
+/// The compile-data format has errors only; a warning is not an error of any category, so it is
+/// `warning`.
+fn category(d: &Diagnostic) -> &'static str {
+    let ty = d.code.inmanta_type;
+    if !d.is_error() {
+        "warning"
+    } else if ty.starts_with("inmanta.parser") {
+        "parse_error"
+    } else if ty == "inmanta.plugins.PluginException" {
+        "plugin_exception"
+    } else {
+        "runtime_error"
+    }
+}
+
+/// Writes a value as JSON, one space per indentation level, without a final newline.
+pub fn write_pretty<W: std::io::Write, T: Serialize + ?Sized>(
+    out: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    value.serialize(&mut serializer)
+}
+
+/// A value as JSON text, one space per indentation level, with a final newline. The same value
+/// always gives the same bytes.
+pub fn to_pretty_text<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::new();
+    write_pretty(&mut out, value).expect("values lsmc writes serialize");
+    let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    text.push('\n');
+    text
 }
 
 fn location(span: Span, sources: &SourceMap, uri_of: UriOf) -> Value {

@@ -10,7 +10,7 @@ pub mod suggest;
 mod text;
 
 pub use codes::Code;
-pub use json::render_json;
+pub use json::{render_json, to_pretty_text, write_pretty};
 pub use text::{render_text, TextOptions};
 
 use crate::source::Span;

@@ -80,10 +80,13 @@ pub enum EvalError {
         entity: String,
         span: Span,
     },
+    /// `old_at` and `new_at`: where each value was set, as text.
     VariableSetTwice {
         name: String,
         old: String,
+        old_at: String,
         new: String,
+        new_at: String,
         span: Span,
         first: Option<Span>,
     },
@@ -113,11 +116,16 @@ pub enum EvalError {
         message: String,
         span: Span,
     },
+    /// An f-string with a `{}` field.
+    FStringPositional {
+        span: Span,
+    },
     Regex {
         message: String,
         span: Span,
     },
     ShortLookupOnNonInstance {
+        value: String,
         span: Span,
     },
     NoRelation {
@@ -135,7 +143,7 @@ pub enum EvalError {
         span: Span,
     },
     DictKeyNotString {
-        repr: String,
+        value: String,
         span: Span,
     },
     KeyNotFound {
@@ -147,7 +155,7 @@ pub enum EvalError {
         span: Span,
     },
     ComprehensionOverNonList {
-        repr: String,
+        type_name: String,
         span: Span,
     },
     NoAttribute {
@@ -155,15 +163,21 @@ pub enum EvalError {
         name: String,
         span: Span,
     },
-    /// `object.name` where `object` (as written) is no instance.
+    /// `object.name` where `object` is no instance: `object` as written, or the list's text for
+    /// a list (`value`: `None`); `value`: the value as Python's `str` shows it.
     AttributeOfNonInstance {
         name: String,
         object: String,
         type_name: String,
-        repr: String,
+        value: Option<String>,
         span: Span,
     },
-    /// An operator's own message (as Python's exception words it).
+    /// Operands of types an operator does not take, in the operator's own words.
+    OperandTypes {
+        message: String,
+        span: Span,
+    },
+    /// An operator whose result does not exist or does not fit (as Python's exception words it).
     Operator {
         message: String,
         span: Span,
@@ -207,6 +221,11 @@ pub enum EvalError {
     IndexTypeMismatch {
         span: Span,
     },
+    /// An index lookup that names an attribute twice.
+    IndexAttributeTwice {
+        name: String,
+        span: Span,
+    },
     /// `key`: each attribute with its value's `repr`.
     NoIndexForLookup {
         entity: String,
@@ -234,6 +253,20 @@ pub enum EvalError {
         instance: String,
         problem: SetProblem,
         span: Span,
+    },
+    /// The value for an attribute failed to compute (`cause`: that failure).
+    ValueFailed {
+        name: String,
+        instance: String,
+        cause: Box<Diagnostic>,
+        span: Span,
+    },
+    /// `error`, met setting the inverse end `name` of a relation, placed at the instance that
+    /// owns that end (`owner_at`: where it was constructed).
+    OnInverseEnd {
+        name: String,
+        owner_at: Span,
+        error: Box<EvalError>,
     },
     /// An attribute given two values; `old_at` and `new_at`: where, as text.
     AttributeSetTwice {
@@ -388,8 +421,8 @@ impl From<EvalError> for Diagnostic {
                 value,
                 span,
             } => at(
-                codes::RUNTIME_ERROR,
-                format!("The object at {object} is not an Entity but a {type_name} with value {value}"),
+                codes::TYPING_ERROR,
+                format!("The object at {object} is not an Entity but a <class '{type_name}'> with value {value}"),
                 span,
                 "not an instance",
             ),
@@ -402,17 +435,19 @@ impl From<EvalError> for Diagnostic {
             VariableSetTwice {
                 name,
                 old,
+                old_at,
                 new,
+                new_at,
                 span,
                 first,
             } => {
                 let mut d = at(
-                    codes::RUNTIME_ERROR,
+                    codes::DOUBLE_SET,
                     format!(
-                        "value set twice:\n\told value: {old}\n\tnew value: {new}\n (variable {name})"
+                        "value set twice:\n\told value: {old}\n\t\tset at {old_at}\n\tnew value: {new}\n\t\tset at {new_at}\n"
                     ),
                     span,
-                    "set again here",
+                    &format!("variable `{name}` set again here"),
                 );
                 if let Some(first) = first {
                     d = d.with_label(Label::secondary(first, "first set here"));
@@ -471,10 +506,17 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "in this f-string",
             ),
-            Regex { message, span } => at(codes::RUNTIME_ERROR, message, span, "regex match"),
-            ShortLookupOnNonInstance { span } => at(
+            FStringPositional { span } => at(
                 codes::RUNTIME_ERROR,
-                "short index lookup on a value that is not an instance".into(),
+                "f-strings do not support positional substitutions via '{}', use variable or attribute keys instead".into(),
+                span,
+                "`{}` names no variable",
+            )
+            .with_help("name the variable or attribute in the braces: f\"{name}\""),
+            Regex { message, span } => at(codes::RUNTIME_ERROR, message, span, "regex match"),
+            ShortLookupOnNonInstance { value, span } => at(
+                codes::TYPING_ERROR,
+                format!("short index lookup is only possible one objects, {value} is not an object"),
                 span,
                 "not an instance",
             ),
@@ -493,7 +535,7 @@ impl From<EvalError> for Diagnostic {
                 relation,
                 span,
             } => at(
-                codes::RUNTIME_ERROR,
+                codes::TYPING_ERROR,
                 format!(
                     "short index lookup is only possible on bi-drectional relations, {entity}.{relation} is unidirectional"
                 ),
@@ -501,14 +543,14 @@ impl From<EvalError> for Diagnostic {
                 "unidirectional",
             ),
             DictLookupOnNonDict { value, span } => at(
-                codes::RUNTIME_ERROR,
+                codes::TYPING_ERROR,
                 format!("dict lookup is only possible on dicts, {value} is not an object"),
                 span,
                 "not a dict",
             ),
-            DictKeyNotString { repr, span } => at(
-                codes::RUNTIME_ERROR,
-                format!("dict keys must be string, {repr} is not a string"),
+            DictKeyNotString { value, span } => at(
+                codes::TYPING_ERROR,
+                format!("dict keys must be string, {value} is not a string"),
                 span,
                 "not a string",
             ),
@@ -524,9 +566,9 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "not a dict",
             ),
-            ComprehensionOverNonList { repr, span } => at(
+            ComprehensionOverNonList { type_name, span } => at(
                 codes::TYPING_ERROR,
-                format!("A list comprehension can only be applied to lists and relations, got {repr}"),
+                format!("A list comprehension can only be applied to lists and relations, got {type_name}"),
                 span,
                 "not a list",
             ),
@@ -540,16 +582,22 @@ impl From<EvalError> for Diagnostic {
                 name,
                 object,
                 type_name,
-                repr,
+                value,
                 span,
             } => at(
                 codes::RUNTIME_ERROR,
-                format!(
-                    "can not get attribute {name}, {object} is not an entity but a {type_name} with value {repr}"
-                ),
+                match value {
+                    Some(value) => format!(
+                        "can not get attribute {name}, {object} is not an entity but a {type_name} with value '{value}'"
+                    ),
+                    None => format!("can not get attribute {name}, {object} is not an entity but a {type_name}"),
+                },
                 span,
                 "not an instance",
             ),
+            OperandTypes { message, span } => {
+                at(codes::TYPING_ERROR, message, span, "in this operation")
+            }
             Operator { message, span } => {
                 at(codes::RUNTIME_ERROR, message, span, "in this operation")
             }
@@ -617,6 +665,12 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "an instance of another type has this key",
             ),
+            IndexAttributeTwice { name, span } => at(
+                codes::RUNTIME_ERROR,
+                format!("Attribute {name} provided twice in index lookup"),
+                span,
+                "an attribute given twice",
+            ),
             NoIndexForLookup { entity, key, span } => {
                 let shown: Vec<String> = key
                     .iter()
@@ -676,6 +730,42 @@ impl From<EvalError> for Diagnostic {
                     cause.lines().next().unwrap_or(""),
                 )
                 .with_note(format!("caused by: {cause}"))
+            }
+            ValueFailed {
+                name,
+                instance,
+                cause,
+                span,
+            } => {
+                let mut d = at(
+                    codes::ATTRIBUTE_ERROR,
+                    could_not_set(&name, &instance),
+                    span,
+                    "the value for this attribute failed",
+                );
+                if let Some(inner) = cause.primary_span() {
+                    let label = cause.message.lines().next().unwrap_or("").to_string();
+                    d = d.with_label(Label::secondary(inner, label));
+                }
+                d.with_note(format!("caused by: {}", cause.message))
+            }
+            OnInverseEnd {
+                name,
+                owner_at,
+                error,
+            } => {
+                let mut d = Diagnostic::from(*error);
+                for label in &mut d.labels {
+                    if label.primary {
+                        label.primary = false;
+                        label.message = format!("set from here, through the other end: {}", label.message);
+                    }
+                }
+                d.labels.insert(
+                    0,
+                    Label::primary(owner_at, format!("the instance whose `{name}` could not be set")),
+                );
+                d
             }
             AttributeSetTwice {
                 name,

@@ -3,8 +3,9 @@
 use std::rc::Rc;
 
 use super::cells::{CellId, Shape, TaskId};
-use super::error::{BooleanUse, EvalError};
+use super::error::{BooleanUse, EvalError, SetProblem};
 use super::flow::{Flow, R};
+use super::types::OperatorError;
 use super::value::{InstanceId, Str, Value};
 use super::{Instance, Runtime, Scope, ScopeId, Task, Work};
 use crate::ast::{Argument, BinaryOp, Expr, ExprKind, Name, Stmt, StmtKind};
@@ -189,11 +190,76 @@ fn assign_attribute<'m>(
             let implicit = rt
                 .inverse_of(instance, &name.text)
                 .map(|inverse| (inverse, Value::Instance(instance)));
-            construct(rt, task, class, arguments, scope, value.span, implicit)?
+            construct(
+                rt, task, class, arguments, scope, value.span, implicit, false,
+            )
         }
-        _ => eval(rt, task, value, scope)?,
-    };
+        _ => eval(rt, task, value, scope),
+    }
+    .map_err(|flow| could_not_compute(flow, &name.text, || rt.describe(instance), span))?;
+    // A value of the wrong type for a relation is, in an assignment, the reference's
+    // `AttributeException` on that relation.
     rt.set_attribute(instance, &name.text, v, span, extend)
+        .map_err(|flow| match flow {
+            Flow::Error(error)
+                if matches!(
+                    *error,
+                    EvalError::WrongInstanceType { .. }
+                        | EvalError::NotAnInstanceForRelation { .. }
+                ) =>
+            {
+                EvalError::CouldNotSet {
+                    name: name.text.clone(),
+                    instance: rt.describe(instance),
+                    problem: SetProblem::Invalid(Diagnostic::from(*error).message),
+                    span,
+                }
+                .into()
+            }
+            flow => flow,
+        })
+}
+
+/// A failure met while computing a value that is stored in an attribute is the reference's
+/// `AttributeException` on that attribute, when the failing expression is one the reference
+/// evaluates within the assignment: an operator, a dict lookup, an f-string, a constructor's own
+/// work. (A division by zero or an overflow is no error of the reference's language: it stays as
+/// it is.) Expressions it runs apart (variable and attribute reads, index lookups, conditional
+/// expressions, comprehensions, plugin calls) keep their own error.
+fn could_not_compute(
+    flow: Flow,
+    name: &str,
+    instance: impl FnOnce() -> String,
+    span: Span,
+) -> Flow {
+    let Flow::Error(error) = flow else {
+        return flow;
+    };
+    let direct = matches!(
+        *error,
+        EvalError::OperandTypes { .. }
+            | EvalError::NotBoolean {
+                used: BooleanUse::Not,
+                ..
+            }
+            | EvalError::DictLookupOnNonDict { .. }
+            | EvalError::DictKeyNotString { .. }
+            | EvalError::KeyNotFound { .. }
+            | EvalError::FString { .. }
+            | EvalError::FStringPositional { .. }
+            | EvalError::DuplicateKeyInIndex { .. }
+            | EvalError::IndexTypeMismatch { .. }
+    );
+    if !direct {
+        return Flow::Error(error);
+    }
+    EvalError::ValueFailed {
+        name: name.to_string(),
+        instance: instance(),
+        cause: Box::new(Diagnostic::from(*error)),
+        span,
+    }
+    .into()
 }
 
 fn set_variable(rt: &mut Runtime<'_>, cell: CellId, name: &str, value: Value, span: Span) -> R<()> {
@@ -214,7 +280,9 @@ fn set_variable(rt: &mut Runtime<'_>, cell: CellId, name: &str, value: Value, sp
             Err(EvalError::VariableSetTwice {
                 name: name.to_string(),
                 old: rt.str_of(&old),
+                old_at: first.map(|s| rt.location_text(s)).unwrap_or_default(),
                 new: rt.str_of(&value),
+                new_at: rt.location_text(span),
                 span,
                 first,
             }
@@ -496,9 +564,10 @@ impl<'m> Runtime<'m> {
         expr: &'m Expr,
         value: &Value,
     ) -> Result<Value, String> {
-        let root = self.roots[&namespace];
+        // A constraint sees `self` and nothing else: the language gives it no variables, even
+        // those that happen to be set by the time it runs.
         self.scopes.push(Scope {
-            parent: Some(root),
+            parent: None,
             vars: Default::default(),
             instance: None,
             namespace,
@@ -661,9 +730,18 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         }
         ExprKind::FString { template, parts } => {
             let mut values = Vec::new();
+            let mut positional = false;
             for part in parts {
+                // `{}`: the reference looks its named fields up first, then refuses it.
+                if part.placeholder.is_empty() {
+                    positional = true;
+                    continue;
+                }
                 let v = eval_chain(rt, &part.reference, scope, part.span)?;
                 values.push((part.placeholder.trim().to_string(), v));
+            }
+            if positional {
+                return Err(EvalError::FStringPositional { span: expr.span }.into());
             }
             super::format::format_fstring(rt, template, &values)
                 .map(|s| Value::str(&s))
@@ -742,7 +820,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             super::plugins::call(rt, function, positional, keyword, expr.span)
         }
         ExprKind::Construct { class, arguments } => {
-            construct(rt, task, class, arguments, scope, expr.span, None)
+            construct(rt, task, class, arguments, scope, expr.span, None, true)
         }
         ExprKind::IndexLookup { class, arguments } => {
             let entity = class_entity(rt, class)?;
@@ -757,8 +835,13 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             relation,
             arguments,
         } => {
-            let Value::Instance(instance) = eval(rt, task, object, scope)? else {
-                return Err(EvalError::ShortLookupOnNonInstance { span: object.span }.into());
+            let root = eval(rt, task, object, scope)?;
+            let Value::Instance(instance) = root else {
+                return Err(EvalError::ShortLookupOnNonInstance {
+                    value: rt.str_of(&root),
+                    span: object.span,
+                }
+                .into());
             };
             let entity = rt.instances[instance.0 as usize].entity;
             let Some(end) = rt.model.relation_end(entity, &relation.text).cloned() else {
@@ -813,7 +896,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             };
             let Value::Str(k) = &k else {
                 return Err(EvalError::DictKeyNotString {
-                    repr: rt.repr_of(&k),
+                    value: rt.str_of(&k),
                     span: key.span,
                 }
                 .into());
@@ -972,7 +1055,7 @@ fn comprehension<'m>(
         Value::Unknown => return Ok(()),
         other => {
             return Err(EvalError::ComprehensionOverNonList {
-                repr: rt.repr_of(&other),
+                type_name: other.type_name().to_string(),
                 span: iterable.span,
             }
             .into())
@@ -1065,11 +1148,20 @@ fn attribute_of(
             }
         }
         Value::Unknown => Ok(Value::Unknown),
+        // The reference names the list itself, and any other value by the expression written.
+        Value::List(_) => Err(EvalError::AttributeOfNonInstance {
+            name: name.text.clone(),
+            object: rt.str_of(target),
+            type_name: "list".to_string(),
+            value: None,
+            span,
+        }
+        .into()),
         other => Err(EvalError::AttributeOfNonInstance {
             name: name.text.clone(),
             object: expr_text(rt, object),
             type_name: other.type_name().to_string(),
-            repr: rt.repr_of(other),
+            value: Some(rt.str_of(other)),
             span,
         }
         .into()),
@@ -1201,10 +1293,16 @@ fn binary<'m>(
     }
     let l = eval(rt, task, left, scope)?;
     let r = eval(rt, task, right, scope)?;
-    super::types::operator(rt, op, &l, &r).map_err(|message| {
-        EvalError::Operator {
-            message,
-            span: op_span,
+    super::types::operator(rt, op, &l, &r).map_err(|error| {
+        match error {
+            OperatorError::Operands(message) => EvalError::OperandTypes {
+                message,
+                span: op_span,
+            },
+            OperatorError::Arithmetic(message) => EvalError::Operator {
+                message,
+                span: op_span,
+            },
         }
         .into()
     })
@@ -1227,6 +1325,10 @@ fn class_entity(rt: &Runtime<'_>, class: &crate::ast::ClassRef) -> R<EntityId> {
     }
 }
 
+/// `wrap_arguments`: an argument that fails is reported on the new instance's attribute (see
+/// [`could_not_compute`]); not when the constructor is itself the value of an attribute, which
+/// reports it on its own attribute.
+#[allow(clippy::too_many_arguments)]
 fn construct<'m>(
     rt: &mut Runtime<'m>,
     task: TaskId,
@@ -1235,6 +1337,7 @@ fn construct<'m>(
     scope: ScopeId,
     span: Span,
     implicit: Option<(String, Value)>,
+    wrap_arguments: bool,
 ) -> R<Value> {
     let entity = class_entity(rt, class)?;
     let layout = rt.layout(entity);
@@ -1266,7 +1369,19 @@ fn construct<'m>(
     for argument in arguments {
         match argument {
             Argument::Keyword { name, value } => {
-                let v = eval(rt, task, value, scope)?;
+                let v = eval(rt, task, value, scope).map_err(|flow| {
+                    if !wrap_arguments {
+                        return flow;
+                    }
+                    let instance = || {
+                        format!(
+                            "{} (instantiated at {})",
+                            rt.model.entity(entity).full_name,
+                            rt.location_text(span)
+                        )
+                    };
+                    could_not_compute(flow, &name.text, instance, span)
+                })?;
                 add(rt, &name.text, v, &mut given)?;
             }
             Argument::Kwargs { value } => {

@@ -200,6 +200,16 @@ impl<'m> Runtime<'m> {
     ) -> R<Value> {
         let model = self.model;
         let mut names: Vec<&str> = key.iter().map(|(n, _)| n.as_str()).collect();
+        // The first name given again, in the order written.
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                return Err(EvalError::IndexAttributeTwice {
+                    name: name.to_string(),
+                    span,
+                }
+                .into());
+            }
+        }
         names.sort();
         let table = self.ancestors(entity).iter().copied().find_map(|e| {
             model
@@ -510,7 +520,24 @@ impl<'m> Runtime<'m> {
         if present {
             return Ok(());
         }
+        // The reference reports a failure on the inverse end at the instance that owns it.
         self.set_attribute(other, inverse, Value::Instance(instance), span, false)
+            .map_err(|flow| match flow {
+                Flow::Error(error)
+                    if matches!(
+                        *error,
+                        EvalError::CouldNotSet { .. } | EvalError::AttributeSetTwice { .. }
+                    ) =>
+                {
+                    EvalError::OnInverseEnd {
+                        name: inverse.to_string(),
+                        owner_at: self.instances[other.0 as usize].locations[0],
+                        error,
+                    }
+                    .into()
+                }
+                flow => flow,
+            })
     }
 
     fn set_single(

@@ -15,6 +15,7 @@
 //! final checks report every problem they find.
 
 mod cells;
+pub mod definitions;
 pub mod dump;
 pub mod error;
 mod exec;
@@ -251,46 +252,7 @@ pub struct Runtime<'m> {
 
 /// Evaluates a resolved model.
 pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) -> Evaluation<'m> {
-    let mut runtime = Runtime {
-        model,
-        instances: Vec::new(),
-        cells: Vec::new(),
-        scopes: Vec::new(),
-        tasks: Vec::new(),
-        free_tasks: Vec::new(),
-        waiting: HashMap::default(),
-        var_table: VarTable::default(),
-        creation_plans: vec![None; model.entities.len()],
-        expanded_later: HashMap::default(),
-        literals: HashMap::default(),
-        memo: Vec::new(),
-        memo_pos: 0,
-        memos: HashMap::default(),
-        queue: VecDeque::new(),
-        layouts: vec![None; model.entities.len()],
-        index_tables: HashMap::default(),
-        lookups: HashMap::default(),
-        lookup_spans: HashMap::default(),
-        delayed: Vec::new(),
-        roots: HashMap::default(),
-        options,
-        error: None,
-        sources: Some(sources),
-        steps: 0,
-        lsm_cache: HashMap::default(),
-        lifecycle_states: HashMap::default(),
-        plans: HashMap::default(),
-        typedef_checks: HashMap::default(),
-        printed: Vec::new(),
-        rendered: Vec::new(),
-        direct: None,
-        sites: vec![Span::default()],
-        site_ids: HashMap::default(),
-        last_site: (Span::default(), Site::default()),
-        ancestry: (0..model.entities.len())
-            .map(|i| model.ancestors(EntityId(i as u32)).into())
-            .collect(),
-    };
+    let mut runtime = Runtime::new(model, sources, options);
     // Most of a large run is the inventory's services: size the arenas for them up front, so
     // that they are not copied over and over as they grow.
     let records = runtime
@@ -324,8 +286,66 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
 }
 
 impl<'m> Runtime<'m> {
+    fn new(model: &'m Model, sources: &'m SourceMap, options: Options) -> Runtime<'m> {
+        Runtime {
+            model,
+            instances: Vec::new(),
+            cells: Vec::new(),
+            scopes: Vec::new(),
+            tasks: Vec::new(),
+            free_tasks: Vec::new(),
+            waiting: HashMap::default(),
+            var_table: VarTable::default(),
+            creation_plans: vec![None; model.entities.len()],
+            expanded_later: HashMap::default(),
+            literals: HashMap::default(),
+            memo: Vec::new(),
+            memo_pos: 0,
+            memos: HashMap::default(),
+            queue: VecDeque::new(),
+            layouts: vec![None; model.entities.len()],
+            index_tables: HashMap::default(),
+            lookups: HashMap::default(),
+            lookup_spans: HashMap::default(),
+            delayed: Vec::new(),
+            roots: HashMap::default(),
+            options,
+            error: None,
+            sources: Some(sources),
+            steps: 0,
+            lsm_cache: HashMap::default(),
+            lifecycle_states: HashMap::default(),
+            plans: HashMap::default(),
+            typedef_checks: HashMap::default(),
+            printed: Vec::new(),
+            rendered: Vec::new(),
+            direct: None,
+            sites: vec![Span::default()],
+            site_ids: HashMap::default(),
+            last_site: (Span::default(), Site::default()),
+            ancestry: (0..model.entities.len())
+                .map(|i| model.ancestors(EntityId(i as u32)).into())
+                .collect(),
+        }
+    }
+
     /// Creates the namespace scopes and queues every top-level statement.
     fn start(&mut self) {
+        self.make_roots();
+        let model = self.model;
+        for (i, namespace) in model.namespaces.iter().enumerate() {
+            let ns = NamespaceId(i as u32);
+            let scope = self.roots[&ns];
+            for item in &model.modules[namespace.module].1.items {
+                if let crate::ast::Item::Statement(stmt) = item {
+                    self.spawn(Work::Stmt(stmt, scope));
+                }
+            }
+        }
+    }
+
+    /// Creates the namespace scopes, with a cell for every top-level variable.
+    fn make_roots(&mut self) {
         let model = self.model;
         for (i, namespace) in model.namespaces.iter().enumerate() {
             let ns = NamespaceId(i as u32);
@@ -340,15 +360,6 @@ impl<'m> Runtime<'m> {
                 .collect();
             let scope = self.new_scope(None, None, ns, statements);
             self.roots.insert(ns, scope);
-        }
-        for (i, namespace) in model.namespaces.iter().enumerate() {
-            let ns = NamespaceId(i as u32);
-            let scope = self.roots[&ns];
-            for item in &model.modules[namespace.module].1.items {
-                if let crate::ast::Item::Statement(stmt) = item {
-                    self.spawn(Work::Stmt(stmt, scope));
-                }
-            }
         }
     }
 

@@ -417,9 +417,9 @@ fn run_native(
         Native::StdIsBase64Encoded => {
             bind!(args, StdIsBase64Encoded: s);
             let s = s.str()?;
+            // The empty string decodes (to nothing), so it counts as encoded.
             Value::Bool(
-                !s.is_empty()
-                    && s.len() % 4 == 0
+                s.len() % 4 == 0
                     && s.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
             )

@@ -51,12 +51,27 @@ pub fn regex_match(pattern: &str, subject: &Value) -> Result<bool, String> {
     regex.is_match(s).map_err(|e| e.to_string())
 }
 
+/// Why an operator gave no value, in the message Python's exception words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OperatorError {
+    /// Operands of types the operator does not take: the reference's `TypingException`.
+    Operands(String),
+    /// Operands of the right types whose result does not exist (a division by zero) or does not
+    /// fit (a 64-bit overflow).
+    Arithmetic(String),
+}
+
 fn numbers(l: &Value, r: &Value) -> Option<(Number, Number)> {
     Some((l.as_number()?, r.as_number()?))
 }
 
 /// A binary operator other than `and`/`or`.
-pub fn operator(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Value, String> {
+pub fn operator(
+    rt: &Runtime<'_>,
+    op: BinaryOp,
+    l: &Value,
+    r: &Value,
+) -> Result<Value, OperatorError> {
     use BinaryOp::*;
     if matches!(l, Value::Unknown) || matches!(r, Value::Unknown) {
         if op == In {
@@ -73,7 +88,7 @@ pub fn operator(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<
         Ne => Ok(Value::Bool(l != r)),
         Lt | Gt | Le | Ge => {
             let Some((a, b)) = numbers(l, r) else {
-                return Err("Can only compare numbers.".into());
+                return Err(OperatorError::Operands("Can only compare numbers.".into()));
             };
             let ordering = match (a, b) {
                 (Number::Int(x), Number::Int(y)) => x.partial_cmp(&y),
@@ -95,18 +110,18 @@ pub fn operator(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<
                 Value::Str(k) => entries.iter().any(|(name, _)| name == k),
                 _ => false,
             })),
-            other => Err(format!(
+            other => Err(OperatorError::Operands(format!(
                 "Operand two of 'in' can only be a list or dict ({})",
-                rt.repr_of(other)
-            )),
+                rt.str_of(other)
+            ))),
         },
         Add => match (l, r) {
             (Value::Str(a), Value::Str(b)) => Ok(Value::str(&format!("{a}{b}"))),
-            (Value::Str(_), other) => Err(format!(
+            (Value::Str(_), other) => Err(OperatorError::Operands(format!(
                 "Can only concatenate str (not '{}' ({})) to str",
                 other.type_name(),
                 rt.repr_of(other)
-            )),
+            ))),
             _ => arithmetic(rt, op, l, r),
         },
         Sub | Mul | Div | Mod | Pow => arithmetic(rt, op, l, r),
@@ -114,23 +129,28 @@ pub fn operator(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<
     }
 }
 
-fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Value, String> {
+fn arithmetic(
+    rt: &Runtime<'_>,
+    op: BinaryOp,
+    l: &Value,
+    r: &Value,
+) -> Result<Value, OperatorError> {
     let name = match op {
         BinaryOp::Add => "plus",
         BinaryOp::Sub => "minus",
-        BinaryOp::Mul => "multiply",
-        BinaryOp::Div => "divide",
+        BinaryOp::Mul => "multiplication",
+        BinaryOp::Div => "division",
         BinaryOp::Mod => "modulo",
-        _ => "power",
+        _ => "exponentiation",
     };
     let Some((a, b)) = numbers(l, r) else {
-        return Err(format!(
+        return Err(OperatorError::Operands(format!(
             "Unsupported operand type(s) for {name}: '{}' ({}) and '{}' ({})",
             l.type_name(),
             rt.repr_of(l),
             r.type_name(),
             rt.repr_of(r)
-        ));
+        )));
     };
     match (op, a, b) {
         (BinaryOp::Add, Number::Int(x), Number::Int(y)) => {
@@ -144,7 +164,7 @@ fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Va
         }
         (BinaryOp::Mod, Number::Int(x), Number::Int(y)) => {
             if y == 0 {
-                return Err("integer modulo by zero".into());
+                return Err(OperatorError::Arithmetic("integer modulo by zero".into()));
             }
             // Python's sign (the divisor's), in i128: `i64::MIN % -1` overflows in i64.
             let (x, y) = (i128::from(x), i128::from(y));
@@ -161,7 +181,7 @@ fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Va
         },
         (BinaryOp::Div, _, _) => {
             if b.as_f64() == 0.0 {
-                return Err("division by zero".into());
+                return Err(OperatorError::Arithmetic("division by zero".into()));
             }
             Ok(Value::Float(a.as_f64() / b.as_f64()))
         }
@@ -173,7 +193,7 @@ fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Va
                 BinaryOp::Mul => x * y,
                 BinaryOp::Mod => {
                     if y == 0.0 {
-                        return Err("float modulo".into());
+                        return Err(OperatorError::Arithmetic("float modulo".into()));
                     }
                     x - y * (x / y).floor()
                 }
@@ -183,8 +203,10 @@ fn arithmetic(rt: &Runtime<'_>, op: BinaryOp, l: &Value, r: &Value) -> Result<Va
     }
 }
 
-fn overflow() -> String {
-    "integer overflow: the result does not fit in 64 bits (lsmc's ints are 64-bit)".into()
+fn overflow() -> OperatorError {
+    OperatorError::Arithmetic(
+        "integer overflow: the result does not fit in 64 bits (lsmc's ints are 64-bit)".into(),
+    )
 }
 
 impl Runtime<'_> {

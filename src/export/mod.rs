@@ -193,17 +193,10 @@ impl ServiceVersions {
 }
 
 /// Pretty JSON, one space per level (as Python's `json.dumps(..., indent=1)`), with a final
-/// newline. The same value always gives the same bytes.
+/// newline: the indentation of every JSON document lsmc writes. The same value always gives the
+/// same bytes.
 pub fn to_pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    value
-        .serialize(&mut serializer)
-        .expect("catalog values serialize");
-    let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
-    text.push('\n');
-    text
+    crate::diagnostics::to_pretty_text(value)
 }
 
 /// Builds the catalog of a model. Refuses (returns the diagnostics) when the LSM rules report

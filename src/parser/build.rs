@@ -160,11 +160,15 @@ impl<'t> Builder<'t> {
         }
     }
 
-    pub fn entity_name_not_capital(&mut self, name: Name) -> Name {
+    /// A lower-case entity name: reported once, then defined under the name the error asks for,
+    /// so that the uses already written that way resolve instead of each reporting again.
+    pub fn entity_name_not_capital(&mut self, mut name: Name) -> Name {
+        let rename = capitalise(&name.text);
         self.error(SyntaxError::EntityNameCase {
             span: name.span,
-            rename: Some(capitalise(&name.text)),
+            rename: Some(rename.clone()),
         });
+        name.text = rename;
         name
     }
 

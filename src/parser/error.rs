@@ -35,6 +35,12 @@ pub enum SyntaxError {
         span: Span,
         expected: Vec<String>,
     },
+    /// An `=` with nothing after it that can be a value: `span` is the end of the `=`,
+    /// `found` the token that came instead (`None` at the end of the file).
+    MissingValue {
+        span: Span,
+        found: Option<String>,
+    },
     /// `what`: what the name names (`an entity name`).
     HyphenInName {
         name: String,
@@ -181,6 +187,17 @@ impl From<SyntaxError> for Diagnostic {
                 .with_label(Label::primary(span, "unexpected here")),
                 &expected,
             ),
+            MissingValue { span, found } => Diagnostic::error(
+                codes::UNEXPECTED_TOKEN,
+                match found {
+                    Some(found) => {
+                        format!("Syntax error: expected a value after `=`, found `{found}`")
+                    }
+                    None => "Syntax error: expected a value after `=`".to_string(),
+                },
+            )
+            .with_label(Label::primary(span, "a value is expected here"))
+            .with_help("write the value after `=`"),
             HyphenInName { name, what, span } => Diagnostic::error(
                 codes::HYPHEN_IN_NAME,
                 format!("The use of '-' in identifiers is not allowed. please rename {name}."),

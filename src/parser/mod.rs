@@ -157,6 +157,12 @@ fn syntax_error(
         ParseError::InvalidToken { .. } | ParseError::User { .. } => (None, Vec::new()),
     };
     let Some((l, tok, r)) = token else {
+        if let Some(&(_, Tok::Assign, eq_end)) = seen.last() {
+            return Some(SyntaxError::MissingValue {
+                span: Span::new(file, eq_end, eq_end),
+                found: None,
+            });
+        }
         let end = text.trim_end().len();
         return Some(SyntaxError::UnexpectedEof {
             span: Span::new(file, end, end),
@@ -166,6 +172,18 @@ fn syntax_error(
     };
     if tok == Tok::Error {
         return None;
+    }
+    // Nothing that can be a value after an `=`: blamed on the `=`, not on what follows (often
+    // the next line).
+    let before = match seen.iter().position(|t| t.0 == l) {
+        Some(p) => p.checked_sub(1).map(|p| seen[p]),
+        None => seen.last().copied(),
+    };
+    if let Some((_, Tok::Assign, eq_end)) = before {
+        return Some(SyntaxError::MissingValue {
+            span: Span::new(file, eq_end, eq_end),
+            found: Some(text[l..r].to_string()).filter(|_| r > l),
+        });
     }
     if tok == Tok::DanglingNot {
         // Inmanta reads a `not` after an expression as the start of `not in`, and fails on the

@@ -596,10 +596,10 @@ impl From<ResolveError> for Diagnostic {
                     format!("no attribute {name} on type {entity}"),
                 )
                 .with_label(Label::primary(
-                    class_span,
+                    name_span,
                     format!("{entity} has no attribute `{name}`"),
                 ))
-                .with_label(Label::secondary(name_span, "set here"));
+                .with_label(Label::secondary(class_span, "in this constructor"));
                 with_did_you_mean(d, suggestion)
             }
             NotCallable { name, span } => Diagnostic::error(

@@ -403,6 +403,14 @@ impl Model {
         out
     }
 
+    /// Whether a parent of the entity or of one of its ancestors did not resolve (reported
+    /// already): what the entity extends is not known, so no rule about its kind applies.
+    pub fn ancestry_unknown(&self, id: EntityId) -> bool {
+        self.ancestors(id)
+            .into_iter()
+            .any(|e| self.entity(e).unresolved_parent)
+    }
+
     /// Whether `child` is `ancestor` or inherits from it.
     pub fn is_subtype(&self, child: EntityId, ancestor: EntityId) -> bool {
         self.ancestors(child).contains(&ancestor)

@@ -412,7 +412,13 @@ impl Checker<'_, '_> {
             let known = def.is_some()
                 || model.ancestors(entity).iter().any(|e| {
                     let e = model.entity(*e);
-                    e.unresolved_parent || e.unresolved_relations.contains(&name.text)
+                    // A definition that did not parse may have lost the attribute: reported once.
+                    e.unresolved_parent
+                        || e.unresolved_relations.contains(&name.text)
+                        || model
+                            .namespace(e.namespace)
+                            .broken_definitions
+                            .contains(&e.name)
                 });
             if known {
                 continue;

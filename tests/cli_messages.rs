@@ -1,0 +1,192 @@
+//! Snapshots of what the command line itself says: the summary line, flags that do nothing,
+//! `explain` without a code, help texts, the JSON of a failure, and the missing `modulepath`
+//! folder of `fixtures/cli/missing_module_folder` (text and JSON). Each snapshot shows the
+//! command, its exit code, stdout and stderr; times and this checkout's folder are replaced.
+
+mod common;
+
+use std::path::Path;
+
+/// The run of `lsmc ARGS` in `dir`, as a snapshot shows it.
+fn shown(dir: &Path, args: &[&str]) -> String {
+    let out = common::lsmc_command()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("lsmc runs");
+    let root = common::manifest_dir().to_string_lossy().into_owned();
+    let clean = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes).replace(&root, "<repo>");
+        // The time of the summary line.
+        let mut out = String::new();
+        for line in text.split_inclusive('\n') {
+            match line.rfind(" in ").filter(|_| line.starts_with("ok: ")) {
+                Some(at) if line.trim_end().ends_with(" ms") => {
+                    out.push_str(&line[..at]);
+                    out.push_str(" in <time> ms\n");
+                }
+                _ => out.push_str(line),
+            }
+        }
+        out
+    };
+    format!(
+        "$ lsmc {}\nexit {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        out.status.code().unwrap_or(-1),
+        clean(&out.stdout),
+        clean(&out.stderr)
+    )
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    common::manifest_dir().join("fixtures/cli").join(name)
+}
+
+fn example() -> std::path::PathBuf {
+    common::manifest_dir().join("examples/vpn-service")
+}
+
+#[test]
+fn missing_module_folder_text() {
+    let dir = fixture("missing_module_folder");
+    let source = common::source_section(
+        "project.yml",
+        &std::fs::read_to_string(dir.join("project.yml")).unwrap(),
+    );
+    insta::assert_snapshot!(format!("{source}\n{}", shown(&dir, &["check"])));
+}
+
+#[test]
+fn missing_module_folder_json() {
+    let dir = fixture("missing_module_folder");
+    let source = common::source_section(
+        "project.yml",
+        &std::fs::read_to_string(dir.join("project.yml")).unwrap(),
+    );
+    insta::assert_snapshot!(format!(
+        "{source}\n{}",
+        shown(&dir, &["check", "--format", "json"])
+    ));
+}
+
+#[test]
+fn summary_of_each_command() {
+    let dir = example();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
+    let (catalog, schema) = (out("catalog.json"), out("schema.json"));
+    let (set, dump) = (out("set.json"), out("dump.json"));
+    std::fs::write(
+        &set,
+        r#"{"name": "abc", "sites": [{"name": "a", "gateway": "192.0.2.1"},
+            {"name": "b", "gateway": "192.0.2.2"}]}"#,
+    )
+    .unwrap();
+    let runs = [
+        vec!["check"],
+        vec!["compile", "--inventory", "inventory.json", "--dump", &dump],
+        vec!["export", "-o", &catalog],
+        vec!["schema", "vpn", "-o", &schema],
+        vec!["validate-instance", "vpn", &set],
+        vec!["parse", "main.cf"],
+        vec!["check", "--quiet"],
+    ];
+    let tmp_name = tmp.path().to_string_lossy().into_owned();
+    let text: Vec<String> = runs
+        .iter()
+        .map(|args| shown(&dir, args).replace(&tmp_name, "<tmp>"))
+        .collect();
+    insta::assert_snapshot!(text.join("\n"));
+}
+
+#[test]
+fn config_only_without_dump() {
+    insta::assert_snapshot!(shown(&example(), &["compile", "--config-only"]));
+}
+
+#[test]
+fn color_with_json() {
+    insta::assert_snapshot!(shown(
+        &example(),
+        &["check", "--format", "json", "--color", "always"]
+    ));
+}
+
+#[test]
+fn output_of_parse_without_ast() {
+    insta::assert_snapshot!(shown(&example(), &["parse", "main.cf", "-o", "tree.json"]));
+}
+
+#[test]
+fn argument_error_with_json() {
+    insta::assert_snapshot!(shown(
+        &example(),
+        &["check", "--format", "json", "--no-such-flag"]
+    ));
+}
+
+#[test]
+fn tool_failure_json() {
+    insta::assert_snapshot!(shown(
+        &example(),
+        &["check", "no-such-folder", "--format", "json"]
+    ));
+}
+
+#[test]
+fn explain_lists_every_code() {
+    insta::assert_snapshot!(shown(&example(), &["explain"]));
+}
+
+#[test]
+fn explain_unknown_code_lists_every_code() {
+    insta::assert_snapshot!(shown(&example(), &["explain", "E9999"]));
+}
+
+#[test]
+fn help_of_compile() {
+    insta::assert_snapshot!(shown(&example(), &["compile", "--help"]));
+}
+
+#[test]
+fn help_of_parse() {
+    insta::assert_snapshot!(shown(&example(), &["parse", "--help"]));
+}
+
+#[test]
+fn help_of_explain() {
+    insta::assert_snapshot!(shown(&example(), &["explain", "--help"]));
+}
+
+#[test]
+fn help_of_schema() {
+    insta::assert_snapshot!(shown(&example(), &["schema", "--help"]));
+}
+
+#[test]
+fn python_path_of_lifecycle_without_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!(shown(
+        tmp.path(),
+        &["lifecycle", "lsm::fsm::simple", "--python-path", "venv"]
+    ));
+}
+
+#[test]
+fn catalog_and_schemas_both_on_stdout() {
+    insta::assert_snapshot!(shown(&example(), &["export", "-o", "-", "--schemas", "-"]));
+}
+
+#[test]
+fn help_of_lsmc() {
+    insta::assert_snapshot!(shown(&example(), &["--help"]));
+}
+
+#[test]
+fn config_only_without_dump_json() {
+    insta::assert_snapshot!(shown(
+        &example(),
+        &["compile", "--config-only", "--format", "json"]
+    ));
+}
