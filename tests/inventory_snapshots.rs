@@ -202,11 +202,13 @@ fn good_inventory_checked_only_when_asked() {
     std::fs::remove_file(&inventory).ok();
 }
 
-/// `lsmc compile DIR` (run in the crate's folder) and what it wrote, with its exit status.
+/// `lsmc compile DIR` (run in the crate's folder) and what it wrote, with its exit status; no
+/// summary line (it holds a time).
 fn compile_cli(args: &[&str]) -> String {
     let output = common::lsmc_command()
         .current_dir(common::manifest_dir())
         .args(args)
+        .arg("--quiet")
         .output()
         .expect("lsmc runs");
     format!("exit {:?}\n{}", output.status.code(), common::text(&output))
