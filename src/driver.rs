@@ -32,6 +32,7 @@ pub struct Input<'a> {
 }
 
 /// A file of service instances as the LSM API returns them (an array, or `{"data": [...]}`).
+#[derive(Clone)]
 pub struct InventoryFile {
     /// The name diagnostics show.
     pub name: String,
@@ -96,6 +97,10 @@ pub struct Checked {
     statics: OnceCell<Statics>,
     /// What `lsm::all` reads ([`Checked::read_inventory`]).
     inventory: Option<Rc<Inventory>>,
+    /// The inventory file read without problems, until its attribute sets have been checked.
+    inventory_file: Option<InventoryFile>,
+    /// The inventory among the sources, once a check found problems in it.
+    inventory_source: Option<FileId>,
 }
 
 /// Loads the project, resolves it and runs the LSM rules (unless they are off). Never stops at
@@ -141,6 +146,8 @@ pub fn check_cached(input: &Input, options: Options, cache: Option<&ParseCache>)
         diagnostics: all,
         statics,
         inventory: None,
+        inventory_file: None,
+        inventory_source: None,
     }
 }
 
@@ -153,6 +160,88 @@ pub fn lsm_modules() -> Checked {
         files: &MemoryFiles::default(),
     };
     check(&input, Options::default())
+}
+
+fn no_inventory_to_validate(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::VALIDATE_UNKNOWN_INSTANCE,
+        format!("--validate {id}: there is no inventory to find the service instance in"),
+    )
+    .with_help("a validation compile validates one service instance of the inventory: give the inventory with --inventory")
+}
+
+/// The records of an inventory as [`export::instance::inventory::check`] reads them.
+struct InventoryRecords<'a> {
+    inventory: &'a Inventory,
+    text: &'a str,
+    /// Where the first records are in the text, found when a problem is to be shown: the scan
+    /// goes as far as the records asked for (a problem is often in one of the first).
+    places: std::cell::RefCell<Vec<(usize, usize)>>,
+}
+
+impl InventoryRecords<'_> {
+    /// Where record `i` starts, found by its id as the file most likely spells it: a search for
+    /// a string is much faster than a scan of the JSON up to the record. `None` when its `id`
+    /// member is not the first one or is spelt otherwise.
+    fn find_by_id(&self, i: usize) -> Option<usize> {
+        let record = &self.inventory.records[i];
+        let needle = serde_json::to_string(&*record.id).ok()?;
+        let text = self.text;
+        for (at, _) in text.match_indices(&needle) {
+            let Some(start) = text[..at].rfind('{') else {
+                continue;
+            };
+            let is_it = |key: &str, value: &str| {
+                locate(&text[start..], &[Seg::Key(key.into())]).is_some_and(|found| {
+                    serde_json::from_str::<String>(&text[start..][found.value])
+                        .ok()
+                        .as_deref()
+                        == Some(value)
+                })
+            };
+            if is_it("id", &record.id) && is_it("service_entity", &record.service_entity) {
+                return Some(start);
+            }
+        }
+        None
+    }
+}
+
+impl export::instance::inventory::Records for InventoryRecords<'_> {
+    fn count(&self) -> usize {
+        self.inventory.records.len()
+    }
+
+    fn head(&self, i: usize) -> export::instance::inventory::RecordHead<'_> {
+        let r = &self.inventory.records[i];
+        export::instance::inventory::RecordHead {
+            id: &r.id,
+            service_entity: &r.service_entity,
+            version: r.service_entity_version,
+            state: &r.state,
+            deleted: r.deleted,
+        }
+    }
+
+    fn set(&self, i: usize, name: &str) -> Option<serde_json::Value> {
+        match self.inventory.records[i].attribute_set(name) {
+            v @ eval::value::Value::Dict(_) => Some(eval::inventory::to_json(v)),
+            _ => None,
+        }
+    }
+
+    fn place(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        if let Some(start) = self.find_by_id(i) {
+            return Some(start..self.text.len());
+        }
+        // Without problems in the file, record i is element i of its array.
+        let mut places = self.places.borrow_mut();
+        if i >= places.len() {
+            let wanted = (i + 1).max(places.len() * 2);
+            *places = eval::inventory::record_places(self.text, wanted);
+        }
+        places.get(i).map(|&(s, e)| s..e)
+    }
 }
 
 fn unreadable_module((module, reason, span): &(String, String, Span)) -> Diagnostic {
@@ -193,8 +282,96 @@ impl Checked {
             debug_assert_eq!(added, id);
             self.diagnostics.extend(problems);
             diagnostics::sort(&mut self.diagnostics);
+        } else {
+            self.inventory_file = Some(file);
         }
         self.inventory = Some(Rc::new(inventory));
+    }
+
+    /// Checks the inventory read by [`Checked::read_inventory`] against the catalog (see
+    /// [`export::instance::inventory`]): what the records' heads tell always, every attribute set
+    /// against its schema when `sets` (else [`Checked::check_inventory_sets`] may do it later,
+    /// after a failed evaluation); the problems join the diagnostics, and the inventory joins the
+    /// sources when it has some. `validate`: the instance of a validation compile. Nothing to
+    /// check when the model has errors or no catalog.
+    pub fn check_inventory(&mut self, validate: Option<&str>, sets: bool) {
+        if self.inventory_file.is_none() {
+            if let Some(id) = validate.map(str::trim).filter(|v| !v.is_empty()) {
+                if self.inventory.is_none() {
+                    self.diagnostics.push(no_inventory_to_validate(id));
+                }
+            }
+            return;
+        }
+        let parts = export::instance::inventory::Parts { heads: true, sets };
+        let found = self.inventory_problems(validate, parts);
+        if !found.is_empty() {
+            self.diagnostics.extend(found);
+            diagnostics::sort(&mut self.diagnostics);
+        }
+    }
+
+    /// The attribute sets' part of the inventory check, when [`Checked::check_inventory`] did
+    /// not run it: for a compile whose evaluation failed, every bad record beside the
+    /// evaluation's error. The problems are returned (the inventory joins the sources when
+    /// there are some), not added to the diagnostics.
+    pub fn check_inventory_sets(&mut self, validate: Option<&str>) -> Vec<Diagnostic> {
+        let parts = export::instance::inventory::Parts {
+            heads: false,
+            sets: true,
+        };
+        self.inventory_problems(validate, parts)
+    }
+
+    fn inventory_problems(
+        &mut self,
+        validate: Option<&str>,
+        parts: export::instance::inventory::Parts,
+    ) -> Vec<Diagnostic> {
+        let (Some(inventory), false) = (self.inventory.clone(), self.has_errors()) else {
+            return Vec::new();
+        };
+        let Some(file) = self.inventory_file.as_ref() else {
+            return Vec::new();
+        };
+        // The heads need only the bound names; the sets, the schemas.
+        let catalog = if parts.sets {
+            match self.catalog() {
+                Ok(catalog) => catalog,
+                Err(_) => return Vec::new(),
+            }
+        } else {
+            export::bound_services(&self.model, self.statics())
+        };
+        let id = self
+            .inventory_source
+            .unwrap_or(FileId(self.sources.len() as u32));
+        let records = InventoryRecords {
+            inventory: &inventory,
+            text: &file.text,
+            places: Default::default(),
+        };
+        let found = export::instance::inventory::check(
+            &catalog,
+            &records,
+            export::instance::inventory::InventoryText {
+                text: &file.text,
+                file: id,
+            },
+            validate,
+            parts,
+        );
+        if !found.is_empty() && self.inventory_source.is_none() {
+            // The sets' check may still need the text: a copy, only when there are problems.
+            let file = file.clone();
+            let added = self.sources.add(file.name, file.text);
+            debug_assert_eq!(added, id);
+            self.inventory_source = Some(added);
+        }
+        if parts.sets {
+            self.inventory_file = None;
+        }
+        found
     }
 
     /// Evaluates the model over the inventory; `None` when an earlier stage found an error.

@@ -175,6 +175,20 @@ fn cases(s: &Setup) -> Vec<Case> {
             Diagnostics,
         ),
         case(&[&"compile", ex, &"--dump", &file], 0, Diagnostics, Text),
+        case(
+            &[
+                &"compile",
+                ex,
+                &"--inventory",
+                &inv,
+                &"--check-inventory",
+                &"--dump",
+                &"-",
+            ],
+            0,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"compile", broken], 1, Diagnostics, Text),
         case(&[&"compile", &s.printing], 0, Diagnostics, Text),
         case(
@@ -198,6 +212,12 @@ fn cases(s: &Setup) -> Vec<Case> {
         ),
         // arguments that do nothing or are not understood
         case(&[&"compile", ex, &"--config-only"], 2, Diagnostics, Text),
+        case(
+            &[&"compile", ex, &"--check-inventory"],
+            2,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"compile", ex, &"--no-such-flag"], 2, Diagnostics, Text),
         case(&[&"check", ex, &"--color", &"always"], 2, Diagnostics, Text),
         // export

@@ -29,6 +29,10 @@ pub struct CompileArgs {
     /// Dump only the types of main.cf (with --dump).
     #[arg(long)]
     pub config_only: bool,
+    /// Check every inventory record against its service version's schema before evaluating
+    /// (without it, only a compile that fails checks them, to report every bad record at once).
+    #[arg(long)]
+    pub check_inventory: bool,
     /// Skip the LSM rules (export checks): evaluate as the reference compiler does.
     #[arg(long)]
     pub no_lsm_checks: bool,
@@ -61,7 +65,12 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             text,
         });
         timer.mark("inventory");
+    } else if let Some(unread) = unread_inventory(args) {
+        checked.diagnostics.push(unread);
+        lsmc::diagnostics::sort(&mut checked.diagnostics);
     }
+    checked.check_inventory(args.validate.as_deref(), args.check_inventory);
+    timer.mark("inventory check");
     let options = EvalOptions {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
@@ -101,6 +110,17 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             timer.mark("dump");
         }
     }
+    if evaluated.has_errors() && !args.check_inventory {
+        // A failed compile: every bad record of the inventory beside the evaluation's error.
+        let mut all = std::mem::take(&mut evaluated.diagnostics);
+        std::mem::forget(evaluated);
+        all.extend(checked.check_inventory_sets(args.validate.as_deref()));
+        lsmc::diagnostics::sort(&mut all);
+        timer.mark("inventory check");
+        let status = report(&all, &checked.sources, output, &uri_of);
+        std::mem::forget(checked);
+        return status;
+    }
     let dumped = dump_on_stdout && !evaluated.has_errors();
     let status = report_beside(
         &evaluated.diagnostics,
@@ -123,6 +143,33 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     std::mem::forget(evaluated);
     std::mem::forget(checked);
     status
+}
+
+/// A warning for an `inventory.json` beside the main file that `--inventory` did not name: it is
+/// not read (lsmc reads only the inventory it is given), and `lsm::all` returns no instance.
+fn unread_inventory(args: &CompileArgs) -> Option<lsmc::diagnostics::Diagnostic> {
+    if args.no_instances || no_instances_from_env() {
+        return None;
+    }
+    let dir = if args.path.is_file() {
+        args.path.parent().unwrap_or(Path::new("."))
+    } else {
+        &args.path
+    };
+    let found = dir.join("inventory.json");
+    if !found.is_file() {
+        return None;
+    }
+    let shown = display_name(&found);
+    Some(
+        lsmc::diagnostics::Diagnostic::warning(
+            lsmc::diagnostics::codes::INVENTORY_NOT_READ,
+            format!("{shown} is not read: without --inventory, lsm::all returns no instance"),
+        )
+        .with_help(format!(
+            "compile its service instances with `--inventory {shown}`, or say that there are none with --no-instances"
+        )),
+    )
 }
 
 /// `lsm_no_instances=true` (any case, trimmed), as LSM reads it.

@@ -125,10 +125,14 @@ codes! {
     INSTANCE_DUPLICATE_KEY = "E5008", "instance-duplicate-key", "lsm.InstanceDuplicateKey";
     CATALOG_VERSION_CHANGED = "E5009", "catalog-version-changed", "lsm.CatalogVersionChanged";
     CATALOG_VERSION_REMOVED = "E5010", "catalog-version-removed", "lsm.CatalogVersionRemoved";
+    VALIDATE_UNKNOWN_INSTANCE = "E5011", "validate-unknown-instance", "lsm.ValidateUnknownInstance";
     INVALID_ESCAPE = "W0001", "invalid-escape-sequence", "inmanta.parser.ParserWarning";
     NUMBER_DEPRECATED = "W0002", "number-deprecated", "inmanta.warnings.TypeDeprecationWarning";
     IMPORT_CYCLE = "W0003", "import-cycle", "inmanta.warnings.CompilerRuntimeWarning";
     MISSING_MODULE_FOLDER = "W0004", "missing-module-folder", "inmanta.module.ProjectConfigurationWarning";
+    INVENTORY_SERVICE_UNBOUND = "W5001", "inventory-service-unbound", "lsm.InventoryServiceUnbound";
+    INVENTORY_NOT_READ = "W5002", "inventory-not-read", "lsm.InventoryNotRead";
+    INVENTORY_ATTRIBUTE_MISMATCH = "W5003", "inventory-attribute-mismatch", "lsm.InventoryAttributeMismatch";
 }
 
 /// Looks a code up by its id (`E0002`) or name (`unexpected-token`), case-insensitively.

@@ -20,6 +20,7 @@ pub fn render_text(
     // Only the files diagnostics point into: a large inventory file costs nothing otherwise.
     let mut used: Vec<crate::source::FileId> = diagnostics
         .iter()
+        .filter(|d| !has_long_line(d, sources))
         .flat_map(|d| d.labels.iter().map(|l| l.span.file))
         .collect();
     used.sort();
@@ -78,6 +79,10 @@ fn render_one(
         out.extend_from_slice(text.as_bytes());
         return;
     };
+    if has_long_line(diagnostic, sources) {
+        out.extend_from_slice(without_source(diagnostic, sources).as_bytes());
+        return;
+    }
     let file_name = |id| sources.get(id).name.clone();
     // ariadne slices the text with each range: one inside a character would panic there.
     let range = |span: crate::source::Span| sources.get(span.file).char_range(span.range());
@@ -124,6 +129,60 @@ fn render_one(
     }
     // Writing into a Vec cannot fail; a cache miss cannot happen as every file is in the map.
     let _ = report.finish().write(&mut *cache, &mut *out);
+}
+
+/// A line longer than this (a JSON file on one line, say) is not shown: ariadne would print it
+/// whole under every diagnostic that points into it.
+const LONGEST_SHOWN_LINE: usize = 400;
+
+fn has_long_line(diagnostic: &Diagnostic, sources: &SourceMap) -> bool {
+    diagnostic
+        .labels
+        .iter()
+        .any(|l| line_length(sources, l.span) > LONGEST_SHOWN_LINE)
+}
+
+/// The length in bytes of the line a span starts on.
+fn line_length(sources: &SourceMap, span: crate::source::Span) -> usize {
+    let file = sources.get(span.file);
+    let line = file.line_of(span.start as usize);
+    file.line_start(line + 1) - file.line_start(line)
+}
+
+/// A diagnostic with its places as `file:line:column` (1-based) rather than source lines.
+fn without_source(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
+    let mut text = format!(
+        "[{}] {}: {}\n",
+        diagnostic.code.id,
+        match diagnostic.severity {
+            Severity::Error => "Error",
+            Severity::Warning => "Warning",
+        },
+        diagnostic.message
+    );
+    let mut labels: Vec<_> = diagnostic.labels.iter().collect();
+    labels.sort_by_key(|l| (!l.primary, l.span.file, l.span.start));
+    for label in labels {
+        let file = sources.get(label.span.file);
+        let at = file.position_chars(label.span.start as usize);
+        text.push_str(&format!(
+            "   --> {}:{}:{}",
+            file.name,
+            at.line + 1,
+            at.column + 1
+        ));
+        if !label.message.is_empty() {
+            text.push_str(&format!(": {}", label.message));
+        }
+        text.push('\n');
+    }
+    for note in &diagnostic.notes {
+        text.push_str(&format!("   = note: {note}\n"));
+    }
+    if let Some(help) = &diagnostic.help {
+        text.push_str(&format!("   = help: {help}\n"));
+    }
+    text
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
     drop(parsed);
     let mut places: Option<Vec<(usize, usize)>> = None;
     let mut place = |i: usize| -> Span {
-        let places = places.get_or_insert_with(|| element_places(text));
+        let places = places.get_or_insert_with(|| record_places(text, usize::MAX));
         places
             .get(i)
             .map(|(s, e)| Span::new(file, *s, *e))
@@ -386,7 +386,9 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 
 /// Byte ranges of the elements of the inventory's array (the top level, or `data`), found by
 /// scanning the text: serde_json does not keep positions.
-fn element_places(text: &str) -> Vec<(usize, usize)> {
+///
+/// The scan stops once it has `limit` elements.
+pub fn record_places(text: &str, limit: usize) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut places = Vec::new();
     let mut depth = 0i32;
@@ -437,6 +439,9 @@ fn element_places(text: &str) -> Vec<(usize, usize)> {
             b',' if array_depth == Some(depth) => {
                 if let Some(s) = start.take() {
                     places.push((s, i));
+                    if places.len() >= limit {
+                        break;
+                    }
                 }
             }
             b' ' | b'\n' | b'\r' | b'\t' => {}
@@ -448,6 +453,25 @@ fn element_places(text: &str) -> Vec<(usize, usize)> {
         }
     }
     places
+}
+
+/// A model value read from an inventory (no instances) as JSON.
+pub fn to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null | Value::Instance(_) | Value::Unknown => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Str(s) => serde_json::Value::String(s.to_string()),
+        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        Value::Dict(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        ),
+    }
 }
 
 /// A JSON value as a model value.

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::cells::CellKind;
 use super::error::EvalError;
 use super::flow::{Flow, R};
-use super::inventory::from_json;
+use super::inventory::{from_json, to_json};
 use super::plugin_args::{bind, Arg, Args};
 use super::value::{InstanceId, Str, Value};
 use super::Runtime;
@@ -520,25 +520,6 @@ pub(super) fn all(rt: &mut Runtime<'_>, args: &Args, fail: &dyn Fn(String) -> Fl
     let result = Value::list(out);
     rt.lsm_cache.insert(cache_key, result.clone());
     Ok(result)
-}
-
-/// A model value (from the inventory: no instances) as JSON.
-fn to_json(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Null | Value::Instance(_) | Value::Unknown => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Str(s) => serde_json::Value::String(s.to_string()),
-        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Dict(entries) => serde_json::Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.to_string(), to_json(v)))
-                .collect(),
-        ),
-    }
 }
 
 /// Marks embedded entities `_added` / `_removed` by comparing two attribute sets.

@@ -16,6 +16,7 @@
 //! where a pointer is in the JSON text (`locate`). This module runs them in order.
 
 mod formats;
+pub mod inventory;
 mod keys;
 mod locate;
 mod modifiers;
@@ -86,12 +87,115 @@ impl Problem {
 
 /// Validates an attribute set against a version. The problems come in the order of the set.
 pub fn validate(entity: &ServiceEntity, set: &Json, check: Check) -> Vec<Problem> {
-    let schema = super::schema::version_schema(entity);
+    Prepared::new(entity).validate(set, check)
+}
+
+/// A version with its schema made once, for validating many attribute sets against it.
+pub struct Prepared<'c> {
+    entity: &'c ServiceEntity,
+    schema: Json,
+    regexes: schema_eval::Regexes,
+    /// The schema compiled by the `jsonschema` crate: the verdict on many sets, fast; lsmc's
+    /// evaluator words what it refuses.
+    compiled: Option<jsonschema::Validator>,
+}
+
+/// A verdict of the compiled schema: where in the set, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A required attribute is missing from the object at the pointer.
+    Missing { pointer: Pointer, name: String },
+    /// The object at the pointer has a member that is not an attribute.
+    Unknown { pointer: Pointer, name: String },
+    /// Anything else (a type, a value): lsmc's evaluator says what.
+    Other,
+}
+
+impl<'c> Prepared<'c> {
+    pub fn new(entity: &'c ServiceEntity) -> Self {
+        let schema = super::schema::version_schema(entity);
+        let compiled = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .ok();
+        Prepared {
+            entity,
+            schema,
+            regexes: Default::default(),
+            compiled,
+        }
+    }
+
+    /// What the compiled schema refuses in a set (`None`: no compiled schema, ask
+    /// [`Prepared::schema_errors`]).
+    pub fn verdicts(&self, set: &Json) -> Option<Vec<Verdict>> {
+        let compiled = self.compiled.as_ref()?;
+        if compiled.is_valid(set) {
+            return Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        for error in compiled.iter_errors(set) {
+            let pointer: Pointer = error
+                .instance_path()
+                .iter()
+                .map(|segment| match segment {
+                    jsonschema::paths::LocationSegment::Property(name) => {
+                        Seg::Key(name.to_string())
+                    }
+                    jsonschema::paths::LocationSegment::Index(i) => Seg::Index(i),
+                })
+                .collect();
+            match error.kind() {
+                jsonschema::error::ValidationErrorKind::Required { property } => {
+                    out.push(Verdict::Missing {
+                        pointer,
+                        name: property.as_str().unwrap_or_default().to_string(),
+                    })
+                }
+                jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => out
+                    .extend(unexpected.iter().map(|name| Verdict::Unknown {
+                        pointer: pointer.clone(),
+                        name: name.clone(),
+                    })),
+                _ => out.push(Verdict::Other),
+            }
+        }
+        Some(out)
+    }
+
+    pub fn entity(&self) -> &'c ServiceEntity {
+        self.entity
+    }
+
+    /// [`validate`] against this version.
+    pub fn validate(&self, set: &Json, check: Check) -> Vec<Problem> {
+        let errors = self.schema_errors(set);
+        self.problems(set, errors, check)
+    }
+
+    /// The schema's verdicts alone, not yet worded (wording costs more than validating).
+    pub fn schema_errors(&self, set: &Json) -> Vec<SchemaError> {
+        schema_eval::schema_errors_with(&self.schema, set, &self.regexes)
+    }
+
+    /// A schema error worded.
+    pub fn problem(&self, set: &Json, error: SchemaError) -> Problem {
+        schema_problem(self.entity, set, error)
+    }
+
+    /// The problems of a set: its schema errors (`errors`, worded) and the rules a schema can
+    /// not express.
+    pub fn problems(&self, set: &Json, errors: Vec<SchemaError>, check: Check) -> Vec<Problem> {
+        let out = errors
+            .into_iter()
+            .map(|e| schema_problem(self.entity, set, e))
+            .collect();
+        rules(self.entity, set, check, out)
+    }
+}
+
+fn rules(entity: &ServiceEntity, set: &Json, check: Check, mut out: Vec<Problem>) -> Vec<Problem> {
     let members = Members::service(entity);
-    let mut out: Vec<Problem> = schema_errors(&schema, set)
-        .into_iter()
-        .map(|e| schema_problem(entity, set, e))
-        .collect();
     if let Json::Object(map) = set {
         duplicates(entity, set, members, map, &mut Vec::new(), &mut out);
     }

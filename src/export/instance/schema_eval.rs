@@ -40,10 +40,19 @@ pub enum SchemaErrorKind {
 /// `type`, `properties`, `required`, `additionalProperties`, `items`, `anyOf`, local `$ref`,
 /// `enum`, `pattern`, numeric and length bounds, and the formats of the validation types).
 pub fn schema_errors(schema: &Json, value: &Json) -> Vec<SchemaError> {
+    schema_errors_with(schema, value, &Regexes::default())
+}
+
+/// The compiled patterns of a schema, kept between calls that validate against it.
+#[derive(Default)]
+pub struct Regexes(std::cell::RefCell<HashMap<String, Option<fancy_regex::Regex>>>);
+
+/// [`schema_errors`] with the patterns compiled once for many values.
+pub fn schema_errors_with(schema: &Json, value: &Json, regexes: &Regexes) -> Vec<SchemaError> {
     let mut out = Vec::new();
     let checker = Checker {
         root: schema,
-        regexes: std::cell::RefCell::new(HashMap::new()),
+        regexes: &regexes.0,
     };
     checker.check(schema, value, &mut Vec::new(), &mut out, 0);
     out
@@ -51,7 +60,7 @@ pub fn schema_errors(schema: &Json, value: &Json) -> Vec<SchemaError> {
 
 struct Checker<'s> {
     root: &'s Json,
-    regexes: std::cell::RefCell<HashMap<String, Option<fancy_regex::Regex>>>,
+    regexes: &'s std::cell::RefCell<HashMap<String, Option<fancy_regex::Regex>>>,
 }
 
 impl Checker<'_> {

@@ -1,0 +1,249 @@
+//! Snapshot tests of the inventory check of `lsmc compile` (what every record of the inventory is
+//! checked against before evaluation): one folder per fixture, `fixtures/inventory/<name>/`, with
+//! `main.cf`, `inventory.json` and, for a validation compile, a file `validate` holding the
+//! instance id of `--validate`. Each fixture goes through the pipeline as `lsmc compile` runs it
+//! (load, resolve, the LSM checks, the inventory, its check, evaluation when nothing failed) and
+//! has two snapshots: the numbered sources with the diagnostics as text, and the diagnostics as
+//! JSON. The first line of `main.cf` names the codes the fixture shows (`# E5001, W5003: ...`).
+//!
+//! `ten_thousand_records_three_bad_ones`: an inventory of 10,000 services with three bad records
+//! gives three errors, each with its instance id and its line in the inventory.
+//!
+//! `fixtures/inventory-cli/`: what the command line finds beside the model (`lsmc compile DIR`).
+
+use lsmc::diagnostics::{render_json, Diagnostic, Severity};
+use lsmc::driver::{Checked, EvalOptions, InventoryFile};
+
+mod common;
+
+use common::{diagnostics_section, source_section, sources_section, Fixture};
+
+/// The diagnostics of a fixture run as `lsmc compile` runs it, and the run.
+fn compile(fixture: &Fixture) -> (Checked, Vec<Diagnostic>) {
+    let mut checked = fixture.check(lsmc::driver::Options::default());
+    let validate = std::fs::read_to_string(fixture.dir.join("validate"))
+        .ok()
+        .map(|id| id.trim().to_string());
+    if let Some(file) = fixture.inventory() {
+        checked.read_inventory(file);
+    }
+    checked.check_inventory(validate.as_deref(), true);
+    let options = EvalOptions {
+        validate,
+        ..Default::default()
+    };
+    let evaluated = checked.evaluate(options).map(|e| e.diagnostics);
+    let diagnostics = evaluated.unwrap_or_else(|| checked.diagnostics.clone());
+    (checked, diagnostics)
+}
+
+#[test]
+fn inventory_fixtures() {
+    insta::glob!("../fixtures/inventory", "*/main.cf", |path| {
+        let fixture = Fixture::of_main("inventory", path);
+        let (checked, diagnostics) = compile(&fixture);
+        let mut text = sources_section(&checked.sources);
+        // The inventory is among the sources only when it has problems; the snapshot shows it.
+        if let Some(file) = fixture.inventory() {
+            if !checked.sources.iter().any(|(_, f)| f.name == file.name) {
+                text.push_str(&source_section(&file.name, &file.text));
+            }
+        }
+        text.push_str(&diagnostics_section(&diagnostics, &checked.sources));
+        let uri_of = |name: &str| format!("file:///project/{name}");
+        let json =
+            serde_json::to_string_pretty(&render_json(&diagnostics, &checked.sources, &uri_of))
+                .expect("JSON values serialise");
+        fixture.snapshot_as(|| {
+            insta::assert_snapshot!("text", text);
+            insta::assert_snapshot!("json", json);
+        });
+    });
+}
+
+/// Each fixture gives the codes its first line names, each at least once, and no other.
+#[test]
+fn every_fixture_gives_the_codes_it_names() {
+    for fixture in common::fixtures("inventory") {
+        let main = fixture.main_text();
+        let first = main.lines().next().unwrap_or_default();
+        let named: Vec<&str> = first
+            .strip_prefix("# ")
+            .and_then(|rest| rest.split(':').next())
+            .map(|codes| codes.split(", ").collect())
+            .unwrap_or_default();
+        let (_, diagnostics) = compile(&fixture);
+        let mut given: Vec<&str> = diagnostics.iter().map(|d| d.code.id).collect();
+        given.sort();
+        given.dedup();
+        let mut named = named.clone();
+        named.sort();
+        assert_eq!(given, named, "{}", fixture.dir.display());
+    }
+}
+
+/// The bad records' fixture model, with an inventory of `count` records, one a line (record `i`
+/// on line `i + 2`); `bad` replaces the attributes of some records.
+fn scaled_inventory(count: usize, bad: &[(usize, &str)]) -> String {
+    let mut text = String::from("[\n");
+    for i in 0..count {
+        let attributes = bad
+            .iter()
+            .find(|(b, _)| *b == i)
+            .map(|(_, a)| a.to_string())
+            .unwrap_or_else(|| {
+                format!(
+                    r#"{{"name": "svc-{i}", "vlan": {}, "ports": [{{"name": "p0", "speed": 1000}}]}}"#,
+                    i % 4000
+                )
+            });
+        let comma = if i + 1 < count { "," } else { "" };
+        text.push_str(&format!(
+            r#"{{"id": "{}", "service_entity": "svc", "service_entity_version": 0, "version": 1, "state": "up", "active_attributes": {attributes}}}{comma}"#,
+            instance_id(i)
+        ));
+        text.push('\n');
+    }
+    text.push_str("]\n");
+    text
+}
+
+fn instance_id(i: usize) -> String {
+    format!("a0000000-0000-0000-0000-{:012}", i + 1)
+}
+
+#[test]
+fn ten_thousand_records_three_bad_ones() {
+    let fixture = Fixture::new(
+        "inventory",
+        &common::manifest_dir().join("fixtures/inventory/bad_records"),
+    );
+    let bad = [
+        (17, r#"{"name": "bad-17", "vlan": "oops", "ports": []}"#),
+        (5000, r#"{"name": "bad-5000", "vlan": null, "ports": []}"#),
+        (
+            9998,
+            r#"{"name": "bad-9998", "vlan": 9, "ports": [{"name": "p0", "speed": "fast"}]}"#,
+        ),
+    ];
+    let mut checked = fixture.check(lsmc::driver::Options::default());
+    checked.read_inventory(InventoryFile {
+        name: "inventory.json".into(),
+        text: scaled_inventory(10_000, &bad),
+    });
+    checked.check_inventory(None, true);
+    let errors: Vec<&Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert_eq!(checked.diagnostics.len(), 3, "no other diagnostic");
+    for (error, (index, _)) in errors.iter().zip(bad) {
+        assert!(
+            error.message.contains(&instance_id(index)),
+            "{}",
+            error.message
+        );
+        let span = error.primary_span().expect("a place in the inventory");
+        let file = checked.sources.get(span.file);
+        assert_eq!(file.name, "inventory.json");
+        assert_eq!(file.line_of(span.start as usize), index + 1, "0-based line");
+    }
+    assert!(checked.evaluate(EvalOptions::default()).is_none());
+
+    // Without `--check-inventory` the sets are checked only once evaluation has failed: the
+    // same three records, beside the evaluation's error.
+    let mut checked = fixture.check(lsmc::driver::Options::default());
+    checked.read_inventory(InventoryFile {
+        name: "inventory.json".into(),
+        text: scaled_inventory(10_000, &bad),
+    });
+    checked.check_inventory(None, false);
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    let evaluated = checked.evaluate(EvalOptions::default()).expect("evaluated");
+    assert!(
+        evaluated.has_errors(),
+        "the bad records fail the evaluation"
+    );
+    drop(evaluated);
+    let found = checked.check_inventory_sets(None);
+    assert_eq!(found.len(), 3, "{found:#?}");
+    for (error, (index, _)) in found.iter().zip(bad) {
+        assert!(
+            error.message.contains(&instance_id(index)),
+            "{}",
+            error.message
+        );
+        let span = error.primary_span().expect("a place in the inventory");
+        assert_eq!(
+            checked.sources.get(span.file).line_of(span.start as usize),
+            index + 1
+        );
+    }
+}
+
+/// A good inventory: nothing to report with or without `--check-inventory`, and the compile
+/// that fails for another reason reports no record.
+#[test]
+fn good_inventory_checked_only_when_asked() {
+    let dir = "fixtures/inventory/bad_records";
+    let inventory =
+        std::env::temp_dir().join(format!("lsmc-good-inventory-{}.json", std::process::id()));
+    std::fs::write(&inventory, scaled_inventory(20, &[])).unwrap();
+    let path = inventory.to_str().unwrap();
+    for flags in [&[][..], &["--check-inventory"][..]] {
+        let mut args = vec!["compile", dir, "--inventory", path];
+        args.extend(flags);
+        let out = compile_cli(&args);
+        assert!(out.starts_with("exit Some(0)"), "{flags:?}: {out}");
+        assert!(!out.contains("E500"), "{flags:?}: {out}");
+    }
+    std::fs::remove_file(&inventory).ok();
+}
+
+/// `lsmc compile DIR` (run in the crate's folder) and what it wrote, with its exit status; no
+/// summary line (it holds a time).
+fn compile_cli(args: &[&str]) -> String {
+    let output = common::lsmc_command()
+        .current_dir(common::manifest_dir())
+        .args(args)
+        .arg("--quiet")
+        .output()
+        .expect("lsmc runs");
+    format!("exit {:?}\n{}", output.status.code(), common::text(&output))
+}
+
+/// An `inventory.json` beside `main.cf` that `--inventory` does not name: a warning (text and
+/// JSON); none with `--no-instances`, nor when `--inventory` names it.
+#[test]
+fn unread_inventory_beside_main() {
+    let dir = "fixtures/inventory-cli/unread_inventory";
+    insta::assert_snapshot!("unread_inventory_text", compile_cli(&["compile", dir]));
+    insta::assert_snapshot!(
+        "unread_inventory_json",
+        compile_cli(&["compile", dir, "--format", "json"])
+    );
+    let quiet = compile_cli(&["compile", dir, "--no-instances"]);
+    assert!(!quiet.contains("W5002"), "{quiet}");
+    let read = compile_cli(&[
+        "compile",
+        dir,
+        "--inventory",
+        &format!("{dir}/inventory.json"),
+    ]);
+    assert!(!read.contains("W5002") && read.contains("W5001"), "{read}");
+}
+
+/// `--validate ID` without an inventory: an error, exit 1.
+#[test]
+fn validate_without_inventory() {
+    let dir = "fixtures/inventory/bad_records";
+    insta::assert_snapshot!(compile_cli(&[
+        "compile",
+        dir,
+        "--validate",
+        "00000000-0000-0000-0000-0000000000a1",
+        "--no-instances"
+    ]));
+}
