@@ -305,6 +305,9 @@ impl Checked {
         }
         let parts = export::instance::inventory::Parts { heads: true, sets };
         let found = self.inventory_problems(validate, parts);
+        // The text is as large as the inventory: not kept through the evaluation. A later
+        // check of the sets ([`Checked::check_inventory_sets`]) is given it again.
+        self.inventory_file = None;
         if !found.is_empty() {
             self.diagnostics.extend(found);
             diagnostics::sort(&mut self.diagnostics);
@@ -315,7 +318,23 @@ impl Checked {
     /// not run it: for a compile whose evaluation failed, every bad record beside the
     /// evaluation's error. The problems are returned (the inventory joins the sources when
     /// there are some), not added to the diagnostics.
-    pub fn check_inventory_sets(&mut self, validate: Option<&str>) -> Vec<Diagnostic> {
+    /// `file`: the inventory read again (its text was let go before the evaluation), unless
+    /// it is among the sources already, because of earlier problems.
+    pub fn check_inventory_sets(
+        &mut self,
+        validate: Option<&str>,
+        file: impl FnOnce() -> Option<InventoryFile>,
+    ) -> Vec<Diagnostic> {
+        if self.inventory.is_none() {
+            return Vec::new();
+        }
+        self.inventory_file = match self.inventory_source {
+            Some(id) => Some(InventoryFile {
+                name: self.sources.get(id).name.clone(),
+                text: self.sources.get(id).text.to_string(),
+            }),
+            None => file(),
+        };
         let parts = export::instance::inventory::Parts {
             heads: false,
             sets: true,

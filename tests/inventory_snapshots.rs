@@ -155,10 +155,11 @@ fn ten_thousand_records_three_bad_ones() {
     // Without `--check-inventory` the sets are checked only once evaluation has failed: the
     // same three records, beside the evaluation's error.
     let mut checked = fixture.check(lsmc::driver::Options::default());
-    checked.read_inventory(InventoryFile {
+    let inventory = InventoryFile {
         name: "inventory.json".into(),
         text: scaled_inventory(10_000, &bad),
-    });
+    };
+    checked.read_inventory(inventory.clone());
     checked.check_inventory(None, false);
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
     let evaluated = checked.evaluate(EvalOptions::default()).expect("evaluated");
@@ -167,7 +168,7 @@ fn ten_thousand_records_three_bad_ones() {
         "the bad records fail the evaluation"
     );
     drop(evaluated);
-    let found = checked.check_inventory_sets(None);
+    let found = checked.check_inventory_sets(None, || Some(inventory));
     assert_eq!(found.len(), 3, "{found:#?}");
     for (error, (index, _)) in found.iter().zip(bad) {
         assert!(

@@ -114,7 +114,15 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         // A failed compile: every bad record of the inventory beside the evaluation's error.
         let mut all = std::mem::take(&mut evaluated.diagnostics);
         std::mem::forget(evaluated);
-        all.extend(checked.check_inventory_sets(args.validate.as_deref()));
+        let reread = || {
+            let path = args.inventory.as_ref()?;
+            let text = read(path).ok()?;
+            Some(InventoryFile {
+                name: display_name(path),
+                text,
+            })
+        };
+        all.extend(checked.check_inventory_sets(args.validate.as_deref(), reread));
         lsmc::diagnostics::sort(&mut all);
         timer.mark("inventory check");
         let status = report(&all, &checked.sources, output, &uri_of);
