@@ -7,6 +7,8 @@
 
 #[path = "../tests/lsp_client/mod.rs"]
 mod lsp_client;
+#[path = "common/module_project.rs"]
+mod module_project;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -24,34 +26,7 @@ fn project() -> PathBuf {
     let entities = 26;
     let mut main = String::new();
     for m in 0..modules {
-        let mut text = String::from("typedef port_t as int matching self > 0 and self < 65536\n");
-        for e in 0..entities {
-            let _ = write!(
-                text,
-                r#"
-entity Item{e}:
-    """
-        Item {e} of module {m}.
-
-        :attr name: its name
-        :attr port: its port
-    """
-    string name
-    port_t port = 80
-    string[] tags = []
-    bool enabled = true
-end
-index Item{e}(name)
-implement Item{e} using check{e}
-Item{e}.peer [0:1] -- Item{e}
-implementation check{e} for Item{e}:
-    if self.enabled:
-        self.tags = ["on", "{{{{name}}}}"]
-    end
-end
-"#
-            );
-        }
+        let text = module_project::module_text(entities, m, true);
         let model = dir.join(format!("libs/mod{m}/model"));
         std::fs::create_dir_all(&model).unwrap();
         std::fs::write(model.join("_init.cf"), text).unwrap();

@@ -16,6 +16,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[path = "common/module_project.rs"]
+mod module_project;
+
 use lsmc::driver::{self, Checked, Input, InventoryFile};
 use lsmc::project::MemoryFiles;
 
@@ -24,38 +27,7 @@ fn project(modules: usize, entities: usize) -> (String, MemoryFiles) {
     let mut files = MemoryFiles::default();
     let mut main = String::new();
     for m in 0..modules {
-        let mut text = String::new();
-        let _ = writeln!(
-            text,
-            "typedef port_t as int matching self > 0 and self < 65536"
-        );
-        for e in 0..entities {
-            let _ = write!(
-                text,
-                r#"
-entity Item{e}:
-    """
-        Item {e} of module {m}.
-
-        :attr name: its name
-        :attr port: its port
-    """
-    string name
-    port_t port = 80
-    string[] tags = []
-    bool enabled = true
-end
-index Item{e}(name)
-implement Item{e} using std::none
-Item{e}.peer [0:1] -- Item{e}
-implementation check{e} for Item{e}:
-    if self.enabled:
-        self.tags = ["on", "{{{{name}}}}"]
-    end
-end
-"#
-            );
-        }
+        let text = module_project::module_text(entities, m, false);
         files.files.insert(format!("mod{m}"), text);
         let _ = writeln!(main, "import mod{m}");
     }
