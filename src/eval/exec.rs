@@ -1532,9 +1532,17 @@ fn deferrable(
     if !passes_lhs(value) {
         return None;
     }
-    let slot = layout.slot(name)?;
-    layout.slots[slot].relation?;
-    (!rt.in_index(entity, slot) && needs_inverse(rt, value)).then_some(slot)
+    let key = value as *const Expr as usize;
+    if let Some(known) = rt.deferrable.get(&key) {
+        return *known;
+    }
+    let found = layout.slot(name).filter(|&slot| {
+        layout.slots[slot].relation.is_some()
+            && !rt.in_index(entity, slot)
+            && needs_inverse(rt, value)
+    });
+    rt.deferrable.insert(key, found);
+    found
 }
 
 /// Whether `expr` is of a kind [`eval_rhs`] passes a relation on in.

@@ -197,6 +197,9 @@ pub struct Runtime<'m> {
     memo_pos: usize,
     /// The memos of tasks that stopped to wait (most tasks finish on their first run).
     memos: HashMap<TaskId, Vec<Value>>,
+    /// Whether a constructor argument waits for the new instance, by the argument's address:
+    /// it depends on the model only, and loop bodies make the same calls many times.
+    deferrable: HashMap<usize, Option<usize>>,
     /// What creating an instance of each entity does with its `implement` statements.
     creation_plans: Vec<Option<Rc<exec::CreationPlan<'m>>>>,
     /// Implementations expanded by conditional `implement` statements, per instance.
@@ -302,6 +305,7 @@ impl<'m> Runtime<'m> {
             memo: Vec::new(),
             memo_pos: 0,
             memos: HashMap::default(),
+            deferrable: HashMap::default(),
             queue: VecDeque::new(),
             layouts: vec![None; model.entities.len()],
             index_tables: HashMap::default(),
