@@ -293,14 +293,7 @@ impl DiskProject {
             .iter()
             .map(|s| s.join("inmanta_plugins"));
         for dir in v1.chain(v2) {
-            let mut entries: Vec<_> = std::fs::read_dir(&dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            entries.sort();
-            for module in entries {
+            for module in sorted_entries(&dir) {
                 let model = module.join("model");
                 let Some(name) = module.file_name().and_then(|n| n.to_str()) else {
                     continue;
@@ -334,4 +327,17 @@ fn find_in_models(models: &[PathBuf], segments: &[&str]) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The entries of a folder, sorted (so that what is found does not depend on the file system's
+/// order); none when it can not be read.
+pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    entries
 }

@@ -40,14 +40,6 @@ impl<'c> Converter<'c> {
     /// A diagnostic: its message with notes and help, code and the code's page, its labels as
     /// related information.
     pub fn diagnostic(&self, d: &diagnostics::Diagnostic) -> lsp::Diagnostic {
-        let span = d.primary_span().unwrap_or_default();
-        let mut message = d.message.clone();
-        for note in &d.notes {
-            message.push_str(&format!("\nnote: {note}"));
-        }
-        if let Some(help) = &d.help {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
         let related: Vec<lsp::DiagnosticRelatedInformation> = d
             .labels
             .iter()
@@ -59,20 +51,7 @@ impl<'c> Converter<'c> {
                 })
             })
             .collect();
-        lsp::Diagnostic {
-            range: self.range(span),
-            severity: Some(match d.severity {
-                Severity::Error => lsp::DiagnosticSeverity::ERROR,
-                Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-            }),
-            code: Some(lsp::NumberOrString::String(d.code.id.to_string())),
-            code_description: code_page(d.code).map(|href| lsp::CodeDescription { href }),
-            source: Some("lsmc".into()),
-            message,
-            related_information: (!related.is_empty()).then_some(related),
-            tags: None,
-            data: Some(serde_json::json!({"name": d.code.name})),
-        }
+        lsp_diagnostic(d, self.range(d.primary_span().unwrap_or_default()), related)
     }
 
     pub fn document_symbol(&self, symbol: &ide::symbols::Symbol) -> lsp::DocumentSymbol {
@@ -230,22 +209,40 @@ pub fn syntax_diagnostics(path: &Path, text: &str) -> Vec<lsp::Diagnostic> {
     let file = sources.get(FileId(0));
     found
         .iter()
-        .map(|d| lsp::Diagnostic {
-            range: range_in(file, d.primary_span().unwrap_or_default()),
-            severity: Some(match d.severity {
-                Severity::Error => lsp::DiagnosticSeverity::ERROR,
-                Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-            }),
-            code: Some(lsp::NumberOrString::String(d.code.id.to_string())),
-            code_description: code_page(d.code).map(|href| lsp::CodeDescription { href }),
-            source: Some("lsmc".into()),
-            message: match &d.help {
-                Some(help) => format!("{}\nhelp: {help}", d.message),
-                None => d.message.clone(),
-            },
-            ..Default::default()
+        .map(|d| {
+            let range = range_in(file, d.primary_span().unwrap_or_default());
+            lsp_diagnostic(d, range, Vec::new())
         })
         .collect()
+}
+
+/// A diagnostic at `range`: its message with notes and help, code and the code's page.
+fn lsp_diagnostic(
+    d: &diagnostics::Diagnostic,
+    range: lsp::Range,
+    related: Vec<lsp::DiagnosticRelatedInformation>,
+) -> lsp::Diagnostic {
+    let mut message = d.message.clone();
+    for note in &d.notes {
+        message.push_str(&format!("\nnote: {note}"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    lsp::Diagnostic {
+        range,
+        severity: Some(match d.severity {
+            Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        }),
+        code: Some(lsp::NumberOrString::String(d.code.id.to_string())),
+        code_description: code_page(d.code).map(|href| lsp::CodeDescription { href }),
+        source: Some("lsmc".into()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: Some(serde_json::json!({"name": d.code.name})),
+    }
 }
 
 /// The page of a diagnostic code, written to the cache folder on first use.

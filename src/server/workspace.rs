@@ -147,14 +147,7 @@ fn submodules(name: &str, dir: &Path, out: &mut Vec<String>, depth: usize) {
     if depth > 8 {
         return;
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for entry in entries {
+    for entry in crate::cli::fs::sorted_entries(dir) {
         let Some(stem) = entry.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
