@@ -66,6 +66,8 @@ pub struct EvalOptions {
     pub no_instances: bool,
     /// A cap on task runs (see [`eval::Options::max_steps`]).
     pub max_steps: Option<usize>,
+    /// Runs Python plugins (see [`eval::Options::plugin_host`]).
+    pub plugin_host: Option<eval::python_plugins::HostHandle>,
 }
 
 /// A stage of [`check`], as [`Options::progress`] is told of it.
@@ -407,6 +409,7 @@ impl Checked {
             validate: options.validate,
             no_instances: options.no_instances,
             max_steps: options.max_steps,
+            plugin_host: options.plugin_host,
         };
         let eval::Evaluation {
             runtime,

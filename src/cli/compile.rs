@@ -3,7 +3,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::rc::Rc;
+
 use lsmc::driver::{self, EvalOptions, InventoryFile};
+use lsmc::eval::python_plugins::HostHandle;
 
 use super::fs::{display_name, read, uri_of, DiskProject};
 use super::{report, report_beside, tool_failure, Status};
@@ -39,13 +42,20 @@ pub struct CompileArgs {
     /// A virtual environment or site-packages folder with v2 modules (repeatable).
     #[arg(long = "python-path")]
     pub python_paths: Vec<PathBuf>,
+    /// The Python interpreter or virtual environment that runs the modules' Python plugins
+    /// (default: $VIRTUAL_ENV, then the project's .venv or .env folder, then python3).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Seconds a Python plugin may run before it is stopped and reported.
+    #[arg(long, default_value_t = super::plugin_host::DEFAULT_TIMEOUT_SECONDS)]
+    pub plugin_timeout: u64,
 }
 
 pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let start = std::time::Instant::now();
     let timer = super::Timer::from_env();
     let project = match DiskProject::open(&args.path, &args.python_paths) {
-        Ok(p) => p,
+        Ok(p) => p.with_python(args.python.as_deref()),
         Err(message) => return tool_failure(&message, Some(output)),
     };
     let progress = |stage: driver::Stage| timer.mark(stage.name());
@@ -75,6 +85,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
         max_steps: None,
+        plugin_host: Some(HostHandle(Rc::new(project.plugin_host(args.plugin_timeout)))),
     };
     let Some(mut evaluated) = checked.evaluate(options) else {
         return report(&checked.diagnostics, &checked.sources, output, &uri_of);

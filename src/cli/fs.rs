@@ -18,6 +18,9 @@ pub struct DiskProject {
     python_paths: std::sync::OnceLock<Vec<PathBuf>>,
     /// Given with `--python-path`: used instead of asking the environment.
     explicit_python_paths: Vec<PathBuf>,
+    /// Given with `--python`: the interpreter or virtual environment of the project.
+    explicit_python: Option<PathBuf>,
+    environment: std::sync::OnceLock<PythonEnvironment>,
     /// The `project.yml` read for the module path (its name as shown, and its text), and the
     /// entries of its `modulepath` that name no folder.
     project_yml: Option<(String, String)>,
@@ -45,9 +48,17 @@ impl DiskProject {
             module_path,
             python_paths: Default::default(),
             explicit_python_paths: python_paths.to_vec(),
+            explicit_python: None,
+            environment: Default::default(),
             project_yml,
             missing_folders,
         })
+    }
+
+    /// The project's Python environment is this interpreter or virtual environment (`--python`).
+    pub fn with_python(mut self, python: Option<&Path>) -> DiskProject {
+        self.explicit_python = python.map(Path::to_path_buf);
+        self
     }
 
     /// What the driver reads: the main file, and the modules through this project.
@@ -197,20 +208,21 @@ impl DiskProject {
     }
 
     /// The site-packages folders to search for v2 modules: `--python-path`, else
-    /// `$LSMC_PYTHON_PATH` (folders separated by `:`), else the active virtual environment
-    /// (`$VIRTUAL_ENV`), else those of `python3`.
+    /// `$LSMC_PYTHON_PATH` (folders separated by `:`), else those of the project's Python
+    /// environment (see [`DiskProject::python_environment`]).
     fn python_paths(&self) -> &[PathBuf] {
         self.python_paths.get_or_init(|| {
             if !self.explicit_python_paths.is_empty() {
                 return self.explicit_python_paths.iter().flat_map(|p| site_packages_of(p)).collect();
             }
-            if let Some(paths) = std::env::var_os("LSMC_PYTHON_PATH").filter(|p| !p.is_empty()) {
-                return std::env::split_paths(&paths).flat_map(|p| site_packages_of(&p)).collect();
+            if let Some(paths) = lsmc_python_path() {
+                return paths.iter().flat_map(|p| site_packages_of(p)).collect();
             }
-            if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
-                return site_packages_of(Path::new(&venv));
+            let environment = self.python_environment();
+            if let Some(venv) = &environment.venv {
+                return site_packages_of(venv);
             }
-            let output = std::process::Command::new("python3")
+            let output = std::process::Command::new(&environment.interpreter)
                 .args([
                     "-c",
                     "import site, sys; print('\\n'.join(site.getsitepackages() + [site.getusersitepackages()]))",
@@ -225,6 +237,105 @@ impl DiskProject {
                 _ => Vec::new(),
             }
         })
+    }
+
+    /// The folders given with `--python-path` or `$LSMC_PYTHON_PATH`, which the plugin host adds
+    /// to its import path.
+    pub fn extra_python_paths(&self) -> Vec<PathBuf> {
+        if !self.explicit_python_paths.is_empty() {
+            return self.explicit_python_paths.iter().flat_map(|p| site_packages_of(p)).collect();
+        }
+        lsmc_python_path()
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|p| site_packages_of(p))
+            .collect()
+    }
+
+    /// The Python environment of the project, the first of: `--python`, `$VIRTUAL_ENV`, the
+    /// project's own `.venv` or `.env` folder, `python3` on the `PATH`.
+    pub fn python_environment(&self) -> &PythonEnvironment {
+        self.environment.get_or_init(|| {
+            let project_dir = self.main_path.parent().map(Path::to_path_buf).unwrap_or_default();
+            find_environment(self.explicit_python.as_deref(), &project_dir)
+        })
+    }
+}
+
+/// Where Python plugins run and v2 modules are found.
+#[derive(Debug, Clone)]
+pub struct PythonEnvironment {
+    /// The interpreter to start.
+    pub interpreter: PathBuf,
+    /// The virtual environment it belongs to, when it was found as one.
+    pub venv: Option<PathBuf>,
+    /// How it was found, as `check -v` says it.
+    pub found_by: &'static str,
+}
+
+impl PythonEnvironment {
+    /// `<interpreter> (found by ...)`.
+    pub fn describe(&self) -> String {
+        format!("{} ({})", self.interpreter.display(), self.found_by)
+    }
+}
+
+fn lsmc_python_path() -> Option<Vec<PathBuf>> {
+    let paths = std::env::var_os("LSMC_PYTHON_PATH").filter(|p| !p.is_empty())?;
+    Some(std::env::split_paths(&paths).collect())
+}
+
+/// The interpreter of a virtual environment folder, or the file itself when it is one.
+fn interpreter_of(path: &Path) -> Option<PathBuf> {
+    if path.is_file() {
+        return Some(path.to_path_buf());
+    }
+    ["bin/python3", "bin/python", "Scripts/python.exe"]
+        .iter()
+        .map(|p| path.join(p))
+        .find(|p| p.is_file())
+}
+
+/// See [`DiskProject::python_environment`].
+pub fn find_environment(explicit: Option<&Path>, project_dir: &Path) -> PythonEnvironment {
+    let venv_of = |interpreter: &Path| {
+        let venv = interpreter.parent()?.parent()?;
+        venv.join("pyvenv.cfg").is_file().then(|| venv.to_path_buf())
+    };
+    if let Some(path) = explicit {
+        let interpreter = interpreter_of(path).unwrap_or_else(|| path.to_path_buf());
+        return PythonEnvironment {
+            venv: venv_of(&interpreter),
+            interpreter,
+            found_by: "given with --python",
+        };
+    }
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
+        if let Some(interpreter) = interpreter_of(Path::new(&venv)) {
+            return PythonEnvironment {
+                interpreter,
+                venv: Some(PathBuf::from(venv)),
+                found_by: "the active virtual environment, $VIRTUAL_ENV",
+            };
+        }
+    }
+    for (folder, found_by) in [
+        (".venv", "the project's .venv folder"),
+        (".env", "the project's .env folder"),
+    ] {
+        let venv = project_dir.join(folder);
+        if let Some(interpreter) = interpreter_of(&venv).filter(|_| venv.is_dir()) {
+            return PythonEnvironment {
+                interpreter,
+                venv: Some(venv),
+                found_by,
+            };
+        }
+    }
+    PythonEnvironment {
+        interpreter: PathBuf::from("python3"),
+        venv: None,
+        found_by: "python3 on the PATH",
     }
 }
 
@@ -340,4 +451,18 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
         .collect();
     entries.sort();
     entries
+}
+
+impl DiskProject {
+    /// The host that runs the project's Python plugins (started on its first call).
+    pub fn plugin_host(&self, timeout_seconds: u64) -> super::plugin_host::ProcessHost {
+        let project_dir = absolute(self.main_path.parent().unwrap_or(Path::new(".")));
+        super::plugin_host::ProcessHost::new(super::plugin_host::HostConfig {
+            interpreter: self.python_environment().interpreter.clone(),
+            module_path: self.module_path.iter().map(|p| absolute(p)).collect(),
+            python_path: self.extra_python_paths().iter().map(|p| absolute(p)).collect(),
+            project_dir,
+            timeout: std::time::Duration::from_secs(timeout_seconds.max(1)),
+        })
+    }
 }

@@ -26,6 +26,7 @@ pub mod inventory;
 mod lsm_plugins;
 mod plugin_args;
 mod plugins;
+pub mod python_plugins;
 mod types;
 mod validators;
 pub mod value;
@@ -55,6 +56,8 @@ pub struct Options {
     pub no_instances: bool,
     /// Cap on task runs; `None` picks one from the model size.
     pub max_steps: Option<usize>,
+    /// Runs the plugins lsmc has no native version of; without one, calling them is an error.
+    pub plugin_host: Option<python_plugins::HostHandle>,
 }
 
 /// An instance of an entity.
