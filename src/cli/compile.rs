@@ -85,7 +85,9 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
         max_steps: None,
-        plugin_host: Some(HostHandle(Rc::new(project.plugin_host(args.plugin_timeout)))),
+        plugin_host: Some(HostHandle(Rc::new(
+            project.plugin_host(args.plugin_timeout),
+        ))),
     };
     let Some(mut evaluated) = checked.evaluate(options) else {
         return report(&checked.diagnostics, &checked.sources, output, &uri_of);

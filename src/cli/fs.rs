@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use lsmc::diagnostics::{codes, Diagnostic, Label};
 use lsmc::driver::{Checked, Input};
-use lsmc::project::ModuleFiles;
+use lsmc::project::{ModuleFiles, PluginSource};
 use lsmc::source::Span;
 
 /// A project folder (or a lone `.cf` file) and the folders its modules are searched in.
@@ -101,8 +101,10 @@ impl DiskProject {
     }
 
     /// A warning for each `modulepath` entry of `project.yml` that names no folder: modules
-    /// there would never be found, and the import errors alone would not say why.
+    /// there would never be found, and the import errors alone would not say why; and, on each
+    /// import error, where the module was looked for.
     pub fn report_missing_folders(&self, checked: &mut Checked) {
+        self.explain_missing_modules(&mut checked.diagnostics);
         let Some((name, text)) = &self.project_yml else {
             return;
         };
@@ -243,7 +245,11 @@ impl DiskProject {
     /// to its import path.
     pub fn extra_python_paths(&self) -> Vec<PathBuf> {
         if !self.explicit_python_paths.is_empty() {
-            return self.explicit_python_paths.iter().flat_map(|p| site_packages_of(p)).collect();
+            return self
+                .explicit_python_paths
+                .iter()
+                .flat_map(|p| site_packages_of(p))
+                .collect();
         }
         lsmc_python_path()
             .unwrap_or_default()
@@ -256,7 +262,11 @@ impl DiskProject {
     /// project's own `.venv` or `.env` folder, `python3` on the `PATH`.
     pub fn python_environment(&self) -> &PythonEnvironment {
         self.environment.get_or_init(|| {
-            let project_dir = self.main_path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let project_dir = self
+                .main_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             find_environment(self.explicit_python.as_deref(), &project_dir)
         })
     }
@@ -300,7 +310,9 @@ fn interpreter_of(path: &Path) -> Option<PathBuf> {
 pub fn find_environment(explicit: Option<&Path>, project_dir: &Path) -> PythonEnvironment {
     let venv_of = |interpreter: &Path| {
         let venv = interpreter.parent()?.parent()?;
-        venv.join("pyvenv.cfg").is_file().then(|| venv.to_path_buf())
+        venv.join("pyvenv.cfg")
+            .is_file()
+            .then(|| venv.to_path_buf())
     };
     if let Some(path) = explicit {
         let interpreter = interpreter_of(path).unwrap_or_else(|| path.to_path_buf());
@@ -365,6 +377,61 @@ impl ModuleFiles for DiskProject {
         match self.module_file(segments) {
             Some(path) => read(&path).map(|text| Some((display_name(&path), text))),
             None => Ok(None),
+        }
+    }
+
+    fn plugin_sources(&self, name: &str) -> Option<Vec<PluginSource>> {
+        let folder = self.plugin_folder(name)?;
+        let mut files = Vec::new();
+        python_files(&folder, name, &mut files);
+        let mut sources = Vec::new();
+        for (namespace, path) in files {
+            // A file that can not be read leaves the module's plugins unknown.
+            let text = read(&path).ok()?;
+            sources.push(PluginSource {
+                namespace,
+                name: display_name(&path),
+                text,
+            });
+        }
+        Some(sources)
+    }
+}
+
+impl DiskProject {
+    /// The folder of module `name`'s Python code (`plugins/` of a v1 module, the package of a
+    /// v2 one), as imports find the module; `None` when the module is not found. A v1 module
+    /// without `plugins/` has no plugins: its folder is then one with no Python files.
+    fn plugin_folder(&self, name: &str) -> Option<PathBuf> {
+        for dir in &self.module_path {
+            if dir.join(name).join("model").is_dir() {
+                return Some(dir.join(name).join("plugins"));
+            }
+        }
+        self.python_paths()
+            .iter()
+            .map(|site| site.join("inmanta_plugins").join(name))
+            .find(|package| package.join("model").is_dir())
+    }
+}
+
+/// The `.py` files below `folder`, each with the namespace of its plugins.
+fn python_files(folder: &Path, namespace: &str, out: &mut Vec<(String, PathBuf)>) {
+    for path in sorted_entries(folder) {
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.is_dir() {
+            if path.join("__init__.py").is_file() {
+                python_files(&path, &format!("{namespace}::{stem}"), out);
+            }
+        } else if path.extension().is_some_and(|e| e == "py") {
+            let own = if stem == "__init__" {
+                namespace.to_string()
+            } else {
+                format!("{namespace}::{stem}")
+            };
+            out.push((own, path));
         }
     }
 }
@@ -460,9 +527,59 @@ impl DiskProject {
         super::plugin_host::ProcessHost::new(super::plugin_host::HostConfig {
             interpreter: self.python_environment().interpreter.clone(),
             module_path: self.module_path.iter().map(|p| absolute(p)).collect(),
-            python_path: self.extra_python_paths().iter().map(|p| absolute(p)).collect(),
+            python_path: self
+                .extra_python_paths()
+                .iter()
+                .map(|p| absolute(p))
+                .collect(),
             project_dir,
             timeout: std::time::Duration::from_secs(timeout_seconds.max(1)),
         })
+    }
+}
+
+impl DiskProject {
+    /// Says, for each module that was not found, where it was looked for and how to add it.
+    pub fn explain_missing_modules(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics
+            .iter_mut()
+            .filter(|d| d.code == codes::MODULE_NOT_FOUND)
+        {
+            let Some(name) = diagnostic.labels.first().and_then(|l| {
+                let rest = l.message.strip_prefix("module `")?;
+                rest.strip_suffix("` is not on the module path")
+            }) else {
+                continue;
+            };
+            let name = name.to_string();
+            let mut places: Vec<String> = self
+                .module_path
+                .iter()
+                .map(|dir| format!("{} (modulepath)", dir.join(&name).display()))
+                .collect();
+            let environment =
+                if self.explicit_python_paths.is_empty() && lsmc_python_path().is_none() {
+                    self.python_environment().describe()
+                } else {
+                    "--python-path or $LSMC_PYTHON_PATH".to_string()
+                };
+            places.extend(self.python_paths().iter().map(|site| {
+                format!(
+                    "{} (Python environment: {environment})",
+                    site.join("inmanta_plugins").join(&name).display()
+                )
+            }));
+            if places.is_empty() {
+                continue;
+            }
+            diagnostic.notes.push(format!(
+                "looked for `{name}` in:\n  {}",
+                places.join("\n  ")
+            ));
+            diagnostic.help = Some(format!(
+                "put the module in a folder of the project's `modulepath` (`libs/` by default), or install it in the project's Python environment (`pip install inmanta-module-{}`; choose the environment with `--python`)",
+                name.replace('_', "-")
+            ));
+        }
     }
 }

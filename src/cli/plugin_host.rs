@@ -69,11 +69,6 @@ impl ProcessHost {
         }
     }
 
-    /// Whether the process was started (a compile that calls no Python plugin starts none).
-    pub fn started(&self) -> bool {
-        !matches!(*self.state.borrow(), State::NotStarted)
-    }
-
     fn start(&self) -> Result<Process, String> {
         let config = json!({
             "module_path": self.config.module_path,

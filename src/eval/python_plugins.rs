@@ -44,7 +44,10 @@ pub enum HostReply {
     /// An attribute read waited (see [`AttributeRead::Wait`]).
     Wait,
     /// The plugin raised: `explicit` for a `PluginException`, with the Python error's text.
-    Raised { explicit: bool, message: String },
+    Raised {
+        explicit: bool,
+        message: String,
+    },
     /// No plugin of that name in the module.
     NotFound,
     /// The plugin ran longer than the limit (seconds) and was stopped.
@@ -107,14 +110,12 @@ pub fn call(
             span,
         }
         .into()),
-        HostReply::Unavailable(message) => {
-            Err(EvalError::PluginHost {
-                plugin,
-                message,
-                span,
-            }
-            .into())
+        HostReply::Unavailable(message) => Err(EvalError::PluginHost {
+            plugin,
+            message,
+            span,
         }
+        .into()),
     })
 }
 
@@ -187,9 +188,7 @@ pub fn from_json(rt: &Runtime<'_>, value: &Json) -> Value {
                 ))
             } else if let Some(id) = map.get("$i").and_then(Json::as_u64) {
                 match u32::try_from(id) {
-                    Ok(id) if (id as usize) < rt.instances.len() => {
-                        Value::Instance(InstanceId(id))
-                    }
+                    Ok(id) if (id as usize) < rt.instances.len() => Value::Instance(InstanceId(id)),
                     _ => Value::Unknown,
                 }
             } else {
