@@ -56,7 +56,7 @@ try:
     from inmanta.execute.util import NoneValue, Unknown
     from inmanta.plugins import Context, PluginException, PluginMeta
 except Exception as e:  # noqa: BLE001 - any failure to import means the same: no inmanta-core
-    send({"fatal": f"{sys.executable} can not import inmanta-core ({type(e).__name__}: {e})"})
+    send({"fatal": f"can not import inmanta-core ({type(e).__name__}: {e})"})
     sys.exit(0)
 
 

@@ -105,11 +105,14 @@ impl ProcessHost {
         };
         match process.receive(STARTUP_TIMEOUT) {
             Ok(message) if message.get("ready").is_some() => Ok(process),
-            Ok(message) => Err(message
-                .get("fatal")
-                .and_then(Json::as_str)
-                .unwrap_or("it answered something else than ready")
-                .to_string()),
+            Ok(message) => Err(format!(
+                "{} {}",
+                interpreter.display(),
+                message
+                    .get("fatal")
+                    .and_then(Json::as_str)
+                    .unwrap_or("answered something else than ready")
+            )),
             Err(Received::TimedOut) => Err(format!(
                 "{} did not start within {} s",
                 interpreter.display(),
