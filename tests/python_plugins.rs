@@ -112,7 +112,10 @@ fn context() {
         return;
     };
     let data = case("context").join("data");
-    assert!(data.join("pyplug").is_dir(), "get_data_dir makes the folder");
+    assert!(
+        data.join("pyplug").is_dir(),
+        "get_data_dir makes the folder"
+    );
     std::fs::remove_dir_all(data).unwrap();
     insta::assert_snapshot!("context", run);
 }
@@ -185,7 +188,10 @@ fn native_only() {
 
 #[test]
 fn unknown_plugin() {
-    insta::assert_snapshot!("unknown_plugin", shown("unknown_plugin", &["check", "."], None));
+    insta::assert_snapshot!(
+        "unknown_plugin",
+        shown("unknown_plugin", &["check", "."], None)
+    );
 }
 
 #[test]
@@ -221,5 +227,8 @@ fn check_names_the_environment() {
 /// A module that is not found: where it was looked for, and how to add it.
 #[test]
 fn missing_module() {
-    insta::assert_snapshot!("missing_module", shown("missing_module", &["check", "."], None));
+    insta::assert_snapshot!(
+        "missing_module",
+        shown("missing_module", &["check", "."], None)
+    );
 }

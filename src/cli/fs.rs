@@ -555,7 +555,7 @@ impl DiskProject {
             let mut places: Vec<String> = self
                 .module_path
                 .iter()
-                .map(|dir| format!("{} (modulepath)", dir.join(&name).display()))
+                .map(|dir| format!("{}/{name} (modulepath)", display_name(dir)))
                 .collect();
             let environment =
                 if self.explicit_python_paths.is_empty() && lsmc_python_path().is_none() {
