@@ -92,7 +92,7 @@ enum Command {
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
         /// The Python interpreter or virtual environment of the project (for `-v`).
-        #[arg(long)]
+        #[arg(long, value_name = "PY")]
         python: Option<std::path::PathBuf>,
         /// Say which modules were read from where, which copies of std/lsm were ignored, and
         /// which Python environment would run plugins.

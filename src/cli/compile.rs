@@ -42,12 +42,12 @@ pub struct CompileArgs {
     /// A virtual environment or site-packages folder with v2 modules (repeatable).
     #[arg(long = "python-path")]
     pub python_paths: Vec<PathBuf>,
-    /// The Python interpreter or virtual environment that runs the modules' Python plugins
-    /// (default: $VIRTUAL_ENV, then the project's .venv or .env folder, then python3).
-    #[arg(long)]
+    /// The interpreter or virtual environment of Python plugins (default: $VIRTUAL_ENV, the
+    /// project's .venv or .env, python3).
+    #[arg(long, value_name = "PY")]
     pub python: Option<PathBuf>,
-    /// Seconds a Python plugin may run before it is stopped and reported.
-    #[arg(long, default_value_t = super::plugin_host::DEFAULT_TIMEOUT_SECONDS)]
+    /// Seconds a Python plugin may run before it is stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = super::plugin_host::DEFAULT_TIMEOUT_SECONDS)]
     pub plugin_timeout: u64,
 }
 
