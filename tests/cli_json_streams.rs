@@ -181,7 +181,6 @@ fn cases(s: &Setup) -> Vec<Case> {
                 ex,
                 &"--inventory",
                 &inv,
-                &"--check-inventory",
                 &"--dump",
                 &"-",
             ],

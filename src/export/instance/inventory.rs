@@ -12,10 +12,11 @@
 use std::ops::Range;
 
 use rustc_hash::FxHashMap as HashMap;
-use serde_json::Value as Json;
 
-use super::{locate, Check, Pointer, Prepared, SchemaError, SchemaErrorKind, Seg, Verdict};
+use super::{keys, locate, Check, Pointer, Prepared, SchemaError, SchemaErrorKind, Seg, Verdict};
 use crate::diagnostics::{codes, suggest, Diagnostic, Label};
+use crate::eval::inventory::to_json;
+use crate::eval::value::Value;
 use crate::export::{Catalog, ServiceEntity, State};
 use crate::source::{FileId, Span};
 
@@ -32,8 +33,8 @@ pub struct RecordHead<'a> {
 pub trait Records {
     fn count(&self) -> usize;
     fn head(&self, i: usize) -> RecordHead<'_>;
-    /// A set (`candidate`, `active`, `rollback`) as JSON; `None` when null or absent.
-    fn set(&self, i: usize, name: &str) -> Option<Json>;
+    /// A set (`candidate`, `active`, `rollback`) as read; `None` when null or absent.
+    fn set(&self, i: usize, name: &str) -> Option<&Value>;
     /// Where record `i` is in the inventory text (it may run on past the record's end).
     fn place(&self, i: usize) -> Option<Range<usize>>;
 }
@@ -122,17 +123,13 @@ pub fn check(
             continue;
         };
         let key = format!("{set_name}_attributes");
-        let Some(set) = records.set(i, set_name) else {
+        let Some(value) = records.set(i, set_name) else {
             out.push(null_set(records, inventory, i, &head, &key, entity));
             continue;
         };
-        let active = (set_name == "candidate")
+        let active_value = (set_name == "candidate")
             .then(|| records.set(i, "active"))
             .flatten();
-        let check = match &active {
-            Some(old) => Check::Stored { old },
-            None => Check::SchemaOnly,
-        };
         // The model reads the attributes it names: one it does not name, or one a record lacks,
         // may be harmless to the compile (and evaluation names a missing one read). Grouped
         // before they are worded: thousands of records may share one.
@@ -150,27 +147,35 @@ pub fn check(
                 None => grouped.push((key, 1, i, pointer.to_vec())),
             }
         };
-        let errors = match version.verdicts(&set) {
-            // The compiled schema's verdict; lsmc's evaluator words the rest, if any.
-            Some(verdicts) => {
-                let mut other = false;
-                for verdict in verdicts {
-                    match verdict {
-                        Verdict::Missing { pointer, name } => group(&pointer, &name, true),
-                        Verdict::Unknown { pointer, name } => group(&pointer, &name, false),
-                        Verdict::Other => other = true,
-                    }
-                }
-                let mut errors = if other {
-                    version.schema_errors(&set)
-                } else {
-                    Vec::new()
-                };
-                errors.retain(|e| !groups(e));
-                errors
+        // The compiled schema's verdict, on the values as read; a set is converted to JSON
+        // and looked at closely only when the verdict, or the rules a schema can not express,
+        // may find a problem in it.
+        let verdicts = version.verdicts(value);
+        let mut other = verdicts.is_none();
+        for verdict in verdicts.into_iter().flatten() {
+            match verdict {
+                Verdict::Missing { pointer, name } => group(&pointer, &name, true),
+                Verdict::Unknown { pointer, name } => group(&pointer, &name, false),
+                Verdict::Other => other = true,
             }
-            None => {
-                let mut errors = version.schema_errors(&set);
+        }
+        if !other
+            && active_value.is_none()
+            && !keys::may_have_duplicates(super::Members::service(entity), value)
+        {
+            continue;
+        }
+        let set = to_json(value);
+        let active = active_value.map(to_json);
+        let check = match &active {
+            Some(old) => Check::Stored { old },
+            None => Check::SchemaOnly,
+        };
+        let errors = if other {
+            let mut errors = version.schema_errors(&set);
+            if version.compiled() {
+                errors.retain(|e| !groups(e));
+            } else {
                 errors.retain(|e| match &e.kind {
                     SchemaErrorKind::Unknown { name, .. } => {
                         group(&e.pointer, name, false);
@@ -182,8 +187,10 @@ pub fn check(
                     }
                     _ => true,
                 });
-                errors
             }
+            errors
+        } else {
+            Vec::new()
         };
         for problem in version.problems(&set, errors, check) {
             let span = span_of(
@@ -226,13 +233,16 @@ pub fn check(
     for ((service, version, set_name, name, missing, _), count, first, pointer) in grouped {
         let head = records.head(first);
         let key = format!("{set_name}_attributes");
-        let Some(set) = records.set(first, set_name) else {
+        let Some(set) = records.set(first, set_name).map(to_json) else {
             continue;
         };
-        let Some(entity) = find_version(catalog, service, version) else {
+        let Some(prepared) = prepared
+            .values()
+            .flatten()
+            .find(|p| p.entity().name == service && p.entity().version == version)
+        else {
             continue;
         };
-        let prepared = Prepared::new(entity);
         // lsmc's evaluator words it (and has the last word on whether it is one).
         let Some(error) = prepared.schema_errors(&set).into_iter().find(|e| {
             e.pointer == pointer
@@ -331,20 +341,6 @@ fn pointer_shape(pointer: &[Seg]) -> Vec<Option<String>> {
             Seg::Index(_) => None,
         })
         .collect()
-}
-
-fn find_version<'c>(
-    catalog: &'c Catalog,
-    service: &str,
-    version: i64,
-) -> Option<&'c ServiceEntity> {
-    catalog
-        .services
-        .iter()
-        .find(|s| s.name == service)?
-        .versions
-        .iter()
-        .find(|v| v.version == version)
 }
 
 fn instances(count: usize) -> String {

@@ -96,3 +96,76 @@ pub(super) fn duplicates(
         }
     }
 }
+
+/// Whether two items of one embedded relation (at any depth) may have the same key, read from
+/// the model values of a set without converting them: `false` only when no two can, so that a
+/// set whose schema verdict is clean needs no closer look. Large lists and keys that are not
+/// plain values are left to [`duplicates`].
+pub(super) fn may_have_duplicates(members: Members, set: &crate::eval::value::Value) -> bool {
+    use crate::eval::value::Value;
+    /// Beyond this many items, pairs cost more than the closer look.
+    const PAIRS_UP_TO: usize = 32;
+    let Value::Dict(map) = set else {
+        return false;
+    };
+    for e in members.embedded {
+        let Some((_, value)) = map.iter().find(|(k, _)| k.as_str() == e.name) else {
+            continue;
+        };
+        let items: &[Value] = match value {
+            Value::List(items) => items,
+            Value::Dict(_) => std::slice::from_ref(value),
+            _ => continue,
+        };
+        let keys = e.key_attributes.as_deref().unwrap_or_default();
+        if matches!(value, Value::List(_)) && !keys.is_empty() && items.len() > 1 {
+            if items.len() > PAIRS_UP_TO {
+                return true;
+            }
+            fn key<'v>(keys: &[String], item: &'v Value) -> Option<Vec<Option<&'v Value>>> {
+                match item {
+                    Value::Dict(_) => Some(keys.iter().map(|k| item.dict_get(k)).collect()),
+                    _ => None,
+                }
+            }
+            for (i, a) in items.iter().enumerate() {
+                let Some(ka) = key(keys, a) else { continue };
+                if ka.contains(&None) {
+                    continue;
+                }
+                for b in &items[i + 1..] {
+                    let Some(kb) = key(keys, b) else { continue };
+                    let same = ka.iter().zip(&kb).all(|(x, y)| match (x, y) {
+                        (Some(x), Some(y)) => same_plain_value(x, y),
+                        _ => false,
+                    });
+                    if same {
+                        return true;
+                    }
+                }
+            }
+        }
+        if items
+            .iter()
+            .any(|item| may_have_duplicates(members.embedded(e), item))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether two key values may be the same JSON (as [`key_of`] compares them): lists and dicts
+/// count as the same, to be looked at closely.
+fn same_plain_value(a: &crate::eval::value::Value, b: &crate::eval::value::Value) -> bool {
+    use crate::eval::value::Value;
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Null, Value::Null) => true,
+        (Value::List(_) | Value::Dict(_), _) | (_, Value::List(_) | Value::Dict(_)) => true,
+        _ => false,
+    }
+}

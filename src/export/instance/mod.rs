@@ -10,8 +10,9 @@
 //! embedded relation are named by their key attributes. [`locate`] finds a pointer in the JSON
 //! text, so that callers can point at it.
 //!
-//! One job per module: the JSON Schema evaluator (`schema_eval`, with the string formats in
-//! `formats`), the modifier rules (`modifiers`), the keys of embedded entities and duplicate keys
+//! One job per module: the schema's verdict by the `jsonschema` crate, as lsmc's errors
+//! (`schema_eval`, with the string formats in `formats`; `model_json` lets the crate read the
+//! model values an inventory was read into, without a conversion), the modifier rules (`modifiers`), the keys of embedded entities and duplicate keys
 //! (`keys`), pointers and readable paths (`paths`), the wording of problems (`wording`), and
 //! where a pointer is in the JSON text (`locate`). This module runs them in order.
 
@@ -19,6 +20,7 @@ mod formats;
 pub mod inventory;
 mod keys;
 mod locate;
+mod model_json;
 mod modifiers;
 mod paths;
 mod schema_eval;
@@ -94,10 +96,9 @@ pub fn validate(entity: &ServiceEntity, set: &Json, check: Check) -> Vec<Problem
 pub struct Prepared<'c> {
     entity: &'c ServiceEntity,
     schema: Json,
-    regexes: schema_eval::Regexes,
-    /// The schema compiled by the `jsonschema` crate: the verdict on many sets, fast; lsmc's
-    /// evaluator words what it refuses.
-    compiled: Option<jsonschema::Validator>,
+    /// The schema compiled by the `jsonschema` crate, for the model values an inventory was
+    /// read into: the verdict on many sets, fast; lsmc's evaluator words what it refuses.
+    compiled: Option<jsonschema::Validator<model_json::ModelJson>>,
 }
 
 /// A verdict of the compiled schema: where in the set, and what.
@@ -114,21 +115,17 @@ pub enum Verdict {
 impl<'c> Prepared<'c> {
     pub fn new(entity: &'c ServiceEntity) -> Self {
         let schema = super::schema::version_schema(entity);
-        let compiled = jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .ok();
+        let compiled = schema_eval::compile(&schema);
         Prepared {
             entity,
             schema,
-            regexes: Default::default(),
             compiled,
         }
     }
 
-    /// What the compiled schema refuses in a set (`None`: no compiled schema, ask
-    /// [`Prepared::schema_errors`]).
-    pub fn verdicts(&self, set: &Json) -> Option<Vec<Verdict>> {
+    /// What the compiled schema refuses in a set as read, before it is worded (`None`: the
+    /// schema did not compile).
+    pub fn verdicts(&self, set: &crate::eval::value::Value) -> Option<Vec<Verdict>> {
         let compiled = self.compiled.as_ref()?;
         if compiled.is_valid(set) {
             return Some(Vec::new());
@@ -163,6 +160,11 @@ impl<'c> Prepared<'c> {
         Some(out)
     }
 
+    /// Whether the `jsonschema` crate compiled the schema ([`Prepared::verdicts`] answers).
+    pub fn compiled(&self) -> bool {
+        self.compiled.is_some()
+    }
+
     pub fn entity(&self) -> &'c ServiceEntity {
         self.entity
     }
@@ -175,7 +177,10 @@ impl<'c> Prepared<'c> {
 
     /// The schema's verdicts alone, not yet worded (wording costs more than validating).
     pub fn schema_errors(&self, set: &Json) -> Vec<SchemaError> {
-        schema_eval::schema_errors_with(&self.schema, set, &self.regexes)
+        match &self.compiled {
+            Some(validator) => schema_eval::errors_of(validator, &self.schema, set),
+            None => Vec::new(),
+        }
     }
 
     /// A schema error worded.
@@ -237,7 +242,7 @@ fn rules(entity: &ServiceEntity, set: &Json, check: Check, mut out: Vec<Problem>
 
 /// The members of a service version or an embedded entity.
 #[derive(Clone, Copy)]
-struct Members<'c> {
+pub(super) struct Members<'c> {
     attributes: &'c [Attribute],
     embedded: &'c [EmbeddedEntity],
     isrs: &'c [InterServiceRelation],
@@ -246,7 +251,7 @@ struct Members<'c> {
 }
 
 impl<'c> Members<'c> {
-    fn service(e: &'c ServiceEntity) -> Self {
+    pub(super) fn service(e: &'c ServiceEntity) -> Self {
         Members {
             attributes: &e.attributes,
             embedded: &e.embedded_entities,
