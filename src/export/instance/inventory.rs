@@ -122,8 +122,8 @@ pub fn check(
         let Some(set_name) = read_set(state, validate, head.id) else {
             continue;
         };
-        let key = format!("{set_name}_attributes");
         let Some(value) = records.set(i, set_name) else {
+            let key = format!("{set_name}_attributes");
             out.push(null_set(records, inventory, i, &head, &key, entity));
             continue;
         };
@@ -134,17 +134,30 @@ pub fn check(
         // may be harmless to the compile (and evaluation names a missing one read). Grouped
         // before they are worded: thousands of records may share one.
         let mut group = |pointer: &[Seg], name: &str, missing: bool| {
-            let key: Group = (
-                entity.name.as_str(),
-                entity.version,
-                set_name,
-                name.to_string(),
-                missing,
-                pointer_shape(pointer),
-            );
-            match grouped.iter_mut().find(|g| g.0 == key) {
+            // Compared before a key is made: most records repeat a group.
+            let same = |g: &Group| {
+                g.0 == entity.name
+                    && g.1 == entity.version
+                    && g.2 == set_name
+                    && g.3 == name
+                    && g.4 == missing
+                    && same_shape(&g.5, pointer)
+            };
+            match grouped.iter_mut().find(|g| same(&g.0)) {
                 Some(g) => g.1 += 1,
-                None => grouped.push((key, 1, i, pointer.to_vec())),
+                None => grouped.push((
+                    (
+                        entity.name.as_str(),
+                        entity.version,
+                        set_name,
+                        name.to_string(),
+                        missing,
+                        pointer_shape(pointer),
+                    ),
+                    1,
+                    i,
+                    pointer.to_vec(),
+                )),
             }
         };
         // The compiled schema's verdict, on the values as read; a set is converted to JSON
@@ -165,6 +178,7 @@ pub fn check(
         {
             continue;
         }
+        let key = format!("{set_name}_attributes");
         let set = to_json(value);
         let active = active_value.map(to_json);
         let check = match &active {
@@ -331,6 +345,15 @@ fn groups(error: &SchemaError) -> bool {
         error.kind,
         SchemaErrorKind::Unknown { .. } | SchemaErrorKind::Missing { .. }
     )
+}
+
+fn same_shape(shape: &[Option<String>], pointer: &[Seg]) -> bool {
+    shape.len() == pointer.len()
+        && shape.iter().zip(pointer).all(|(s, p)| match (s, p) {
+            (Some(s), Seg::Key(k)) => s == k,
+            (None, Seg::Index(_)) => true,
+            _ => false,
+        })
 }
 
 fn pointer_shape(pointer: &[Seg]) -> Vec<Option<String>> {
