@@ -217,6 +217,8 @@ impl InventoryRecords<'_> {
 }
 
 impl export::instance::inventory::Records for InventoryRecords<'_> {
+    type Format = eval::inventory_json::ModelJson;
+
     fn count(&self) -> usize {
         self.inventory.records.len()
     }

@@ -15,10 +15,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{keys, locate, Check, Pointer, Prepared, SchemaError, SchemaErrorKind, Seg, Verdict};
 use crate::diagnostics::{codes, suggest, Diagnostic, Label};
-use crate::eval::inventory::to_json;
-use crate::eval::value::Value;
 use crate::export::{Catalog, ServiceEntity, State};
 use crate::source::{FileId, Span};
+use jsonschema::json::{Json as JsonRepr, Node};
 
 /// What the check reads of a record.
 pub struct RecordHead<'a> {
@@ -31,10 +30,12 @@ pub struct RecordHead<'a> {
 
 /// The records of an inventory, as the check reads them.
 pub trait Records {
+    /// How the attribute sets are held: the `jsonschema` crate reads them in place.
+    type Format: JsonRepr;
     fn count(&self) -> usize;
     fn head(&self, i: usize) -> RecordHead<'_>;
     /// A set (`candidate`, `active`, `rollback`) as read; `None` when null or absent.
-    fn set(&self, i: usize, name: &str) -> Option<&Value>;
+    fn set(&self, i: usize, name: &str) -> Option<<Self::Format as JsonRepr>::Node<'_>>;
     /// Where record `i` is in the inventory text (it may run on past the record's end).
     fn place(&self, i: usize) -> Option<Range<usize>>;
 }
@@ -58,16 +59,16 @@ pub struct Parts {
 }
 
 /// Checks the records against the catalog. `validate`: the instance of a validation compile.
-pub fn check(
+pub fn check<R: Records>(
     catalog: &Catalog,
-    records: &dyn Records,
+    records: &R,
     inventory: InventoryText,
     validate: Option<&str>,
     parts: Parts,
 ) -> Vec<Diagnostic> {
     let validate = validate.map(str::trim).filter(|v| !v.is_empty());
     let mut out = Vec::new();
-    let mut prepared: HashMap<(&str, i64), Option<Prepared>> = HashMap::default();
+    let mut prepared: HashMap<(&str, i64), Option<Prepared<R::Format>>> = HashMap::default();
     // Service entity name -> (records, the first one), in the order of the file.
     let mut unbound: Vec<(String, usize, usize)> = Vec::new();
     // (service, version, set, attribute, missing, where) -> (records, the first one, where in it).
@@ -163,7 +164,7 @@ pub fn check(
         // The compiled schema's verdict, on the values as read; a set is converted to JSON
         // and looked at closely only when the verdict, or the rules a schema can not express,
         // may find a problem in it.
-        let verdicts = version.verdicts(value);
+        let verdicts = version.verdicts(value.clone());
         let mut other = verdicts.is_none();
         for verdict in verdicts.into_iter().flatten() {
             match verdict {
@@ -174,19 +175,22 @@ pub fn check(
         }
         if !other
             && active_value.is_none()
-            && !keys::may_have_duplicates(super::Members::service(entity), value)
+            && !keys::may_have_duplicates::<R::Format>(
+                super::Members::service(entity),
+                value.clone(),
+            )
         {
             continue;
         }
         let key = format!("{set_name}_attributes");
-        let set = to_json(value);
-        let active = active_value.map(to_json);
+        let set = value.to_value().into_owned();
+        let active = active_value.map(|a| a.to_value().into_owned());
         let check = match &active {
             Some(old) => Check::Stored { old },
             None => Check::SchemaOnly,
         };
         let errors = if other {
-            let mut errors = version.schema_errors(&set);
+            let mut errors = version.schema_errors_of(value, &set);
             if version.compiled() {
                 errors.retain(|e| !groups(e));
             } else {
@@ -247,9 +251,10 @@ pub fn check(
     for ((service, version, set_name, name, missing, _), count, first, pointer) in grouped {
         let head = records.head(first);
         let key = format!("{set_name}_attributes");
-        let Some(set) = records.set(first, set_name).map(to_json) else {
+        let Some(node) = records.set(first, set_name) else {
             continue;
         };
+        let set = node.to_value().into_owned();
         let Some(prepared) = prepared
             .values()
             .flatten()
@@ -258,7 +263,7 @@ pub fn check(
             continue;
         };
         // lsmc's evaluator words it (and has the last word on whether it is one).
-        let Some(error) = prepared.schema_errors(&set).into_iter().find(|e| {
+        let Some(error) = prepared.schema_errors_of(node, &set).into_iter().find(|e| {
             e.pointer == pointer
                 && match &e.kind {
                     SchemaErrorKind::Missing { name: n } => missing && *n == name,
@@ -398,7 +403,7 @@ fn read_set<'s>(state: &'s State, validate: Option<&str>, id: &str) -> Option<&'
 
 /// A set the compile reads is null: one diagnostic for the record, at the set's member.
 fn null_set(
-    records: &dyn Records,
+    records: &impl Records,
     inventory: InventoryText,
     i: usize,
     head: &RecordHead,
@@ -430,13 +435,13 @@ fn whole(inventory: InventoryText) -> Span {
 }
 
 /// The member `key` of record `i` (its value; the record when it has no such member).
-fn span_of_member(records: &dyn Records, inventory: InventoryText, i: usize, key: &str) -> Span {
+fn span_of_member(records: &impl Records, inventory: InventoryText, i: usize, key: &str) -> Span {
     span_in_record(records, inventory, i, &[Seg::Key(key.into())], false)
 }
 
 /// A pointer into set `key` of record `i`.
 fn span_of(
-    records: &dyn Records,
+    records: &impl Records,
     inventory: InventoryText,
     i: usize,
     key: &str,
@@ -451,7 +456,7 @@ fn span_of(
 /// The key of an unknown member, else the value; a value over several lines is shown by its
 /// first character; the record when the pointer is not found, the file's start without it.
 fn span_in_record(
-    records: &dyn Records,
+    records: &impl Records,
     inventory: InventoryText,
     i: usize,
     pointer: &[Seg],

@@ -20,12 +20,12 @@ mod formats;
 pub mod inventory;
 mod keys;
 mod locate;
-mod model_json;
 mod modifiers;
 mod paths;
 mod schema_eval;
 mod wording;
 
+use jsonschema::json::{Json as JsonRepr, SerdeJson};
 use serde_json::Value as Json;
 
 use super::{Attribute, EmbeddedEntity, InterServiceRelation, ServiceEntity};
@@ -89,16 +89,17 @@ impl Problem {
 
 /// Validates an attribute set against a version. The problems come in the order of the set.
 pub fn validate(entity: &ServiceEntity, set: &Json, check: Check) -> Vec<Problem> {
-    Prepared::new(entity).validate(set, check)
+    Prepared::<SerdeJson>::new(entity).validate(set, check)
 }
 
 /// A version with its schema made once, for validating many attribute sets against it.
-pub struct Prepared<'c> {
+/// `F`: the representation of the sets (`serde_json` values, or another one the `jsonschema`
+/// crate reads in place, such as the values an inventory was read into).
+pub struct Prepared<'c, F: JsonRepr = SerdeJson> {
     entity: &'c ServiceEntity,
     schema: Json,
-    /// The schema compiled by the `jsonschema` crate, for the model values an inventory was
-    /// read into: the verdict on many sets, fast; lsmc's evaluator words what it refuses.
-    compiled: Option<jsonschema::Validator<model_json::ModelJson>>,
+    /// The schema compiled by the `jsonschema` crate: its verdicts, which lsmc words.
+    compiled: Option<jsonschema::Validator<F>>,
 }
 
 /// A verdict of the compiled schema: where in the set, and what.
@@ -112,10 +113,10 @@ pub enum Verdict {
     Other,
 }
 
-impl<'c> Prepared<'c> {
+impl<'c, F: JsonRepr> Prepared<'c, F> {
     pub fn new(entity: &'c ServiceEntity) -> Self {
         let schema = super::schema::version_schema(entity);
-        let compiled = schema_eval::compile(&schema);
+        let compiled = schema_eval::compile::<F>(&schema);
         Prepared {
             entity,
             schema,
@@ -125,9 +126,9 @@ impl<'c> Prepared<'c> {
 
     /// What the compiled schema refuses in a set as read, before it is worded (`None`: the
     /// schema did not compile).
-    pub fn verdicts(&self, set: &crate::eval::value::Value) -> Option<Vec<Verdict>> {
+    pub fn verdicts<'a>(&'a self, set: F::Node<'a>) -> Option<Vec<Verdict>> {
         let compiled = self.compiled.as_ref()?;
-        if compiled.is_valid(set) {
+        if compiled.is_valid(set.clone()) {
             return Some(Vec::new());
         }
         let mut out = Vec::new();
@@ -169,16 +170,11 @@ impl<'c> Prepared<'c> {
         self.entity
     }
 
-    /// [`validate`] against this version.
-    pub fn validate(&self, set: &Json, check: Check) -> Vec<Problem> {
-        let errors = self.schema_errors(set);
-        self.problems(set, errors, check)
-    }
-
-    /// The schema's verdicts alone, not yet worded (wording costs more than validating).
-    pub fn schema_errors(&self, set: &Json) -> Vec<SchemaError> {
+    /// The schema's verdicts on a set (`node`, which is `set` in the representation `F`), not
+    /// yet worded (wording costs more than validating).
+    pub fn schema_errors_of<'a>(&'a self, node: F::Node<'a>, set: &Json) -> Vec<SchemaError> {
         match &self.compiled {
-            Some(validator) => schema_eval::errors_of(validator, &self.schema, set),
+            Some(validator) => schema_eval::errors_of(validator, &self.schema, node, set),
             None => Vec::new(),
         }
     }
@@ -196,6 +192,19 @@ impl<'c> Prepared<'c> {
             .map(|e| schema_problem(self.entity, set, e))
             .collect();
         rules(self.entity, set, check, out)
+    }
+}
+
+impl Prepared<'_, SerdeJson> {
+    /// [`validate`] against this version.
+    pub fn validate(&self, set: &Json, check: Check) -> Vec<Problem> {
+        let errors = self.schema_errors(set);
+        self.problems(set, errors, check)
+    }
+
+    /// The schema's verdicts alone, not yet worded.
+    pub fn schema_errors(&self, set: &Json) -> Vec<SchemaError> {
+        self.schema_errors_of(set, set)
     }
 }
 

@@ -5,9 +5,8 @@
 use serde_json::{Map, Value as Json};
 
 use super::formats;
-use super::model_json::ModelJson;
 use super::paths::{Pointer, Seg};
-use crate::eval::inventory::from_json;
+use jsonschema::json::{Json as JsonRepr, SerdeJson};
 
 /// A value that does not satisfy the schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,41 +38,40 @@ pub enum SchemaErrorKind {
 /// Validates a value against a schema of the form lsmc generates, with the `jsonschema` crate
 /// (draft 2020-12, the formats of the validation types as lsmc reads them).
 pub fn schema_errors(schema: &Json, value: &Json) -> Vec<SchemaError> {
-    match compile(schema) {
-        Some(validator) => errors_of(&validator, schema, value),
+    match compile::<SerdeJson>(schema) {
+        Some(validator) => errors_of(&validator, schema, value, value),
         None => Vec::new(),
     }
 }
 
-/// The schema compiled for the model values an inventory was read into (and a JSON document
-/// made one): `None` for a schema the crate refuses, which lsmc does not generate.
-pub fn compile(schema: &Json) -> Option<jsonschema::Validator<ModelJson>> {
-    let mut options = jsonschema::options_for::<ModelJson>()
+/// The schema compiled for values in the representation `F`: `None` for a schema the crate
+/// refuses, which lsmc does not generate.
+pub fn compile<F: JsonRepr>(schema: &Json) -> Option<jsonschema::Validator<F>> {
+    let mut options = jsonschema::options_for::<F>()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true);
     // The formats of the validation types, as lsmc words them (the crate does not know most
     // of them, and would let them pass).
     for format in formats::NAMES {
-        options = options.with_format(*format, |s: &str| {
-            formats::check(format, s).unwrap_or(true)
-        });
+        options = options.with_format(*format, |s: &str| formats::check(format, s).unwrap_or(true));
     }
     options.build(schema).ok()
 }
 
-/// What the compiled `schema` refuses in `value`, each failure once, in the order of the
-/// value's members (a missing attribute after the members of its object).
-pub fn errors_of(
-    validator: &jsonschema::Validator<ModelJson>,
+/// What the compiled `schema` refuses in `value` (`node` is `value` in the representation
+/// `F`), each failure once, in the order of the value's members (a missing attribute after the
+/// members of its object).
+pub fn errors_of<'a, F: JsonRepr>(
+    validator: &'a jsonschema::Validator<F>,
     schema: &Json,
+    node: F::Node<'a>,
     value: &Json,
 ) -> Vec<SchemaError> {
-    let model = from_json(value);
-    if validator.is_valid(&model) {
+    if validator.is_valid(node.clone()) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for error in validator.iter_errors(&model) {
+    for error in validator.iter_errors(node) {
         convert(schema, &error, &mut out);
     }
     // A value of the wrong type has no other problem (its bounds, its enum).
@@ -195,9 +193,9 @@ fn any_of(results: Vec<Vec<SchemaError>>, pointer: &Pointer, out: &mut Vec<Schem
     };
     let nullable = results.iter().any(|e| is_null(e));
     let type_mismatch = |errors: &[SchemaError]| {
-        errors.iter().any(|e| {
-            e.pointer == *pointer && matches!(e.kind, SchemaErrorKind::WrongType { .. })
-        })
+        errors
+            .iter()
+            .any(|e| e.pointer == *pointer && matches!(e.kind, SchemaErrorKind::WrongType { .. }))
     };
     let chosen = results
         .iter()

@@ -10,12 +10,12 @@
 use std::borrow::Cow;
 
 use jsonschema::json::{Array, Json, JsonNumber, Node, NodeIdentity, Object};
-use jsonschema_value::LazyInstance;
 use jsonschema::types::JsonType;
+use jsonschema_value::LazyInstance;
 use serde_json::Value as JsonValue;
 
-use crate::eval::inventory::to_json;
-use crate::eval::value::{Dict, Str, Value};
+use super::inventory::to_json;
+use super::value::{Dict, Str, Value};
 
 /// The representation: nodes are `&Value`.
 pub struct ModelJson;
@@ -235,8 +235,8 @@ impl<'a> Array<'a, ModelJson> for &'a [Value] {
 mod tests {
     use serde_json::json;
 
+    use super::super::inventory::from_json;
     use super::ModelJson;
-    use crate::eval::inventory::from_json;
 
     /// The crate gives the same verdict on a model value as on the JSON it came from.
     #[test]
@@ -272,11 +272,7 @@ mod tests {
             json!({"name": "a", "vlan": 1, "other": 2}),
         ] {
             let value = from_json(&set);
-            assert_eq!(
-                on_values.is_valid(&value),
-                on_json.is_valid(&set),
-                "{set}"
-            );
+            assert_eq!(on_values.is_valid(&value), on_json.is_valid(&set), "{set}");
             assert_eq!(
                 on_values.iter_errors(&value).count(),
                 on_json.iter_errors(&set).count(),
