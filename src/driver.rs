@@ -366,15 +366,13 @@ impl Checked {
             validate,
             parts,
         );
-        if !found.is_empty() && self.inventory_source.is_none() {
-            // The sets' check may still need the text: a copy, only when there are problems.
-            let file = file.clone();
+        drop(records);
+        // The text joins the sources (moved, not copied) only when a problem points into it.
+        let file = self.inventory_file.take();
+        if let (false, None, Some(file)) = (found.is_empty(), self.inventory_source, file) {
             let added = self.sources.add(file.name, file.text);
             debug_assert_eq!(added, id);
             self.inventory_source = Some(added);
-        }
-        if parts.sets {
-            self.inventory_file = None;
         }
         found
     }

@@ -189,27 +189,13 @@ pub fn check<R: Records>(
             Some(old) => Check::Stored { old },
             None => Check::SchemaOnly,
         };
-        let errors = if other {
-            let mut errors = version.schema_errors_of(value, &set);
-            if version.compiled() {
-                errors.retain(|e| !groups(e));
-            } else {
-                errors.retain(|e| match &e.kind {
-                    SchemaErrorKind::Unknown { name, .. } => {
-                        group(&e.pointer, name, false);
-                        false
-                    }
-                    SchemaErrorKind::Missing { name } => {
-                        group(&e.pointer, name, true);
-                        false
-                    }
-                    _ => true,
-                });
-            }
-            errors
+        // The missing and unknown attributes are grouped above.
+        let mut errors = if other {
+            version.schema_errors_of(value, &set)
         } else {
             Vec::new()
         };
+        errors.retain(|e| !groups(e));
         for problem in version.problems(&set, errors, check) {
             let span = span_of(
                 records,

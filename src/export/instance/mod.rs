@@ -161,11 +161,6 @@ impl<'c, F: JsonRepr> Prepared<'c, F> {
         Some(out)
     }
 
-    /// Whether the `jsonschema` crate compiled the schema ([`Prepared::verdicts`] answers).
-    pub fn compiled(&self) -> bool {
-        self.compiled.is_some()
-    }
-
     pub fn entity(&self) -> &'c ServiceEntity {
         self.entity
     }
