@@ -180,6 +180,9 @@ struct InventoryRecords<'a> {
     /// Where the first records are in the text, found when a problem is to be shown: the scan
     /// goes as far as the records asked for (a problem is often in one of the first).
     places: std::cell::RefCell<Vec<(usize, usize)>>,
+    /// The last record found by its id, and where it starts: records are asked for in file
+    /// order, so a search for a later one starts there.
+    last_found: std::cell::Cell<Option<(usize, usize)>>,
 }
 
 impl InventoryRecords<'_> {
@@ -190,7 +193,12 @@ impl InventoryRecords<'_> {
         let record = &self.inventory.records[i];
         let needle = serde_json::to_string(&*record.id).ok()?;
         let text = self.text;
-        for (at, _) in text.match_indices(&needle) {
+        let from = match self.last_found.get() {
+            Some((j, start)) if j <= i => start,
+            _ => 0,
+        };
+        for (at, _) in text[from..].match_indices(&needle) {
+            let at = from + at;
             let Some(start) = text[..at].rfind('{') else {
                 continue;
             };
@@ -203,6 +211,7 @@ impl InventoryRecords<'_> {
                 })
             };
             if is_it("id", &record.id) && is_it("service_entity", &record.service_entity) {
+                self.last_found.set(Some((i, start)));
                 return Some(start);
             }
         }
@@ -211,6 +220,8 @@ impl InventoryRecords<'_> {
 }
 
 impl export::instance::inventory::Records for InventoryRecords<'_> {
+    type Format = eval::inventory_json::ModelJson;
+
     fn count(&self) -> usize {
         self.inventory.records.len()
     }
@@ -226,9 +237,9 @@ impl export::instance::inventory::Records for InventoryRecords<'_> {
         }
     }
 
-    fn set(&self, i: usize, name: &str) -> Option<serde_json::Value> {
+    fn set(&self, i: usize, name: &str) -> Option<&eval::value::Value> {
         match self.inventory.records[i].attribute_set(name) {
-            v @ eval::value::Value::Dict(_) => Some(eval::inventory::to_json(v)),
+            v @ eval::value::Value::Dict(_) => Some(v),
             _ => None,
         }
     }
@@ -291,13 +302,13 @@ impl Checked {
         self.inventory = Some(Rc::new(inventory));
     }
 
-    /// Checks the inventory read by [`Checked::read_inventory`] against the catalog (see
-    /// [`export::instance::inventory`]): what the records' heads tell always, every attribute set
-    /// against its schema when `sets` (else [`Checked::check_inventory_sets`] may do it later,
-    /// after a failed evaluation); the problems join the diagnostics, and the inventory joins the
-    /// sources when it has some. `validate`: the instance of a validation compile. Nothing to
-    /// check when the model has errors or no catalog.
-    pub fn check_inventory(&mut self, validate: Option<&str>, sets: bool) {
+    /// Checks the inventory read by [`Checked::read_inventory`] against the catalog before
+    /// evaluation (see [`export::instance::inventory`]): what the records' heads tell, and every
+    /// attribute set the compile reads against its version's schema; the problems join the
+    /// diagnostics, and the inventory joins the sources when it has some. `validate`: the
+    /// instance of a validation compile. Nothing to check when the model has errors or no
+    /// catalog.
+    pub fn check_inventory(&mut self, validate: Option<&str>) {
         if self.inventory_file.is_none() {
             if let Some(id) = validate.map(str::trim).filter(|v| !v.is_empty()) {
                 if self.inventory.is_none() {
@@ -306,43 +317,17 @@ impl Checked {
             }
             return;
         }
-        let parts = export::instance::inventory::Parts { heads: true, sets };
+        let parts = export::instance::inventory::Parts {
+            heads: true,
+            sets: true,
+        };
         let found = self.inventory_problems(validate, parts);
-        // The text is as large as the inventory: not kept through the evaluation. A later
-        // check of the sets ([`Checked::check_inventory_sets`]) is given it again.
+        // The text is as large as the inventory: not kept through the evaluation.
         self.inventory_file = None;
         if !found.is_empty() {
             self.diagnostics.extend(found);
             diagnostics::sort(&mut self.diagnostics);
         }
-    }
-
-    /// The attribute sets' part of the inventory check, when [`Checked::check_inventory`] did
-    /// not run it: for a compile whose evaluation failed, every bad record beside the
-    /// evaluation's error. The problems are returned (the inventory joins the sources when
-    /// there are some), not added to the diagnostics.
-    /// `file`: the inventory read again (its text was let go before the evaluation), unless
-    /// it is among the sources already, because of earlier problems.
-    pub fn check_inventory_sets(
-        &mut self,
-        validate: Option<&str>,
-        file: impl FnOnce() -> Option<InventoryFile>,
-    ) -> Vec<Diagnostic> {
-        if self.inventory.is_none() {
-            return Vec::new();
-        }
-        self.inventory_file = match self.inventory_source {
-            Some(id) => Some(InventoryFile {
-                name: self.sources.get(id).name.clone(),
-                text: self.sources.get(id).text.to_string(),
-            }),
-            None => file(),
-        };
-        let parts = export::instance::inventory::Parts {
-            heads: false,
-            sets: true,
-        };
-        self.inventory_problems(validate, parts)
     }
 
     fn inventory_problems(
@@ -372,6 +357,7 @@ impl Checked {
             inventory: &inventory,
             text: &file.text,
             places: Default::default(),
+            last_found: Default::default(),
         };
         let found = export::instance::inventory::check(
             &catalog,
@@ -383,15 +369,13 @@ impl Checked {
             validate,
             parts,
         );
-        if !found.is_empty() && self.inventory_source.is_none() {
-            // The sets' check may still need the text: a copy, only when there are problems.
-            let file = file.clone();
+        drop(records);
+        // The text joins the sources (moved, not copied) only when a problem points into it.
+        let file = self.inventory_file.take();
+        if let (false, None, Some(file)) = (found.is_empty(), self.inventory_source, file) {
             let added = self.sources.add(file.name, file.text);
             debug_assert_eq!(added, id);
             self.inventory_source = Some(added);
-        }
-        if parts.sets {
-            self.inventory_file = None;
         }
         found
     }

@@ -205,12 +205,6 @@ impl Command {
                 "--config-only does nothing without --dump: add `--dump FILE` (or `--dump -`)"
                     .to_string(),
             ),
-            Command::Compile { args, .. } if args.check_inventory && args.inventory.is_none() => {
-                Some(
-                    "--check-inventory does nothing without --inventory: add `--inventory FILE`"
-                        .to_string(),
-                )
-            }
             Command::Export { args, .. }
                 if args.output.as_os_str() == "-"
                     && args.schemas.as_ref().is_some_and(|s| s.as_os_str() == "-") =>

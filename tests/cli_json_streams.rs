@@ -176,15 +176,7 @@ fn cases(s: &Setup) -> Vec<Case> {
         ),
         case(&[&"compile", ex, &"--dump", &file], 0, Diagnostics, Text),
         case(
-            &[
-                &"compile",
-                ex,
-                &"--inventory",
-                &inv,
-                &"--check-inventory",
-                &"--dump",
-                &"-",
-            ],
+            &[&"compile", ex, &"--inventory", &inv, &"--dump", &"-"],
             0,
             Payload,
             Diagnostics,

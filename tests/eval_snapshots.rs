@@ -54,7 +54,7 @@ fn run_fixture(fixture: &Fixture) -> Run {
     if let Some(file) = inventory {
         checked.read_inventory(file);
     }
-    checked.check_inventory(None, true);
+    checked.check_inventory(None);
 
     let mut printed = Vec::new();
     let mut dump = None;

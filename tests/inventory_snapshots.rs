@@ -27,7 +27,7 @@ fn compile(fixture: &Fixture) -> (Checked, Vec<Diagnostic>) {
     if let Some(file) = fixture.inventory() {
         checked.read_inventory(file);
     }
-    checked.check_inventory(validate.as_deref(), true);
+    checked.check_inventory(validate.as_deref());
     let options = EvalOptions {
         validate,
         ..Default::default()
@@ -131,7 +131,7 @@ fn ten_thousand_records_three_bad_ones() {
         name: "inventory.json".into(),
         text: scaled_inventory(10_000, &bad),
     });
-    checked.check_inventory(None, true);
+    checked.check_inventory(None);
     let errors: Vec<&Diagnostic> = checked
         .diagnostics
         .iter()
@@ -151,55 +151,30 @@ fn ten_thousand_records_three_bad_ones() {
         assert_eq!(file.line_of(span.start as usize), index + 1, "0-based line");
     }
     assert!(checked.evaluate(EvalOptions::default()).is_none());
-
-    // Without `--check-inventory` the sets are checked only once evaluation has failed: the
-    // same three records, beside the evaluation's error.
-    let mut checked = fixture.check(lsmc::driver::Options::default());
-    let inventory = InventoryFile {
-        name: "inventory.json".into(),
-        text: scaled_inventory(10_000, &bad),
-    };
-    checked.read_inventory(inventory.clone());
-    checked.check_inventory(None, false);
-    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
-    let evaluated = checked.evaluate(EvalOptions::default()).expect("evaluated");
-    assert!(
-        evaluated.has_errors(),
-        "the bad records fail the evaluation"
-    );
-    drop(evaluated);
-    let found = checked.check_inventory_sets(None, || Some(inventory));
-    assert_eq!(found.len(), 3, "{found:#?}");
-    for (error, (index, _)) in found.iter().zip(bad) {
-        assert!(
-            error.message.contains(&instance_id(index)),
-            "{}",
-            error.message
-        );
-        let span = error.primary_span().expect("a place in the inventory");
-        assert_eq!(
-            checked.sources.get(span.file).line_of(span.start as usize),
-            index + 1
-        );
-    }
+    let mut text = diagnostics_section(&checked.diagnostics, &checked.sources);
+    text.insert_str(0, "three bad records among 10,000: the diagnostics\n");
+    let uri_of = |name: &str| format!("file:///project/{name}");
+    let json = serde_json::to_string_pretty(&render_json(
+        &checked.diagnostics,
+        &checked.sources,
+        &uri_of,
+    ))
+    .expect("JSON values serialise");
+    insta::assert_snapshot!("ten_thousand_records_three_bad_ones_text", text);
+    insta::assert_snapshot!("ten_thousand_records_three_bad_ones_json", json);
 }
 
-/// A good inventory: nothing to report with or without `--check-inventory`, and the compile
-/// that fails for another reason reports no record.
+/// A good inventory: nothing to report, and the compile succeeds.
 #[test]
-fn good_inventory_checked_only_when_asked() {
+fn good_inventory_compiles() {
     let dir = "fixtures/inventory/bad_records";
     let inventory =
         std::env::temp_dir().join(format!("lsmc-good-inventory-{}.json", std::process::id()));
     std::fs::write(&inventory, scaled_inventory(20, &[])).unwrap();
     let path = inventory.to_str().unwrap();
-    for flags in [&[][..], &["--check-inventory"][..]] {
-        let mut args = vec!["compile", dir, "--inventory", path];
-        args.extend(flags);
-        let out = compile_cli(&args);
-        assert!(out.starts_with("exit Some(0)"), "{flags:?}: {out}");
-        assert!(!out.contains("E500"), "{flags:?}: {out}");
-    }
+    let out = compile_cli(&["compile", dir, "--inventory", path]);
+    assert!(out.starts_with("exit Some(0)"), "{out}");
+    assert!(!out.contains("E500") && !out.contains("W500"), "{out}");
     std::fs::remove_file(&inventory).ok();
 }
 

@@ -32,10 +32,6 @@ pub struct CompileArgs {
     /// Dump only the types of main.cf (with --dump).
     #[arg(long)]
     pub config_only: bool,
-    /// Check every inventory record against its service version's schema before evaluating
-    /// (without it, only a compile that fails checks them, to report every bad record at once).
-    #[arg(long)]
-    pub check_inventory: bool,
     /// Skip the LSM rules (export checks): evaluate as the reference compiler does.
     #[arg(long)]
     pub no_lsm_checks: bool,
@@ -79,7 +75,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         checked.diagnostics.push(unread);
         lsmc::diagnostics::sort(&mut checked.diagnostics);
     }
-    checked.check_inventory(args.validate.as_deref(), args.check_inventory);
+    checked.check_inventory(args.validate.as_deref());
     timer.mark("inventory check");
     let options = EvalOptions {
         validate: args.validate.clone(),
@@ -122,25 +118,6 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             }
             timer.mark("dump");
         }
-    }
-    if evaluated.has_errors() && !args.check_inventory {
-        // A failed compile: every bad record of the inventory beside the evaluation's error.
-        let mut all = std::mem::take(&mut evaluated.diagnostics);
-        std::mem::forget(evaluated);
-        let reread = || {
-            let path = args.inventory.as_ref()?;
-            let text = read(path).ok()?;
-            Some(InventoryFile {
-                name: display_name(path),
-                text,
-            })
-        };
-        all.extend(checked.check_inventory_sets(args.validate.as_deref(), reread));
-        lsmc::diagnostics::sort(&mut all);
-        timer.mark("inventory check");
-        let status = report(&all, &checked.sources, output, &uri_of);
-        std::mem::forget(checked);
-        return status;
     }
     let dumped = dump_on_stdout && !evaluated.has_errors();
     let status = report_beside(

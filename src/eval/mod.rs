@@ -23,6 +23,7 @@ mod flow;
 mod format;
 mod instances;
 pub mod inventory;
+pub mod inventory_json;
 mod lsm_plugins;
 mod plugin_args;
 mod plugins;

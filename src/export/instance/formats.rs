@@ -3,6 +3,25 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+/// The formats that [`check`] knows.
+pub(super) const NAMES: &[&str] = &[
+    "ipv4",
+    "ipv6",
+    "ipvanyaddress",
+    "ipv4network",
+    "ipv6network",
+    "ipvanynetwork",
+    "ipv4interface",
+    "ipv6interface",
+    "ipvanyinterface",
+    "uuid",
+    "date",
+    "time",
+    "date-time",
+    "email",
+    "uri",
+];
+
 /// Whether a string has a format; `None` for formats that are not checked.
 pub(super) fn check(format: &str, s: &str) -> Option<bool> {
     Some(match format {

@@ -12,12 +12,12 @@
 use std::ops::Range;
 
 use rustc_hash::FxHashMap as HashMap;
-use serde_json::Value as Json;
 
-use super::{locate, Check, Pointer, Prepared, SchemaError, SchemaErrorKind, Seg, Verdict};
+use super::{keys, locate, Check, Pointer, Prepared, SchemaError, SchemaErrorKind, Seg, Verdict};
 use crate::diagnostics::{codes, suggest, Diagnostic, Label};
 use crate::export::{Catalog, ServiceEntity, State};
 use crate::source::{FileId, Span};
+use jsonschema::json::{Json as JsonRepr, Node};
 
 /// What the check reads of a record.
 pub struct RecordHead<'a> {
@@ -30,10 +30,12 @@ pub struct RecordHead<'a> {
 
 /// The records of an inventory, as the check reads them.
 pub trait Records {
+    /// How the attribute sets are held: the `jsonschema` crate reads them in place.
+    type Format: JsonRepr;
     fn count(&self) -> usize;
     fn head(&self, i: usize) -> RecordHead<'_>;
-    /// A set (`candidate`, `active`, `rollback`) as JSON; `None` when null or absent.
-    fn set(&self, i: usize, name: &str) -> Option<Json>;
+    /// A set (`candidate`, `active`, `rollback`) as read; `None` when null or absent.
+    fn set(&self, i: usize, name: &str) -> Option<<Self::Format as JsonRepr>::Node<'_>>;
     /// Where record `i` is in the inventory text (it may run on past the record's end).
     fn place(&self, i: usize) -> Option<Range<usize>>;
 }
@@ -57,16 +59,16 @@ pub struct Parts {
 }
 
 /// Checks the records against the catalog. `validate`: the instance of a validation compile.
-pub fn check(
+pub fn check<R: Records>(
     catalog: &Catalog,
-    records: &dyn Records,
+    records: &R,
     inventory: InventoryText,
     validate: Option<&str>,
     parts: Parts,
 ) -> Vec<Diagnostic> {
     let validate = validate.map(str::trim).filter(|v| !v.is_empty());
     let mut out = Vec::new();
-    let mut prepared: HashMap<(&str, i64), Option<Prepared>> = HashMap::default();
+    let mut prepared: HashMap<(&str, i64), Option<Prepared<R::Format>>> = HashMap::default();
     // Service entity name -> (records, the first one), in the order of the file.
     let mut unbound: Vec<(String, usize, usize)> = Vec::new();
     // (service, version, set, attribute, missing, where) -> (records, the first one, where in it).
@@ -121,70 +123,79 @@ pub fn check(
         let Some(set_name) = read_set(state, validate, head.id) else {
             continue;
         };
-        let key = format!("{set_name}_attributes");
-        let Some(set) = records.set(i, set_name) else {
+        let Some(value) = records.set(i, set_name) else {
+            let key = format!("{set_name}_attributes");
             out.push(null_set(records, inventory, i, &head, &key, entity));
             continue;
         };
-        let active = (set_name == "candidate")
+        let active_value = (set_name == "candidate")
             .then(|| records.set(i, "active"))
             .flatten();
-        let check = match &active {
-            Some(old) => Check::Stored { old },
-            None => Check::SchemaOnly,
-        };
         // The model reads the attributes it names: one it does not name, or one a record lacks,
         // may be harmless to the compile (and evaluation names a missing one read). Grouped
         // before they are worded: thousands of records may share one.
         let mut group = |pointer: &[Seg], name: &str, missing: bool| {
-            let key: Group = (
-                entity.name.as_str(),
-                entity.version,
-                set_name,
-                name.to_string(),
-                missing,
-                pointer_shape(pointer),
-            );
-            match grouped.iter_mut().find(|g| g.0 == key) {
+            // Compared before a key is made: most records repeat a group.
+            let same = |g: &Group| {
+                g.0 == entity.name
+                    && g.1 == entity.version
+                    && g.2 == set_name
+                    && g.3 == name
+                    && g.4 == missing
+                    && same_shape(&g.5, pointer)
+            };
+            match grouped.iter_mut().find(|g| same(&g.0)) {
                 Some(g) => g.1 += 1,
-                None => grouped.push((key, 1, i, pointer.to_vec())),
+                None => grouped.push((
+                    (
+                        entity.name.as_str(),
+                        entity.version,
+                        set_name,
+                        name.to_string(),
+                        missing,
+                        pointer_shape(pointer),
+                    ),
+                    1,
+                    i,
+                    pointer.to_vec(),
+                )),
             }
         };
-        let errors = match version.verdicts(&set) {
-            // The compiled schema's verdict; lsmc's evaluator words the rest, if any.
-            Some(verdicts) => {
-                let mut other = false;
-                for verdict in verdicts {
-                    match verdict {
-                        Verdict::Missing { pointer, name } => group(&pointer, &name, true),
-                        Verdict::Unknown { pointer, name } => group(&pointer, &name, false),
-                        Verdict::Other => other = true,
-                    }
-                }
-                let mut errors = if other {
-                    version.schema_errors(&set)
-                } else {
-                    Vec::new()
-                };
-                errors.retain(|e| !groups(e));
-                errors
+        // The compiled schema's verdict, on the values as read; a set is converted to JSON
+        // and looked at closely only when the verdict, or the rules a schema can not express,
+        // may find a problem in it.
+        let verdicts = version.verdicts(value.clone());
+        let mut other = verdicts.is_none();
+        for verdict in verdicts.into_iter().flatten() {
+            match verdict {
+                Verdict::Missing { pointer, name } => group(&pointer, &name, true),
+                Verdict::Unknown { pointer, name } => group(&pointer, &name, false),
+                Verdict::Other => other = true,
             }
-            None => {
-                let mut errors = version.schema_errors(&set);
-                errors.retain(|e| match &e.kind {
-                    SchemaErrorKind::Unknown { name, .. } => {
-                        group(&e.pointer, name, false);
-                        false
-                    }
-                    SchemaErrorKind::Missing { name } => {
-                        group(&e.pointer, name, true);
-                        false
-                    }
-                    _ => true,
-                });
-                errors
-            }
+        }
+        if !other
+            && active_value.is_none()
+            && !keys::may_have_duplicates::<R::Format>(
+                super::Members::service(entity),
+                value.clone(),
+            )
+        {
+            continue;
+        }
+        let key = format!("{set_name}_attributes");
+        let set = value.to_value().into_owned();
+        let active = active_value.map(|a| a.to_value().into_owned());
+        let check = match &active {
+            Some(old) => Check::Stored { old },
+            None => Check::SchemaOnly,
         };
+        // The missing and unknown attributes are grouped above.
+        let mut errors = if other {
+            version.schema_errors_of(value, &set)
+        } else {
+            Vec::new()
+        };
+        errors.retain(|e| !groups(e));
         for problem in version.problems(&set, errors, check) {
             let span = span_of(
                 records,
@@ -226,15 +237,19 @@ pub fn check(
     for ((service, version, set_name, name, missing, _), count, first, pointer) in grouped {
         let head = records.head(first);
         let key = format!("{set_name}_attributes");
-        let Some(set) = records.set(first, set_name) else {
+        let Some(node) = records.set(first, set_name) else {
             continue;
         };
-        let Some(entity) = find_version(catalog, service, version) else {
+        let set = node.to_value().into_owned();
+        let Some(prepared) = prepared
+            .values()
+            .flatten()
+            .find(|p| p.entity().name == service && p.entity().version == version)
+        else {
             continue;
         };
-        let prepared = Prepared::new(entity);
         // lsmc's evaluator words it (and has the last word on whether it is one).
-        let Some(error) = prepared.schema_errors(&set).into_iter().find(|e| {
+        let Some(error) = prepared.schema_errors_of(node, &set).into_iter().find(|e| {
             e.pointer == pointer
                 && match &e.kind {
                     SchemaErrorKind::Missing { name: n } => missing && *n == name,
@@ -323,6 +338,15 @@ fn groups(error: &SchemaError) -> bool {
     )
 }
 
+fn same_shape(shape: &[Option<String>], pointer: &[Seg]) -> bool {
+    shape.len() == pointer.len()
+        && shape.iter().zip(pointer).all(|(s, p)| match (s, p) {
+            (Some(s), Seg::Key(k)) => s == k,
+            (None, Seg::Index(_)) => true,
+            _ => false,
+        })
+}
+
 fn pointer_shape(pointer: &[Seg]) -> Vec<Option<String>> {
     pointer
         .iter()
@@ -331,20 +355,6 @@ fn pointer_shape(pointer: &[Seg]) -> Vec<Option<String>> {
             Seg::Index(_) => None,
         })
         .collect()
-}
-
-fn find_version<'c>(
-    catalog: &'c Catalog,
-    service: &str,
-    version: i64,
-) -> Option<&'c ServiceEntity> {
-    catalog
-        .services
-        .iter()
-        .find(|s| s.name == service)?
-        .versions
-        .iter()
-        .find(|v| v.version == version)
 }
 
 fn instances(count: usize) -> String {
@@ -379,7 +389,7 @@ fn read_set<'s>(state: &'s State, validate: Option<&str>, id: &str) -> Option<&'
 
 /// A set the compile reads is null: one diagnostic for the record, at the set's member.
 fn null_set(
-    records: &dyn Records,
+    records: &impl Records,
     inventory: InventoryText,
     i: usize,
     head: &RecordHead,
@@ -411,13 +421,13 @@ fn whole(inventory: InventoryText) -> Span {
 }
 
 /// The member `key` of record `i` (its value; the record when it has no such member).
-fn span_of_member(records: &dyn Records, inventory: InventoryText, i: usize, key: &str) -> Span {
+fn span_of_member(records: &impl Records, inventory: InventoryText, i: usize, key: &str) -> Span {
     span_in_record(records, inventory, i, &[Seg::Key(key.into())], false)
 }
 
 /// A pointer into set `key` of record `i`.
 fn span_of(
-    records: &dyn Records,
+    records: &impl Records,
     inventory: InventoryText,
     i: usize,
     key: &str,
@@ -432,7 +442,7 @@ fn span_of(
 /// The key of an unknown member, else the value; a value over several lines is shown by its
 /// first character; the record when the pointer is not found, the file's start without it.
 fn span_in_record(
-    records: &dyn Records,
+    records: &impl Records,
     inventory: InventoryText,
     i: usize,
     pointer: &[Seg],

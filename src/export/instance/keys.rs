@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value as Json};
+use jsonschema::json::{Array, Json, JsonNumber, Node, Object};
+use serde_json::{Map, Value as JsonValue};
 
 use super::paths::{child, render_path, Pointer, Seg};
 use super::wording::preview;
@@ -13,7 +14,7 @@ use crate::export::{EmbeddedEntity, ServiceEntity};
 
 /// The identity of an item: its key attribute values (JSON text), `None` when the relation has
 /// no key attributes or the item lacks one.
-pub(super) fn key_of(e: &EmbeddedEntity, item: &Map<String, Json>) -> Option<String> {
+pub(super) fn key_of(e: &EmbeddedEntity, item: &Map<String, JsonValue>) -> Option<String> {
     let keys = e.key_attributes.as_ref()?;
     let values: Option<Vec<String>> = keys
         .iter()
@@ -28,12 +29,12 @@ pub(super) fn key_of(e: &EmbeddedEntity, item: &Map<String, Json>) -> Option<Str
 /// The items of an embedded relation in a set: each object with its pointer (an object for an
 /// upper limit of 1, the objects of an array otherwise; other values are the schema's concern).
 pub(super) fn items<'v>(
-    value: Option<&'v Json>,
+    value: Option<&'v JsonValue>,
     pointer: &[Seg],
-) -> Vec<(Pointer, &'v Map<String, Json>)> {
+) -> Vec<(Pointer, &'v Map<String, JsonValue>)> {
     match value {
-        Some(Json::Object(o)) => vec![(pointer.to_vec(), o)],
-        Some(Json::Array(a)) => a
+        Some(JsonValue::Object(o)) => vec![(pointer.to_vec(), o)],
+        Some(JsonValue::Array(a)) => a
             .iter()
             .enumerate()
             .filter_map(|(i, v)| v.as_object().map(|o| (child(pointer, Seg::Index(i)), o)))
@@ -45,16 +46,16 @@ pub(super) fn items<'v>(
 /// Two items of one embedded relation with the same key attribute values (at any depth).
 pub(super) fn duplicates(
     entity: &ServiceEntity,
-    root: &Json,
+    root: &JsonValue,
     members: Members,
-    map: &Map<String, Json>,
+    map: &Map<String, JsonValue>,
     pointer: &mut Pointer,
     out: &mut Vec<Problem>,
 ) {
     for e in members.embedded {
         let here = child(pointer, Seg::Key(e.name.clone()));
         let found = items(map.get(&e.name), &here);
-        if matches!(map.get(&e.name), Some(Json::Array(_)))
+        if matches!(map.get(&e.name), Some(JsonValue::Array(_)))
             && e.key_attributes.as_ref().is_some_and(|k| !k.is_empty())
         {
             let mut seen: HashMap<String, usize> = HashMap::new();
@@ -95,4 +96,76 @@ pub(super) fn duplicates(
             duplicates(entity, root, members.embedded(e), item, &mut p, out);
         }
     }
+}
+
+/// Whether two items of one embedded relation (at any depth) may have the same key, read from
+/// a set in the representation `F` without converting it: `false` only when no two can, so that
+/// a set whose schema verdict is clean needs no closer look. Large lists and keys that are not
+/// plain values are left to [`duplicates`].
+pub(super) fn may_have_duplicates<'a, F: Json>(members: Members, set: F::Node<'a>) -> bool {
+    /// Beyond this many items, pairs cost more than the closer look.
+    const PAIRS_UP_TO: usize = 32;
+    let Some(map) = set.as_object() else {
+        return false;
+    };
+    for e in members.embedded {
+        let Some((_, value)) = map.members().find(|(k, _)| k.as_ref() == e.name) else {
+            continue;
+        };
+        let items: Vec<F::Node<'a>> = match value.as_array() {
+            Some(items) => items.elements().collect(),
+            None if value.as_object().is_some() => vec![value.clone()],
+            None => continue,
+        };
+        let keys = e.key_attributes.as_deref().unwrap_or_default();
+        if value.as_array().is_some() && !keys.is_empty() && items.len() > 1 {
+            if items.len() > PAIRS_UP_TO {
+                return true;
+            }
+            let key = |item: &F::Node<'a>| -> Option<Vec<F::Node<'a>>> {
+                let object = item.as_object()?;
+                keys.iter()
+                    .map(|k| {
+                        object
+                            .members()
+                            .find(|(m, _)| m.as_ref() == k)
+                            .map(|(_, v)| v)
+                    })
+                    .collect()
+            };
+            let found: Vec<Vec<F::Node<'a>>> = items.iter().filter_map(key).collect();
+            for (i, a) in found.iter().enumerate() {
+                for b in &found[i + 1..] {
+                    if a.iter().zip(b).all(|(x, y)| may_be_same::<F>(x, y)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        if items
+            .into_iter()
+            .any(|item| may_have_duplicates::<F>(members.embedded(e), item))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether two key values may be the same JSON (as [`key_of`] compares them): numbers equal in
+/// value, lists and objects, count as the same, to be looked at closely.
+fn may_be_same<'a, F: Json>(a: &F::Node<'a>, b: &F::Node<'a>) -> bool {
+    if a.json_type() != b.json_type() {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.as_string(), b.as_string()) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (a.as_boolean(), b.as_boolean()) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
+        return x.as_f64() == y.as_f64();
+    }
+    true
 }

@@ -10,8 +10,9 @@
 //! embedded relation are named by their key attributes. [`locate`] finds a pointer in the JSON
 //! text, so that callers can point at it.
 //!
-//! One job per module: the JSON Schema evaluator (`schema_eval`, with the string formats in
-//! `formats`), the modifier rules (`modifiers`), the keys of embedded entities and duplicate keys
+//! One job per module: the schema's verdict by the `jsonschema` crate, as lsmc's errors
+//! (`schema_eval`, with the string formats in `formats`; `model_json` lets the crate read the
+//! model values an inventory was read into, without a conversion), the modifier rules (`modifiers`), the keys of embedded entities and duplicate keys
 //! (`keys`), pointers and readable paths (`paths`), the wording of problems (`wording`), and
 //! where a pointer is in the JSON text (`locate`). This module runs them in order.
 
@@ -24,6 +25,7 @@ mod paths;
 mod schema_eval;
 mod wording;
 
+use jsonschema::json::{Json as JsonRepr, SerdeJson};
 use serde_json::Value as Json;
 
 use super::{Attribute, EmbeddedEntity, InterServiceRelation, ServiceEntity};
@@ -87,17 +89,17 @@ impl Problem {
 
 /// Validates an attribute set against a version. The problems come in the order of the set.
 pub fn validate(entity: &ServiceEntity, set: &Json, check: Check) -> Vec<Problem> {
-    Prepared::new(entity).validate(set, check)
+    Prepared::<SerdeJson>::new(entity).validate(set, check)
 }
 
 /// A version with its schema made once, for validating many attribute sets against it.
-pub struct Prepared<'c> {
+/// `F`: the representation of the sets (`serde_json` values, or another one the `jsonschema`
+/// crate reads in place, such as the values an inventory was read into).
+pub struct Prepared<'c, F: JsonRepr = SerdeJson> {
     entity: &'c ServiceEntity,
     schema: Json,
-    regexes: schema_eval::Regexes,
-    /// The schema compiled by the `jsonschema` crate: the verdict on many sets, fast; lsmc's
-    /// evaluator words what it refuses.
-    compiled: Option<jsonschema::Validator>,
+    /// The schema compiled by the `jsonschema` crate: its verdicts, which lsmc words.
+    compiled: Option<jsonschema::Validator<F>>,
 }
 
 /// A verdict of the compiled schema: where in the set, and what.
@@ -111,26 +113,22 @@ pub enum Verdict {
     Other,
 }
 
-impl<'c> Prepared<'c> {
+impl<'c, F: JsonRepr> Prepared<'c, F> {
     pub fn new(entity: &'c ServiceEntity) -> Self {
         let schema = super::schema::version_schema(entity);
-        let compiled = jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .ok();
+        let compiled = schema_eval::compile::<F>(&schema);
         Prepared {
             entity,
             schema,
-            regexes: Default::default(),
             compiled,
         }
     }
 
-    /// What the compiled schema refuses in a set (`None`: no compiled schema, ask
-    /// [`Prepared::schema_errors`]).
-    pub fn verdicts(&self, set: &Json) -> Option<Vec<Verdict>> {
+    /// What the compiled schema refuses in a set as read, before it is worded (`None`: the
+    /// schema did not compile).
+    pub fn verdicts<'a>(&'a self, set: F::Node<'a>) -> Option<Vec<Verdict>> {
         let compiled = self.compiled.as_ref()?;
-        if compiled.is_valid(set) {
+        if compiled.is_valid(set.clone()) {
             return Some(Vec::new());
         }
         let mut out = Vec::new();
@@ -167,15 +165,13 @@ impl<'c> Prepared<'c> {
         self.entity
     }
 
-    /// [`validate`] against this version.
-    pub fn validate(&self, set: &Json, check: Check) -> Vec<Problem> {
-        let errors = self.schema_errors(set);
-        self.problems(set, errors, check)
-    }
-
-    /// The schema's verdicts alone, not yet worded (wording costs more than validating).
-    pub fn schema_errors(&self, set: &Json) -> Vec<SchemaError> {
-        schema_eval::schema_errors_with(&self.schema, set, &self.regexes)
+    /// The schema's verdicts on a set (`node`, which is `set` in the representation `F`), not
+    /// yet worded (wording costs more than validating).
+    pub fn schema_errors_of<'a>(&'a self, node: F::Node<'a>, set: &Json) -> Vec<SchemaError> {
+        match &self.compiled {
+            Some(validator) => schema_eval::errors_of(validator, &self.schema, node, set),
+            None => Vec::new(),
+        }
     }
 
     /// A schema error worded.
@@ -191,6 +187,19 @@ impl<'c> Prepared<'c> {
             .map(|e| schema_problem(self.entity, set, e))
             .collect();
         rules(self.entity, set, check, out)
+    }
+}
+
+impl Prepared<'_, SerdeJson> {
+    /// [`validate`] against this version.
+    pub fn validate(&self, set: &Json, check: Check) -> Vec<Problem> {
+        let errors = self.schema_errors(set);
+        self.problems(set, errors, check)
+    }
+
+    /// The schema's verdicts alone, not yet worded.
+    pub fn schema_errors(&self, set: &Json) -> Vec<SchemaError> {
+        self.schema_errors_of(set, set)
     }
 }
 
@@ -237,7 +246,7 @@ fn rules(entity: &ServiceEntity, set: &Json, check: Check, mut out: Vec<Problem>
 
 /// The members of a service version or an embedded entity.
 #[derive(Clone, Copy)]
-struct Members<'c> {
+pub(super) struct Members<'c> {
     attributes: &'c [Attribute],
     embedded: &'c [EmbeddedEntity],
     isrs: &'c [InterServiceRelation],
@@ -246,7 +255,7 @@ struct Members<'c> {
 }
 
 impl<'c> Members<'c> {
-    fn service(e: &'c ServiceEntity) -> Self {
+    pub(super) fn service(e: &'c ServiceEntity) -> Self {
         Members {
             attributes: &e.attributes,
             embedded: &e.embedded_entities,

@@ -1,13 +1,12 @@
-//! A JSON Schema evaluator for the schemas lsmc generates (`crate::export::schema`): the
-//! keywords they use, with draft 2020-12 semantics, each failure as a [`SchemaError`] at a
-//! pointer.
-
-use std::collections::HashMap;
+//! The verdict of the `jsonschema` crate on a value against a schema lsmc generates
+//! (`crate::export::schema`), each failure as a [`SchemaError`] at a pointer: what lsmc words,
+//! in the order of the value, with the errors of a nullable value's `anyOf` unwrapped.
 
 use serde_json::{Map, Value as Json};
 
 use super::formats;
 use super::paths::{Pointer, Seg};
+use jsonschema::json::{Json as JsonRepr, SerdeJson};
 
 /// A value that does not satisfy the schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,341 +35,261 @@ pub enum SchemaErrorKind {
     Format { format: String },
 }
 
-/// Validates a value against a schema of the form lsmc generates (draft 2020-12 semantics for
-/// `type`, `properties`, `required`, `additionalProperties`, `items`, `anyOf`, local `$ref`,
-/// `enum`, `pattern`, numeric and length bounds, and the formats of the validation types).
+/// Validates a value against a schema of the form lsmc generates, with the `jsonschema` crate
+/// (draft 2020-12, the formats of the validation types as lsmc reads them).
 pub fn schema_errors(schema: &Json, value: &Json) -> Vec<SchemaError> {
-    schema_errors_with(schema, value, &Regexes::default())
-}
-
-/// The compiled patterns of a schema, kept between calls that validate against it.
-#[derive(Default)]
-pub struct Regexes(std::cell::RefCell<HashMap<String, Option<fancy_regex::Regex>>>);
-
-/// [`schema_errors`] with the patterns compiled once for many values.
-pub fn schema_errors_with(schema: &Json, value: &Json, regexes: &Regexes) -> Vec<SchemaError> {
-    let mut out = Vec::new();
-    let checker = Checker {
-        root: schema,
-        regexes: &regexes.0,
-    };
-    checker.check(schema, value, &mut Vec::new(), &mut out, 0);
-    out
-}
-
-struct Checker<'s> {
-    root: &'s Json,
-    regexes: &'s std::cell::RefCell<HashMap<String, Option<fancy_regex::Regex>>>,
-}
-
-impl Checker<'_> {
-    fn resolve(&self, reference: &str) -> Option<&Json> {
-        let pointer = reference.strip_prefix('#')?;
-        self.root.pointer(pointer)
+    match compile::<SerdeJson>(schema) {
+        Some(validator) => errors_of(&validator, schema, value, value),
+        None => Vec::new(),
     }
+}
 
-    fn check(
-        &self,
-        schema: &Json,
-        value: &Json,
-        pointer: &mut Pointer,
-        out: &mut Vec<SchemaError>,
-        depth: usize,
-    ) {
-        let Json::Object(s) = schema else {
-            return;
-        };
-        if depth > 128 {
-            return;
+/// The schema compiled for values in the representation `F`: `None` for a schema the crate
+/// refuses, which lsmc does not generate.
+pub fn compile<F: JsonRepr>(schema: &Json) -> Option<jsonschema::Validator<F>> {
+    let mut options = jsonschema::options_for::<F>()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true);
+    // The formats of the validation types, as lsmc words them (the crate does not know most
+    // of them, and would let them pass).
+    for format in formats::NAMES {
+        options = options.with_format(*format, |s: &str| formats::check(format, s).unwrap_or(true));
+    }
+    options.build(schema).ok()
+}
+
+/// What the compiled `schema` refuses in `value` (`node` is `value` in the representation
+/// `F`), each failure once, in the order of the value's members (a missing attribute after the
+/// members of its object).
+pub fn errors_of<'a, F: JsonRepr>(
+    validator: &'a jsonschema::Validator<F>,
+    schema: &Json,
+    node: F::Node<'a>,
+    value: &Json,
+) -> Vec<SchemaError> {
+    if validator.is_valid(node.clone()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for error in validator.iter_errors(node) {
+        convert(schema, &error, &mut out);
+    }
+    // A value of the wrong type has no other problem (its bounds, its enum).
+    let wrong_type: Vec<Pointer> = out
+        .iter()
+        .filter(|e| matches!(e.kind, SchemaErrorKind::WrongType { .. }))
+        .map(|e| e.pointer.clone())
+        .collect();
+    out.retain(|e| {
+        matches!(e.kind, SchemaErrorKind::WrongType { .. }) || !wrong_type.contains(&e.pointer)
+    });
+    let mut unique: Vec<SchemaError> = Vec::with_capacity(out.len());
+    for e in out {
+        if !unique.contains(&e) {
+            unique.push(e);
         }
-        if let Some(reference) = s.get("$ref").and_then(Json::as_str) {
-            if let Some(target) = self.resolve(reference) {
-                self.check(target, value, pointer, out, depth + 1);
-            }
-        }
-        if let Some(Json::Array(branches)) = s.get("anyOf") {
-            self.any_of(branches, value, pointer, out, depth);
-        }
-        if let Some(t) = s.get("type") {
-            let expected: Vec<String> = match t {
-                Json::String(t) => vec![t.clone()],
-                Json::Array(ts) => ts
-                    .iter()
-                    .filter_map(Json::as_str)
-                    .map(str::to_string)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if !expected.is_empty() && !expected.iter().any(|t| has_type(value, t)) {
+    }
+    unique.sort_by_cached_key(|e| document_order(value, e));
+    unique
+}
+
+/// One error of the crate as lsmc's errors (`anyOf`: the errors of the branch the value was
+/// meant for).
+fn convert(root: &Json, error: &jsonschema::ValidationError, out: &mut Vec<SchemaError>) {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    let pointer: Pointer = error
+        .instance_path()
+        .iter()
+        .map(|segment| match segment {
+            jsonschema::paths::LocationSegment::Property(name) => Seg::Key(name.to_string()),
+            jsonschema::paths::LocationSegment::Index(i) => Seg::Index(i),
+        })
+        .collect();
+    let bound = |keyword: &str, given: Json| SchemaErrorKind::Bound {
+        keyword: keyword.into(),
+        // As the schema spells it (`10`, not `10.0`).
+        limit: schema_at(root, &pointer)
+            .and_then(|s| s.get(keyword))
+            .cloned()
+            .unwrap_or(given),
+    };
+    let kind = match error.kind() {
+        Kind::Type { kind } => SchemaErrorKind::WrongType {
+            expected: match kind {
+                jsonschema::error::TypeKind::Single(t) => vec![t.to_string()],
+                jsonschema::error::TypeKind::Multiple(ts) => {
+                    ts.iter().map(|t| t.to_string()).collect()
+                }
+            },
+        },
+        Kind::Required { property } => SchemaErrorKind::Missing {
+            name: property.as_str().unwrap_or_default().to_string(),
+        },
+        Kind::AdditionalProperties { unexpected } => {
+            let known: Vec<String> = schema_at(root, &pointer)
+                .and_then(|s| s.get("properties"))
+                .and_then(Json::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            for name in unexpected {
                 out.push(SchemaError {
                     pointer: pointer.clone(),
-                    kind: SchemaErrorKind::WrongType { expected },
-                });
-                return;
-            }
-        }
-        if let Some(Json::Array(allowed)) = s.get("enum") {
-            if !allowed.iter().any(|a| same_value(a, value)) {
-                out.push(SchemaError {
-                    pointer: pointer.clone(),
-                    kind: SchemaErrorKind::NotInEnum {
-                        allowed: allowed.clone(),
+                    kind: SchemaErrorKind::Unknown {
+                        name: name.clone(),
+                        known: known.clone(),
                     },
                 });
             }
-        }
-        match value {
-            Json::Number(n) => self.number(s, n, pointer, out),
-            Json::String(text) => self.string(s, text, pointer, out),
-            Json::Array(items) => {
-                let count = items.len() as f64;
-                for (keyword, below) in [("minItems", true), ("maxItems", false)] {
-                    bound(s, keyword, count, below, pointer, out);
-                }
-                if let Some(item_schema) = s.get("items") {
-                    for (i, item) in items.iter().enumerate() {
-                        pointer.push(Seg::Index(i));
-                        self.check(item_schema, item, pointer, out, depth + 1);
-                        pointer.pop();
-                    }
-                }
-            }
-            Json::Object(map) => self.object(s, map, pointer, out, depth),
-            _ => {}
-        }
-    }
-
-    fn any_of(
-        &self,
-        branches: &[Json],
-        value: &Json,
-        pointer: &mut Pointer,
-        out: &mut Vec<SchemaError>,
-        depth: usize,
-    ) {
-        let mut results = Vec::new();
-        for branch in branches {
-            let mut errors = Vec::new();
-            self.check(branch, value, pointer, &mut errors, depth + 1);
-            if errors.is_empty() {
-                return;
-            }
-            results.push((branch, errors));
-        }
-        let is_null = |b: &Json| b.get("type").and_then(Json::as_str) == Some("null");
-        let nullable = branches.iter().any(is_null);
-        let type_mismatch = |errors: &[SchemaError]| {
-            errors.iter().any(|e| {
-                e.pointer == *pointer && matches!(e.kind, SchemaErrorKind::WrongType { .. })
-            })
-        };
-        // The errors of the branch that the value's type fits, else of the first branch.
-        let chosen = results
-            .iter()
-            .filter(|(b, _)| !is_null(b))
-            .find(|(_, errors)| !type_mismatch(errors))
-            .or_else(|| results.iter().find(|(b, _)| !is_null(b)));
-        let Some((_, errors)) = chosen else {
             return;
-        };
-        if type_mismatch(errors) {
-            // A type error: every branch's types are allowed.
-            let mut expected = Vec::new();
-            for (_, errors) in &results {
-                for e in errors {
-                    if let (true, SchemaErrorKind::WrongType { expected: types }) =
-                        (e.pointer == *pointer, &e.kind)
-                    {
-                        for t in types {
-                            if !expected.contains(t) {
-                                expected.push(t.clone());
-                            }
+        }
+        Kind::Enum { options } => SchemaErrorKind::NotInEnum {
+            allowed: options.as_array().cloned().unwrap_or_default(),
+        },
+        Kind::Constant { expected_value } => SchemaErrorKind::NotInEnum {
+            allowed: vec![(**expected_value).clone()],
+        },
+        Kind::Pattern { pattern } => SchemaErrorKind::Pattern {
+            pattern: pattern.clone(),
+        },
+        Kind::Format { format } => SchemaErrorKind::Format {
+            format: format.clone(),
+        },
+        Kind::Minimum { limit } => bound("minimum", limit.clone()),
+        Kind::Maximum { limit } => bound("maximum", limit.clone()),
+        Kind::ExclusiveMinimum { limit } => bound("exclusiveMinimum", limit.clone()),
+        Kind::ExclusiveMaximum { limit } => bound("exclusiveMaximum", limit.clone()),
+        Kind::MultipleOf { multiple_of } => bound("multipleOf", Json::from(*multiple_of)),
+        Kind::MinLength { limit } => bound("minLength", Json::from(*limit)),
+        Kind::MaxLength { limit } => bound("maxLength", Json::from(*limit)),
+        Kind::MinItems { limit } => bound("minItems", Json::from(*limit)),
+        Kind::MaxItems { limit } => bound("maxItems", Json::from(*limit)),
+        Kind::AnyOf { context } => {
+            let branches: Vec<Vec<SchemaError>> = context
+                .iter()
+                .map(|errors| {
+                    let mut converted = Vec::new();
+                    for e in errors {
+                        convert(root, e, &mut converted);
+                    }
+                    converted
+                })
+                .collect();
+            any_of(branches, &pointer, out);
+            return;
+        }
+        // Keywords that lsmc's schemas do not use.
+        _ => return,
+    };
+    out.push(SchemaError { pointer, kind });
+}
+
+/// The errors of an `anyOf` that no branch satisfies: those of the branch the value's type
+/// fits (not the `null` of a nullable value), else of the first branch; a value whose type no
+/// branch fits is one type error that names every branch's types.
+fn any_of(results: Vec<Vec<SchemaError>>, pointer: &Pointer, out: &mut Vec<SchemaError>) {
+    let is_null = |errors: &[SchemaError]| {
+        matches!(errors, [SchemaError { pointer: p, kind: SchemaErrorKind::WrongType { expected } }]
+            if p == pointer && expected.len() == 1 && expected[0] == "null")
+    };
+    let nullable = results.iter().any(|e| is_null(e));
+    let type_mismatch = |errors: &[SchemaError]| {
+        errors
+            .iter()
+            .any(|e| e.pointer == *pointer && matches!(e.kind, SchemaErrorKind::WrongType { .. }))
+    };
+    let chosen = results
+        .iter()
+        .filter(|e| !is_null(e))
+        .find(|e| !type_mismatch(e))
+        .or_else(|| results.iter().find(|e| !is_null(e)));
+    let Some(errors) = chosen else {
+        return;
+    };
+    if type_mismatch(errors) {
+        let mut expected: Vec<String> = Vec::new();
+        for errors in results.iter().filter(|e| !is_null(e)) {
+            for e in errors {
+                if let (true, SchemaErrorKind::WrongType { expected: types }) =
+                    (e.pointer == *pointer, &e.kind)
+                {
+                    for t in types {
+                        if !expected.contains(t) {
+                            expected.push(t.clone());
                         }
                     }
                 }
             }
-            if nullable && !expected.iter().any(|t| t == "null") {
-                expected.push("null".into());
-            }
-            out.push(SchemaError {
-                pointer: pointer.clone(),
-                kind: SchemaErrorKind::WrongType { expected },
-            });
-        } else {
-            out.extend(errors.iter().cloned());
         }
+        if nullable && !expected.iter().any(|t| t == "null") {
+            expected.push("null".into());
+        }
+        out.push(SchemaError {
+            pointer: pointer.clone(),
+            kind: SchemaErrorKind::WrongType { expected },
+        });
+    } else {
+        out.extend(errors.iter().cloned());
     }
+}
 
-    fn number(
-        &self,
-        s: &Map<String, Json>,
-        n: &serde_json::Number,
-        pointer: &Pointer,
-        out: &mut Vec<SchemaError>,
-    ) {
-        let Some(x) = n.as_f64() else {
-            return;
+/// The schema object that applies to the value at `pointer` (through `$ref`, a one-branch
+/// `allOf`, and the non-null branch of a nullable value).
+fn schema_at<'s>(root: &'s Json, pointer: &[Seg]) -> Option<&'s Map<String, Json>> {
+    let mut s = resolve(root, root.as_object()?)?;
+    for seg in pointer {
+        let next = match seg {
+            Seg::Key(k) => s
+                .get("properties")
+                .and_then(|p| p.get(k.as_str()))
+                .or_else(|| s.get("additionalProperties").filter(|a| a.is_object()))?,
+            Seg::Index(_) => s.get("items")?,
         };
-        let limit = |k: &str| s.get(k).and_then(Json::as_f64);
-        let failed = [
-            ("minimum", limit("minimum").is_some_and(|l| x < l)),
-            (
-                "exclusiveMinimum",
-                limit("exclusiveMinimum").is_some_and(|l| x <= l),
-            ),
-            ("maximum", limit("maximum").is_some_and(|l| x > l)),
-            (
-                "exclusiveMaximum",
-                limit("exclusiveMaximum").is_some_and(|l| x >= l),
-            ),
-            (
-                "multipleOf",
-                limit("multipleOf").is_some_and(|l| l > 0.0 && (x / l).fract().abs() > 1e-9),
-            ),
-        ];
-        for (keyword, failed) in failed {
-            if failed {
-                out.push(SchemaError {
-                    pointer: pointer.clone(),
-                    kind: SchemaErrorKind::Bound {
-                        keyword: keyword.into(),
-                        limit: s[keyword].clone(),
-                    },
-                });
-            }
-        }
+        s = resolve(root, next.as_object()?)?;
     }
-
-    fn string(
-        &self,
-        s: &Map<String, Json>,
-        text: &str,
-        pointer: &Pointer,
-        out: &mut Vec<SchemaError>,
-    ) {
-        let length = text.chars().count() as f64;
-        for (keyword, below) in [("minLength", true), ("maxLength", false)] {
-            bound(s, keyword, length, below, pointer, out);
-        }
-        if let Some(pattern) = s.get("pattern").and_then(Json::as_str) {
-            let mut regexes = self.regexes.borrow_mut();
-            let regex = regexes
-                .entry(pattern.to_string())
-                .or_insert_with(|| fancy_regex::Regex::new(pattern).ok());
-            // A pattern that lsmc can not compile is not checked (the model has reported it).
-            if let Some(regex) = regex {
-                if regex.is_match(text).ok() == Some(false) {
-                    out.push(SchemaError {
-                        pointer: pointer.clone(),
-                        kind: SchemaErrorKind::Pattern {
-                            pattern: pattern.to_string(),
-                        },
-                    });
-                }
-            }
-        }
-        if let Some(format) = s.get("format").and_then(Json::as_str) {
-            if formats::check(format, text) == Some(false) {
-                out.push(SchemaError {
-                    pointer: pointer.clone(),
-                    kind: SchemaErrorKind::Format {
-                        format: format.to_string(),
-                    },
-                });
-            }
-        }
-    }
-
-    fn object(
-        &self,
-        s: &Map<String, Json>,
-        map: &Map<String, Json>,
-        pointer: &mut Pointer,
-        out: &mut Vec<SchemaError>,
-        depth: usize,
-    ) {
-        let properties = s.get("properties").and_then(Json::as_object);
-        let additional = s.get("additionalProperties");
-        for (name, v) in map {
-            match properties.and_then(|p| p.get(name)) {
-                Some(property) => {
-                    pointer.push(Seg::Key(name.clone()));
-                    self.check(property, v, pointer, out, depth + 1);
-                    pointer.pop();
-                }
-                None => match additional {
-                    Some(Json::Bool(false)) => out.push(SchemaError {
-                        pointer: pointer.clone(),
-                        kind: SchemaErrorKind::Unknown {
-                            name: name.clone(),
-                            known: properties
-                                .map(|p| p.keys().cloned().collect())
-                                .unwrap_or_default(),
-                        },
-                    }),
-                    Some(extra @ Json::Object(_)) => {
-                        pointer.push(Seg::Key(name.clone()));
-                        self.check(extra, v, pointer, out, depth + 1);
-                        pointer.pop();
-                    }
-                    _ => {}
-                },
-            }
-        }
-        if let Some(Json::Array(required)) = s.get("required") {
-            for name in required.iter().filter_map(Json::as_str) {
-                if !map.contains_key(name) {
-                    out.push(SchemaError {
-                        pointer: pointer.clone(),
-                        kind: SchemaErrorKind::Missing {
-                            name: name.to_string(),
-                        },
-                    });
-                }
-            }
-        }
-    }
+    Some(s)
 }
 
-/// A count or length against `minX` (`below`: the value may not be below it) or `maxX`.
-fn bound(
-    s: &Map<String, Json>,
-    keyword: &str,
-    value: f64,
-    below: bool,
-    pointer: &Pointer,
-    out: &mut Vec<SchemaError>,
-) {
-    if let Some(limit) = s.get(keyword).and_then(Json::as_f64) {
-        if (below && value < limit) || (!below && value > limit) {
-            out.push(SchemaError {
-                pointer: pointer.clone(),
-                kind: SchemaErrorKind::Bound {
-                    keyword: keyword.into(),
-                    limit: s[keyword].clone(),
-                },
-            });
-        }
+fn resolve<'s>(root: &'s Json, mut s: &'s Map<String, Json>) -> Option<&'s Map<String, Json>> {
+    for _ in 0..32 {
+        let next = if let Some(reference) = s.get("$ref").and_then(Json::as_str) {
+            root.pointer(reference.strip_prefix('#')?)
+        } else if let Some(Json::Array(branches)) = s.get("allOf").or_else(|| s.get("anyOf")) {
+            branches
+                .iter()
+                .find(|b| b.get("type").and_then(Json::as_str) != Some("null"))
+        } else {
+            return Some(s);
+        };
+        s = next?.as_object()?;
     }
+    Some(s)
 }
 
-fn has_type(value: &Json, t: &str) -> bool {
-    match t {
-        "null" => value.is_null(),
-        "boolean" => value.is_boolean(),
-        "string" => value.is_string(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        "number" => value.is_number(),
-        // Draft 2020-12: a number with a zero fractional part is an integer.
-        "integer" => match value {
-            Json::Number(n) => {
-                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
-            }
-            _ => false,
-        },
-        _ => true,
+/// Where an error is in the value, as lsmc's evaluator walked it: members in their order,
+/// items by index, an unknown member at its place, a missing one after its object's members.
+fn document_order(value: &Json, e: &SchemaError) -> Vec<usize> {
+    let mut key = Vec::with_capacity(e.pointer.len() + 1);
+    let mut at = Some(value);
+    for seg in &e.pointer {
+        let (index, next) = match (seg, at) {
+            (Seg::Key(k), Some(Json::Object(map))) => (
+                map.keys().position(|m| m == k).unwrap_or(usize::MAX),
+                map.get(k.as_str()),
+            ),
+            (Seg::Index(i), Some(Json::Array(items))) => (*i, items.get(*i)),
+            _ => (usize::MAX, None),
+        };
+        key.push(index);
+        at = next;
     }
+    match (&e.kind, at) {
+        (SchemaErrorKind::Unknown { name, .. }, Some(Json::Object(map))) => {
+            key.push(map.keys().position(|m| m == name).unwrap_or(usize::MAX))
+        }
+        (SchemaErrorKind::Missing { .. }, _) => key.push(usize::MAX),
+        _ => {}
+    }
+    key
 }
 
 /// JSON equality with numbers compared by value (`1 == 1.0`) and objects by members.

@@ -59,12 +59,16 @@ pub(super) fn schema_problem(entity: &ServiceEntity, set: &Json, e: SchemaError)
         SchemaErrorKind::WrongType { expected } => (
             codes::INSTANCE_WRONG_TYPE,
             path,
-            format!(
-                "expected {}, found {} ({})",
-                type_words(&expected),
-                kind(value),
-                preview(value)
-            ),
+            match value {
+                // `null` says it all.
+                Json::Null => format!("expected {}, found null", type_words(&expected)),
+                _ => format!(
+                    "expected {}, found {} ({})",
+                    type_words(&expected),
+                    kind(value),
+                    preview(value)
+                ),
+            },
             format!("not {}", type_words(&expected)),
             false,
         ),
