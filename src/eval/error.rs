@@ -200,8 +200,10 @@ pub enum EvalError {
         span: Span,
     },
     /// The run reached its cap on task runs.
+    /// `span`: the statement that was about to run once more.
     Stuck {
         max_iterations: usize,
+        span: Option<Span>,
     },
     /// `missing`: the index attributes the call lacks; `owner`: the entity that declares them.
     IndexAttributeMissing {
@@ -620,13 +622,25 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "in this constructor",
             ),
-            Stuck { max_iterations } => Diagnostic::error(
-                codes::STUCK,
-                format!("Could not complete model, max_iterations {max_iterations} reached."),
-            )
-            .with_note(
-                "the model keeps producing work; look for a loop that adds to what it iterates over",
-            ),
+            Stuck {
+                max_iterations,
+                span,
+            } => {
+                let error = Diagnostic::error(
+                    codes::STUCK,
+                    format!("Could not complete model, max_iterations {max_iterations} reached."),
+                )
+                .with_note(
+                    "the model keeps producing work; look for a loop that adds to what it iterates over",
+                );
+                match span {
+                    Some(span) => error.with_label(Label::primary(
+                        span,
+                        "still running here when the cap was reached",
+                    )),
+                    None => error,
+                }
+            }
             IndexAttributeMissing {
                 missing,
                 owner,
