@@ -985,12 +985,38 @@ pub enum InventoryError {
         problem: FieldProblem,
         span: Span,
     },
+    /// Two service instances with one id: `first` is the earlier one.
+    DuplicateId {
+        id: String,
+        index: usize,
+        first_index: usize,
+        span: Span,
+        first: Span,
+    },
 }
 
 impl From<InventoryError> for Diagnostic {
     fn from(error: InventoryError) -> Diagnostic {
         use InventoryError::*;
         let (message, span, label) = match error {
+            DuplicateId {
+                id,
+                index,
+                first_index,
+                span,
+                first,
+            } => {
+                return at(
+                    codes::INVENTORY_ERROR,
+                    format!(
+                        "service instances {first_index} and {index} have the same id `{id}`"
+                    ),
+                    span,
+                    "the second instance with this id",
+                )
+                .with_label(Label::secondary(first, "the first instance with this id"))
+                .with_help("each service instance has its own id: remove or correct one of them");
+            }
             InvalidJson { error, span } => {
                 (format!("the inventory is not valid JSON: {error}"), span, "here")
             }
