@@ -203,7 +203,10 @@ fn project_yml_of_the_wrong_shape() {
     ] {
         let dir = fixture(name);
         let yml = std::fs::read_to_string(dir.join("project.yml")).unwrap();
-        text.push_str(&common::source_section(&format!("{name}/project.yml"), &yml));
+        text.push_str(&common::source_section(
+            &format!("{name}/project.yml"),
+            &yml,
+        ));
         text.push_str(&shown(&dir, &["check"]));
         text.push('\n');
     }

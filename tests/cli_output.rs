@@ -195,10 +195,17 @@ fn links_are_followed_and_modes_kept() {
         ]);
         assert_eq!(status, Some(0), "{stderr}");
         let meta = std::fs::symlink_metadata(out).unwrap();
-        assert!(meta.file_type().is_symlink(), "{} is still a link", out.display());
+        assert!(
+            meta.file_type().is_symlink(),
+            "{} is still a link",
+            out.display()
+        );
     }
     let written = std::fs::read_to_string(&real).unwrap();
-    assert!(written.starts_with('{'), "the target was written: {written}");
+    assert!(
+        written.starts_with('{'),
+        "the target was written: {written}"
+    );
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     assert!(std::fs::read_to_string(tmp.path().join("new.json"))
@@ -247,9 +254,10 @@ fn leftovers_of_killed_runs_are_removed() {
     let out = tmp.path().join("dump.json");
     // Above any process id Linux gives (at most 2^22).
     let stale = tmp.path().join("dump.json.lsmc-partial-999999999-abc123");
-    let running = tmp
-        .path()
-        .join(format!("dump.json.lsmc-partial-{}-abc123", std::process::id()));
+    let running = tmp.path().join(format!(
+        "dump.json.lsmc-partial-{}-abc123",
+        std::process::id()
+    ));
     let other = tmp.path().join("other.json.lsmc-partial-999999999-abc123");
     for file in [&stale, &running, &other] {
         std::fs::write(file, "partial").unwrap();
