@@ -168,6 +168,10 @@ const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[
         "integer_overflow",
         "lsmc's ints are 64-bit and an overflow is an error; Python's ints are unbounded",
     ),
+    (
+        "int_of_large_float",
+        "lsmc's ints are 64-bit and int() of a larger float is an error; Python's ints are unbounded",
+    ),
     ("never_settles", "run with max_steps 1000; the oracle has no such cap and finishes"),
 ];
 
