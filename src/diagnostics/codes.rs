@@ -44,6 +44,7 @@ codes! {
     BROKEN_ESCAPE = "E0017", "broken-escape", "inmanta.parser.ParserException";
     UNREADABLE_MODULE = "E0018", "unreadable-module", "inmanta.module.ModuleNotFoundException";
     NESTING_TOO_DEEP = "E0019", "nesting-too-deep", "inmanta.parser.ParserException";
+    UNTERMINATED_STRING = "E0020", "unterminated-string", "inmanta.parser.ParserException";
     TYPE_NOT_FOUND = "E1001", "type-not-found", "inmanta.ast.TypeNotFoundException";
     MISSING_IMPORT = "E1002", "missing-import", "inmanta.ast.MissingImportException";
     MODULE_NOT_FOUND = "E1003", "module-not-found", "inmanta.module.ModuleLoadingException";
@@ -115,6 +116,7 @@ codes! {
     INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
     PLUGIN_LIMIT = "E4015", "plugin-limit", "inmanta.ast.ExternalException";
     DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
+    VALUE_TOO_DEEP = "E4017", "value-too-deep", "inmanta.ast.RuntimeException";
     PYTHON_PLUGIN_EXCEPTION = "E4035", "python-plugin-exception", "inmanta.ast.ExternalException";
     PYTHON_PLUGIN_REFUSED = "E4036", "python-plugin-refused", "inmanta.ast.ExplicitPluginException";
     PLUGIN_TIMEOUT = "E4037", "plugin-timeout", "inmanta.ast.ExternalException";
