@@ -203,6 +203,11 @@ pub enum EvalError {
     Stuck {
         max_iterations: usize,
     },
+    /// The constructor call that would make one instance more than `limit`.
+    TooManyInstances {
+        limit: usize,
+        span: Span,
+    },
     /// `missing`: the index attributes the call lacks; `owner`: the entity that declares them.
     IndexAttributeMissing {
         missing: Vec<String>,
@@ -627,6 +632,13 @@ impl From<EvalError> for Diagnostic {
             .with_note(
                 "the model keeps producing work; look for a loop that adds to what it iterates over",
             ),
+            TooManyInstances { limit, span } => Diagnostic::error(
+                codes::TOO_MANY_INSTANCES,
+                format!("Could not complete model, more than {limit} instances constructed."),
+            )
+            .with_label(Label::primary(span, "this constructor call made one too many"))
+            .with_note("the model keeps constructing; look for an implementation that constructs an instance of its own entity")
+            .with_help("if the model is this large, raise the limit with `--max-instances N`"),
             IndexAttributeMissing {
                 missing,
                 owner,
