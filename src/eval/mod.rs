@@ -401,7 +401,9 @@ impl<'m> Runtime<'m> {
                                 .any(|(n, _)| *n == name)
                         } else {
                             if seen.is_empty() {
-                                seen.extend(self.var_table.entries[start..].iter().map(|(n, _)| *n));
+                                seen.extend(
+                                    self.var_table.entries[start..].iter().map(|(n, _)| *n),
+                                );
                             }
                             seen.insert(name)
                         };
