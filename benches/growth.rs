@@ -200,7 +200,11 @@ fn long_line_inventory(n: usize) -> Box<dyn Fn()> {
         });
         checked.check_inventory(None, true);
         assert!(checked.has_errors(), "the bad record is found");
-        let text = render_text(&checked.diagnostics, &checked.sources, TextOptions::default());
+        let text = render_text(
+            &checked.diagnostics,
+            &checked.sources,
+            TextOptions::default(),
+        );
         assert!(text.len() < 10_000, "a window of the line, not all of it");
         black_box(text);
     })
