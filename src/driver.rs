@@ -68,6 +68,8 @@ pub struct EvalOptions {
     pub max_steps: Option<usize>,
     /// Runs Python plugins (see [`eval::Options::plugin_host`]).
     pub plugin_host: Option<eval::python_plugins::HostHandle>,
+    /// A cap on instances (see [`eval::Options::max_instances`]).
+    pub max_instances: Option<usize>,
 }
 
 /// A stage of [`check`], as [`Options::progress`] is told of it.
@@ -395,6 +397,7 @@ impl Checked {
             no_instances: options.no_instances,
             max_steps: options.max_steps,
             plugin_host: options.plugin_host,
+            max_instances: options.max_instances,
         };
         let eval::Evaluation {
             runtime,

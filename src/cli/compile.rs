@@ -8,7 +8,7 @@ use std::rc::Rc;
 use lsmc::driver::{self, EvalOptions, InventoryFile};
 use lsmc::eval::python_plugins::HostHandle;
 
-use super::fs::{display_name, read, uri_of, DiskProject};
+use super::fs::{display_name, read_inventory, uri_of, DiskProject};
 use super::{report, report_beside, tool_failure, Status};
 use crate::{Format, OutputOptions};
 
@@ -45,6 +45,12 @@ pub struct CompileArgs {
     /// Seconds a Python plugin may run before it is stopped.
     #[arg(long, value_name = "SECONDS", default_value_t = super::plugin_host::DEFAULT_TIMEOUT_SECONDS)]
     pub plugin_timeout: u64,
+    /// Stop a compile that takes more task runs than this (default 10,000,000).
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<usize>,
+    /// Stop a compile that constructs more instances than this (default 1,000,000).
+    #[arg(long, value_name = "N")]
+    pub max_instances: Option<usize>,
 }
 
 pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
@@ -62,7 +68,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let mut checked = driver::check(&project.input(), options);
     project.report_missing_folders(&mut checked);
     if let Some(path) = &args.inventory {
-        let text = match read(path) {
+        let text = match read_inventory(path) {
             Ok(t) => t,
             Err(message) => return tool_failure(&message, Some(output)),
         };
@@ -80,7 +86,8 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let options = EvalOptions {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
-        max_steps: None,
+        max_steps: args.max_steps,
+        max_instances: args.max_instances,
         plugin_host: Some(HostHandle(Rc::new(
             project.plugin_host(args.plugin_timeout),
         ))),

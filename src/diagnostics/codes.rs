@@ -117,6 +117,7 @@ codes! {
     PLUGIN_LIMIT = "E4015", "plugin-limit", "inmanta.ast.ExternalException";
     DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
     VALUE_TOO_DEEP = "E4017", "value-too-deep", "inmanta.ast.RuntimeException";
+    TOO_MANY_INSTANCES = "E4022", "too-many-instances", "inmanta.ast.CompilerException";
     PYTHON_PLUGIN_EXCEPTION = "E4035", "python-plugin-exception", "inmanta.ast.ExternalException";
     PYTHON_PLUGIN_REFUSED = "E4036", "python-plugin-refused", "inmanta.ast.ExplicitPluginException";
     PLUGIN_TIMEOUT = "E4037", "plugin-timeout", "inmanta.ast.ExternalException";

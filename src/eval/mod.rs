@@ -55,11 +55,22 @@ pub struct Options {
     pub validate: Option<String>,
     /// `lsm::all` returns nothing (`lsm_no_instances=true`).
     pub no_instances: bool,
-    /// Cap on task runs; `None` picks one from the model size.
+    /// Cap on task runs; `None`: [`DEFAULT_MAX_STEPS`].
     pub max_steps: Option<usize>,
     /// Runs the plugins lsmc has no native version of; without one, calling them is an error.
     pub plugin_host: Option<python_plugins::HostHandle>,
+    /// Cap on the instances a compile constructs; `None`: [`DEFAULT_MAX_INSTANCES`].
+    pub max_instances: Option<usize>,
 }
+
+/// The task runs a compile may take by default: a compile of 10,000 services of 4 instances
+/// each takes about 90,000. Fixed, whatever the inventory's size, so that a model that keeps
+/// growing stops at the same point.
+pub const DEFAULT_MAX_STEPS: usize = 10_000_000;
+
+/// The instances a compile may construct by default (each costs a few hundred bytes with its
+/// cells and tasks): what bounds its memory.
+pub const DEFAULT_MAX_INSTANCES: usize = 1_000_000;
 
 /// An instance of an entity.
 #[derive(Debug, Clone)]
@@ -253,8 +264,9 @@ pub struct Runtime<'m> {
     sites: Vec<Span>,
     site_ids: HashMap<Span, Site>,
     last_site: (Span, Site),
-    /// Each entity and its ancestors, nearest first (the model's `ancestors`, computed once).
-    ancestry: Vec<Rc<[EntityId]>>,
+    /// Each entity and its ancestors, nearest first (the model's `ancestors`, computed once,
+    /// when first asked for).
+    ancestry: Vec<std::cell::OnceCell<Rc<[EntityId]>>>,
 }
 
 /// Evaluates a resolved model.
@@ -331,9 +343,8 @@ impl<'m> Runtime<'m> {
             sites: vec![Span::default()],
             site_ids: HashMap::default(),
             last_site: (Span::default(), Site::default()),
-            ancestry: (0..model.entities.len())
-                .map(|i| model.ancestors(EntityId(i as u32)).into())
-                .collect(),
+            // Listed when first asked for: every entity's list, in a chain of n entities, is n²/2.
+            ancestry: vec![std::cell::OnceCell::new(); model.entities.len()],
         }
     }
 
@@ -379,15 +390,28 @@ impl<'m> Runtime<'m> {
         statements: impl IntoIterator<Item = &'m Stmt>,
     ) -> ScopeId {
         let start = self.var_table.entries.len();
+        // A set of the names seen once the scope has more than a few: a scan of the names
+        // before each one made N top-level variables quadratic.
+        let mut seen: rustc_hash::FxHashSet<&'m str> = Default::default();
         for stmt in statements {
             if let crate::ast::StmtKind::Assign { target, .. } = &stmt.kind {
                 if let crate::ast::ExprKind::Var { path } = &target.kind {
                     if path.segments.len() == 1 {
                         let name: &'m str = &path.segments[0].text;
-                        if !self.var_table.entries[start..]
-                            .iter()
-                            .any(|(n, _)| *n == name)
-                        {
+                        let declared = self.var_table.entries.len() - start;
+                        let new = if declared < VarTable::FEW {
+                            !self.var_table.entries[start..]
+                                .iter()
+                                .any(|(n, _)| *n == name)
+                        } else {
+                            if seen.is_empty() {
+                                seen.extend(
+                                    self.var_table.entries[start..].iter().map(|(n, _)| *n),
+                                );
+                            }
+                            seen.insert(name)
+                        };
+                        if new {
                             let cell = self.new_cell(CellKind::Single);
                             self.var_table.entries.push((name, cell));
                         }
@@ -496,17 +520,16 @@ impl<'m> Runtime<'m> {
         }
     }
 
-    /// The most task runs a model may take: generous for what the model and its inventory can
-    /// legitimately produce, fixed at the start so that a model that keeps growing stops.
+    /// The most task runs a model may take: generous for what a model can legitimately
+    /// produce, and the same whatever the size of the inventory (which once raised it per
+    /// record, and with it the memory a runaway model took before it stopped).
     fn step_cap(&self) -> usize {
-        self.options.max_steps.unwrap_or_else(|| {
-            let records = self
-                .options
-                .inventory
-                .as_ref()
-                .map_or(0, |i| i.records.len());
-            5_000_000 + 200 * records
-        })
+        self.options.max_steps.unwrap_or(DEFAULT_MAX_STEPS)
+    }
+
+    /// The most instances a model may construct.
+    pub(crate) fn instance_cap(&self) -> usize {
+        self.options.max_instances.unwrap_or(DEFAULT_MAX_INSTANCES)
     }
 
     /// Runs tasks until none can progress, freezing delayed cells as needed.
@@ -606,12 +629,16 @@ impl<'m> Runtime<'m> {
 
     /// The entity and its ancestors, nearest first.
     pub fn ancestors(&self, entity: EntityId) -> Rc<[EntityId]> {
-        self.ancestry[entity.index()].clone()
+        self.ancestry_of(entity).clone()
+    }
+
+    fn ancestry_of(&self, entity: EntityId) -> &Rc<[EntityId]> {
+        self.ancestry[entity.index()].get_or_init(|| self.model.ancestors(entity).into())
     }
 
     /// Whether `child` is `ancestor` or inherits from it.
     pub fn is_subtype(&self, child: EntityId, ancestor: EntityId) -> bool {
-        self.ancestry[child.index()].contains(&ancestor)
+        self.ancestry_of(child).contains(&ancestor)
     }
 
     /// The site of a span, for [`Cell::set_at`].
