@@ -198,7 +198,7 @@ fn long_line_inventory(n: usize) -> Box<dyn Fn()> {
             name: "inventory.json".to_string(),
             text: line.clone(),
         });
-        checked.check_inventory(None, true);
+        checked.check_inventory(None);
         assert!(checked.has_errors(), "the bad record is found");
         let text = render_text(
             &checked.diagnostics,
