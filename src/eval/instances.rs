@@ -57,28 +57,9 @@ impl<'m> Runtime<'m> {
                 });
             }
         }
-        let mut without_default: Vec<usize> = indexes
-            .iter()
-            .flat_map(|index: &IndexPlan| index.slots.iter().copied())
-            .filter(|slot| !defaults.iter().any(|(d, _)| d == slot))
-            .collect();
-        without_default.sort_unstable();
-        without_default.dedup();
-        let plan = Rc::new(Plan {
-            defaults,
-            indexes,
-            without_default,
-        });
+        let plan = Rc::new(Plan { defaults, indexes });
         self.plans.insert(entity, plan.clone());
         plan
-    }
-
-    /// Whether a constructor call of `entity` that names `named` (slot positions) leaves an
-    /// index attribute without a value: one only an enclosing assignment can give, through the
-    /// inverse of the relation it assigns.
-    pub fn leaves_index_open(&mut self, entity: EntityId, named: impl Fn(usize) -> bool) -> bool {
-        let plan = self.plan(entity);
-        plan.without_default.iter().any(|slot| !named(*slot))
     }
 
     /// Whether the slot at position `slot` of `entity` is part of one of its indexes.
@@ -87,13 +68,14 @@ impl<'m> Runtime<'m> {
         plan.indexes.iter().any(|index| index.slots.contains(&slot))
     }
 
-    /// A constructor call (`given`: slot positions and values): returns the instance an index
-    /// already holds, or a new one. `implicit`: the inverse end of the relation the constructor
+    /// A constructor call (`given`: slot positions and values; `late`: slots the call stores
+    /// later, which take no default): returns the instance an index already holds, or a new one. `implicit`: the inverse end of the relation the constructor
     /// is assigned to, taken when it is part of an index and not given (the implicit inverse).
     pub fn construct(
         &mut self,
         entity: EntityId,
         mut values: Given,
+        late: &[usize],
         implicit: Option<(usize, Value)>,
         span: Span,
     ) -> R<Value> {
@@ -102,8 +84,8 @@ impl<'m> Runtime<'m> {
         let layout = self.layout(entity);
         let mut given: smallvec::SmallVec<[bool; 64]> =
             smallvec::smallvec![false; layout.slots.len()];
-        for (slot, _) in &values {
-            given[*slot] = true;
+        for slot in values.iter().map(|(s, _)| *s).chain(late.iter().copied()) {
+            given[slot] = true;
         }
         if let Some((slot, value)) = implicit {
             if !given[slot] && plan.indexes.iter().any(|index| index.slots.contains(&slot)) {
@@ -778,8 +760,6 @@ pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>
 pub struct Plan {
     defaults: Vec<(usize, Value)>,
     indexes: Vec<IndexPlan>,
-    /// The index slots that have no default, each once.
-    without_default: Vec<usize>,
 }
 
 #[derive(Debug)]

@@ -159,6 +159,8 @@ enum Work<'m> {
         instance: InstanceId,
         implement: &'m ImplementDef,
     },
+    /// Store a value in one slot of an instance, apart from the statement that asked for it.
+    SetSlot(Rc<exec::SetSlot<'m>>),
     /// The holder of direct evaluations (typedef constraints); never queued.
     Direct,
 }
@@ -193,13 +195,12 @@ pub struct Runtime<'m> {
     tasks: Vec<Task<'m>>,
     /// The instances made by the constructor calls of the running task, in call order, and the
     /// number of calls so far in this run: a task that runs again gets the same instances.
-    memo: Vec<Value>,
+    /// A call takes its place before its arguments do; the place holds the instance and where
+    /// the call's arguments end (0 while the instance is not made yet).
+    memo: Vec<(Value, u32)>,
     memo_pos: usize,
     /// The memos of tasks that stopped to wait (most tasks finish on their first run).
-    memos: HashMap<TaskId, Vec<Value>>,
-    /// Whether a constructor argument waits for the new instance, by the argument's address:
-    /// it depends on the model only, and loop bodies make the same calls many times.
-    deferrable: HashMap<usize, Option<usize>>,
+    memos: HashMap<TaskId, Vec<(Value, u32)>>,
     /// What creating an instance of each entity does with its `implement` statements.
     creation_plans: Vec<Option<Rc<exec::CreationPlan<'m>>>>,
     /// Implementations expanded by conditional `implement` statements, per instance.
@@ -305,7 +306,6 @@ impl<'m> Runtime<'m> {
             memo: Vec::new(),
             memo_pos: 0,
             memos: HashMap::default(),
-            deferrable: HashMap::default(),
             queue: VecDeque::new(),
             layouts: vec![None; model.entities.len()],
             index_tables: HashMap::default(),
