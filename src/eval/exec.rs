@@ -276,6 +276,7 @@ fn could_not_compute(
             | EvalError::FStringPositional { .. }
             | EvalError::DuplicateKeyInIndex { .. }
             | EvalError::IndexTypeMismatch { .. }
+            | EvalError::OptionalWithoutValue { .. }
     );
     if !direct {
         return Flow::Error(error);
@@ -344,30 +345,27 @@ fn exec_for<'m>(
     scope: ScopeId,
 ) -> R<Outcome> {
     let name: &'m str = &variable.text;
-    // A loop over a relation consumes its values as they arrive.
-    if let ExprKind::Attribute { object, name: attr } = &iterable.kind {
-        if let Value::Instance(instance) = eval(rt, task, object, scope)? {
-            if let Some(cell) = rt.slot(instance, &attr.text) {
-                if rt.cells[cell.0 as usize].shape == Shape::Multi {
-                    rt.tasks[task.0 as usize].listened = true;
-                    if !rt.listeners(cell).contains(&task) {
-                        rt.waiting_mut(cell).listeners.push(task);
-                    }
-                    let items: Vec<Value> = rt.cells[cell.0 as usize].items().to_vec();
-                    let consumed = rt.tasks[task.0 as usize].consumed as usize;
-                    for item in items.into_iter().skip(consumed) {
-                        spawn_block(rt, scope, body, Some((name, item)));
-                    }
-                    rt.tasks[task.0 as usize].consumed =
-                        rt.cells[cell.0 as usize].items().len() as u32;
-                    if rt.cells[cell.0 as usize].frozen() {
-                        rt.waiting_mut(cell).listeners.retain(|t| *t != task);
-                        return Ok(Outcome::Done);
-                    }
-                    return Ok(Outcome::Listening);
-                }
+    // A loop over a relation consumes its values as they arrive: only the new ones are read,
+    // so that a relation that grows while the loop runs costs its length, not its square.
+    if let Some(cell) = relation_source(rt, task, iterable, scope)? {
+        rt.tasks[task.0 as usize].listened = true;
+        if !rt.listeners(cell).contains(&task) {
+            rt.waiting_mut(cell).listeners.push(task);
+        }
+        let consumed = rt.tasks[task.0 as usize].consumed as usize;
+        let items = rt.cells[cell.0 as usize].items();
+        if items.len() > consumed {
+            let new: smallvec::SmallVec<[Value; 4]> = items[consumed..].iter().cloned().collect();
+            rt.tasks[task.0 as usize].consumed = items.len() as u32;
+            for item in new {
+                spawn_block(rt, scope, body, Some((name, item)));
             }
         }
+        if rt.cells[cell.0 as usize].frozen() {
+            rt.waiting_mut(cell).listeners.retain(|t| *t != task);
+            return Ok(Outcome::Done);
+        }
+        return Ok(Outcome::Listening);
     }
     match eval(rt, task, iterable, scope)? {
         Value::List(items) => {
@@ -1589,10 +1587,40 @@ fn gradual_source(rt: &Runtime<'_>, job: &SetSlot<'_>) -> bool {
         return false;
     }
     match &job.expr.kind {
+        ExprKind::List { items } => items.iter().any(may_read_relation),
+        _ => may_read_relation(job.expr),
+    }
+}
+
+/// The multi relation an expression reads, when it is one: `x.rel`, or in an implementation
+/// `rel` of the instance. Readers that take values one by one listen to it.
+fn relation_source<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    expr: &'m Expr,
+    scope: ScopeId,
+) -> R<Option<CellId>> {
+    let cell = match &expr.kind {
+        ExprKind::Attribute { object, name } => match eval(rt, task, object, scope)? {
+            Value::Instance(instance) => rt.slot(instance, &name.text),
+            _ => None,
+        },
+        ExprKind::Var { path } if path.segments.len() == 1 => {
+            match find_name(rt, &path.segments[0].text, scope) {
+                Some(Named::Slot(_, cell)) => Some(cell),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    Ok(cell.filter(|cell| rt.cells[cell.0 as usize].shape == Shape::Multi))
+}
+
+/// Whether an expression may read a multi relation (see [`relation_source`]).
+fn may_read_relation(expr: &Expr) -> bool {
+    match &expr.kind {
         ExprKind::Attribute { .. } => true,
-        ExprKind::List { items } => items
-            .iter()
-            .any(|item| matches!(item.kind, ExprKind::Attribute { .. })),
+        ExprKind::Var { path } => path.segments.len() == 1,
         _ => false,
     }
 }
@@ -1619,15 +1647,10 @@ fn store<'m>(rt: &mut Runtime<'m>, task: TaskId, job: &SetSlot<'m>) -> R<Outcome
             }
             return Ok(Outcome::Done);
         }
-        if let ExprKind::Attribute { object, name: attr } = &job.expr.kind {
-            let target = eval(rt, task, object, job.scope).map_err(|f| map_store(rt, f, job))?;
-            if let Value::Instance(source) = target {
-                if let Some(source_cell) = rt.slot(source, &attr.text) {
-                    if rt.cells[source_cell.0 as usize].shape == Shape::Multi {
-                        return listen_and_store(rt, task, job, source_cell);
-                    }
-                }
-            }
+        let source =
+            relation_source(rt, task, job.expr, job.scope).map_err(|f| map_store(rt, f, job))?;
+        if let Some(source) = source {
+            return listen_and_store(rt, task, job, source);
         }
     }
     let v = match rt.relation_lhs(job) {

@@ -480,10 +480,10 @@ impl<'m> Runtime<'m> {
                 }
                 let mut added: smallvec::SmallVec<[Value; 1]> = smallvec::SmallVec::new();
                 for item in items {
-                    let c = &mut self.cells[cell.0 as usize];
-                    if c.items().contains(&item) {
+                    if self.relation_holds(cell, &item) {
                         continue;
                     }
+                    let c = &mut self.cells[cell.0 as usize];
                     if upper != UNBOUNDED && c.items().len() >= upper as usize {
                         return Err(self.could_not_set(
                             instance,
@@ -495,6 +495,11 @@ impl<'m> Runtime<'m> {
                         ));
                     }
                     c.push_item(item.clone());
+                    if let (Some(set), Value::Instance(i)) =
+                        (self.relation_sets.get_mut(&cell), &item)
+                    {
+                        set.insert(*i);
+                    }
                     added.push(item);
                 }
                 if added.is_empty() {
@@ -515,6 +520,33 @@ impl<'m> Runtime<'m> {
         }
     }
 
+    /// Whether a multi relation holds a value. A long relation gets a set of its instances, so
+    /// that one growing to n values costs n, not n squared.
+    fn relation_holds(&mut self, cell: CellId, item: &Value) -> bool {
+        const SHORT: usize = 32;
+        let items = self.cells[cell.0 as usize].items();
+        let Value::Instance(instance) = item else {
+            return items.contains(item);
+        };
+        if items.len() < SHORT {
+            return items.contains(item);
+        }
+        let cells = &self.cells;
+        self.relation_sets
+            .entry(cell)
+            .or_insert_with(|| {
+                cells[cell.0 as usize]
+                    .items()
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Instance(i) => Some(*i),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .contains(instance)
+    }
+
     /// The other end of a bidirectional relation gets `instance` too.
     fn link_inverse(
         &mut self,
@@ -530,12 +562,9 @@ impl<'m> Runtime<'m> {
         let Some(cell) = self.slot(other, inverse) else {
             return Ok(());
         };
-        let present = {
-            let c = &self.cells[cell.0 as usize];
-            match c.shape {
-                Shape::Multi => c.items().contains(&Value::Instance(instance)),
-                _ => c.value == Some(Value::Instance(instance)),
-            }
+        let present = match self.cells[cell.0 as usize].shape {
+            Shape::Multi => self.relation_holds(cell, &Value::Instance(instance)),
+            _ => self.cells[cell.0 as usize].value == Some(Value::Instance(instance)),
         };
         if present {
             return Ok(());

@@ -223,6 +223,8 @@ pub struct Runtime<'m> {
     lookups: HashMap<((EntityId, usize), String), CellId>,
     /// Where each pending lookup is, and what it looks for (entity, key), for its error.
     lookup_spans: HashMap<CellId, (Span, EntityId, String)>,
+    /// The instances of long multi relations, for membership tests (see `relation_holds`).
+    relation_sets: HashMap<CellId, rustc_hash::FxHashSet<InstanceId>>,
     /// Delayed cells in creation order (candidates for freezing).
     delayed: Vec<CellId>,
     /// Namespace root scopes.
@@ -311,6 +313,7 @@ impl<'m> Runtime<'m> {
             index_tables: HashMap::default(),
             lookups: HashMap::default(),
             lookup_spans: HashMap::default(),
+            relation_sets: HashMap::default(),
             delayed: Vec::new(),
             roots: HashMap::default(),
             options,
