@@ -1405,6 +1405,7 @@ fn construct<'m>(
     }
     rt.memo_pos += 1;
     let layout = rt.layout(entity);
+    let plan = rt.index_slots(entity);
     let mut given = super::instances::Given::new();
     // Arguments stored once the instance exists, in the order written.
     let mut late: smallvec::SmallVec<[(usize, &'m Expr); 4]> = smallvec::SmallVec::new();
@@ -1433,7 +1434,7 @@ fn construct<'m>(
                 if given.iter().any(|(s, _)| *s == slot) || late.iter().any(|(s, _)| *s == slot) {
                     return Err(twice(&name.text));
                 }
-                if !rt.in_index(entity, slot) {
+                if !plan.in_index[slot] {
                     late.push((slot, value));
                     continue;
                 }

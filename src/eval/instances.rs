@@ -57,15 +57,24 @@ impl<'m> Runtime<'m> {
                 });
             }
         }
-        let plan = Rc::new(Plan { defaults, indexes });
+        let mut in_index = vec![false; layout.slots.len()];
+        for index in &indexes {
+            for &slot in &index.slots {
+                in_index[slot] = true;
+            }
+        }
+        let plan = Rc::new(Plan {
+            defaults,
+            indexes,
+            in_index,
+        });
         self.plans.insert(entity, plan.clone());
         plan
     }
 
-    /// Whether the slot at position `slot` of `entity` is part of one of its indexes.
-    pub fn in_index(&mut self, entity: EntityId, slot: usize) -> bool {
-        let plan = self.plan(entity);
-        plan.indexes.iter().any(|index| index.slots.contains(&slot))
+    /// Which slots of `entity` are part of one of its indexes, by position.
+    pub fn index_slots(&mut self, entity: EntityId) -> Rc<Plan> {
+        self.plan(entity)
     }
 
     /// A constructor call (`given`: slot positions and values; `late`: slots the call stores
@@ -789,6 +798,8 @@ pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>
 pub struct Plan {
     defaults: Vec<(usize, Value)>,
     indexes: Vec<IndexPlan>,
+    /// Whether each slot is part of an index.
+    pub in_index: Vec<bool>,
 }
 
 #[derive(Debug)]
