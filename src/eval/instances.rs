@@ -20,7 +20,7 @@ impl<'m> Runtime<'m> {
     /// What constructing an entity needs, computed once per entity: the defaults and the
     /// indexes (own and inherited) as slot positions.
     fn plan(&mut self, entity: EntityId) -> Rc<Plan> {
-        if let Some(p) = self.plans.get(&entity) {
+        if let Some(p) = &self.plans[entity.index()] {
             return p.clone();
         }
         let model = self.model;
@@ -68,7 +68,7 @@ impl<'m> Runtime<'m> {
             indexes,
             in_index,
         });
-        self.plans.insert(entity, plan.clone());
+        self.plans[entity.index()] = Some(plan.clone());
         plan
     }
 

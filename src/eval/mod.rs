@@ -238,8 +238,8 @@ pub struct Runtime<'m> {
     lsm_cache: HashMap<(InstanceId, String), Value>,
     /// How each typedef's constraint is checked.
     typedef_checks: HashMap<crate::resolve::TypedefId, types::TypedefCheck>,
-    /// Construction plans per entity.
-    plans: HashMap<EntityId, Rc<instances::Plan>>,
+    /// Construction plans by entity index, made on first use.
+    plans: Vec<Option<Rc<instances::Plan>>>,
     /// States of a lifecycle instance by name.
     lifecycle_states: HashMap<InstanceId, Rc<HashMap<value::Str, InstanceId>>>,
     /// `std::print` output, in order.
@@ -322,7 +322,7 @@ impl<'m> Runtime<'m> {
             steps: 0,
             lsm_cache: HashMap::default(),
             lifecycle_states: HashMap::default(),
-            plans: HashMap::default(),
+            plans: vec![None; model.entities.len()],
             typedef_checks: HashMap::default(),
             printed: Vec::new(),
             rendered: Vec::new(),
