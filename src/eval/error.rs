@@ -248,6 +248,12 @@ pub enum EvalError {
         expected: String,
         span: Span,
     },
+    /// `A(b=B())` where `b` does not hold a `B`.
+    ConstructorTypeMismatch {
+        written: String,
+        expected: String,
+        span: Span,
+    },
     NotAnInstanceForRelation {
         value: String,
         expected: String,
@@ -751,6 +757,16 @@ impl From<EvalError> for Diagnostic {
                     "no index has exactly these attributes",
                 )
             }
+            ConstructorTypeMismatch {
+                written,
+                expected,
+                span,
+            } => at(
+                codes::TYPING_ERROR,
+                format!("Can not assign a value of type {written} to a variable of type {expected}"),
+                span,
+                "this constructor makes the wrong type",
+            ),
             WrongInstanceType {
                 instance,
                 expected,

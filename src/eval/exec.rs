@@ -47,6 +47,7 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
             instance,
             implement,
         } => exec_implement(rt, task, instance, implement).map(|_| Outcome::Done),
+        Work::SetSlot(job) => exec_set_slot(rt, task, &job),
         Work::Direct => Ok(Outcome::Done),
     };
     if !matches!(result, Ok(Outcome::Done) | Err(Flow::Error(_))) && !rt.memo.is_empty() {
@@ -101,7 +102,9 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                     set_variable(rt, cell, name, v, stmt.span)?;
                 }
                 ExprKind::Attribute { object, name } => {
-                    assign_attribute(rt, task, object, name, value, scope, stmt.span, false)?;
+                    return assign_attribute(
+                        rt, task, object, name, value, scope, stmt.span, false,
+                    );
                 }
                 _ => return Err(EvalError::NotAssignable { span: target.span }.into()),
             }
@@ -109,7 +112,7 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
         }
         StmtKind::Extend { target, value } => {
             if let ExprKind::Attribute { object, name } = &target.kind {
-                assign_attribute(rt, task, object, name, value, scope, stmt.span, true)?;
+                return assign_attribute(rt, task, object, name, value, scope, stmt.span, true);
             }
             Ok(Outcome::Done)
         }
@@ -163,7 +166,7 @@ fn assign_attribute<'m>(
     scope: ScopeId,
     span: Span,
     extend: bool,
-) -> R<()> {
+) -> R<Outcome> {
     let target = eval(rt, task, object, scope)?;
     let Value::Instance(instance) = target else {
         return Err(EvalError::AssignToNonInstance {
@@ -190,6 +193,23 @@ fn assign_attribute<'m>(
     if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
         rt.cells[cell.0 as usize].promises += 1;
         rt.tasks[task.0 as usize].promised = Some(cell);
+    }
+    // `x.rel = y.other`: the relation takes the other's values as they arrive.
+    let slot = rt
+        .layout_of(instance)
+        .slot(&name.text)
+        .expect("the slot has a cell");
+    let job = SetSlot {
+        instance,
+        slot,
+        expr: value,
+        scope,
+        span,
+        wrap: true,
+        statement: true,
+    };
+    if gradual_source(rt, &job) {
+        return store(rt, task, &job);
     }
     // `x.rel = E(...)`: the constructor may take `x` for the inverse end (see `Lhs`). A
     // constructor written as the value reports its own failures on its own attributes.
@@ -231,7 +251,8 @@ fn assign_attribute<'m>(
                 .into()
             }
             flow => flow,
-        })
+        })?;
+    Ok(Outcome::Done)
 }
 
 /// A failure met while computing a value that is stored in an attribute is the reference's
@@ -263,6 +284,7 @@ fn could_not_compute(
             | EvalError::FStringPositional { .. }
             | EvalError::DuplicateKeyInIndex { .. }
             | EvalError::IndexTypeMismatch { .. }
+            | EvalError::OptionalWithoutValue { .. }
     );
     if !direct {
         return Flow::Error(error);
@@ -331,30 +353,27 @@ fn exec_for<'m>(
     scope: ScopeId,
 ) -> R<Outcome> {
     let name: &'m str = &variable.text;
-    // A loop over a relation consumes its values as they arrive.
-    if let ExprKind::Attribute { object, name: attr } = &iterable.kind {
-        if let Value::Instance(instance) = eval(rt, task, object, scope)? {
-            if let Some(cell) = rt.slot(instance, &attr.text) {
-                if rt.cells[cell.0 as usize].shape == Shape::Multi {
-                    rt.tasks[task.0 as usize].listened = true;
-                    if !rt.listeners(cell).contains(&task) {
-                        rt.waiting_mut(cell).listeners.push(task);
-                    }
-                    let items: Vec<Value> = rt.cells[cell.0 as usize].items().to_vec();
-                    let consumed = rt.tasks[task.0 as usize].consumed as usize;
-                    for item in items.into_iter().skip(consumed) {
-                        spawn_block(rt, scope, body, Some((name, item)));
-                    }
-                    rt.tasks[task.0 as usize].consumed =
-                        rt.cells[cell.0 as usize].items().len() as u32;
-                    if rt.cells[cell.0 as usize].frozen() {
-                        rt.waiting_mut(cell).listeners.retain(|t| *t != task);
-                        return Ok(Outcome::Done);
-                    }
-                    return Ok(Outcome::Listening);
-                }
+    // A loop over a relation consumes its values as they arrive: only the new ones are read,
+    // so that a relation that grows while the loop runs costs its length, not its square.
+    if let Some(cell) = relation_source(rt, task, iterable, scope)? {
+        rt.tasks[task.0 as usize].listened = true;
+        if !rt.listeners(cell).contains(&task) {
+            rt.waiting_mut(cell).listeners.push(task);
+        }
+        let consumed = rt.tasks[task.0 as usize].consumed as usize;
+        let items = rt.cells[cell.0 as usize].items();
+        if items.len() > consumed {
+            let new: smallvec::SmallVec<[Value; 4]> = items[consumed..].iter().cloned().collect();
+            rt.tasks[task.0 as usize].consumed = items.len() as u32;
+            for item in new {
+                spawn_block(rt, scope, body, Some((name, item)));
             }
         }
+        if rt.cells[cell.0 as usize].frozen() {
+            rt.waiting_mut(cell).listeners.retain(|t| *t != task);
+            return Ok(Outcome::Done);
+        }
+        return Ok(Outcome::Listening);
     }
     match eval(rt, task, iterable, scope)? {
         Value::List(items) => {
@@ -1028,30 +1047,6 @@ fn eval_rhs<'m>(
     }
 }
 
-/// Whether a constructor in `expr` (where [`eval_rhs`] passes a relation on) leaves an index
-/// attribute open: only the inverse of the relation it is assigned to can give it.
-fn needs_inverse(rt: &mut Runtime<'_>, expr: &Expr) -> bool {
-    match &expr.kind {
-        ExprKind::Construct { class, arguments } => {
-            let Some(Def::Entity(entity)) = rt.model.resolution.def_at(class.span) else {
-                return false;
-            };
-            let layout = rt.layout(entity);
-            rt.leaves_index_open(entity, |slot| {
-                arguments.iter().any(|argument| {
-                    matches!(argument, Argument::Keyword { name, .. } if layout.slot(&name.text) == Some(slot))
-                })
-            })
-        }
-        ExprKind::List { items } => items.iter().any(|item| needs_inverse(rt, item)),
-        ExprKind::Conditional {
-            then, otherwise, ..
-        } => needs_inverse(rt, then) || needs_inverse(rt, otherwise),
-        ExprKind::Comprehension { value, .. } => needs_inverse(rt, value),
-        _ => false,
-    }
-}
-
 /// The entries of `**value`: a dict, else an error.
 fn spread<'m>(
     rt: &mut Runtime<'m>,
@@ -1398,6 +1393,11 @@ fn class_entity(rt: &Runtime<'_>, class: &crate::ast::ClassRef) -> R<EntityId> {
 /// `wrap_arguments`: an argument that fails is reported on the new instance's attribute (see
 /// [`could_not_compute`]); not when the constructor is itself the value of an attribute, which
 /// reports it on its own attribute.
+///
+/// As in the reference, an instance exists as soon as the values its indexes need are there:
+/// the constructor waits for its index arguments (and `**` arguments) only. Every other argument
+/// is stored once the instance exists; one whose value is not there yet is stored by a task of
+/// its own ([`SetSlot`]), and a relation given from another relation grows with it.
 #[allow(clippy::too_many_arguments)]
 fn construct<'m>(
     rt: &mut Runtime<'m>,
@@ -1410,39 +1410,51 @@ fn construct<'m>(
     wrap_arguments: bool,
 ) -> R<Value> {
     let entity = class_entity(rt, class)?;
+    // The call's place in the memo, before its arguments': a call made before returns its
+    // instance without evaluating its arguments again.
+    let pos = rt.memo_pos;
+    match rt.memo.get(pos) {
+        Some((value, end)) if *end != 0 => {
+            let value = value.clone();
+            rt.memo_pos = *end as usize;
+            return Ok(value);
+        }
+        Some(_) => {}
+        None => rt.memo.push((Value::Null, 0)),
+    }
+    rt.memo_pos += 1;
     let layout = rt.layout(entity);
+    let plan = rt.index_slots(entity);
     let mut given = super::instances::Given::new();
-    // Relations whose value needs the new instance for an implicit inverse: set once it exists.
-    let mut deferred: smallvec::SmallVec<[(usize, &'m Expr); 1]> = smallvec::SmallVec::new();
-    let add = |rt: &Runtime<'m>,
-               name: &str,
-               value: Value,
-               given: &mut super::instances::Given|
-     -> R<()> {
-        let Some(slot) = layout.slot(name) else {
-            return Err(EvalError::NoAttributeInConstructor {
+    // Arguments stored once the instance exists, in the order written.
+    let mut late: smallvec::SmallVec<[(usize, &'m Expr); 4]> = smallvec::SmallVec::new();
+    let slot_of = |rt: &Runtime<'m>, name: &str| -> R<usize> {
+        layout.slot(name).ok_or_else(|| {
+            EvalError::NoAttributeInConstructor {
                 name: name.to_string(),
                 entity: rt.model.entity(entity).full_name.clone(),
                 span,
             }
-            .into());
-        };
-        if given.iter().any(|(s, _)| *s == slot) {
-            return Err(EvalError::SetTwiceInConstructor {
-                name: name.to_string(),
-                class: class.name.text.clone(),
-                span,
-            }
-            .into());
+            .into()
+        })
+    };
+    let twice = |name: &str| -> Flow {
+        EvalError::SetTwiceInConstructor {
+            name: name.to_string(),
+            class: class.name.text.clone(),
+            span,
         }
-        given.push((slot, value));
-        Ok(())
+        .into()
     };
     for argument in arguments {
         match argument {
             Argument::Keyword { name, value } => {
-                if let Some(slot) = deferrable(rt, entity, &layout, &name.text, value) {
-                    deferred.push((slot, value));
+                let slot = slot_of(rt, &name.text)?;
+                if given.iter().any(|(s, _)| *s == slot) || late.iter().any(|(s, _)| *s == slot) {
+                    return Err(twice(&name.text));
+                }
+                if !plan.in_index[slot] {
+                    late.push((slot, value));
                     continue;
                 }
                 let v = eval(rt, task, value, scope).map_err(|flow| {
@@ -1458,11 +1470,16 @@ fn construct<'m>(
                     };
                     could_not_compute(flow, &name.text, instance, span)
                 })?;
-                add(rt, &name.text, v, &mut given)?;
+                given.push((slot, v));
             }
             Argument::Kwargs { value } => {
                 for (k, v) in spread(rt, task, value, scope)?.iter() {
-                    add(rt, k, v.clone(), &mut given)?;
+                    let slot = slot_of(rt, k)?;
+                    if given.iter().any(|(s, _)| *s == slot) || late.iter().any(|(s, _)| *s == slot)
+                    {
+                        return Err(twice(k));
+                    }
+                    given.push((slot, v.clone()));
                 }
             }
             Argument::Positional { value } => {
@@ -1470,98 +1487,280 @@ fn construct<'m>(
             }
         }
     }
-    for (i, (slot, _)) in deferred.iter().enumerate() {
-        if given.iter().any(|(s, _)| s == slot) || deferred[..i].iter().any(|(s, _)| s == slot) {
-            return Err(EvalError::SetTwiceInConstructor {
-                name: layout.slots[*slot].name.to_string(),
-                class: class.name.text.clone(),
-                span,
-            }
-            .into());
-        }
-    }
     let implicit = lhs.and_then(|lhs| {
         let slot = inverse_slot(rt, &layout, lhs)?;
         Some((slot, Value::Instance(lhs.instance)))
     });
-    let pos = rt.memo_pos;
-    rt.memo_pos += 1;
-    let value = match rt.memo.get(pos) {
-        Some(v) => v.clone(),
-        None => {
-            let value = rt.construct(entity, given, implicit, span)?;
-            rt.memo.push(value.clone());
-            value
-        }
+    let late_slots: smallvec::SmallVec<[usize; 4]> = late.iter().map(|(s, _)| *s).collect();
+    let value = rt.construct(entity, given, &late_slots, implicit, span)?;
+    let Value::Instance(instance) = value else {
+        unreachable!("a constructor makes an instance")
     };
-    if let (false, Value::Instance(instance)) = (deferred.is_empty(), &value) {
-        let instance = *instance;
-        for (slot, expr) in deferred {
-            let (relation, end) = layout.slots[slot]
-                .relation
-                .expect("deferred slots are relations");
-            // Promise the value so that the relation is not frozen while it waits.
-            let cell = rt.instances[instance.0 as usize].cell(slot);
-            if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
-                rt.cells[cell.0 as usize].promises += 1;
-                rt.tasks[task.0 as usize].promised = Some(cell);
-            }
-            let lhs = Lhs {
-                instance,
-                relation,
-                end,
-            };
-            // The reference sets such a relation after the instance exists: a constructor that
-            // still lacks an index attribute fails that setting.
-            let v = eval_rhs(rt, task, expr, scope, Some(lhs)).map_err(|flow| match flow {
-                Flow::Error(e) if matches!(*e, EvalError::IndexAttributeMissing { .. }) => {
-                    EvalError::CouldNotSet {
-                        name: layout.slots[slot].name.to_string(),
-                        instance: rt.describe(instance),
-                        problem: super::error::SetProblem::Invalid(Diagnostic::from(*e).message),
-                        span,
-                    }
-                    .into()
+    for (slot, expr) in late {
+        if passes_lhs(expr) {
+            check_hint(rt, &layout, slot, expr)?;
+        }
+        let job = SetSlot {
+            instance,
+            slot,
+            expr,
+            scope,
+            span,
+            wrap: wrap_arguments,
+            statement: false,
+        };
+        let start = rt.memo_pos;
+        if gradual_source(rt, &job) {
+            rt.spawn(Work::SetSlot(Rc::new(job)));
+            continue;
+        }
+        match store(rt, task, &job) {
+            Ok(_) => {}
+            Err(Flow::Wait(_)) => {
+                // The task that stores it later makes the same instances this run made.
+                let memo: Vec<(Value, u32)> = rt.memo[start..rt.memo_pos]
+                    .iter()
+                    .map(|(v, end)| (v.clone(), end.saturating_sub(start as u32)))
+                    .collect();
+                let id = rt.spawn(Work::SetSlot(Rc::new(job)));
+                if !memo.is_empty() {
+                    rt.memos.insert(id, memo);
                 }
-                other if wrap_arguments => could_not_compute(
-                    other,
-                    &layout.slots[slot].name,
-                    || rt.describe(instance),
-                    span,
-                ),
-                other => other,
-            })?;
-            rt.set_slot(instance, slot, v, span, false)?;
+            }
+            Err(error) => return Err(error),
         }
     }
+    rt.memo[pos] = (value.clone(), rt.memo_pos as u32);
     Ok(value)
 }
 
-/// The slot of a constructor argument that waits for the new instance (see [`Lhs`]): a
-/// relation outside the entity's indexes (their values make the instance) whose value has a
-/// constructor that needs the inverse.
-fn deferrable(
+/// A constructor written as the value of another constructor's argument must make what the
+/// argument holds: an instance of the relation's target (the reference checks it when it reads
+/// the model, before any value is known).
+fn check_hint(rt: &Runtime<'_>, layout: &super::Layout, slot: usize, expr: &Expr) -> R<()> {
+    match &expr.kind {
+        ExprKind::Construct { class, .. } => {
+            let Some(Def::Entity(entity)) = rt.model.resolution.def_at(class.span) else {
+                return Ok(());
+            };
+            let model = rt.model;
+            let def = &layout.slots[slot];
+            let mismatch = |written: String, expected: String| -> R<()> {
+                Err(EvalError::ConstructorTypeMismatch {
+                    written,
+                    expected,
+                    span: expr.span,
+                }
+                .into())
+            };
+            if let Some((owner, index)) = def.attribute {
+                let attribute = &model.entity(owner).attributes[index];
+                return mismatch(class.to_text(), attribute.base_text.clone());
+            }
+            if let Some((relation, end)) = def.relation {
+                let target = model.relations[relation.index()].ends[end].target;
+                if !rt.is_subtype(entity, target) {
+                    return mismatch(
+                        model.entity(entity).full_name.clone(),
+                        model.entity(target).full_name.clone(),
+                    );
+                }
+            }
+            Ok(())
+        }
+        ExprKind::List { items } => items
+            .iter()
+            .try_for_each(|item| check_hint(rt, layout, slot, item)),
+        ExprKind::Conditional {
+            then, otherwise, ..
+        } => {
+            check_hint(rt, layout, slot, then)?;
+            check_hint(rt, layout, slot, otherwise)
+        }
+        ExprKind::Comprehension { value, .. } => check_hint(rt, layout, slot, value),
+        _ => Ok(()),
+    }
+}
+
+/// A value to store in one slot of an instance, by a task of its own: a constructor argument
+/// whose value was not there when the instance was made, or a relation that takes the values of
+/// another one as they arrive.
+#[derive(Debug)]
+pub(super) struct SetSlot<'m> {
+    instance: InstanceId,
+    slot: usize,
+    expr: &'m Expr,
+    scope: ScopeId,
+    /// Where the value is set: the constructor call or the assignment.
+    span: Span,
+    /// Whether a failure computing the value is reported on the slot ([`could_not_compute`]).
+    wrap: bool,
+    /// Set by an assignment statement (its errors are mapped as the statement's).
+    statement: bool,
+}
+
+/// Whether a relation slot is given values as they arrive: the value is a multi relation of an
+/// instance (`x.rel`) or a list literal with one.
+fn gradual_source(rt: &Runtime<'_>, job: &SetSlot<'_>) -> bool {
+    let cell = rt.instances[job.instance.0 as usize].cell(job.slot);
+    if rt.cells[cell.0 as usize].shape != Shape::Multi {
+        return false;
+    }
+    match &job.expr.kind {
+        ExprKind::List { items } => items.iter().any(may_read_relation),
+        _ => may_read_relation(job.expr),
+    }
+}
+
+/// The multi relation an expression reads, when it is one: `x.rel`, or in an implementation
+/// `rel` of the instance. Readers that take values one by one listen to it.
+fn relation_source<'m>(
+    rt: &mut Runtime<'m>,
+    task: TaskId,
+    expr: &'m Expr,
+    scope: ScopeId,
+) -> R<Option<CellId>> {
+    let cell = match &expr.kind {
+        ExprKind::Attribute { object, name } => match eval(rt, task, object, scope)? {
+            Value::Instance(instance) => rt.slot(instance, &name.text),
+            _ => None,
+        },
+        ExprKind::Var { path } if path.segments.len() == 1 => {
+            match find_name(rt, &path.segments[0].text, scope) {
+                Some(Named::Slot(_, cell)) => Some(cell),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    Ok(cell.filter(|cell| rt.cells[cell.0 as usize].shape == Shape::Multi))
+}
+
+/// Whether an expression may read a multi relation (see [`relation_source`]).
+fn may_read_relation(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Attribute { .. } => true,
+        ExprKind::Var { path } => path.segments.len() == 1,
+        _ => false,
+    }
+}
+
+/// Runs a [`SetSlot`] task.
+fn exec_set_slot<'m>(rt: &mut Runtime<'m>, task: TaskId, job: &Rc<SetSlot<'m>>) -> R<Outcome> {
+    let cell = rt.instances[job.instance.0 as usize].cell(job.slot);
+    // Promise the value so that the relation is not frozen while this waits.
+    if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
+        rt.cells[cell.0 as usize].promises += 1;
+        rt.tasks[task.0 as usize].promised = Some(cell);
+    }
+    store(rt, task, job)
+}
+
+/// Stores the value of a [`SetSlot`]: at once, or gradually (the task listens to the relation it
+/// takes values from).
+fn store<'m>(rt: &mut Runtime<'m>, task: TaskId, job: &SetSlot<'m>) -> R<Outcome> {
+    if gradual_source(rt, job) {
+        if let ExprKind::List { items } = &job.expr.kind {
+            // Each item arrives on its own, as the reference's list literal reports them.
+            for item in items {
+                rt.spawn(Work::SetSlot(Rc::new(SetSlot { expr: item, ..*job })));
+            }
+            return Ok(Outcome::Done);
+        }
+        let source =
+            relation_source(rt, task, job.expr, job.scope).map_err(|f| map_store(rt, f, job))?;
+        if let Some(source) = source {
+            return listen_and_store(rt, task, job, source);
+        }
+    }
+    let v = match rt.relation_lhs(job) {
+        Some(lhs) => eval_rhs(rt, task, job.expr, job.scope, Some(lhs)),
+        None => eval(rt, task, job.expr, job.scope),
+    }
+    .map_err(|f| map_store(rt, f, job))?;
+    rt.set_slot(job.instance, job.slot, v, job.span, false)
+        .map_err(|f| map_store(rt, f, job))?;
+    Ok(Outcome::Done)
+}
+
+/// Adds the values of a multi relation that arrived since the last run; done once it is frozen.
+fn listen_and_store(
     rt: &mut Runtime<'_>,
-    entity: EntityId,
-    layout: &super::Layout,
-    name: &str,
-    value: &Expr,
-) -> Option<usize> {
-    // Most arguments are neither constructors nor collections of them: decided by their kind.
-    if !passes_lhs(value) {
-        return None;
+    task: TaskId,
+    job: &SetSlot<'_>,
+    source: CellId,
+) -> R<Outcome> {
+    rt.tasks[task.0 as usize].listened = true;
+    if !rt.listeners(source).contains(&task) {
+        rt.waiting_mut(source).listeners.push(task);
     }
-    let key = value as *const Expr as usize;
-    if let Some(known) = rt.deferrable.get(&key) {
-        return *known;
+    let consumed = rt.tasks[task.0 as usize].consumed as usize;
+    let items = rt.cells[source.0 as usize].items();
+    if items.len() > consumed {
+        let new = Value::list(items[consumed..].to_vec());
+        rt.tasks[task.0 as usize].consumed = items.len() as u32;
+        rt.set_slot(job.instance, job.slot, new, job.span, false)
+            .map_err(|f| map_store(rt, f, job))?;
     }
-    let found = layout.slot(name).filter(|&slot| {
-        layout.slots[slot].relation.is_some()
-            && !rt.in_index(entity, slot)
-            && needs_inverse(rt, value)
-    });
-    rt.deferrable.insert(key, found);
-    found
+    if rt.cells[source.0 as usize].frozen() {
+        rt.waiting_mut(source).listeners.retain(|t| *t != task);
+        return Ok(Outcome::Done);
+    }
+    Ok(Outcome::Listening)
+}
+
+fn rt_slot_name(rt: &Runtime<'_>, job: &SetSlot<'_>) -> Rc<str> {
+    rt.layout_of(job.instance).slots[job.slot].name.clone()
+}
+
+/// How a failure storing a [`SetSlot`] is reported: as the assignment or the constructor
+/// argument that asked for it.
+fn map_store(rt: &Runtime<'_>, flow: Flow, job: &SetSlot<'_>) -> Flow {
+    let Flow::Error(error) = flow else {
+        return flow;
+    };
+    let name = rt_slot_name(rt, job);
+    match *error {
+        EvalError::WrongInstanceType { .. } | EvalError::NotAnInstanceForRelation { .. } => {
+            EvalError::CouldNotSet {
+                name: name.to_string(),
+                instance: rt.describe(job.instance),
+                problem: SetProblem::Invalid(Diagnostic::from(*error).message),
+                span: job.span,
+            }
+            .into()
+        }
+        EvalError::IndexAttributeMissing { .. } if !job.statement => EvalError::CouldNotSet {
+            name: name.to_string(),
+            instance: rt.describe(job.instance),
+            problem: SetProblem::Invalid(Diagnostic::from(*error).message),
+            span: job.span,
+        }
+        .into(),
+        _ if job.wrap || job.statement => could_not_compute(
+            Flow::Error(error),
+            &name,
+            || rt.describe(job.instance),
+            job.span,
+        ),
+        _ => Flow::Error(error),
+    }
+}
+
+impl<'m> Runtime<'m> {
+    /// The relation a [`SetSlot`] stores into, for constructors in its value that take the
+    /// instance for an implicit inverse (see [`Lhs`]).
+    fn relation_lhs(&mut self, job: &SetSlot<'m>) -> Option<Lhs> {
+        if !passes_lhs(job.expr) {
+            return None;
+        }
+        let (relation, end) = self.layout_of(job.instance).slots[job.slot].relation?;
+        Some(Lhs {
+            instance: job.instance,
+            relation,
+            end,
+        })
+    }
 }
 
 /// Whether `expr` is of a kind [`eval_rhs`] passes a relation on in.

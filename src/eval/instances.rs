@@ -20,7 +20,7 @@ impl<'m> Runtime<'m> {
     /// What constructing an entity needs, computed once per entity: the defaults and the
     /// indexes (own and inherited) as slot positions.
     fn plan(&mut self, entity: EntityId) -> Rc<Plan> {
-        if let Some(p) = self.plans.get(&entity) {
+        if let Some(p) = &self.plans[entity.index()] {
             return p.clone();
         }
         let model = self.model;
@@ -57,43 +57,34 @@ impl<'m> Runtime<'m> {
                 });
             }
         }
-        let mut without_default: Vec<usize> = indexes
-            .iter()
-            .flat_map(|index: &IndexPlan| index.slots.iter().copied())
-            .filter(|slot| !defaults.iter().any(|(d, _)| d == slot))
-            .collect();
-        without_default.sort_unstable();
-        without_default.dedup();
+        let mut in_index = vec![false; layout.slots.len()];
+        for index in &indexes {
+            for &slot in &index.slots {
+                in_index[slot] = true;
+            }
+        }
         let plan = Rc::new(Plan {
             defaults,
             indexes,
-            without_default,
+            in_index,
         });
-        self.plans.insert(entity, plan.clone());
+        self.plans[entity.index()] = Some(plan.clone());
         plan
     }
 
-    /// Whether a constructor call of `entity` that names `named` (slot positions) leaves an
-    /// index attribute without a value: one only an enclosing assignment can give, through the
-    /// inverse of the relation it assigns.
-    pub fn leaves_index_open(&mut self, entity: EntityId, named: impl Fn(usize) -> bool) -> bool {
-        let plan = self.plan(entity);
-        plan.without_default.iter().any(|slot| !named(*slot))
+    /// Which slots of `entity` are part of one of its indexes, by position.
+    pub fn index_slots(&mut self, entity: EntityId) -> Rc<Plan> {
+        self.plan(entity)
     }
 
-    /// Whether the slot at position `slot` of `entity` is part of one of its indexes.
-    pub fn in_index(&mut self, entity: EntityId, slot: usize) -> bool {
-        let plan = self.plan(entity);
-        plan.indexes.iter().any(|index| index.slots.contains(&slot))
-    }
-
-    /// A constructor call (`given`: slot positions and values): returns the instance an index
-    /// already holds, or a new one. `implicit`: the inverse end of the relation the constructor
+    /// A constructor call (`given`: slot positions and values; `late`: slots the call stores
+    /// later, which take no default): returns the instance an index already holds, or a new one. `implicit`: the inverse end of the relation the constructor
     /// is assigned to, taken when it is part of an index and not given (the implicit inverse).
     pub fn construct(
         &mut self,
         entity: EntityId,
         mut values: Given,
+        late: &[usize],
         implicit: Option<(usize, Value)>,
         span: Span,
     ) -> R<Value> {
@@ -102,8 +93,8 @@ impl<'m> Runtime<'m> {
         let layout = self.layout(entity);
         let mut given: smallvec::SmallVec<[bool; 64]> =
             smallvec::smallvec![false; layout.slots.len()];
-        for (slot, _) in &values {
-            given[*slot] = true;
+        for slot in values.iter().map(|(s, _)| *s).chain(late.iter().copied()) {
+            given[slot] = true;
         }
         if let Some((slot, value)) = implicit {
             if !given[slot] && plan.indexes.iter().any(|index| index.slots.contains(&slot)) {
@@ -505,10 +496,10 @@ impl<'m> Runtime<'m> {
                 }
                 let mut added: smallvec::SmallVec<[Value; 1]> = smallvec::SmallVec::new();
                 for item in items {
-                    let c = &mut self.cells[cell.0 as usize];
-                    if c.items().contains(&item) {
+                    if self.relation_holds(cell, &item) {
                         continue;
                     }
+                    let c = &mut self.cells[cell.0 as usize];
                     if upper != UNBOUNDED && c.items().len() >= upper as usize {
                         return Err(self.could_not_set(
                             instance,
@@ -520,6 +511,11 @@ impl<'m> Runtime<'m> {
                         ));
                     }
                     c.push_item(item.clone());
+                    if let (Some(set), Value::Instance(i)) =
+                        (self.relation_sets.get_mut(&cell), &item)
+                    {
+                        set.insert(*i);
+                    }
                     added.push(item);
                 }
                 if added.is_empty() {
@@ -540,6 +536,33 @@ impl<'m> Runtime<'m> {
         }
     }
 
+    /// Whether a multi relation holds a value. A long relation gets a set of its instances, so
+    /// that one growing to n values costs n, not n squared.
+    fn relation_holds(&mut self, cell: CellId, item: &Value) -> bool {
+        const SHORT: usize = 32;
+        let items = self.cells[cell.0 as usize].items();
+        let Value::Instance(instance) = item else {
+            return items.contains(item);
+        };
+        if items.len() < SHORT {
+            return items.contains(item);
+        }
+        let cells = &self.cells;
+        self.relation_sets
+            .entry(cell)
+            .or_insert_with(|| {
+                cells[cell.0 as usize]
+                    .items()
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Instance(i) => Some(*i),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .contains(instance)
+    }
+
     /// The other end of a bidirectional relation gets `instance` too.
     fn link_inverse(
         &mut self,
@@ -555,12 +578,9 @@ impl<'m> Runtime<'m> {
         let Some(cell) = self.slot(other, inverse) else {
             return Ok(());
         };
-        let present = {
-            let c = &self.cells[cell.0 as usize];
-            match c.shape {
-                Shape::Multi => c.items().contains(&Value::Instance(instance)),
-                _ => c.value == Some(Value::Instance(instance)),
-            }
+        let present = match self.cells[cell.0 as usize].shape {
+            Shape::Multi => self.relation_holds(cell, &Value::Instance(instance)),
+            _ => self.cells[cell.0 as usize].value == Some(Value::Instance(instance)),
         };
         if present {
             return Ok(());
@@ -785,8 +805,8 @@ pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>
 pub struct Plan {
     defaults: Vec<(usize, Value)>,
     indexes: Vec<IndexPlan>,
-    /// The index slots that have no default, each once.
-    without_default: Vec<usize>,
+    /// Whether each slot is part of an index.
+    pub in_index: Vec<bool>,
 }
 
 #[derive(Debug)]

@@ -174,6 +174,8 @@ enum Work<'m> {
         instance: InstanceId,
         implement: &'m ImplementDef,
     },
+    /// Store a value in one slot of an instance, apart from the statement that asked for it.
+    SetSlot(Rc<exec::SetSlot<'m>>),
     /// The holder of direct evaluations (typedef constraints); never queued.
     Direct,
 }
@@ -208,13 +210,12 @@ pub struct Runtime<'m> {
     tasks: Vec<Task<'m>>,
     /// The instances made by the constructor calls of the running task, in call order, and the
     /// number of calls so far in this run: a task that runs again gets the same instances.
-    memo: Vec<Value>,
+    /// A call takes its place before its arguments do; the place holds the instance and where
+    /// the call's arguments end (0 while the instance is not made yet).
+    memo: Vec<(Value, u32)>,
     memo_pos: usize,
     /// The memos of tasks that stopped to wait (most tasks finish on their first run).
-    memos: HashMap<TaskId, Vec<Value>>,
-    /// Whether a constructor argument waits for the new instance, by the argument's address:
-    /// it depends on the model only, and loop bodies make the same calls many times.
-    deferrable: HashMap<usize, Option<usize>>,
+    memos: HashMap<TaskId, Vec<(Value, u32)>>,
     /// What creating an instance of each entity does with its `implement` statements.
     creation_plans: Vec<Option<Rc<exec::CreationPlan<'m>>>>,
     /// Implementations expanded by conditional `implement` statements, per instance.
@@ -237,6 +238,8 @@ pub struct Runtime<'m> {
     lookups: HashMap<((EntityId, usize), String), CellId>,
     /// Where each pending lookup is, and what it looks for (entity, key), for its error.
     lookup_spans: HashMap<CellId, (Span, EntityId, String)>,
+    /// The instances of long multi relations, for membership tests (see `relation_holds`).
+    relation_sets: HashMap<CellId, rustc_hash::FxHashSet<InstanceId>>,
     /// Delayed cells in creation order (candidates for freezing).
     delayed: Vec<CellId>,
     /// Namespace root scopes.
@@ -250,8 +253,8 @@ pub struct Runtime<'m> {
     lsm_cache: HashMap<(InstanceId, String), Value>,
     /// How each typedef's constraint is checked.
     typedef_checks: HashMap<crate::resolve::TypedefId, types::TypedefCheck>,
-    /// Construction plans per entity.
-    plans: HashMap<EntityId, Rc<instances::Plan>>,
+    /// Construction plans by entity index, made on first use.
+    plans: Vec<Option<Rc<instances::Plan>>>,
     /// States of a lifecycle instance by name.
     lifecycle_states: HashMap<InstanceId, Rc<HashMap<value::Str, InstanceId>>>,
     /// `std::print` output, in order.
@@ -321,12 +324,12 @@ impl<'m> Runtime<'m> {
             memo: Vec::new(),
             memo_pos: 0,
             memos: HashMap::default(),
-            deferrable: HashMap::default(),
             queue: VecDeque::new(),
             layouts: vec![None; model.entities.len()],
             index_tables: HashMap::default(),
             lookups: HashMap::default(),
             lookup_spans: HashMap::default(),
+            relation_sets: HashMap::default(),
             delayed: Vec::new(),
             roots: HashMap::default(),
             options,
@@ -335,7 +338,7 @@ impl<'m> Runtime<'m> {
             steps: 0,
             lsm_cache: HashMap::default(),
             lifecycle_states: HashMap::default(),
-            plans: HashMap::default(),
+            plans: vec![None; model.entities.len()],
             typedef_checks: HashMap::default(),
             printed: Vec::new(),
             rendered: Vec::new(),

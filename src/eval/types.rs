@@ -271,7 +271,9 @@ impl Runtime<'_> {
                     Primitive::Number => {
                         matches!(value, Value::Int(_) | Value::Float(_) | Value::Bool(_))
                     }
-                    Primitive::List => matches!(value, Value::List(_)),
+                    // A list attribute holds values, never instances.
+                    Primitive::List => matches!(value, Value::List(items)
+                        if !items.iter().any(|i| matches!(i, Value::Instance(_)))),
                     Primitive::Dict => matches!(value, Value::Dict(_)),
                     Primitive::Any => true,
                 };
