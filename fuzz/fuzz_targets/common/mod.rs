@@ -1,10 +1,49 @@
-//! What the `compile` and `inventory` targets share: a model and an inventory through every
-//! stage of the library driver, as `lsmc compile --dump` and `lsmc export` run them.
+//! What each fuzz target runs on its input, without libFuzzer: the targets call it, and so does
+//! the main crate's `tests/fuzz_regressions.rs`, which replays every input kept in
+//! `fuzz/regressions/<target>/` exactly as its target ran it.
+
+// Each includer uses a part of it.
+#![allow(dead_code)]
 
 use lsmc::diagnostics::{render_json, render_text, write_pretty, Diagnostic, TextOptions};
 use lsmc::driver::{self, EvalOptions, Input, InventoryFile};
+use lsmc::parser::parse_module;
 use lsmc::project::{MemoryFiles, ParseCache};
 use lsmc::source::SourceMap;
+
+/// The `parse` target: the bytes, read as UTF-8 (lossily), through the parser and both
+/// diagnostic renderers.
+pub fn parse_input(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let mut sources = SourceMap::new();
+    let file = sources.add("main.cf", text);
+    let (_module, diagnostics) = parse_module(&sources.get(file).text, file);
+    render(&diagnostics, &sources);
+}
+
+/// The `compile` target: the bytes before the first NUL are the model (`main.cf`), those after
+/// it the inventory; without a NUL there is no inventory. The LSM rules are on for inputs of
+/// even length and off for odd ones (`--no-lsm-checks`), so that models the rules refuse still
+/// reach the evaluator.
+pub fn compile_input(data: &[u8]) {
+    let (model, inventory) = match data.iter().position(|&b| b == 0) {
+        Some(at) => (&data[..at], Some(&data[at + 1..])),
+        None => (data, None),
+    };
+    let model = String::from_utf8_lossy(model);
+    let inventory = inventory.map(String::from_utf8_lossy);
+    compile(&model, inventory.as_deref(), data.len() % 2 == 0);
+}
+
+/// The model of the `inventory` target.
+pub const INVENTORY_MODEL: &str = include_str!("../../../examples/vpn-service/main.cf");
+
+/// The `inventory` target: the bytes, read as UTF-8 (lossily), as the inventory of
+/// `examples/vpn-service`.
+pub fn inventory_input(data: &[u8]) {
+    let inventory = String::from_utf8_lossy(data);
+    compile(INVENTORY_MODEL, Some(&inventory), true);
+}
 
 /// The evaluator's cap on task runs: a model that keeps growing (an implementation that makes
 /// an instance that needs the implementation again) stops after this many, with E4012, in a few
@@ -87,7 +126,7 @@ fn compile_cached(model: &str, inventory: Option<&str>, lsm_checks: bool, cache:
 }
 
 /// Diagnostics through both renderers. Colour or not alternates with the count of diagnostics:
-/// rendering twice would halve the speed.
+/// rendering twice would halve the fuzzer's speed.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) {
     let color = diagnostics.len() % 2 == 1;
     let _ = render_text(diagnostics, sources, TextOptions { color });
