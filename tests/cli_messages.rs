@@ -190,3 +190,48 @@ fn config_only_without_dump_json() {
         &["compile", "--config-only", "--format", "json"]
     ));
 }
+
+/// A `project.yml` of the wrong shape was ignored (modules were looked for in `libs/`): now the
+/// tool's failure, naming the file and what is wrong.
+#[test]
+fn project_yml_of_the_wrong_shape() {
+    let mut text = String::new();
+    for name in [
+        "modulepath_not_a_folder_name",
+        "modulepath_entry_not_a_string",
+        "project_yml_not_a_mapping",
+    ] {
+        let dir = fixture(name);
+        let yml = std::fs::read_to_string(dir.join("project.yml")).unwrap();
+        text.push_str(&common::source_section(
+            &format!("{name}/project.yml"),
+            &yml,
+        ));
+        text.push_str(&shown(&dir, &["check"]));
+        text.push('\n');
+    }
+    insta::assert_snapshot!(text);
+}
+
+/// A `main.cf` that is a folder, a named pipe or a link to nothing was "has no main.cf": now
+/// each says what it is.
+#[test]
+fn main_file_that_is_not_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("folder");
+    std::fs::create_dir_all(folder.join("main.cf")).unwrap();
+    let pipe = tmp.path().join("pipe");
+    std::fs::create_dir(&pipe).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(pipe.join("main.cf"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo runs");
+    let link = tmp.path().join("link");
+    std::fs::create_dir(&link).unwrap();
+    std::os::unix::fs::symlink("gone.cf", link.join("main.cf")).unwrap();
+    let mut text = String::new();
+    for name in ["folder", "pipe", "link"] {
+        text.push_str(&shown(tmp.path(), &["check", name]));
+    }
+    insta::assert_snapshot!(text);
+}

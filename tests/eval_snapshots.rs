@@ -17,6 +17,8 @@
 //! `ORACLE_MODE=dump bash ../shared/oracle/run.sh fixtures/eval/NAME -- --config-only
 //! --out fixtures/eval/NAME/oracle_dump.json --errors-out fixtures/eval/NAME/oracle_errors.json`
 //! (the oracle writes only the file of its outcome). `fixtures_agree_with_the_oracle` compares them.
+//! Where the oracle stops on a Python exception of its own (it writes neither file), its last line
+//! is kept in `oracle_crash.txt`, and lsmc must give an error.
 
 use std::path::Path;
 
@@ -166,6 +168,10 @@ const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[
         "integer_overflow",
         "lsmc's ints are 64-bit and an overflow is an error; Python's ints are unbounded",
     ),
+    (
+        "int_of_large_float",
+        "lsmc's ints are 64-bit and int() of a larger float is an error; Python's ints are unbounded",
+    ),
     ("never_settles", "run with max_steps 1000; the oracle has no such cap and finishes"),
 ];
 
@@ -208,6 +214,15 @@ fn fixtures_agree_with_the_oracle() {
         let name = fixture.name.clone();
         let errors = read_json(&fixture.dir.join("oracle_errors.json"));
         let dump = read_json(&fixture.dir.join("oracle_dump.json"));
+        // The oracle stopped on a Python exception of its own (no compiler exception, so no
+        // `--errors-out`): lsmc must give an error there too.
+        if let Ok(crash) = std::fs::read_to_string(fixture.dir.join("oracle_crash.txt")) {
+            compared += 1;
+            if lsmc_error(&run_fixture(&fixture)).is_none() {
+                problems.push(format!("{name}: lsmc gives no error, the oracle {crash}"));
+            }
+            continue;
+        }
         if errors.is_none() && dump.is_none() {
             problems.push(format!("{name}: no oracle_errors.json or oracle_dump.json"));
             continue;

@@ -176,7 +176,7 @@ fn deep_nesting_through_the_command_line() {
     for kind in KINDS {
         let dir = tmp.path().join(kind);
         std::fs::create_dir(&dir).unwrap();
-        std::fs::write(dir.join("main.cf"), nested(kind, 10_000)).unwrap();
+        std::fs::write(dir.join("main.cf"), nested(kind, 100_000)).unwrap();
         let output = lsmc(&["compile".as_ref(), dir.as_os_str()]);
         let output_text = text(&output);
         assert_eq!(output.status.code(), Some(1), "{kind}: {output_text}");

@@ -197,30 +197,33 @@ pub fn write_output_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     if path == Path::new("-") {
-        // As `print_out`: a reader that has gone away is not an error of lsmc.
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let _ = write(&mut out).and_then(|_| out.flush());
+        if let Err(e) = write(&mut out).and_then(|_| out.flush()) {
+            // As `print_out`: a reader that has gone away is not an error of lsmc, a full disk is.
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(format!("can not write to standard output: {e}"));
+            }
+        }
         return Ok(());
     }
-    if super::is_special_file(path) {
+    let target = super::output_target(path)?;
+    if super::is_special_file(&target) {
         let file = std::fs::OpenOptions::new()
             .write(true)
-            .open(path)
+            .open(&target)
             .map_err(|e| format!("can not write {}: {e}", path.display()))?;
         let mut out = std::io::BufWriter::new(file);
         return write(&mut out)
             .and_then(|_| out.flush())
             .map_err(|e| format!("can not write {}: {e}", path.display()));
     }
-    let mut file = super::staging_file(path)?;
-    let mut out = std::io::BufWriter::new(file.as_file_mut());
+    let mut file = super::staging_file(&target)?;
+    let mut out = std::io::BufWriter::new(file.file_mut());
     write(&mut out)
         .and_then(|_| out.flush())
         .map_err(|e| format!("can not write {}: {e}", path.display()))?;
     drop(out);
-    file.persist(path)
-        .map_err(|e| format!("can not write {}: {e}", path.display()))?;
-    Ok(())
+    file.persist(&target)
 }
 
 /// `lsm::render_dot(fsm)` in a model draws that lifecycle as the real module does: `fsm.svg` in

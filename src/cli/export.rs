@@ -80,6 +80,19 @@ pub(crate) fn report_warnings(
 
 pub fn run(args: &ExportArgs, output: &OutputOptions) -> Status {
     let start = std::time::Instant::now();
+    if let Some(schemas) = args
+        .schemas
+        .as_deref()
+        .filter(|s| super::same_output(s, &args.output))
+    {
+        return tool_failure(
+            &format!(
+                "the catalog and the schemas would both be written to {}: give each its own file",
+                schemas.display()
+            ),
+            Some(output),
+        );
+    }
     let (catalog, mut loaded) = match catalog_of(&args.path, &args.python_paths, output) {
         Ok(found) => found,
         Err(status) => return status,
@@ -183,28 +196,40 @@ fn read_instances(
 /// only once all are written: an error leaves none of them half written. Standard output comes
 /// last, so that a failure never follows a payload there.
 fn write_all(files: &[(PathBuf, String)]) -> Result<(), String> {
+    for (i, (path, _)) in files.iter().enumerate() {
+        if files[..i]
+            .iter()
+            .any(|(other, _)| super::same_output(other, path))
+        {
+            return Err(format!(
+                "two outputs would be written to {}: give each its own file",
+                path.display()
+            ));
+        }
+    }
     let mut pending = Vec::new();
     for (path, text) in files {
         if path.as_os_str() == "-" {
             continue;
         }
-        if super::is_special_file(path) {
+        let target = super::output_target(path)?;
+        if super::is_special_file(&target) {
             continue;
         }
-        let mut temp = super::staging_file(path)?;
-        temp.write_all(text.as_bytes())
-            .and_then(|_| temp.flush())
+        let mut temp = super::staging_file(&target)?;
+        temp.file_mut()
+            .write_all(text.as_bytes())
+            .and_then(|_| temp.file_mut().flush())
             .map_err(|e| format!("can not write {}: {e}", path.display()))?;
-        pending.push((temp, path));
+        pending.push((temp, target));
     }
-    for (temp, path) in pending {
-        temp.persist(path)
-            .map_err(|e| format!("can not write {}: {}", path.display(), e.error))?;
+    for (temp, target) in pending {
+        temp.persist(&target)?;
     }
     for (path, text) in files {
         if path.as_os_str() == "-" {
             super::print_out(text);
-        } else if super::is_special_file(path) {
+        } else if super::is_special_file(&super::output_target(path)?) {
             super::compile::write_output(path, text)?;
         }
     }

@@ -70,7 +70,7 @@ impl DiskProject {
         }
         let main = path.join("main.cf");
         if !main.is_file() {
-            return Err(format!("{} has no main.cf", path.display()));
+            return Err(not_a_main_file(path, &main));
         }
         let project_yml = path.join("project.yml");
         if !project_yml.is_file() {
@@ -124,26 +124,101 @@ fn entry_range(text: &str, entry: &str) -> Option<std::ops::Range<usize>> {
     Some(start..start + entry.len())
 }
 
+/// Why `main` (the `main.cf` of folder `project`) can not be read as the main file: missing, a
+/// link to nothing, a folder, or a special file (a named pipe would block the read).
+fn not_a_main_file(project: &Path, main: &Path) -> String {
+    let Ok(link) = std::fs::symlink_metadata(main) else {
+        return format!("{} has no main.cf", project.display());
+    };
+    let what = match std::fs::metadata(main) {
+        Err(_) if link.file_type().is_symlink() => {
+            let target = std::fs::read_link(main).unwrap_or_default();
+            format!(
+                "is a broken link (to {}, which does not exist)",
+                target.display()
+            )
+        }
+        Err(e) => format!("can not be read: {e}"),
+        Ok(meta) if meta.is_dir() => "is a folder, not a file".to_string(),
+        Ok(meta) => format!("is not a regular file ({})", kind_of(&meta)),
+    };
+    format!("{} {what}", main.display())
+}
+
+/// What a path that is neither a file nor a folder is.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
 /// Without a `project.yml`, modules are looked for in `libs/` next to `main.cf`.
 fn default_module_path(dir: &Path) -> Vec<PathBuf> {
     vec![dir.join("libs")]
 }
 
-/// The `modulepath` of a `project.yml`: one folder, or a list.
+/// The `modulepath` of a `project.yml`: one folder, or a list of folders. A document that is not
+/// a mapping, or a `modulepath` of another type, is an error: ignoring it would look for modules
+/// elsewhere than the project says, and the import errors would not say why.
 fn module_path_of(text: &str) -> Result<Vec<String>, String> {
+    use yaml_rust2::Yaml;
     let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
-    let Some(doc) = docs.first() else {
+    let Some(doc) = docs.first().filter(|d| !d.is_null()) else {
         return Ok(Vec::new());
     };
-    let entry = &doc["modulepath"];
-    Ok(match entry {
-        yaml_rust2::Yaml::String(s) => vec![s.clone()],
-        yaml_rust2::Yaml::Array(items) => items
+    if !matches!(doc, Yaml::Hash(_)) {
+        return Err(format!(
+            "the document must be a mapping of settings (`modulepath: libs`), not {}",
+            yaml_kind(doc)
+        ));
+    }
+    match &doc["modulepath"] {
+        Yaml::String(s) => Ok(vec![s.clone()]),
+        Yaml::BadValue | Yaml::Null => Ok(Vec::new()),
+        Yaml::Array(items) => items
             .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
+            .map(|item| match item {
+                Yaml::String(s) => Ok(s.clone()),
+                other => Err(format!(
+                    "each entry of `modulepath` must be a folder name (a string), not {}",
+                    yaml_kind(other)
+                )),
+            })
             .collect(),
-        _ => Vec::new(),
-    })
+        other => Err(format!(
+            "`modulepath` must be a folder name or a list of folder names, not {}",
+            yaml_kind(other)
+        )),
+    }
+}
+
+/// A YAML value's type, as messages name it.
+fn yaml_kind(value: &yaml_rust2::Yaml) -> &'static str {
+    use yaml_rust2::Yaml;
+    match value {
+        Yaml::Real(_) => "a number",
+        Yaml::Integer(_) => "an integer",
+        Yaml::String(_) => "a string",
+        Yaml::Boolean(_) => "a boolean",
+        Yaml::Array(_) => "a list",
+        Yaml::Hash(_) => "a mapping",
+        Yaml::Alias(_) => "an alias",
+        Yaml::Null => "null",
+        Yaml::BadValue => "a bad value",
+    }
 }
 
 pub fn read(path: &Path) -> Result<String, String> {
@@ -340,4 +415,205 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
         .collect();
     entries.sort();
     entries
+}
+
+/// The file an output path names: a symbolic link is followed (to its target, which is written,
+/// so that the link stays a link); a dangling one up to 40 links, as the kernel does.
+pub fn output_target(path: &Path) -> Result<PathBuf, String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => {
+            return std::fs::canonicalize(path)
+                .map_err(|e| format!("can not write {}: {e}", path.display()));
+        }
+        // A device or pipe is opened through the path as given (`/dev/stdout` links to
+        // `/proc/self/fd/1`, which links to no path); a folder is refused when written.
+        Ok(_) => return Ok(path.to_path_buf()),
+        // Missing: a new file, or the missing target of a link, created where the link points.
+        Err(_) => {}
+    }
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = std::fs::read_link(&target)
+                    .map_err(|e| format!("can not read the link {}: {e}", target.display()))?;
+                target = match target.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            _ => return Ok(target),
+        }
+    }
+    Err(format!(
+        "can not write {}: too many levels of symbolic links",
+        path.display()
+    ))
+}
+
+/// Whether two output paths name the same file (after links, relative to the same folder).
+pub fn same_output(a: &Path, b: &Path) -> bool {
+    if a == Path::new("-") || b == Path::new("-") {
+        return false;
+    }
+    let resolved = |p: &Path| absolute(&output_target(p).unwrap_or_else(|_| p.to_path_buf()));
+    resolved(a) == resolved(b)
+}
+
+/// A path that is neither a regular file nor a folder (`/dev/null`, `/dev/stdout`, a named pipe):
+/// written in place, since renaming a file over it would replace the device or pipe.
+pub fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The name temporary outputs start with: `<target>.lsmc-partial-<pid>-<random>`. Visible beside
+/// the target, never hidden, and tagged with the writer's process id, so that one left by a run
+/// that was killed (SIGKILL can not be caught) is seen, and removed by the next run that writes
+/// the same target once that process is gone.
+const PARTIAL: &str = ".lsmc-partial-";
+
+/// A file being written beside its target, then renamed over it, so that an output is whole or
+/// absent. While it exists its path is registered, and SIGINT or SIGTERM remove it before lsmc
+/// exits.
+pub struct Staged {
+    /// Taken by [`Staged::persist`].
+    file: Option<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl Staged {
+    pub fn file_mut(&mut self) -> &mut std::fs::File {
+        self.file
+            .as_mut()
+            .expect("present until persisted")
+            .as_file_mut()
+    }
+
+    /// Renames the finished file over `target`.
+    pub fn persist(mut self, target: &Path) -> Result<(), String> {
+        let file = self.file.take().expect("persisted once");
+        file.persist(target)
+            .map(drop)
+            .map_err(|e| format!("can not write {}: {}", target.display(), e.error))
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        forget_staged(&self.path);
+    }
+}
+
+/// A temporary file in the folder of `target` (a path with its links followed, see
+/// [`output_target`]). It gets the mode of the file it replaces, or the mode of any new file
+/// (0666 less the umask), not the private 0600 of temporary files: the renamed file is what other
+/// tools read.
+pub fn staging_file(target: &Path) -> Result<Staged, String> {
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    remove_stale_partials(dir, &name);
+    install_signal_cleanup();
+    let prefix = format!("{name}{PARTIAL}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    let existing = std::fs::metadata(target).ok().filter(|m| m.is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let file = builder.tempfile_in(dir).map_err(|e| {
+        // tempfile's message ends with the temporary file's name (`... at path "..."`), which
+        // the user never asked for: the cause is what comes before it.
+        let text = e.to_string();
+        let cause = text.split(" at path ").next().unwrap_or(&text);
+        format!("can not write in {}: {cause}", dir.display())
+    })?;
+    remember_staged(file.path());
+    let staged = Staged {
+        path: file.path().to_path_buf(),
+        file: Some(file),
+    };
+    if let Some(meta) = existing {
+        // Exactly the old mode, which the umask applied at creation could have narrowed.
+        std::fs::set_permissions(&staged.path, meta.permissions())
+            .map_err(|e| format!("can not write in {}: {e}", dir.display()))?;
+    }
+    Ok(staged)
+}
+
+/// Temporary outputs registered for removal on SIGINT and SIGTERM.
+static STAGED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_staged(path: &Path) {
+    if let Ok(mut staged) = STAGED.lock() {
+        staged.push(path.to_path_buf());
+    }
+}
+
+fn forget_staged(path: &Path) {
+    if let Ok(mut staged) = STAGED.lock() {
+        staged.retain(|p| p != path);
+    }
+}
+
+/// On SIGINT or SIGTERM: removes the temporary outputs, then exits as the signal would have
+/// (128 + its number). Installed with the first temporary output, once.
+fn install_signal_cleanup() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("lsmc-signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    if let Ok(staged) = STAGED.lock() {
+                        for path in staged.iter() {
+                            let _ = std::fs::remove_file(path);
+                        }
+                    }
+                    std::process::exit(128 + signal);
+                }
+            });
+    });
+}
+
+/// Removes what a killed run left while writing `name` in `dir`: the temporary outputs of
+/// processes that no longer run (see [`PARTIAL`]).
+fn remove_stale_partials(dir: &Path, name: &str) {
+    let prefix = format!("{name}{PARTIAL}");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists; where that can not be told, it is taken to run (nothing is
+/// removed).
+fn process_runs(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }

@@ -128,38 +128,22 @@ pub fn warnings_note(diagnostics: &[Diagnostic]) -> String {
 /// Writes to standard output. A reader that has gone away (`lsmc ... | head`) is not an error
 /// of lsmc: the rest of the output is dropped, and the run ends with its own status.
 pub fn print_out(text: &str) {
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-}
-
-/// A path that is neither a regular file nor a folder (`/dev/null`, `/dev/stdout`, a named pipe):
-/// written in place, since renaming a file over it would replace the device or pipe.
-pub fn is_special_file(path: &std::path::Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
-}
-
-/// A temporary file in the folder of `path`, written and then renamed over `path`, so that an
-/// output is whole or absent. It is made with the mode of any new file (0666 less the umask), not
-/// the private 0600 of temporary files: the renamed file is what other tools read.
-pub fn staging_file(path: &std::path::Path) -> Result<tempfile::NamedTempFile, String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".lsmc-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        stdout_failed(&e);
     }
-    builder.tempfile_in(dir).map_err(|e| {
-        // tempfile's message ends with the temporary file's name (`... at path "..."`), which
-        // the user never asked for: the cause is what comes before it.
-        let text = e.to_string();
-        let cause = text.split(" at path ").next().unwrap_or(&text);
-        format!("can not write in {}: {cause}", dir.display())
-    })
 }
+
+/// A write to standard output failed. A reader that has gone away (a closed pipe) is not an error
+/// of lsmc; any other failure (a full disk behind a redirection) is, and the output is incomplete:
+/// the run ends with the tool's failure status rather than a success over a truncated payload.
+pub fn stdout_failed(error: &std::io::Error) {
+    if error.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("lsmc: can not write to standard output: {error}");
+        std::process::exit(Status::ToolFailure as i32);
+    }
+}
+
+pub use fs::{is_special_file, output_target, same_output, staging_file};
 
 /// Reports a failure of the tool itself (not of the model) and returns its status: the message
 /// on stderr, and with `--format json` also as the diagnostics document (`"failure"`), where the

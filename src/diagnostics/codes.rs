@@ -44,6 +44,7 @@ codes! {
     BROKEN_ESCAPE = "E0017", "broken-escape", "inmanta.parser.ParserException";
     UNREADABLE_MODULE = "E0018", "unreadable-module", "inmanta.module.ModuleNotFoundException";
     NESTING_TOO_DEEP = "E0019", "nesting-too-deep", "inmanta.parser.ParserException";
+    UNTERMINATED_STRING = "E0020", "unterminated-string", "inmanta.parser.ParserException";
     TYPE_NOT_FOUND = "E1001", "type-not-found", "inmanta.ast.TypeNotFoundException";
     MISSING_IMPORT = "E1002", "missing-import", "inmanta.ast.MissingImportException";
     MODULE_NOT_FOUND = "E1003", "module-not-found", "inmanta.module.ModuleLoadingException";

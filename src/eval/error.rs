@@ -200,8 +200,10 @@ pub enum EvalError {
         span: Span,
     },
     /// The run reached its cap on task runs.
+    /// `span`: the statement that was about to run once more.
     Stuck {
         max_iterations: usize,
+        span: Option<Span>,
     },
     /// `missing`: the index attributes the call lacks; `owner`: the entity that declares them.
     IndexAttributeMissing {
@@ -620,13 +622,25 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "in this constructor",
             ),
-            Stuck { max_iterations } => Diagnostic::error(
-                codes::STUCK,
-                format!("Could not complete model, max_iterations {max_iterations} reached."),
-            )
-            .with_note(
-                "the model keeps producing work; look for a loop that adds to what it iterates over",
-            ),
+            Stuck {
+                max_iterations,
+                span,
+            } => {
+                let error = Diagnostic::error(
+                    codes::STUCK,
+                    format!("Could not complete model, max_iterations {max_iterations} reached."),
+                )
+                .with_note(
+                    "the model keeps producing work; look for a loop that adds to what it iterates over",
+                );
+                match span {
+                    Some(span) => error.with_label(Label::primary(
+                        span,
+                        "still running here when the cap was reached",
+                    )),
+                    None => error,
+                }
+            }
             IndexAttributeMissing {
                 missing,
                 owner,
@@ -971,12 +985,38 @@ pub enum InventoryError {
         problem: FieldProblem,
         span: Span,
     },
+    /// Two service instances with one id: `first` is the earlier one.
+    DuplicateId {
+        id: String,
+        index: usize,
+        first_index: usize,
+        span: Span,
+        first: Span,
+    },
 }
 
 impl From<InventoryError> for Diagnostic {
     fn from(error: InventoryError) -> Diagnostic {
         use InventoryError::*;
         let (message, span, label) = match error {
+            DuplicateId {
+                id,
+                index,
+                first_index,
+                span,
+                first,
+            } => {
+                return at(
+                    codes::INVENTORY_ERROR,
+                    format!(
+                        "service instances {first_index} and {index} have the same id `{id}`"
+                    ),
+                    span,
+                    "the second instance with this id",
+                )
+                .with_label(Label::secondary(first, "the first instance with this id"))
+                .with_help("each service instance has its own id: remove or correct one of them");
+            }
             InvalidJson { error, span } => {
                 (format!("the inventory is not valid JSON: {error}"), span, "here")
             }

@@ -20,9 +20,17 @@ enum Outcome {
     Listening,
 }
 
-pub fn stuck_error(rt: &Runtime) -> EvalError {
+/// The cap on task runs is reached as `task` was about to run: in a model that keeps growing,
+/// nearly every run is of the statement that grows, so it is the place to show.
+pub fn stuck_error(rt: &Runtime, task: TaskId) -> EvalError {
+    let span = match &rt.tasks[task.0 as usize].work {
+        Work::Stmt(stmt, _) => Some(stmt.span),
+        Work::Implement { implement, .. } => Some(implement.span),
+        Work::Direct => None,
+    };
     EvalError::Stuck {
         max_iterations: rt.step_cap(),
+        span,
     }
 }
 

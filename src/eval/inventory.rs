@@ -97,6 +97,8 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
             .unwrap_or(whole)
     };
     let mut records = Vec::with_capacity(items.len());
+    // The index in the file of the record of each id, for repeated ids.
+    let mut ids: HashMap<Str, usize> = HashMap::default();
     for (i, item) in items.iter().enumerate() {
         let Value::Dict(_) = item else {
             errors.push(InventoryError::InstanceNotObject {
@@ -182,6 +184,17 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
             rollback,
             deleted,
         ) {
+            if let Some(&first_index) = ids.get(&id) {
+                errors.push(InventoryError::DuplicateId {
+                    id: id.to_string(),
+                    index: i,
+                    first_index,
+                    span: place(i),
+                    first: place(first_index),
+                });
+                continue;
+            }
+            ids.insert(id.clone(), i);
             records.push(Record {
                 id,
                 service_entity,
@@ -213,7 +226,7 @@ impl Inventory {
         let by_id = self.by_id.get_or_init(|| {
             let mut by_id = HashMap::default();
             for (i, r) in self.records.iter().enumerate() {
-                // A repeated id: the last record wins.
+                // Ids are unique: `read` refuses a repeated one.
                 by_id.insert(r.id.clone(), i as u32);
             }
             by_id
@@ -507,15 +520,18 @@ mod tests {
         assert_eq!(&text[span.range()], r#"{"id": 3}"#);
     }
 
-    /// Records by service entity keep the file's order; a repeated id finds its last record.
+    /// Records by service entity keep the file's order; a repeated id is an error at the second
+    /// record, which is left out.
     #[test]
     fn records_by_service_entity_and_by_id() {
         let text = r#"[{"id": "a", "service_entity": "s", "state": "up"},
                        {"id": "b", "service_entity": "t", "state": "up"},
                        {"id": "c", "service_entity": "s", "state": "up"},
+                       {"id": "d", "service_entity": "t", "state": "down"},
                        {"id": "a", "service_entity": "t", "state": "down"}]"#;
         let (inventory, diagnostics) = parse(text, FileId(0));
-        assert!(diagnostics.is_empty());
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].message.contains("same id `a`"));
         let ids = |entity: &str| -> Vec<String> {
             inventory
                 .records_of(entity)
@@ -523,10 +539,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(ids("s"), ["a", "c"]);
-        assert_eq!(ids("t"), ["b", "a"]);
+        assert_eq!(ids("t"), ["b", "d"]);
         assert!(ids("none").is_empty());
         let a = inventory.record("a").expect("a record with id a");
-        assert_eq!((&*a.service_entity, &*a.state), ("t", "down"));
+        assert_eq!((&*a.service_entity, &*a.state), ("s", "up"));
         assert!(inventory.record("z").is_none());
     }
 

@@ -514,7 +514,7 @@ impl<'m> Runtime<'m> {
                 }
                 self.steps += 1;
                 if self.steps > self.step_cap() {
-                    self.error = Some(exec::stuck_error(self));
+                    self.error = Some(exec::stuck_error(self, task));
                     return;
                 }
                 self.tasks[task.0 as usize].queued = false;

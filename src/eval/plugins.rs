@@ -146,6 +146,26 @@ fn cast(
         "int" => match v {
             Value::Int(i) => Value::Int(*i),
             Value::Bool(b) => Value::Int(*b as i64),
+            // `as` would saturate: Python raises for infinity, fails the cast for NaN, and
+            // gives an int of any size, which lsmc's 64-bit ints refuse.
+            Value::Float(f) if f.is_nan() => return Err(fail()),
+            Value::Float(f) if f.is_infinite() => {
+                return Err(EvalError::Operator {
+                    message: "cannot convert float infinity to integer".into(),
+                    span,
+                }
+                .into())
+            }
+            Value::Float(f) if f.trunc() < -(2f64.powi(63)) || f.trunc() >= 2f64.powi(63) => {
+                return Err(EvalError::Operator {
+                    message: format!(
+                        "integer overflow: int({}) does not fit in 64 bits (lsmc's ints are 64-bit)",
+                        rt.repr_of(v)
+                    ),
+                    span,
+                }
+                .into())
+            }
             Value::Float(f) => Value::Int(f.trunc() as i64),
             Value::Str(s) => Value::Int(s.trim().parse().map_err(|_| fail())?),
             _ => return Err(fail()),

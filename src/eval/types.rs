@@ -197,7 +197,20 @@ fn arithmetic(
                     }
                     x - y * (x / y).floor()
                 }
-                _ => x.powf(y),
+                // Python's float power raises where C's `pow` fails, rather than give infinity.
+                _ if x == 0.0 && y < 0.0 => {
+                    return Err(OperatorError::Arithmetic(
+                        "0.0 cannot be raised to a negative power".into(),
+                    ));
+                }
+                _ => match x.powf(y) {
+                    z if z.is_infinite() && x.is_finite() && y.is_finite() => {
+                        return Err(OperatorError::Arithmetic(
+                            "(34, 'Numerical result out of range')".into(),
+                        ));
+                    }
+                    z => z,
+                },
             }))
         }
     }

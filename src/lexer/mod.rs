@@ -391,10 +391,12 @@ pub fn lex(text: &str, file: FileId) -> Lexed<'_> {
                     } else {
                         char_end
                     };
+                    let span = Span::new(file, start, char_end);
                     diagnostics.push(
-                        LexError::IllegalCharacter {
-                            ch,
-                            span: Span::new(file, start, char_end),
+                        if ch == '"' || ch == '\'' {
+                            LexError::UnterminatedString { span }
+                        } else {
+                            LexError::IllegalCharacter { ch, span }
                         }
                         .into(),
                     );
@@ -418,8 +420,10 @@ pub fn lex(text: &str, file: FileId) -> Lexed<'_> {
 /// The errors of lexing, as data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LexError {
-    /// A character no token starts with; a quote that opens a string never closed on its line.
+    /// A character no token starts with.
     IllegalCharacter { ch: char, span: Span },
+    /// A quote that opens a string never closed on its line (`span`: the opening quote).
+    UnterminatedString { span: Span },
 }
 
 impl From<LexError> for Diagnostic {
@@ -440,15 +444,22 @@ impl From<LexError> for Diagnostic {
                     "this character is not part of the language",
                 ));
                 match ch {
-                    '"' | '\'' => diagnostic.with_help(
-                        "close the string on the same line, or use \"\"\" for a multi-line string",
-                    ),
                     '&' => diagnostic.with_help("use `and` for a boolean and"),
                     '|' => diagnostic.with_help("use `or` for a boolean or"),
                     '!' => diagnostic.with_help("use `not` for a boolean not, `!=` for inequality"),
                     _ => diagnostic,
                 }
             }
+            // The reference says `Illegal character '"'`: it never finds the string's end.
+            LexError::UnterminatedString { span } => Diagnostic::error(
+                codes::UNTERMINATED_STRING,
+                "Syntax error: unterminated string",
+            )
+            .with_label(Label::primary(
+                span,
+                "this string starts here and is not closed on its line",
+            ))
+            .with_help("close the string on the same line, or use \"\"\" for a multi-line string"),
         }
     }
 }
