@@ -66,6 +66,8 @@ pub struct EvalOptions {
     pub no_instances: bool,
     /// A cap on task runs (see [`eval::Options::max_steps`]).
     pub max_steps: Option<usize>,
+    /// A cap on instances (see [`eval::Options::max_instances`]).
+    pub max_instances: Option<usize>,
 }
 
 /// A stage of [`check`], as [`Options::progress`] is told of it.
@@ -407,6 +409,7 @@ impl Checked {
             validate: options.validate,
             no_instances: options.no_instances,
             max_steps: options.max_steps,
+            max_instances: options.max_instances,
         };
         let eval::Evaluation {
             runtime,

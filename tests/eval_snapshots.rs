@@ -9,7 +9,8 @@
 //!
 //! A fixture named `ok_*` must evaluate without error; any other fixture names on its first line
 //! the one code it gives (`# E4001: ...`). A fixture folder with a file `max_steps` (a number)
-//! runs with that cap on task runs (`Options::max_steps`), which the CLI does not offer.
+//! runs with that cap on task runs (`Options::max_steps`, `--max-steps`); a file `max_instances`
+//! with that cap on instances (`--max-instances`).
 //!
 //! The reference compiler's answers are kept next to the fixtures: `oracle_errors.json` (its
 //! `--errors-out`: exception type and 0-based line) and `oracle_dump.json` (its `--config-only`
@@ -61,8 +62,14 @@ fn run_fixture(fixture: &Fixture) -> Run {
     let mut printed = Vec::new();
     let mut dump = None;
     let mut diagnostics = checked.diagnostics.clone();
+    let max_instances = fixture.dir.join("max_instances");
+    let max_instances = max_instances.is_file().then(|| {
+        let text = std::fs::read_to_string(&max_instances).expect("readable");
+        text.trim().parse().expect("max_instances holds a number")
+    });
     let options = lsmc::driver::EvalOptions {
         max_steps,
+        max_instances,
         ..Default::default()
     };
     if let Some(mut evaluated) = checked.evaluate(options) {
@@ -173,6 +180,10 @@ const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[
         "lsmc's ints are 64-bit and int() of a larger float is an error; Python's ints are unbounded",
     ),
     ("never_settles", "run with max_steps 1000; the oracle has no such cap and finishes"),
+    (
+        "too_many_instances",
+        "run with max_instances 50; the oracle has no such cap and finishes",
+    ),
 ];
 
 fn read_json(path: &Path) -> Option<Value> {

@@ -6,6 +6,7 @@
 //! inventory is read: they are written as constructor calls with literal arguments.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::ast::{Argument, ClassRef, Expr, ExprKind, Item, StmtKind};
 use crate::resolve::{Def, EntityId, Model, NamespaceId, VariableId};
@@ -18,8 +19,9 @@ pub enum Value {
     Float(f64),
     Bool(bool),
     Null,
-    List(Vec<Value>),
-    Dict(Vec<(String, Value)>),
+    /// Shared: a variable's list is referred to, not copied, wherever the variable is used.
+    List(Rc<[Value]>),
+    Dict(Rc<[(String, Value)]>),
     Object(ObjectId),
     Unknown,
 }
@@ -39,6 +41,10 @@ impl Value {
         }
     }
 }
+
+/// The most items a static list may have: a longer one is [`Value::Unknown`]. The rules read
+/// short lists written in the model (versions, transfers, key attributes).
+pub const MOST_LIST_ITEMS: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectId(pub u32);
@@ -170,14 +176,34 @@ impl Statics {
             | ExprKind::Str { .. } => super::view::literal(expr),
             ExprKind::List { items } => {
                 let mut out = Vec::new();
+                let mut known = true;
                 for item in items {
                     // Lists flatten nested lists, as the language does.
-                    match self.eval(model, ns, item) {
-                        Value::List(inner) => out.extend(inner),
+                    let value = self.eval(model, ns, item);
+                    if !known {
+                        continue;
+                    }
+                    let size = match &value {
+                        Value::List(inner) => inner.len(),
+                        _ => 1,
+                    };
+                    // `l1 = [l0, l0]`, `l2 = [l1, l1]`, ... doubles at each line: past a size no
+                    // rule reads, the value is not known rather than copied.
+                    if out.len() + size > MOST_LIST_ITEMS {
+                        known = false;
+                        out = Vec::new();
+                        continue;
+                    }
+                    match value {
+                        Value::List(inner) => out.extend(inner.iter().cloned()),
                         v => out.push(v),
                     }
                 }
-                Value::List(out)
+                if known {
+                    Value::List(out.into())
+                } else {
+                    Value::Unknown
+                }
             }
             ExprKind::Dict { entries } => Value::Dict(
                 entries

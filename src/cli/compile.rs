@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use lsmc::driver::{self, EvalOptions, InventoryFile};
 
-use super::fs::{display_name, read, uri_of, DiskProject};
+use super::fs::{display_name, read_inventory, uri_of, DiskProject};
 use super::{report, report_beside, tool_failure, Status};
 use crate::{Format, OutputOptions};
 
@@ -39,6 +39,12 @@ pub struct CompileArgs {
     /// A virtual environment or site-packages folder with v2 modules (repeatable).
     #[arg(long = "python-path")]
     pub python_paths: Vec<PathBuf>,
+    /// Stop a compile that takes more task runs than this (default 10,000,000).
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<usize>,
+    /// Stop a compile that constructs more instances than this (default 1,000,000).
+    #[arg(long, value_name = "N")]
+    pub max_instances: Option<usize>,
 }
 
 pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
@@ -56,7 +62,7 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let mut checked = driver::check(&project.input(), options);
     project.report_missing_folders(&mut checked);
     if let Some(path) = &args.inventory {
-        let text = match read(path) {
+        let text = match read_inventory(path) {
             Ok(t) => t,
             Err(message) => return tool_failure(&message, Some(output)),
         };
@@ -74,7 +80,8 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let options = EvalOptions {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
-        max_steps: None,
+        max_steps: args.max_steps,
+        max_instances: args.max_instances,
     };
     let Some(mut evaluated) = checked.evaluate(options) else {
         return report(&checked.diagnostics, &checked.sources, output, &uri_of);
@@ -116,7 +123,11 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         std::mem::forget(evaluated);
         let reread = || {
             let path = args.inventory.as_ref()?;
-            let text = read(path).ok()?;
+            // A pipe was read once, and is empty (or waits for a writer) now.
+            if !path.is_file() {
+                return None;
+            }
+            let text = read_inventory(path).ok()?;
             Some(InventoryFile {
                 name: display_name(path),
                 text,

@@ -182,7 +182,7 @@ fn read_instances(
     path: &Path,
     output: &OutputOptions,
 ) -> Result<Vec<Instance>, Status> {
-    let text = read(path).map_err(|m| tool_failure(&m, Some(output)))?;
+    let text = super::fs::read_inventory(path).map_err(|m| tool_failure(&m, Some(output)))?;
     let file = InventoryFile {
         name: display_name(path),
         text,

@@ -170,11 +170,75 @@ fn default_module_path(dir: &Path) -> Vec<PathBuf> {
     vec![dir.join("libs")]
 }
 
+/// The most values a `project.yml` may hold once its aliases are expanded. The loader copies an
+/// anchored value at each alias: nested aliases in a few hundred bytes expand to gigabytes.
+const MOST_YAML_VALUES: u64 = 100_000;
+
+/// The number of values (scalars, sequences, mappings) of a YAML text with its aliases expanded,
+/// counted on the parser's events without building anything.
+#[derive(Default)]
+struct ExpandedSize {
+    /// The anchor and size so far of each open sequence or mapping.
+    open: Vec<(usize, u64)>,
+    /// The expanded size of each anchored value.
+    anchored: std::collections::HashMap<usize, u64>,
+    total: u64,
+}
+
+impl ExpandedSize {
+    fn add(&mut self, size: u64) {
+        let to = match self.open.last_mut() {
+            Some((_, inner)) => inner,
+            None => &mut self.total,
+        };
+        *to = to.saturating_add(size);
+    }
+}
+
+impl yaml_rust2::parser::EventReceiver for ExpandedSize {
+    fn on_event(&mut self, event: yaml_rust2::Event) {
+        use yaml_rust2::Event;
+        match event {
+            Event::Scalar(_, _, anchor, _) => {
+                if anchor > 0 {
+                    self.anchored.insert(anchor, 1);
+                }
+                self.add(1);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.open.push((anchor, 1));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, size)) = self.open.pop() {
+                    if anchor > 0 {
+                        self.anchored.insert(anchor, size);
+                    }
+                    self.add(size);
+                }
+            }
+            Event::Alias(anchor) => {
+                let size = self.anchored.get(&anchor).copied().unwrap_or(1);
+                self.add(size);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The `modulepath` of a `project.yml`: one folder, or a list of folders. A document that is not
 /// a mapping, or a `modulepath` of another type, is an error: ignoring it would look for modules
 /// elsewhere than the project says, and the import errors would not say why.
 fn module_path_of(text: &str) -> Result<Vec<String>, String> {
     use yaml_rust2::Yaml;
+    let mut size = ExpandedSize::default();
+    yaml_rust2::parser::Parser::new_from_str(text)
+        .load(&mut size, true)
+        .map_err(|e| e.to_string())?;
+    if size.total > MOST_YAML_VALUES {
+        return Err(format!(
+            "its aliases expand to more than {MOST_YAML_VALUES} values; lsmc reads at most that many"
+        ));
+    }
     let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
     let Some(doc) = docs.first().filter(|d| !d.is_null()) else {
         return Ok(Vec::new());
@@ -219,6 +283,43 @@ fn yaml_kind(value: &yaml_rust2::Yaml) -> &'static str {
         Yaml::Null => "null",
         Yaml::BadValue => "a bad value",
     }
+}
+
+/// The largest inventory lsmc reads: 1 GiB.
+pub const MOST_INVENTORY_BYTES: u64 = 1 << 30;
+
+/// Reads an inventory: a regular file, or a pipe (`/dev/stdin`, `<(...)`), of at most
+/// [`MOST_INVENTORY_BYTES`]. A device (`/dev/zero`) or a socket is refused: it may never end.
+pub fn read_inventory(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("can not read {}: {e}", path.display()))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| format!("can not read {}: {e}", path.display()))?
+        .file_type();
+    let is_pipe = {
+        use std::os::unix::fs::FileTypeExt;
+        kind.is_fifo()
+    };
+    if !kind.is_file() && !is_pipe {
+        return Err(format!(
+            "{} is not a file: an inventory is read from a file or a pipe",
+            path.display()
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MOST_INVENTORY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("can not read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > MOST_INVENTORY_BYTES {
+        return Err(format!(
+            "{} is larger than {} MiB, the largest inventory lsmc reads",
+            path.display(),
+            MOST_INVENTORY_BYTES >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
 }
 
 pub fn read(path: &Path) -> Result<String, String> {

@@ -2,7 +2,9 @@
 //!
 //! `{"errors": [...], "warnings": [...]}`; each entry has Inmanta's `category`, `type`, `message`
 //! and `location` (`uri` and an LSP range: 0-based lines, UTF-16 columns), plus lsmc's `code`,
-//! `severity`, `labels`, `notes` and `help`.
+//! `severity`, `labels`, `notes` and `help`. Runs of the same error are merged and at most
+//! [`super::shown::MOST_SHOWN`] entries are written (see [`super::shown::select`]); when some are
+//! left out, `"omitted": {"errors": N, "warnings": M}` counts them.
 //!
 //! Every JSON document lsmc writes (diagnostics, catalogs, schemas, dumps, syntax trees) is
 //! indented the same way: one space per level, as the reference's `json.dumps(..., indent=1)`.
@@ -43,17 +45,27 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap, uri_of: UriO
             "help": d.help,
         })
     };
-    let errors: Vec<Value> = diagnostics
+    let shown = super::shown::select(diagnostics);
+    let errors: Vec<Value> = shown
+        .diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(entry)
+        .map(|d| entry(d))
         .collect();
-    let warnings: Vec<Value> = diagnostics
+    let warnings: Vec<Value> = shown
+        .diagnostics
         .iter()
         .filter(|d| !d.is_error())
-        .map(entry)
+        .map(|d| entry(d))
         .collect();
-    json!({ "errors": errors, "warnings": warnings })
+    let mut document = json!({ "errors": errors, "warnings": warnings });
+    if shown.omitted_errors + shown.omitted_warnings > 0 {
+        document["omitted"] = json!({
+            "errors": shown.omitted_errors,
+            "warnings": shown.omitted_warnings,
+        });
+    }
+    document
 }
 
 /// Inmanta's `ErrorCategory` for an error (`parse_error`, `plugin_exception`, `runtime_error`).

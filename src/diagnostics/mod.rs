@@ -6,6 +6,7 @@
 
 pub mod codes;
 mod json;
+pub mod shown;
 pub mod suggest;
 mod text;
 

@@ -10,15 +10,19 @@ pub struct TextOptions {
     pub color: bool,
 }
 
-/// Renders diagnostics one after the other, then a summary line when there is anything to say.
+/// Renders diagnostics one after the other (runs of the same error merged, at most
+/// [`super::shown::MOST_SHOWN`], see [`super::shown::select`]), then a summary line when there is
+/// anything to say.
 pub fn render_text(
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
     options: TextOptions,
 ) -> String {
     let mut out = Vec::new();
-    // Only the files diagnostics point into: a large inventory file costs nothing otherwise.
-    let mut used: Vec<crate::source::FileId> = diagnostics
+    let shown = super::shown::select(diagnostics);
+    // Only the files shown diagnostics point into: a large inventory file costs nothing otherwise.
+    let mut used: Vec<crate::source::FileId> = shown
+        .diagnostics
         .iter()
         .filter(|d| !has_long_line(d, sources))
         .flat_map(|d| d.labels.iter().map(|l| l.span.file))
@@ -33,8 +37,11 @@ pub fn render_text(
             })
             .collect::<Vec<_>>(),
     );
-    for diagnostic in diagnostics {
+    for diagnostic in &shown.diagnostics {
         render_one(diagnostic, sources, options, &mut cache, &mut out);
+    }
+    if let Some(line) = shown.omitted_line() {
+        out.extend_from_slice(line.as_bytes());
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
@@ -149,7 +156,66 @@ fn line_length(sources: &SourceMap, span: crate::source::Span) -> usize {
     file.line_start(line + 1) - file.line_start(line)
 }
 
-/// A diagnostic with its places as `file:line:column` (1-based) rather than source lines.
+/// How many characters of a long line are shown on each side of a place in it.
+const WINDOW_SIDE: usize = 40;
+
+/// The part of a long line around a byte range, with a caret line under the range: `…` marks
+/// where the line goes on. Only the window is read, whatever the length of the line.
+fn window(file: &crate::source::SourceFile, range: std::ops::Range<usize>) -> String {
+    let text = file.text.as_str();
+    let range = file.char_range(range);
+    let line = file.line_of(range.start);
+    let line_start = file.line_start(line);
+    let line_end = file.line_start(line + 1).min(text.len());
+    let line_end = text[line_start..line_end]
+        .strip_suffix('\n')
+        .map_or(line_end, |l| line_start + l.len());
+    // At most four bytes a character: the window's bytes are found without counting the line.
+    let from = text.floor_char_boundary(range.start.saturating_sub(4 * WINDOW_SIDE).max(line_start));
+    let before: Vec<char> = text[from..range.start].chars().collect();
+    let skip = before.len().saturating_sub(WINDOW_SIDE);
+    let before = &before[skip..];
+    let cut_before = skip > 0 || from > line_start;
+    let range_end = range.end.min(line_end).max(range.start);
+    let marked: Vec<char> = text[range.start..range_end].chars().take(2 * WINDOW_SIDE).collect();
+    let cut_marked = marked.len() == 2 * WINDOW_SIDE && range_end > range.start + 2 * WINDOW_SIDE;
+    let after_from = if cut_marked {
+        range.start + marked.iter().map(|c| c.len_utf8()).sum::<usize>()
+    } else {
+        range_end
+    };
+    let after: Vec<char> = text[after_from..line_end].chars().take(WINDOW_SIDE + 1).collect();
+    let cut_after = after.len() > WINDOW_SIDE || cut_marked;
+    let after = &after[..after.len().min(WINDOW_SIDE)];
+    // Control characters would move the caret away from what it marks.
+    let shown = |c: &char| if c.is_control() { ' ' } else { *c };
+    let mut snippet = String::from("    | ");
+    let mut carets = String::from("    | ");
+    if cut_before {
+        snippet.push('…');
+        carets.push(' ');
+    }
+    snippet.extend(before.iter().map(shown));
+    carets.extend(before.iter().map(|_| ' '));
+    snippet.extend(marked.iter().map(shown));
+    // An empty range (the end of the file, say) is marked where it is.
+    carets.extend(marked.iter().map(|_| '^'));
+    if marked.is_empty() {
+        carets.push('^');
+    }
+    if cut_marked {
+        snippet.push('…');
+    } else {
+        snippet.extend(after.iter().map(shown));
+        if cut_after {
+            snippet.push('…');
+        }
+    }
+    format!("{}\n{}\n", snippet.trim_end(), carets)
+}
+
+/// A diagnostic with its places as `file:line:column` (1-based) and a window of the line around
+/// each, rather than whole source lines.
 fn without_source(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     let mut text = format!(
         "[{}] {}: {}\n",
@@ -175,6 +241,7 @@ fn without_source(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
             text.push_str(&format!(": {}", label.message));
         }
         text.push('\n');
+        text.push_str(&window(file, label.span.range()));
     }
     for note in &diagnostic.notes {
         text.push_str(&format!("   = note: {note}\n"));

@@ -205,6 +205,11 @@ pub enum EvalError {
         max_iterations: usize,
         span: Option<Span>,
     },
+    /// The constructor call that would make one instance more than `limit`.
+    TooManyInstances {
+        limit: usize,
+        span: Span,
+    },
     /// `missing`: the index attributes the call lacks; `owner`: the entity that declares them.
     IndexAttributeMissing {
         missing: Vec<String>,
@@ -641,6 +646,13 @@ impl From<EvalError> for Diagnostic {
                     None => error,
                 }
             }
+            TooManyInstances { limit, span } => Diagnostic::error(
+                codes::TOO_MANY_INSTANCES,
+                format!("Could not complete model, more than {limit} instances constructed."),
+            )
+            .with_label(Label::primary(span, "this constructor call made one too many"))
+            .with_note("the model keeps constructing; look for an implementation that constructs an instance of its own entity")
+            .with_help("if the model is this large, raise the limit with `--max-instances N`"),
             IndexAttributeMissing {
                 missing,
                 owner,

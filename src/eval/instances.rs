@@ -177,6 +177,13 @@ impl<'m> Runtime<'m> {
             }
             return Ok(Value::Instance(existing));
         }
+        if self.instances.len() >= self.instance_cap() {
+            return Err(EvalError::TooManyInstances {
+                limit: self.instance_cap(),
+                span,
+            }
+            .into());
+        }
         let instance = self.new_instance(entity, span);
         for (table, key) in keys {
             if !self.lookups.is_empty() {

@@ -53,9 +53,20 @@ pub struct Options {
     pub validate: Option<String>,
     /// `lsm::all` returns nothing (`lsm_no_instances=true`).
     pub no_instances: bool,
-    /// Cap on task runs; `None` picks one from the model size.
+    /// Cap on task runs; `None`: [`DEFAULT_MAX_STEPS`].
     pub max_steps: Option<usize>,
+    /// Cap on the instances a compile constructs; `None`: [`DEFAULT_MAX_INSTANCES`].
+    pub max_instances: Option<usize>,
 }
+
+/// The task runs a compile may take by default: a compile of 10,000 services of 4 instances
+/// each takes about 90,000. Fixed, whatever the inventory's size, so that a model that keeps
+/// growing stops at the same point.
+pub const DEFAULT_MAX_STEPS: usize = 10_000_000;
+
+/// The instances a compile may construct by default (each costs a few hundred bytes with its
+/// cells and tasks): what bounds its memory.
+pub const DEFAULT_MAX_INSTANCES: usize = 1_000_000;
 
 /// An instance of an entity.
 #[derive(Debug, Clone)]
@@ -375,15 +386,26 @@ impl<'m> Runtime<'m> {
         statements: impl IntoIterator<Item = &'m Stmt>,
     ) -> ScopeId {
         let start = self.var_table.entries.len();
+        // A set of the names seen once the scope has more than a few: a scan of the names
+        // before each one made N top-level variables quadratic.
+        let mut seen: rustc_hash::FxHashSet<&'m str> = Default::default();
         for stmt in statements {
             if let crate::ast::StmtKind::Assign { target, .. } = &stmt.kind {
                 if let crate::ast::ExprKind::Var { path } = &target.kind {
                     if path.segments.len() == 1 {
                         let name: &'m str = &path.segments[0].text;
-                        if !self.var_table.entries[start..]
-                            .iter()
-                            .any(|(n, _)| *n == name)
-                        {
+                        let declared = self.var_table.entries.len() - start;
+                        let new = if declared < VarTable::FEW {
+                            !self.var_table.entries[start..]
+                                .iter()
+                                .any(|(n, _)| *n == name)
+                        } else {
+                            if seen.is_empty() {
+                                seen.extend(self.var_table.entries[start..].iter().map(|(n, _)| *n));
+                            }
+                            seen.insert(name)
+                        };
+                        if new {
                             let cell = self.new_cell(CellKind::Single);
                             self.var_table.entries.push((name, cell));
                         }
@@ -492,17 +514,16 @@ impl<'m> Runtime<'m> {
         }
     }
 
-    /// The most task runs a model may take: generous for what the model and its inventory can
-    /// legitimately produce, fixed at the start so that a model that keeps growing stops.
+    /// The most task runs a model may take: generous for what a model can legitimately
+    /// produce, and the same whatever the size of the inventory (which once raised it per
+    /// record, and with it the memory a runaway model took before it stopped).
     fn step_cap(&self) -> usize {
-        self.options.max_steps.unwrap_or_else(|| {
-            let records = self
-                .options
-                .inventory
-                .as_ref()
-                .map_or(0, |i| i.records.len());
-            5_000_000 + 200 * records
-        })
+        self.options.max_steps.unwrap_or(DEFAULT_MAX_STEPS)
+    }
+
+    /// The most instances a model may construct.
+    pub(crate) fn instance_cap(&self) -> usize {
+        self.options.max_instances.unwrap_or(DEFAULT_MAX_INSTANCES)
     }
 
     /// Runs tasks until none can progress, freezing delayed cells as needed.

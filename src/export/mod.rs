@@ -779,7 +779,7 @@ pub fn to_json(value: &Value) -> Option<Json> {
         Value::List(items) => Json::Array(items.iter().map(to_json).collect::<Option<_>>()?),
         Value::Dict(entries) => {
             let mut map = Map::new();
-            for (k, v) in entries {
+            for (k, v) in entries.iter() {
                 map.insert(k.clone(), to_json(v)?);
             }
             Json::Object(map)

@@ -126,7 +126,7 @@ fn enumeration(list: &Expr, typedef_name: &str) -> Option<(String, Json)> {
         return None;
     }
     let mut names = Map::new();
-    for v in &values {
+    for v in values.iter() {
         let (key, json) = match v {
             Value::Str(s) => (s.clone(), Json::String(s.clone())),
             Value::Int(i) => (i.to_string(), Json::from(*i)),

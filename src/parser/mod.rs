@@ -106,6 +106,18 @@ pub fn parse_module(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
     (module, diagnostics)
 }
 
+/// Records a recovered error when it is the chunk's first: only the first is reported, and each
+/// carries the list of expected tokens, so a chunk of a million broken statements (`x = ` lines)
+/// kept a million lists.
+pub(crate) fn keep_first<'input>(
+    recovered: &mut Vec<ErrorRecovery<usize, Tok<'input>, ()>>,
+    error: ErrorRecovery<usize, Tok<'input>, ()>,
+) {
+    if recovered.is_empty() {
+        recovered.push(error);
+    }
+}
+
 /// The error for tokens nested deeper than the limit, at the token that passes it.
 fn nesting_too_deep(tokens: &[Spanned<'_>], file: FileId) -> Option<Diagnostic> {
     let (l, _, r) = tokens[depth::too_deep(tokens)?];

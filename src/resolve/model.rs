@@ -391,10 +391,21 @@ impl Model {
     /// The entity and all its ancestors, nearest first, each once (`std::Entity` last).
     pub fn ancestors(&self, id: EntityId) -> Vec<EntityId> {
         let mut out = vec![id];
+        // Past a few ancestors, a set says which are in: a scan of `out` for each made a long
+        // chain of entities quadratic here.
+        let mut seen: rustc_hash::FxHashSet<EntityId> = rustc_hash::FxHashSet::default();
         let mut i = 0;
         while i < out.len() {
             for parent in &self.entity(out[i]).parents {
-                if !out.contains(parent) {
+                let new = if out.len() < 16 {
+                    !out.contains(parent)
+                } else {
+                    if seen.is_empty() {
+                        seen.extend(out.iter().copied());
+                    }
+                    seen.insert(*parent)
+                };
+                if new {
                     out.push(*parent);
                 }
             }

@@ -51,6 +51,10 @@ pub fn inventory_input(data: &[u8]) {
 /// needs more than a few thousand.
 pub const MAX_STEPS: usize = 20_000;
 
+/// The evaluator's cap on instances, for the same reason: a model that constructs without end
+/// stops (E4022) before it takes much memory.
+pub const MAX_INSTANCES: usize = 10_000;
+
 /// Check, inventory, its check, evaluation, the dump, the catalog and its exports, the previous
 /// instances of `export --previous`, and every diagnostic rendered. `lsm_checks`: the LSM rules
 /// on (`lsmc compile`) or off (`--no-lsm-checks`, which lets more models reach the evaluator).
@@ -85,6 +89,7 @@ fn compile_cached(model: &str, inventory: Option<&str>, lsm_checks: bool, cache:
     checked.check_inventory(None, false);
     let options = EvalOptions {
         max_steps: Some(MAX_STEPS),
+        max_instances: Some(MAX_INSTANCES),
         ..EvalOptions::default()
     };
     let mut failed = None;
