@@ -11,7 +11,10 @@
 # Needs the nightly toolchain and cargo-fuzz (see fuzz/README.md). Environment:
 #   FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (default 10)
 #   FUZZ_RSS_MB    memory limit of a fuzzing process in MB (default 2048)
-#   FUZZ_LOGS      folder of the libFuzzer logs (default fuzz/logs)
+#   FUZZ_MAX_LEN   the longest input in bytes (default 4096: a longer one is slower to run than
+#                  it is likely to find more; the limits on nesting and line length have their
+#                  own tests)
+#   FUZZ_LOGS      folder of the libFuzzer logs, one subfolder per run (default fuzz/logs)
 set -euo pipefail
 seconds="${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}"
 shift
@@ -19,9 +22,11 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse compile inventory)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz="$root/fuzz"
-logs="${FUZZ_LOGS:-$fuzz/logs}"
+# One folder of logs per run of this script, so that runs add up instead of overwriting.
+logs="${FUZZ_LOGS:-$fuzz/logs}/$(date -u +%Y%m%dT%H%M%SZ)"
 timeout="${FUZZ_TIMEOUT:-10}"
 rss="${FUZZ_RSS_MB:-2048}"
+max_len="${FUZZ_MAX_LEN:-4096}"
 
 cd "$fuzz"
 ./seed.sh >/dev/null
@@ -33,23 +38,17 @@ done
 bin_dir="$fuzz/target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
 mkdir -p "$logs"
 
-max_len() {
-    case "$1" in
-        parse) echo 16384 ;;
-        *) echo 4096 ;;
-    esac
-}
-
 # One target for the whole time: runs libFuzzer again after each finding until time is up.
 fuzz_target() {
     local target=$1 end=$(($(date +%s) + seconds)) run=0 left status
     mkdir -p "corpus/$target" "artifacts/$target"
     # At most 100 runs: a seed that crashes at once would otherwise start it again in a loop.
-    while left=$((end - $(date +%s))); [ "$left" -gt 0 ] && [ "$run" -lt 100 ]; do
+    while left=$((end - $(date +%s))); [ "$left" -gt 0 ] && [ "$run" -lt 100 ] &&
+        [ ! -e "$logs/stop" ]; do
         run=$((run + 1))
         status=0
         nice -n 10 "$bin_dir/$target" "corpus/$target" \
-            -dict="$target.dict" -max_len="$(max_len "$target")" \
+            -dict="$target.dict" -max_len="$max_len" \
             -timeout="$timeout" -rss_limit_mb="$rss" -max_total_time="$left" \
             -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
             >"$logs/$target.$run.log" 2>&1 || status=$?
@@ -61,12 +60,15 @@ fuzz_target() {
     done
 }
 
+# Ctrl-C (or SIGTERM, or a file `stop` in the logs' folder) ends the runs early: each libFuzzer
+# prints its final stats on SIGINT, and the figures of the time so far are printed.
+trap 'touch "$logs/stop"' INT TERM
 start=$(date +%s)
-rm -f "$logs"/*.log
 for target in "${targets[@]}"; do
     fuzz_target "$target" &
 done
-wait
+# A trapped signal ends the first `wait` early; the second waits for the runs to end.
+wait || wait
 
 total=0
 for target in "${targets[@]}"; do
@@ -77,4 +79,4 @@ for target in "${targets[@]}"; do
     printf '%-10s %12d executions in %d run(s), %d finding(s)\n' "$target" "$execs" "$runs" "$found"
     total=$((total + execs))
 done
-printf '%-10s %12d executions in %d s\n' total "$total" "$(($(date +%s) - start))"
+printf '%-10s %12d executions in %d s (logs: %s)\n' total "$total" "$(($(date +%s) - start))" "$logs"
