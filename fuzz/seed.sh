@@ -8,6 +8,7 @@
 #                     one (the input format of the compile target);
 #   corpus/inventory  every inventory (*.json under a folder or file named for one) of fixtures/,
 #                     examples/ and shared/conformance.
+# Every target's corpus also gets the inputs of regressions/<target>/ (inputs it once crashed on).
 # The fixtures hold the syntax errors, which the other folders rarely have. Idempotent (one
 # seed per file, named after its path, so that re-running overwrites instead of adding); works
 # from any directory.
@@ -54,3 +55,9 @@ for dir in ../fixtures ../examples "$shared/conformance"; do
     done < <(find "$dir" -name '*.json' -path '*inventor*' -print0)
 done
 echo "seed: $count files in fuzz/corpus/inventory"
+
+for target in parse compile inventory; do
+    for file in regressions/"$target"/*; do
+        [ -f "$file" ] && cp "$file" "corpus/$target/regression_$(basename "$file")"
+    done
+done
