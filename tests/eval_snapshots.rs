@@ -1,4 +1,4 @@
-//! Snapshot tests of evaluation (codes E4001..E4016, and models that evaluate): one snapshot per
+//! Snapshot tests of evaluation (codes E4001..E4017, and models that evaluate): one snapshot per
 //! project folder `fixtures/eval/<name>/` (a `main.cf`, its own modules under `libs/`, and an
 //! optional `inventory.json` that `lsm::all` reads). Each fixture goes through the whole pipeline
 //! as `lsmc compile` runs it: load, resolve, the LSM checks, the inventory, evaluation (which only
@@ -144,7 +144,7 @@ fn every_fixture_gives_the_outcome_it_names() {
         }
         covered.push(common::assert_gives_its_named_code(&fixture, &codes));
     }
-    common::assert_every_code_has_a_fixture(&covered, "E40", 16);
+    common::assert_every_code_has_a_fixture(&covered, "E40", 17);
 }
 
 /// Fixtures whose outcome differs from the reference compiler's on purpose, and why. For these

@@ -183,3 +183,27 @@ fn deep_nesting_through_the_command_line() {
         assert!(output_text.contains("[E0019]"), "{kind}: {output_text}");
     }
 }
+
+/// Values can nest without any nesting in the text: each statement wraps the value of the one
+/// before. Deep enough, every walk over the value (its repr in `std::print`, the dump) once
+/// overflowed the stack (50,000 levels); past 1000 levels it is an E4017 error at the dict that
+/// passes the limit, for dicts in dicts and for lists of dicts.
+#[test]
+fn values_nested_by_statements_are_limited() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (kind, wrap) in [("dicts", "{\"a\": P}"), ("lists", "[{\"a\": P}, 1]")] {
+        let dir = tmp.path().join(kind);
+        std::fs::create_dir(&dir).unwrap();
+        let mut model = String::from("import std\nv0 = 1\n");
+        for i in 1..=5000 {
+            let previous = format!("std::inlineif(true, v{}, 0)", i - 1);
+            model.push_str(&format!("v{i} = {}\n", wrap.replace('P', &previous)));
+        }
+        model.push_str("std::print(v5000)\n");
+        std::fs::write(dir.join("main.cf"), model).unwrap();
+        let output = lsmc(&["compile".as_ref(), dir.as_os_str()]);
+        let output_text = text(&output);
+        assert_eq!(output.status.code(), Some(1), "{kind}: {output_text}");
+        assert!(output_text.contains("[E4017]"), "{kind}: {output_text}");
+    }
+}

@@ -116,6 +116,7 @@ codes! {
     INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
     PLUGIN_LIMIT = "E4015", "plugin-limit", "inmanta.ast.ExternalException";
     DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
+    VALUE_TOO_DEEP = "E4017", "value-too-deep", "inmanta.ast.RuntimeException";
     TOO_MANY_INSTANCES = "E4022", "too-many-instances", "inmanta.ast.CompilerException";
     INSTANCE_WRONG_TYPE = "E5001", "instance-wrong-type", "lsm.InstanceWrongType";
     INSTANCE_INVALID_VALUE = "E5002", "instance-invalid-value", "lsm.InstanceInvalidValue";

@@ -199,6 +199,10 @@ pub enum EvalError {
         class: String,
         span: Span,
     },
+    /// A list or dict nested deeper than `MAX_VALUE_NESTING`.
+    ValueTooDeep {
+        span: Span,
+    },
     /// The run reached its cap on task runs.
     /// `span`: the statement that was about to run once more.
     Stuck {
@@ -627,6 +631,16 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "in this constructor",
             ),
+            ValueTooDeep { span } => at(
+                codes::VALUE_TOO_DEEP,
+                format!(
+                    "Value nested too deep: lsmc builds lists and dicts nested at most {} levels",
+                    super::value::MAX_VALUE_NESTING
+                ),
+                span,
+                "this value would nest one level deeper",
+            )
+            .with_help("keep the inner values apart (in variables or attributes) instead of wrapping each in the next"),
             Stuck {
                 max_iterations,
                 span,

@@ -921,7 +921,7 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
             for (k, v) in entries {
                 out.push((Str::from(k.as_str()), eval(rt, task, v, scope)?));
             }
-            Ok(Value::Dict(super::value::Dict::new(out)))
+            deep_enough(Value::Dict(super::value::Dict::new(out)), expr.span)
         }
         ExprKind::Binary {
             op,
@@ -942,6 +942,17 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         ExprKind::IsDefined { target } => is_defined(rt, task, target, scope),
         ExprKind::Error => Ok(Value::Unknown),
     }
+}
+
+/// A list or dict that `span` builds, refused when it nests deeper than
+/// [`super::value::MAX_VALUE_NESTING`]: a chain of statements each wrapping the last value once
+/// more has no syntax nesting, and would otherwise overflow the stack of every walk over it.
+fn deep_enough(value: Value, span: Span) -> R<Value> {
+    let nesting = value.nesting();
+    if nesting > super::value::MAX_VALUE_NESTING {
+        return Err(EvalError::ValueTooDeep { span }.into());
+    }
+    Ok(value)
 }
 
 /// The end of a relation an expression is assigned to: by a constructor's keyword argument or
@@ -978,7 +989,7 @@ fn eval_rhs<'m>(
                     v => out.push(v),
                 }
             }
-            Ok(Value::list(out))
+            deep_enough(Value::list(out), expr.span)
         }
         ExprKind::Comprehension {
             value,
@@ -996,7 +1007,7 @@ fn eval_rhs<'m>(
             let inner = ScopeId(rt.scopes.len() as u32 - 1);
             let mut out = Vec::new();
             comprehension(rt, task, value, loops, guards, inner, lhs, &mut out)?;
-            Ok(Value::list(out))
+            deep_enough(Value::list(out), expr.span)
         }
         ExprKind::Conditional {
             condition,

@@ -13,8 +13,14 @@ pub type Str = arcstr::ArcStr;
 
 /// The entries of a dict, in insertion order (as Python dicts keep them): shared, and held in
 /// one allocation with their count (an inventory has several dicts per service).
+/// The header holds the dict's nesting (see [`Value::nesting`]), set once it is made, so that
+/// the nesting of a value built from dicts is known without walking them.
 #[derive(Clone)]
-pub struct Dict(triomphe::ThinArc<(), (Str, Value)>);
+pub struct Dict(triomphe::ThinArc<std::cell::Cell<u32>, (Str, Value)>);
+
+/// The deepest nesting of lists and dicts a value may have: far beyond what models build, and far
+/// below what the recursive walks over values (repr, comparison, the dump) need in stack.
+pub const MAX_VALUE_NESTING: u32 = 1000;
 
 impl Dict {
     pub fn new(entries: Vec<(Str, Value)>) -> Dict {
@@ -22,7 +28,18 @@ impl Dict {
     }
 
     pub fn from_exact(entries: impl ExactSizeIterator<Item = (Str, Value)>) -> Dict {
-        Dict(triomphe::ThinArc::from_header_and_iter((), entries))
+        let dict = Dict(triomphe::ThinArc::from_header_and_iter(
+            std::cell::Cell::new(0),
+            entries,
+        ));
+        let inner = dict.iter().map(|(_, v)| v.nesting()).max().unwrap_or(0);
+        dict.0.header.header.set(inner.saturating_add(1));
+        dict
+    }
+
+    /// 1 for a dict of plain values, one more for each level of lists and dicts in it.
+    pub fn nesting(&self) -> u32 {
+        self.0.header.header.get()
     }
 }
 
@@ -59,6 +76,35 @@ pub enum Value {
     Instance(InstanceId),
     /// A value that is not known at compile time.
     Unknown,
+}
+
+impl Value {
+    /// How deeply lists and dicts nest in this value: 0 for a plain value, 1 for a list or dict of
+    /// plain values. A dict knows its own; lists of lists are walked without recursion, and only
+    /// to just past [`MAX_VALUE_NESTING`].
+    pub fn nesting(&self) -> u32 {
+        let mut deepest = 0;
+        let mut stack: Vec<(&Value, u32)> = vec![(self, 0)];
+        while let Some((value, above)) = stack.pop() {
+            match value {
+                Value::Dict(d) => deepest = deepest.max(above.saturating_add(d.nesting())),
+                Value::List(items) => {
+                    let depth = above + 1;
+                    deepest = deepest.max(depth);
+                    if depth <= MAX_VALUE_NESTING {
+                        stack.extend(
+                            items
+                                .iter()
+                                .filter(|v| matches!(v, Value::List(_) | Value::Dict(_)))
+                                .map(|v| (v, depth)),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        deepest
+    }
 }
 
 impl PartialEq for Value {
