@@ -171,20 +171,27 @@ fn window(file: &crate::source::SourceFile, range: std::ops::Range<usize>) -> St
         .strip_suffix('\n')
         .map_or(line_end, |l| line_start + l.len());
     // At most four bytes a character: the window's bytes are found without counting the line.
-    let from = text.floor_char_boundary(range.start.saturating_sub(4 * WINDOW_SIDE).max(line_start));
+    let from =
+        text.floor_char_boundary(range.start.saturating_sub(4 * WINDOW_SIDE).max(line_start));
     let before: Vec<char> = text[from..range.start].chars().collect();
     let skip = before.len().saturating_sub(WINDOW_SIDE);
     let before = &before[skip..];
     let cut_before = skip > 0 || from > line_start;
     let range_end = range.end.min(line_end).max(range.start);
-    let marked: Vec<char> = text[range.start..range_end].chars().take(2 * WINDOW_SIDE).collect();
+    let marked: Vec<char> = text[range.start..range_end]
+        .chars()
+        .take(2 * WINDOW_SIDE)
+        .collect();
     let cut_marked = marked.len() == 2 * WINDOW_SIDE && range_end > range.start + 2 * WINDOW_SIDE;
     let after_from = if cut_marked {
         range.start + marked.iter().map(|c| c.len_utf8()).sum::<usize>()
     } else {
         range_end
     };
-    let after: Vec<char> = text[after_from..line_end].chars().take(WINDOW_SIDE + 1).collect();
+    let after: Vec<char> = text[after_from..line_end]
+        .chars()
+        .take(WINDOW_SIDE + 1)
+        .collect();
     let cut_after = after.len() > WINDOW_SIDE || cut_marked;
     let after = &after[..after.len().min(WINDOW_SIDE)];
     // Control characters would move the caret away from what it marks.

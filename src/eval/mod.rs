@@ -260,8 +260,9 @@ pub struct Runtime<'m> {
     sites: Vec<Span>,
     site_ids: HashMap<Span, Site>,
     last_site: (Span, Site),
-    /// Each entity and its ancestors, nearest first (the model's `ancestors`, computed once).
-    ancestry: Vec<Rc<[EntityId]>>,
+    /// Each entity and its ancestors, nearest first (the model's `ancestors`, computed once,
+    /// when first asked for).
+    ancestry: Vec<std::cell::OnceCell<Rc<[EntityId]>>>,
 }
 
 /// Evaluates a resolved model.
@@ -338,9 +339,8 @@ impl<'m> Runtime<'m> {
             sites: vec![Span::default()],
             site_ids: HashMap::default(),
             last_site: (Span::default(), Site::default()),
-            ancestry: (0..model.entities.len())
-                .map(|i| model.ancestors(EntityId(i as u32)).into())
-                .collect(),
+            // Listed when first asked for: every entity's list, in a chain of n entities, is n²/2.
+            ancestry: vec![std::cell::OnceCell::new(); model.entities.len()],
         }
     }
 
@@ -401,7 +401,9 @@ impl<'m> Runtime<'m> {
                                 .any(|(n, _)| *n == name)
                         } else {
                             if seen.is_empty() {
-                                seen.extend(self.var_table.entries[start..].iter().map(|(n, _)| *n));
+                                seen.extend(
+                                    self.var_table.entries[start..].iter().map(|(n, _)| *n),
+                                );
                             }
                             seen.insert(name)
                         };
@@ -623,12 +625,16 @@ impl<'m> Runtime<'m> {
 
     /// The entity and its ancestors, nearest first.
     pub fn ancestors(&self, entity: EntityId) -> Rc<[EntityId]> {
-        self.ancestry[entity.index()].clone()
+        self.ancestry_of(entity).clone()
+    }
+
+    fn ancestry_of(&self, entity: EntityId) -> &Rc<[EntityId]> {
+        self.ancestry[entity.index()].get_or_init(|| self.model.ancestors(entity).into())
     }
 
     /// Whether `child` is `ancestor` or inherits from it.
     pub fn is_subtype(&self, child: EntityId, ancestor: EntityId) -> bool {
-        self.ancestry[child.index()].contains(&ancestor)
+        self.ancestry_of(child).contains(&ancestor)
     }
 
     /// The site of a span, for [`Cell::set_at`].

@@ -550,6 +550,11 @@ impl Resolver {
         // A redefinition of an inherited attribute must keep its type exactly.
         for id in 0..self.model.entities.len() {
             let id = EntityId(id as u32);
+            // Only an entity with attributes of its own can redefine one: the others' ancestors
+            // are not listed (every entity's, in a long chain, made this quadratic).
+            if self.model.entity(id).attributes.is_empty() {
+                continue;
+            }
             let ancestors = self.model.ancestors(id);
             for attribute in self.model.entity(id).attributes.clone() {
                 for ancestor in ancestors.iter().skip(1) {

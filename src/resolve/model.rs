@@ -391,9 +391,9 @@ impl Model {
     /// The entity and all its ancestors, nearest first, each once (`std::Entity` last).
     pub fn ancestors(&self, id: EntityId) -> Vec<EntityId> {
         let mut out = vec![id];
-        // Past a few ancestors, a set says which are in: a scan of `out` for each made a long
-        // chain of entities quadratic here.
-        let mut seen: rustc_hash::FxHashSet<EntityId> = rustc_hash::FxHashSet::default();
+        // Past a few ancestors, a bit per entity says which are in: a scan of `out` for each
+        // made a long chain of entities quadratic here.
+        let mut seen: Vec<u64> = Vec::new();
         let mut i = 0;
         while i < out.len() {
             for parent in &self.entity(out[i]).parents {
@@ -401,9 +401,15 @@ impl Model {
                     !out.contains(parent)
                 } else {
                     if seen.is_empty() {
-                        seen.extend(out.iter().copied());
+                        seen = vec![0; self.entities.len().div_ceil(64)];
+                        for e in &out {
+                            seen[e.index() / 64] |= 1 << (e.index() % 64);
+                        }
                     }
-                    seen.insert(*parent)
+                    let (word, bit) = (parent.index() / 64, 1 << (parent.index() % 64));
+                    let new = seen[word] & bit == 0;
+                    seen[word] |= bit;
+                    new
                 };
                 if new {
                     out.push(*parent);
