@@ -40,9 +40,12 @@ fn regressions(target: &str) -> Vec<PathBuf> {
     files
 }
 
+/// What a fuzz target runs on one input.
+type TargetRun = fn(&[u8]);
+
 #[test]
 fn regressions_replay_without_a_panic() {
-    let targets: [(&str, fn(&[u8])); 3] = [
+    let targets: [(&str, TargetRun); 3] = [
         ("parse", fuzz_common::parse_input),
         ("compile", fuzz_common::compile_input),
         ("inventory", fuzz_common::inventory_input),

@@ -32,7 +32,7 @@ pub fn compile_input(data: &[u8]) {
     };
     let model = String::from_utf8_lossy(model);
     let inventory = inventory.map(String::from_utf8_lossy);
-    compile(&model, inventory.as_deref(), data.len() % 2 == 0);
+    compile(&model, inventory.as_deref(), data.len().is_multiple_of(2));
 }
 
 /// The model of the `inventory` target.
