@@ -174,7 +174,8 @@ fn standard_output_write_errors_are_failures() {
 }
 
 /// A symbolic link is followed: its target gets the output and the link stays a link (also a
-/// link to a file that does not exist yet); a file that exists keeps its mode (0600 here).
+/// link to a file that does not exist yet); a file that exists keeps its mode (0600 here) and,
+/// as root, its owner.
 #[test]
 fn links_are_followed_and_modes_kept() {
     use std::os::unix::fs::PermissionsExt;
@@ -182,6 +183,8 @@ fn links_are_followed_and_modes_kept() {
     let real = tmp.path().join("real.json");
     std::fs::write(&real, "old").unwrap();
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // As root (as CI runs), the file of another user stays that user's.
+    let other_owner = std::os::unix::fs::chown(&real, Some(65534), Some(65534)).is_ok();
     let link = tmp.path().join("link.json");
     std::os::unix::fs::symlink("real.json", &link).unwrap();
     let dangling = tmp.path().join("dangling.json");
@@ -208,6 +211,10 @@ fn links_are_followed_and_modes_kept() {
     );
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    if other_owner {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(std::fs::metadata(&real).unwrap().uid(), 65534);
+    }
     assert!(std::fs::read_to_string(tmp.path().join("new.json"))
         .unwrap()
         .starts_with('{'));

@@ -606,7 +606,7 @@ impl Drop for Staged {
 }
 
 /// A temporary file in the folder of `target` (a path with its links followed, see
-/// [`output_target`]). It gets the mode of the file it replaces, or the mode of any new file
+/// [`output_target`]). It gets the mode (and owner) of the file it replaces, or the mode of any new file
 /// (0666 less the umask), not the private 0600 of temporary files: the renamed file is what other
 /// tools read.
 pub fn staging_file(target: &Path) -> Result<Staged, String> {
@@ -642,6 +642,13 @@ pub fn staging_file(target: &Path) -> Result<Staged, String> {
         file: Some(file),
     };
     if let Some(meta) = existing {
+        // The old owner too, where lsmc may give it (as root): a file of another user that root
+        // rewrites stays that user's. Before the mode, which a change of owner can narrow.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let _ = std::os::unix::fs::chown(&staged.path, Some(meta.uid()), Some(meta.gid()));
+        }
         // Exactly the old mode, which the umask applied at creation could have narrowed.
         std::fs::set_permissions(&staged.path, meta.permissions())
             .map_err(|e| format!("can not write in {}: {e}", dir.display()))?;

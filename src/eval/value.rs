@@ -32,7 +32,12 @@ impl Dict {
             std::cell::Cell::new(0),
             entries,
         ));
-        let inner = dict.iter().map(|(_, v)| v.nesting()).max().unwrap_or(0);
+        let mut inner = 0;
+        for (_, value) in dict.iter() {
+            if matches!(value, Value::List(_) | Value::Dict(_)) {
+                inner = inner.max(value.nesting());
+            }
+        }
         dict.0.header.header.set(inner.saturating_add(1));
         dict
     }
@@ -83,6 +88,17 @@ impl Value {
     /// plain values. A dict knows its own; lists of lists are walked without recursion, and only
     /// to just past [`MAX_VALUE_NESTING`].
     pub fn nesting(&self) -> u32 {
+        let items = match self {
+            Value::Dict(d) => return d.nesting(),
+            Value::List(items) => items,
+            _ => return 0,
+        };
+        if !items
+            .iter()
+            .any(|v| matches!(v, Value::List(_) | Value::Dict(_)))
+        {
+            return 1;
+        }
         let mut deepest = 0;
         let mut stack: Vec<(&Value, u32)> = vec![(self, 0)];
         while let Some((value, above)) = stack.pop() {
