@@ -74,7 +74,7 @@ fn run_fixture(fixture: &Fixture) -> String {
     if let Some(file) = fixture.inventory() {
         checked.read_inventory(file);
     }
-    checked.check_inventory(None, true);
+    checked.check_inventory(None);
     let options = EvalOptions {
         max_steps: Some(fuzz_common::MAX_STEPS),
         max_instances: Some(fuzz_common::MAX_INSTANCES),

@@ -26,6 +26,7 @@ pub fn stuck_error(rt: &Runtime, task: TaskId) -> EvalError {
     let span = match &rt.tasks[task.0 as usize].work {
         Work::Stmt(stmt, _) => Some(stmt.span),
         Work::Implement { implement, .. } => Some(implement.span),
+        Work::SetSlot(set) => Some(set.span),
         Work::Direct => None,
     };
     EvalError::Stuck {

@@ -86,7 +86,7 @@ fn compile_cached(model: &str, inventory: Option<&str>, lsm_checks: bool, cache:
     if let Some(file) = inventory_file.clone() {
         checked.read_inventory(file);
     }
-    checked.check_inventory(None, false);
+    checked.check_inventory(None);
     let options = EvalOptions {
         max_steps: Some(MAX_STEPS),
         max_instances: Some(MAX_INSTANCES),
@@ -106,9 +106,6 @@ fn compile_cached(model: &str, inventory: Option<&str>, lsm_checks: bool, cache:
         }
     }
     if let Some(mut all) = failed {
-        // As `lsmc compile` after a failed evaluation: every bad record beside its error.
-        let again = inventory_file.clone();
-        all.extend(checked.check_inventory_sets(None, || again));
         lsmc::diagnostics::sort(&mut all);
         render(&all, &checked.sources);
     } else if checked.has_errors() {
