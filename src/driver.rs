@@ -66,6 +66,8 @@ pub struct EvalOptions {
     pub no_instances: bool,
     /// A cap on task runs (see [`eval::Options::max_steps`]).
     pub max_steps: Option<usize>,
+    /// What the `std` plugins read outside the model (see [`eval::std_host`]).
+    pub host: eval::std_host::Host,
 }
 
 /// A stage of [`check`], as [`Options::progress`] is told of it.
@@ -407,6 +409,7 @@ impl Checked {
             validate: options.validate,
             no_instances: options.no_instances,
             max_steps: options.max_steps,
+            host: options.host,
         };
         let eval::Evaluation {
             runtime,

@@ -75,6 +75,10 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
         max_steps: None,
+        host: lsmc::eval::std_host::Host(std::sync::Arc::new(super::std_host::DiskHost::new(
+            &project,
+            checked.model.namespaces.iter().map(|ns| ns.name.as_str()),
+        ))),
     };
     let Some(mut evaluated) = checked.evaluate(options) else {
         return report(&checked.diagnostics, &checked.sources, output, &uri_of);

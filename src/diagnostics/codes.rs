@@ -115,6 +115,8 @@ codes! {
     INDEX_COLLISION = "E4014", "index-collision", "inmanta.ast.statements.generator.IndexCollisionException";
     PLUGIN_LIMIT = "E4015", "plugin-limit", "inmanta.ast.ExternalException";
     DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
+    PLUGIN_EXCEPTION = "E4030", "plugin-exception", "inmanta.ast.ExternalException";
+    PLUGIN_WRAPPED_ERROR = "E4031", "plugin-wrapped-error", "inmanta.ast.WrappingRuntimeException";
     INSTANCE_WRONG_TYPE = "E5001", "instance-wrong-type", "lsm.InstanceWrongType";
     INSTANCE_INVALID_VALUE = "E5002", "instance-invalid-value", "lsm.InstanceInvalidValue";
     INSTANCE_MISSING_ATTRIBUTE = "E5003", "instance-missing-attribute", "lsm.InstanceMissingAttribute";

@@ -26,6 +26,9 @@ pub mod inventory;
 mod lsm_plugins;
 mod plugin_args;
 mod plugins;
+pub mod std_host;
+mod std_plugins;
+mod template;
 mod types;
 mod validators;
 pub mod value;
@@ -55,6 +58,8 @@ pub struct Options {
     pub no_instances: bool,
     /// Cap on task runs; `None` picks one from the model size.
     pub max_steps: Option<usize>,
+    /// What the `std` plugins read outside the model (files, the environment, the clock).
+    pub host: std_host::Host,
 }
 
 /// An instance of an entity.
