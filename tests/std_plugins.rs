@@ -85,7 +85,9 @@ fn mismatch(dir: &Path) -> Option<String> {
     let first = &report["errors"][0];
     let got = (
         first["type"].as_str().unwrap_or_default(),
-        first["location"]["range"]["start"]["line"].as_u64().map(|l| l + 1),
+        first["location"]["range"]["start"]["line"]
+            .as_u64()
+            .map(|l| l + 1),
         first["message"]
             .as_str()
             .unwrap_or_default()
@@ -108,7 +110,8 @@ fn std_plugins_give_the_reference_answers() {
     let failures: Vec<String> = dirs
         .iter()
         .filter_map(|dir| {
-            mismatch(dir).map(|why| format!("{}: {why}", dir.file_name().unwrap().to_string_lossy()))
+            mismatch(dir)
+                .map(|why| format!("{}: {why}", dir.file_name().unwrap().to_string_lossy()))
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -119,7 +122,11 @@ fn every_fixture_has_an_expectation() {
     for dir in fixture_dirs() {
         let dump = dir.join("expected_dump.json").is_file();
         let error = dir.join("expected_error.json").is_file();
-        assert!(dump != error, "{}: one of expected_dump.json, expected_error.json", dir.display());
+        assert!(
+            dump != error,
+            "{}: one of expected_dump.json, expected_error.json",
+            dir.display()
+        );
     }
 }
 
@@ -165,5 +172,9 @@ fn timestamp_reads_source_date_epoch() {
         .output()
         .expect("lsmc runs");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    assert!(text(&output).starts_with("1700000000\n"), "{}", text(&output));
+    assert!(
+        text(&output).starts_with("1700000000\n"),
+        "{}",
+        text(&output)
+    );
 }
