@@ -820,7 +820,14 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                     }
                 }
             }
-            super::plugins::call(rt, function, positional, keyword, scope, expr.span)
+            super::plugins::call(
+                rt,
+                function,
+                positional,
+                keyword,
+                (scope, scope_variable),
+                expr.span,
+            )
         }
         ExprKind::Construct { class, arguments } => {
             construct(rt, task, class, arguments, scope, expr.span, None, true)

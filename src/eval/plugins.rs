@@ -5,7 +5,7 @@
 
 use super::error::EvalError;
 use super::flow::{Flow, R};
-use super::plugin_args::{bind, Arg, Args};
+use super::plugin_args::{bind, Arg, Args, Failure};
 use super::value::Value;
 use super::{Runtime, ScopeId};
 use crate::ast::Path;
@@ -13,12 +13,17 @@ use crate::builtin::plugins::{Native, Param, ParamKind, PluginType, Run};
 use crate::resolve::Def;
 use crate::source::Span;
 
+/// How a plugin reads a variable of the calling scope by name (`std::template`): `None` when the
+/// scope has none of that name. Given by the caller, which knows scopes.
+pub(super) type ReadVariable = fn(&mut Runtime<'_>, &str, ScopeId) -> Option<R<Value>>;
+
+/// Calls a plugin (or a cast) from `scope`.
 pub fn call(
     rt: &mut Runtime<'_>,
     function: &Path,
     positional: Vec<Value>,
     keyword: Vec<(String, Value)>,
-    scope: ScopeId,
+    (scope, read_variable): (ScopeId, ReadVariable),
     span: Span,
 ) -> R<Value> {
     let sig = match rt.model.resolution.def_at(function.span) {
@@ -98,36 +103,38 @@ pub fn call(
         }
         .into()
     };
-    run_native(rt, native, &args, scope, &lsm_fail).map_err(|failure| match failure {
-        Failure::Message(message) => EvalError::Plugin {
-            plugin: full.clone(),
-            message,
-            span,
-        }
-        .into(),
-        Failure::Limit(message) => EvalError::PluginLimit {
-            plugin: full.clone(),
-            message,
-            span,
-        }
-        .into(),
-        Failure::Argument(message) => EvalError::PluginArgument { message, span }.into(),
-        Failure::External(message) => EvalError::PluginException {
-            plugin: full.clone(),
-            message,
-            wrapped: false,
-            span,
-        }
-        .into(),
-        Failure::Wrapped(message) => EvalError::PluginException {
-            plugin: full.clone(),
-            message,
-            wrapped: true,
-            span,
-        }
-        .into(),
-        Failure::Flow(flow) => flow,
-    })
+    run_native(rt, native, &args, (scope, read_variable), &lsm_fail).map_err(
+        |failure| match failure {
+            Failure::Message(message) => EvalError::Plugin {
+                plugin: full.clone(),
+                message,
+                span,
+            }
+            .into(),
+            Failure::Limit(message) => EvalError::PluginLimit {
+                plugin: full.clone(),
+                message,
+                span,
+            }
+            .into(),
+            Failure::Argument(message) => EvalError::PluginArgument { message, span }.into(),
+            Failure::External(message) => EvalError::PluginException {
+                plugin: full.clone(),
+                message,
+                wrapped: false,
+                span,
+            }
+            .into(),
+            Failure::Wrapped(message) => EvalError::PluginException {
+                plugin: full.clone(),
+                message,
+                wrapped: true,
+                span,
+            }
+            .into(),
+            Failure::Flow(flow) => flow,
+        },
+    )
 }
 
 /// The reference's check of an argument against its parameter's type (`Type.validate`), before
@@ -270,41 +277,6 @@ fn cast(
     }))
 }
 
-/// How a native plugin failed: a `std` plugin with a message, reported as Python reports an
-/// exception in a plugin; an `lsm` plugin with its error made (the reference's `PluginException`),
-/// or waiting for a value.
-pub(super) enum Failure {
-    Message(String),
-    /// An argument the reference's type check refuses, before the plugin runs.
-    Argument(String),
-    /// A Python exception (`Class: text`) of a `std` plugin, which the reference reports as an
-    /// `ExternalException`.
-    External(String),
-    /// A compiler error raised in a `std` plugin, which the reference wraps.
-    Wrapped(String),
-    /// Past one of lsmc's documented limits (where Python would run out of memory).
-    Limit(String),
-    Flow(Flow),
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Failure::Message(message)
-    }
-}
-
-impl From<&str> for Failure {
-    fn from(message: &str) -> Self {
-        Failure::Message(message.to_string())
-    }
-}
-
-impl From<Flow> for Failure {
-    fn from(flow: Flow) -> Self {
-        Failure::Flow(flow)
-    }
-}
-
 /// The longest list `std::sequence` makes: a larger count is an error rather than an allocation
 /// that fails or takes all memory.
 pub const MAX_SEQUENCE: i64 = 10_000_000;
@@ -315,7 +287,7 @@ fn run_native(
     rt: &mut Runtime<'_>,
     native: Native,
     args: &Args,
-    scope: ScopeId,
+    (scope, read_variable): (ScopeId, ReadVariable),
     lsm_fail: &dyn Fn(String) -> Flow,
 ) -> Result<Value, Failure> {
     use super::std_plugins as std;
@@ -602,7 +574,7 @@ fn run_native(
             let path = path.str()?.to_string();
             let caller = caller();
             super::template::render(rt, &caller, &path, &args.extra, &mut |rt, name| {
-                super::exec::scope_variable(rt, name, scope)
+                read_variable(rt, name, scope)
             })
             .map_err(external)?
         }

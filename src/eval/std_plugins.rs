@@ -6,8 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::flow::Flow;
-use super::plugin_args::{bind, Args};
-use super::plugins::Failure;
+use super::plugin_args::{bind, Args, Failure};
 use super::value::Value;
 use super::Runtime;
 

@@ -18,7 +18,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, Value as Jinja};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 
 use super::flow::Flow;
-use super::plugins::Failure;
+use super::plugin_args::Failure;
 use super::value::{InstanceId, Value};
 use super::Runtime;
 
