@@ -31,7 +31,12 @@ impl DiskHost {
         let mut modules = HashMap::new();
         for name in names {
             let top = name.split("::").next().unwrap_or(name);
-            if top == "__config__" || modules.contains_key(top) {
+            // The built-in modules have no folder; looking for one would ask the Python
+            // environment (a process) for nothing.
+            if top == "__config__"
+                || lsmc::project::BUILT_IN.contains(&top)
+                || modules.contains_key(top)
+            {
                 continue;
             }
             // `<module>/model/_init.cf`: the module's folder is two up.
