@@ -68,6 +68,8 @@ pub struct EvalOptions {
     pub max_steps: Option<usize>,
     /// What the `std` plugins read outside the model (see [`eval::std_host`]).
     pub host: eval::std_host::Host,
+    /// Runs Python plugins (see [`eval::Options::plugin_host`]).
+    pub plugin_host: Option<eval::python_plugins::HostHandle>,
 }
 
 /// A stage of [`check`], as [`Options::progress`] is told of it.
@@ -130,6 +132,7 @@ pub fn check_cached(input: &Input, options: Options, cache: Option<&ParseCache>)
     // only repeat its errors.
     if !diagnostics::has_errors(&all) {
         all.extend(crate::check::names::check(&model));
+        all.extend(crate::check::python_plugins::check(&model, input.files));
     }
     if !diagnostics::has_errors(&all) {
         all.extend(eval::definitions::check_defaults(&model, &sources));
@@ -410,6 +413,7 @@ impl Checked {
             no_instances: options.no_instances,
             max_steps: options.max_steps,
             host: options.host,
+            plugin_host: options.plugin_host,
         };
         let eval::Evaluation {
             runtime,

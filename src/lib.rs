@@ -17,6 +17,7 @@ pub mod export;
 pub mod ide;
 pub mod lexer;
 pub mod parser;
+pub mod plugin_signatures;
 pub mod project;
 pub mod python;
 pub mod resolve;

@@ -91,7 +91,11 @@ enum Command {
         /// A virtual environment or site-packages folder with v2 modules (repeatable).
         #[arg(long = "python-path")]
         python_path: Vec<std::path::PathBuf>,
-        /// Say which modules were read from where, and which copies of std/lsm were ignored.
+        /// The Python interpreter or virtual environment of the project (for `-v`).
+        #[arg(long, value_name = "PY")]
+        python: Option<std::path::PathBuf>,
+        /// Say which modules were read from where, which copies of std/lsm were ignored, and
+        /// which Python environment would run plugins.
         #[arg(long, short)]
         verbose: bool,
         #[command(flatten)]
@@ -365,9 +369,10 @@ fn run(args: Args) -> u8 {
         Command::Check {
             path,
             python_path,
+            python,
             verbose,
             output,
-        } => cli::check::run(&path, &python_path, verbose, &output),
+        } => cli::check::run(&path, &python_path, python.as_deref(), verbose, &output),
         Command::Compile { args, output } => cli::compile::run(&args, &output),
         Command::Export { args, output } => cli::export::run(&args, &output),
         Command::ValidateInstance { args, output } => cli::validate::run(&args, &output),

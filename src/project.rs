@@ -17,6 +17,22 @@ pub trait ModuleFiles {
     /// The file of module `segments` (`["mod", "sub"]`), as (display name, text); `Ok(None)` when
     /// no module path has it, `Err` when it exists but can not be read.
     fn module(&self, segments: &[&str]) -> Result<Option<(String, String)>, String>;
+
+    /// The Python files of module `name`'s plugins; `None` when they are not known, and the
+    /// calls of its plugins are then left to evaluation.
+    fn plugin_sources(&self, _name: &str) -> Option<Vec<PluginSource>> {
+        None
+    }
+}
+
+/// A Python file of a module's plugins.
+pub struct PluginSource {
+    /// The namespace its plugins are in: `mod` for the module's `__init__.py`, `mod::sub` for
+    /// `sub.py` or `sub/__init__.py`.
+    pub namespace: String,
+    /// The file's name as diagnostics show it.
+    pub name: String,
+    pub text: String,
 }
 
 /// Modules that need no file: they are built into lsmc.

@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["source", "python", "docstring", "builtin"],
     &["diagnostics"],
     &["lexer", "ast"],
-    &["parser"],
+    &["parser", "plugin_signatures"],
     &["project"],
     &["resolve"],
     &["check"],

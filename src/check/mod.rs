@@ -4,6 +4,7 @@
 pub mod error;
 pub mod lsm_rules;
 pub mod names;
+pub mod python_plugins;
 pub mod statics;
 pub mod view;
 

@@ -11,12 +11,13 @@ use crate::OutputOptions;
 pub fn run(
     path: &Path,
     python_paths: &[std::path::PathBuf],
+    python: Option<&Path>,
     verbose: bool,
     output: &OutputOptions,
 ) -> Status {
     let start = std::time::Instant::now();
     let project = match DiskProject::open(path, python_paths) {
-        Ok(p) => p,
+        Ok(p) => p.with_python(python),
         Err(message) => return tool_failure(&message, Some(output)),
     };
     let mut checked = driver::check(&project.input(), driver::Options::default());
@@ -25,6 +26,10 @@ pub fn run(
         for (_, file) in checked.sources.iter() {
             eprintln!("note: loaded {}", file.name);
         }
+        eprintln!(
+            "note: Python plugins run with {}",
+            project.python_environment().describe()
+        );
         for shadowed in project.shadowed_builtins() {
             eprintln!(
                 "note: {} is ignored: lsmc uses its built-in module of that name",

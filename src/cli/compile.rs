@@ -3,7 +3,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::rc::Rc;
+
 use lsmc::driver::{self, EvalOptions, InventoryFile};
+use lsmc::eval::python_plugins::HostHandle;
 
 use super::fs::{display_name, read, uri_of, DiskProject};
 use super::{report, report_beside, tool_failure, Status};
@@ -39,13 +42,20 @@ pub struct CompileArgs {
     /// A virtual environment or site-packages folder with v2 modules (repeatable).
     #[arg(long = "python-path")]
     pub python_paths: Vec<PathBuf>,
+    /// The interpreter or virtual environment of Python plugins (default: $VIRTUAL_ENV, the
+    /// project's .venv or .env, python3).
+    #[arg(long, value_name = "PY")]
+    pub python: Option<PathBuf>,
+    /// Seconds a Python plugin may run before it is stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = super::plugin_host::DEFAULT_TIMEOUT_SECONDS)]
+    pub plugin_timeout: u64,
 }
 
 pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     let start = std::time::Instant::now();
     let timer = super::Timer::from_env();
     let project = match DiskProject::open(&args.path, &args.python_paths) {
-        Ok(p) => p,
+        Ok(p) => p.with_python(args.python.as_deref()),
         Err(message) => return tool_failure(&message, Some(output)),
     };
     let progress = |stage: driver::Stage| timer.mark(stage.name());
@@ -78,6 +88,9 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         host: lsmc::eval::std_host::Host(std::sync::Arc::new(super::std_host::DiskHost::new(
             &project,
             checked.model.namespaces.iter().map(|ns| ns.name.as_str()),
+        ))),
+        plugin_host: Some(HostHandle(Rc::new(
+            project.plugin_host(args.plugin_timeout),
         ))),
     };
     let Some(mut evaluated) = checked.evaluate(options) else {

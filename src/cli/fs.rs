@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use lsmc::diagnostics::{codes, Diagnostic, Label};
 use lsmc::driver::{Checked, Input};
-use lsmc::project::ModuleFiles;
+use lsmc::project::{ModuleFiles, PluginSource};
 use lsmc::source::Span;
 
 /// A project folder (or a lone `.cf` file) and the folders its modules are searched in.
@@ -18,6 +18,9 @@ pub struct DiskProject {
     python_paths: std::sync::OnceLock<Vec<PathBuf>>,
     /// Given with `--python-path`: used instead of asking the environment.
     explicit_python_paths: Vec<PathBuf>,
+    /// Given with `--python`: the interpreter or virtual environment of the project.
+    explicit_python: Option<PathBuf>,
+    environment: std::sync::OnceLock<PythonEnvironment>,
     /// The `project.yml` read for the module path (its name as shown, and its text), and the
     /// entries of its `modulepath` that name no folder.
     project_yml: Option<(String, String)>,
@@ -45,9 +48,17 @@ impl DiskProject {
             module_path,
             python_paths: Default::default(),
             explicit_python_paths: python_paths.to_vec(),
+            explicit_python: None,
+            environment: Default::default(),
             project_yml,
             missing_folders,
         })
+    }
+
+    /// The project's Python environment is this interpreter or virtual environment (`--python`).
+    pub fn with_python(mut self, python: Option<&Path>) -> DiskProject {
+        self.explicit_python = python.map(Path::to_path_buf);
+        self
     }
 
     /// What the driver reads: the main file, and the modules through this project.
@@ -90,8 +101,10 @@ impl DiskProject {
     }
 
     /// A warning for each `modulepath` entry of `project.yml` that names no folder: modules
-    /// there would never be found, and the import errors alone would not say why.
+    /// there would never be found, and the import errors alone would not say why; and, on each
+    /// import error, where the module was looked for.
     pub fn report_missing_folders(&self, checked: &mut Checked) {
+        self.explain_missing_modules(&mut checked.diagnostics);
         let Some((name, text)) = &self.project_yml else {
             return;
         };
@@ -197,20 +210,21 @@ impl DiskProject {
     }
 
     /// The site-packages folders to search for v2 modules: `--python-path`, else
-    /// `$LSMC_PYTHON_PATH` (folders separated by `:`), else the active virtual environment
-    /// (`$VIRTUAL_ENV`), else those of `python3`.
+    /// `$LSMC_PYTHON_PATH` (folders separated by `:`), else those of the project's Python
+    /// environment (see [`DiskProject::python_environment`]).
     fn python_paths(&self) -> &[PathBuf] {
         self.python_paths.get_or_init(|| {
             if !self.explicit_python_paths.is_empty() {
                 return self.explicit_python_paths.iter().flat_map(|p| site_packages_of(p)).collect();
             }
-            if let Some(paths) = std::env::var_os("LSMC_PYTHON_PATH").filter(|p| !p.is_empty()) {
-                return std::env::split_paths(&paths).flat_map(|p| site_packages_of(&p)).collect();
+            if let Some(paths) = lsmc_python_path() {
+                return paths.iter().flat_map(|p| site_packages_of(p)).collect();
             }
-            if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
-                return site_packages_of(Path::new(&venv));
+            let environment = self.python_environment();
+            if let Some(venv) = &environment.venv {
+                return site_packages_of(venv);
             }
-            let output = std::process::Command::new("python3")
+            let output = std::process::Command::new(&environment.interpreter)
                 .args([
                     "-c",
                     "import site, sys; print('\\n'.join(site.getsitepackages() + [site.getusersitepackages()]))",
@@ -225,6 +239,115 @@ impl DiskProject {
                 _ => Vec::new(),
             }
         })
+    }
+
+    /// The folders given with `--python-path` or `$LSMC_PYTHON_PATH`, which the plugin host adds
+    /// to its import path.
+    pub fn extra_python_paths(&self) -> Vec<PathBuf> {
+        if !self.explicit_python_paths.is_empty() {
+            return self
+                .explicit_python_paths
+                .iter()
+                .flat_map(|p| site_packages_of(p))
+                .collect();
+        }
+        lsmc_python_path()
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|p| site_packages_of(p))
+            .collect()
+    }
+
+    /// The Python environment of the project, the first of: `--python`, `$VIRTUAL_ENV`, the
+    /// project's own `.venv` or `.env` folder, `python3` on the `PATH`.
+    pub fn python_environment(&self) -> &PythonEnvironment {
+        self.environment.get_or_init(|| {
+            let project_dir = self
+                .main_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            find_environment(self.explicit_python.as_deref(), &project_dir)
+        })
+    }
+}
+
+/// Where Python plugins run and v2 modules are found.
+#[derive(Debug, Clone)]
+pub struct PythonEnvironment {
+    /// The interpreter to start.
+    pub interpreter: PathBuf,
+    /// The virtual environment it belongs to, when it was found as one.
+    pub venv: Option<PathBuf>,
+    /// How it was found, as `check -v` says it.
+    pub found_by: &'static str,
+}
+
+impl PythonEnvironment {
+    /// `<interpreter> (found by ...)`.
+    pub fn describe(&self) -> String {
+        format!("{} ({})", self.interpreter.display(), self.found_by)
+    }
+}
+
+fn lsmc_python_path() -> Option<Vec<PathBuf>> {
+    let paths = std::env::var_os("LSMC_PYTHON_PATH").filter(|p| !p.is_empty())?;
+    Some(std::env::split_paths(&paths).collect())
+}
+
+/// The interpreter of a virtual environment folder, or the file itself when it is one.
+fn interpreter_of(path: &Path) -> Option<PathBuf> {
+    if path.is_file() {
+        return Some(path.to_path_buf());
+    }
+    ["bin/python3", "bin/python", "Scripts/python.exe"]
+        .iter()
+        .map(|p| path.join(p))
+        .find(|p| p.is_file())
+}
+
+/// See [`DiskProject::python_environment`].
+pub fn find_environment(explicit: Option<&Path>, project_dir: &Path) -> PythonEnvironment {
+    let venv_of = |interpreter: &Path| {
+        let venv = interpreter.parent()?.parent()?;
+        venv.join("pyvenv.cfg")
+            .is_file()
+            .then(|| venv.to_path_buf())
+    };
+    if let Some(path) = explicit {
+        let interpreter = interpreter_of(path).unwrap_or_else(|| path.to_path_buf());
+        return PythonEnvironment {
+            venv: venv_of(&interpreter),
+            interpreter,
+            found_by: "given with --python",
+        };
+    }
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) {
+        if let Some(interpreter) = interpreter_of(Path::new(&venv)) {
+            return PythonEnvironment {
+                interpreter,
+                venv: Some(PathBuf::from(venv)),
+                found_by: "the active virtual environment, $VIRTUAL_ENV",
+            };
+        }
+    }
+    for (folder, found_by) in [
+        (".venv", "the project's .venv folder"),
+        (".env", "the project's .env folder"),
+    ] {
+        let venv = project_dir.join(folder);
+        if let Some(interpreter) = interpreter_of(&venv).filter(|_| venv.is_dir()) {
+            return PythonEnvironment {
+                interpreter,
+                venv: Some(venv),
+                found_by,
+            };
+        }
+    }
+    PythonEnvironment {
+        interpreter: PathBuf::from("python3"),
+        venv: None,
+        found_by: "python3 on the PATH",
     }
 }
 
@@ -254,6 +377,61 @@ impl ModuleFiles for DiskProject {
         match self.module_file(segments) {
             Some(path) => read(&path).map(|text| Some((display_name(&path), text))),
             None => Ok(None),
+        }
+    }
+
+    fn plugin_sources(&self, name: &str) -> Option<Vec<PluginSource>> {
+        let folder = self.plugin_folder(name)?;
+        let mut files = Vec::new();
+        python_files(&folder, name, &mut files);
+        let mut sources = Vec::new();
+        for (namespace, path) in files {
+            // A file that can not be read leaves the module's plugins unknown.
+            let text = read(&path).ok()?;
+            sources.push(PluginSource {
+                namespace,
+                name: display_name(&path),
+                text,
+            });
+        }
+        Some(sources)
+    }
+}
+
+impl DiskProject {
+    /// The folder of module `name`'s Python code (`plugins/` of a v1 module, the package of a
+    /// v2 one), as imports find the module; `None` when the module is not found. A v1 module
+    /// without `plugins/` has no plugins: its folder is then one with no Python files.
+    fn plugin_folder(&self, name: &str) -> Option<PathBuf> {
+        for dir in &self.module_path {
+            if dir.join(name).join("model").is_dir() {
+                return Some(dir.join(name).join("plugins"));
+            }
+        }
+        self.python_paths()
+            .iter()
+            .map(|site| site.join("inmanta_plugins").join(name))
+            .find(|package| package.join("model").is_dir())
+    }
+}
+
+/// The `.py` files below `folder`, each with the namespace of its plugins.
+fn python_files(folder: &Path, namespace: &str, out: &mut Vec<(String, PathBuf)>) {
+    for path in sorted_entries(folder) {
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.is_dir() {
+            if path.join("__init__.py").is_file() {
+                python_files(&path, &format!("{namespace}::{stem}"), out);
+            }
+        } else if path.extension().is_some_and(|e| e == "py") {
+            let own = if stem == "__init__" {
+                namespace.to_string()
+            } else {
+                format!("{namespace}::{stem}")
+            };
+            out.push((own, path));
         }
     }
 }
@@ -340,4 +518,68 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
         .collect();
     entries.sort();
     entries
+}
+
+impl DiskProject {
+    /// The host that runs the project's Python plugins (started on its first call).
+    pub fn plugin_host(&self, timeout_seconds: u64) -> super::plugin_host::ProcessHost {
+        let project_dir = absolute(self.main_path.parent().unwrap_or(Path::new(".")));
+        super::plugin_host::ProcessHost::new(super::plugin_host::HostConfig {
+            interpreter: self.python_environment().interpreter.clone(),
+            module_path: self.module_path.iter().map(|p| absolute(p)).collect(),
+            python_path: self
+                .extra_python_paths()
+                .iter()
+                .map(|p| absolute(p))
+                .collect(),
+            project_dir,
+            timeout: std::time::Duration::from_secs(timeout_seconds.max(1)),
+        })
+    }
+}
+
+impl DiskProject {
+    /// Says, for each module that was not found, where it was looked for and how to add it.
+    pub fn explain_missing_modules(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics
+            .iter_mut()
+            .filter(|d| d.code == codes::MODULE_NOT_FOUND)
+        {
+            let Some(name) = diagnostic.labels.first().and_then(|l| {
+                let rest = l.message.strip_prefix("module `")?;
+                rest.strip_suffix("` is not on the module path")
+            }) else {
+                continue;
+            };
+            let name = name.to_string();
+            let mut places: Vec<String> = self
+                .module_path
+                .iter()
+                .map(|dir| format!("{}/{name} (modulepath)", display_name(dir)))
+                .collect();
+            let environment =
+                if self.explicit_python_paths.is_empty() && lsmc_python_path().is_none() {
+                    self.python_environment().describe()
+                } else {
+                    "--python-path or $LSMC_PYTHON_PATH".to_string()
+                };
+            places.extend(self.python_paths().iter().map(|site| {
+                format!(
+                    "{} (Python environment: {environment})",
+                    site.join("inmanta_plugins").join(&name).display()
+                )
+            }));
+            if places.is_empty() {
+                continue;
+            }
+            diagnostic.notes.push(format!(
+                "looked for `{name}` in:\n  {}",
+                places.join("\n  ")
+            ));
+            diagnostic.help = Some(format!(
+                "put the module in a folder of the project's `modulepath` (`libs/` by default), or install it in the project's Python environment (`pip install inmanta-module-{}`; choose the environment with `--python`)",
+                name.replace('_', "-")
+            ));
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod compile;
 pub mod export;
 pub mod fs;
 pub mod parse;
+pub mod plugin_host;
 pub mod std_host;
 pub mod validate;
 

@@ -117,6 +117,10 @@ codes! {
     DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
     PLUGIN_EXCEPTION = "E4030", "plugin-exception", "inmanta.ast.ExternalException";
     PLUGIN_WRAPPED_ERROR = "E4031", "plugin-wrapped-error", "inmanta.ast.WrappingRuntimeException";
+    PYTHON_PLUGIN_EXCEPTION = "E4035", "python-plugin-exception", "inmanta.ast.ExternalException";
+    PYTHON_PLUGIN_REFUSED = "E4036", "python-plugin-refused", "inmanta.ast.ExplicitPluginException";
+    PLUGIN_TIMEOUT = "E4037", "plugin-timeout", "inmanta.ast.ExternalException";
+    PLUGIN_HOST_UNAVAILABLE = "E4038", "plugin-host-unavailable", "inmanta.ast.ExternalException";
     INSTANCE_WRONG_TYPE = "E5001", "instance-wrong-type", "lsm.InstanceWrongType";
     INSTANCE_INVALID_VALUE = "E5002", "instance-invalid-value", "lsm.InstanceInvalidValue";
     INSTANCE_MISSING_ATTRIBUTE = "E5003", "instance-missing-attribute", "lsm.InstanceMissingAttribute";

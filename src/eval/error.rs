@@ -307,6 +307,31 @@ pub enum EvalError {
         plugin: String,
         span: Span,
     },
+    /// A Python plugin raised: a `PluginException` (`explicit`) or any other exception
+    /// (`message`: `Type: text` as Python prints it).
+    PythonRaised {
+        plugin: String,
+        explicit: bool,
+        message: String,
+        span: Span,
+    },
+    /// The plugin host has no plugin of this name.
+    PythonPluginNotFound {
+        plugin: String,
+        span: Span,
+    },
+    /// A Python plugin ran longer than the limit and was stopped.
+    PluginTimeout {
+        plugin: String,
+        seconds: u64,
+        span: Span,
+    },
+    /// The plugin host could not run the plugin: `message` says what to install.
+    PluginHost {
+        plugin: String,
+        message: String,
+        span: Span,
+    },
     TooManyPositional {
         plugin: String,
         span: Span,
@@ -868,6 +893,61 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "this plugin is Python code",
             ),
+            PythonRaised {
+                plugin,
+                explicit: true,
+                message,
+                span,
+            } => at(
+                codes::PYTHON_PLUGIN_REFUSED,
+                format!("PluginException in plugin {plugin}\n{message}"),
+                span,
+                "in this call",
+            )
+            .with_note(format!("caused by: inmanta.plugins.PluginException: {message}")),
+            PythonRaised {
+                plugin,
+                explicit: false,
+                message,
+                span,
+            } => at(
+                codes::PYTHON_PLUGIN_EXCEPTION,
+                format!("Exception in plugin {plugin}"),
+                span,
+                "in this call",
+            )
+            .with_note(format!("caused by: {message}")),
+            PythonPluginNotFound { plugin, span } => {
+                let namespace = plugin.rsplit_once("::").map_or("", |(ns, _)| ns);
+                at(
+                    codes::NOT_FOUND,
+                    format!("could not find type {plugin} in namespace {namespace}"),
+                    span,
+                    "no plugin of this name in the module's Python code",
+                )
+            }
+            PluginTimeout {
+                plugin,
+                seconds,
+                span,
+            } => at(
+                codes::PLUGIN_TIMEOUT,
+                format!("Exception in plugin {plugin}: it ran longer than {seconds} s and was stopped"),
+                span,
+                "in this call",
+            )
+            .with_help("a plugin that needs longer can be given more time with `--plugin-timeout SECONDS`"),
+            PluginHost {
+                plugin,
+                message,
+                span,
+            } => at(
+                codes::PLUGIN_HOST_UNAVAILABLE,
+                format!("Exception in plugin {plugin}: the Python plugin host could not run: {message}"),
+                span,
+                "this plugin is Python code",
+            )
+            .with_help("install inmanta-core and the module's Python dependencies in the project's environment (`python3 -m venv .venv && .venv/bin/pip install inmanta-core`), or name one with `--python`"),
             TooManyPositional { plugin, span } => at(
                 codes::PLUGIN_ARGUMENTS,
                 format!("{plugin}() takes fewer positional arguments than were given"),

@@ -26,6 +26,7 @@ pub mod inventory;
 mod lsm_plugins;
 mod plugin_args;
 mod plugins;
+pub mod python_plugins;
 pub mod std_host;
 mod std_plugins;
 mod template;
@@ -60,6 +61,8 @@ pub struct Options {
     pub max_steps: Option<usize>,
     /// What the `std` plugins read outside the model (files, the environment, the clock).
     pub host: std_host::Host,
+    /// Runs the plugins lsmc has no native version of; without one, calling them is an error.
+    pub plugin_host: Option<python_plugins::HostHandle>,
 }
 
 /// An instance of an entity.

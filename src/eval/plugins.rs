@@ -1,11 +1,14 @@
 //! Plugin calls: type casts, and the native versions of the built-in `std` and `lsm` plugins.
-//! Plugins of other modules are Python code that lsmc can not run: calling one is a diagnostic.
-//! The arguments of a `std` plugin are checked against its signature's types as the reference
-//! checks them, and a `std` plugin that does not take unknowns returns unknown when given one.
+//! Plugins of other modules, and built-in ones without a native version, are Python code: they
+//! run in the evaluation's plugin host ([`python_plugins`]), and calling one without a host is a
+//! diagnostic. The arguments of a `std` plugin are checked against its signature's types as the
+//! reference checks them, and a `std` plugin that does not take unknowns returns unknown when
+//! given one.
 
 use super::error::EvalError;
 use super::flow::{Flow, R};
 use super::plugin_args::{bind, Arg, Args, Failure};
+use super::python_plugins;
 use super::value::Value;
 use super::{Runtime, ScopeId};
 use crate::ast::Path;
@@ -34,16 +37,22 @@ pub fn call(
         },
         Some(Def::ModulePlugin(id)) => {
             let (namespace, name) = rt.model.resolution.module_plugin(id);
-            return Err(EvalError::PythonPlugin {
-                plugin: format!("{}::{name}", rt.model.namespace(namespace).name),
-                span,
-            }
-            .into());
+            let plugin = format!("{}::{name}", rt.model.namespace(namespace).name);
+            return match python_plugins::call(rt, &plugin, &positional, &keyword, span) {
+                Some(result) => result,
+                None => Err(EvalError::PythonPlugin { plugin, span }.into()),
+            };
         }
         _ => return Err(not_callable(function)),
     };
     let (target, name) = (sig.namespace.to_string(), sig.name);
     let full = format!("{target}::{name}");
+    if sig.run == Run::NotNative {
+        // The module's own Python code, when a plugin host can run it.
+        if let Some(result) = python_plugins::call(rt, &full, &positional, &keyword, span) {
+            return result;
+        }
+    }
     // Bind as Python does: positional arguments in order, then keywords.
     let mut args = Args {
         params: sig.params,

@@ -1,0 +1,247 @@
+"""The plugin host of lsmc: runs the Python plugins of a project's modules for one compile.
+
+Started by lsmc with this file's text as `python -c`; argv[1] is a JSON object:
+  {"module_path": [dirs of v1 modules], "python_path": [extra site folders], "cwd": project dir}
+
+Protocol: one JSON object per line, both ways, on stdin/stdout (prints of plugins go to stderr).
+  host -> lsmc, once: {"ready": true} or {"fatal": "what is missing"}
+  lsmc -> host:       {"call": "mod::name", "args": [...], "kwargs": {...}}
+  host -> lsmc, while the plugin runs, per attribute read of an instance argument:
+                      {"get": instance id, "attr": name}
+  lsmc -> host:       {"v": value} | {"wait": true} | {"missing": true}
+  host -> lsmc, the outcome:
+                      {"ok": value} | {"wait": true} | {"notfound": true}
+                      | {"raise": "Type: message", "explicit": bool}
+Values: JSON, with {"$d": {...}} for a dict, {"$i": id, "$e": entity} for an instance and
+{"$u": 0} for an unknown.
+"""
+
+import importlib
+import importlib.abc
+import importlib.util
+import inspect
+import json
+import os
+import sys
+
+config = json.loads(sys.argv[1])
+# The protocol keeps the real stdout; anything a plugin prints goes to stderr.
+proto_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+proto_in = sys.stdin
+
+
+def send(message):
+    proto_out.write(json.dumps(message))
+    proto_out.write("\n")
+    proto_out.flush()
+
+
+def receive():
+    line = proto_in.readline()
+    if not line:
+        sys.exit(0)
+    return json.loads(line)
+
+
+for folder in config.get("python_path", []):
+    sys.path.append(folder)
+if config.get("cwd"):
+    os.chdir(config["cwd"])
+
+try:
+    from inmanta.ast import NotFoundException
+    from inmanta.execute.proxy import DynamicProxy, UnknownException
+    from inmanta.execute.util import NoneValue, Unknown
+    from inmanta.plugins import Context, PluginException, PluginMeta
+except Exception as e:  # noqa: BLE001 - any failure to import means the same: no inmanta-core
+    send({"fatal": f"can not import inmanta-core ({type(e).__name__}: {e})"})
+    sys.exit(0)
+
+
+class V1Modules(importlib.abc.MetaPathFinder):
+    """Imports `inmanta_plugins.<mod>[.sub]` from `<mod>/plugins/` of the v1 modules on the
+    module path, as the reference loads them."""
+
+    def find_spec(self, fullname, path, target=None):
+        parts = fullname.split(".")
+        if parts[0] != "inmanta_plugins" or len(parts) < 2:
+            return None
+        for folder in config.get("module_path", []):
+            base = os.path.join(folder, parts[1], "plugins", *parts[2:])
+            init = os.path.join(base, "__init__.py")
+            if os.path.isfile(init):
+                return importlib.util.spec_from_file_location(
+                    fullname, init, submodule_search_locations=[base]
+                )
+            if len(parts) > 2 and os.path.isfile(base + ".py"):
+                return importlib.util.spec_from_file_location(fullname, base + ".py")
+        return None
+
+
+sys.meta_path.insert(0, V1Modules())
+
+
+class Wait(BaseException):
+    """An attribute is not known yet: the call stops and lsmc runs it again later (a
+    BaseException, so that a plugin's `except Exception` does not swallow it)."""
+
+
+class Attribute:
+    def __init__(self, instance, name):
+        self.instance = instance
+        self.name = name
+
+    def get_value(self):
+        send({"get": self.instance.id, "attr": self.name})
+        answer = receive()
+        if "v" in answer:
+            return decode(answer["v"])
+        if answer.get("wait"):
+            raise Wait()
+        raise NotFoundException(None, self.name, f"{self.instance.entity} has no attribute {self.name}")
+
+
+class Instance:
+    """An instance of the model, living in lsmc: attribute reads are asked for."""
+
+    def __init__(self, id, entity):
+        self.id = id
+        self.entity = entity
+
+    def get_attribute(self, name):
+        return Attribute(self, name)
+
+    def __repr__(self):
+        return f"{self.entity} {self.id:x}"
+
+    def __eq__(self, other):
+        return isinstance(other, Instance) and other.id == self.id
+
+    def __hash__(self):
+        return hash(self.id)
+
+
+def decode(value):
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        if "$d" in value:
+            return {k: decode(v) for k, v in value["$d"].items()}
+        if "$i" in value:
+            return Instance(value["$i"], value.get("$e", ""))
+        return Unknown(None)
+    return value
+
+
+class Unsupported(Exception):
+    pass
+
+
+def encode(value):
+    if value is None or isinstance(value, NoneValue):
+        return None
+    if isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise Unsupported(f"{value} can not be a value of the model")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"$d": {str(k): encode(v) for k, v in value.items()}}
+    if isinstance(value, Instance):
+        return {"$i": value.id, "$e": value.entity}
+    if isinstance(value, Unknown):
+        return {"$u": 0}
+    raise Unsupported(f"a plugin can not return a {type(value).__name__} to the model")
+
+
+class HostContext(Context):
+    """What the reference's `Context` gives a plugin, without a compiler behind it."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+
+    def get_data_dir(self):
+        data_dir = os.path.join("data", self.namespace)
+        os.makedirs(data_dir, exist_ok=True)
+        return data_dir
+
+    def get_environment_id(self):
+        return str(os.environ.get("INMANTA_CONFIG_ENVIRONMENT"))
+
+    def get_resolver(self):
+        return None
+
+    def get_type(self, name):
+        raise NotFoundException(None, str(name), f"lsmc's plugin host can not give type {name} to a plugin")
+
+
+def context_position(function):
+    spec = inspect.getfullargspec(function)
+    for position, name in enumerate(spec.args):
+        annotation = spec.annotations.get(name)
+        if annotation is Context or annotation == "Context":
+            return position
+    return -1
+
+
+plugins = {}
+
+
+def find(name):
+    """The plugin class registered as `name` (`mod::sub::plugin`), importing its module."""
+    if name in plugins:
+        return plugins[name]
+    module = "inmanta_plugins." + ".".join(name.split("::")[:-1])
+    importlib.import_module(module)
+    found = PluginMeta.get_functions().get(name)
+    plugins[name] = found
+    return found
+
+
+def run(request):
+    name = request["call"]
+    try:
+        plugin = find(name)
+    except ModuleNotFoundError:
+        plugin = None
+    if plugin is None:
+        return {"notfound": True}
+    function = plugin.__function__
+    args = [decode(a) for a in request.get("args", [])]
+    kwargs = {k: decode(v) for k, v in request.get("kwargs", {}).items()}
+    if not plugin.opts.get("allow_unknown") and any(
+        isinstance(v, Unknown) for v in [*args, *kwargs.values()]
+    ):
+        return {"ok": {"$u": 0}}
+
+    def wrap(value):
+        if isinstance(value, Unknown) and plugin.opts.get("allow_unknown"):
+            return value
+        return DynamicProxy.return_value(value)
+
+    try:
+        args = [wrap(a) for a in args]
+        kwargs = {k: wrap(v) for k, v in kwargs.items()}
+        position = context_position(function)
+        if position >= 0:
+            args.insert(position, HostContext(name.rsplit("::", 1)[0]))
+        result = DynamicProxy.unwrap(function(*args, **kwargs))
+        return {"ok": encode(result)}
+    except Wait:
+        return {"wait": True}
+    except UnknownException:
+        return {"ok": {"$u": 0}}
+    except PluginException as e:
+        return {"raise": e.message, "explicit": True}
+    except Exception as e:  # noqa: BLE001 - reported at the call, as the reference does
+        return {"raise": f"{type(e).__name__}: {e}", "explicit": False}
+
+
+send({"ready": True})
+while True:
+    send(run(receive()))

@@ -1,0 +1,241 @@
+//! The plugin host process: a Python interpreter of the project's environment running
+//! `plugin_host.py`, started on the first call of a plugin that has no native version and kept
+//! for the rest of the compile. It speaks one JSON object per line over its stdin and stdout
+//! (the protocol is described at the top of `plugin_host.py`).
+
+use std::cell::RefCell;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use lsmc::eval::python_plugins::{AttributeRead, HostReply, PluginHost};
+use serde_json::{json, Map, Value as Json};
+
+/// The host's program, run with `python -c`.
+const HOST_SCRIPT: &str = include_str!("plugin_host.py");
+
+/// How long a plugin may run before it is stopped, unless `--plugin-timeout` says otherwise.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 60;
+
+/// How long the host may take to start (import inmanta-core and report ready).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// What the host is started with.
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    pub interpreter: PathBuf,
+    /// The folders of v1 modules (the module path).
+    pub module_path: Vec<PathBuf>,
+    /// Folders added to the host's import path (`--python-path`).
+    pub python_path: Vec<PathBuf>,
+    /// The project folder: the working directory of the plugins (`Context.get_data_dir`).
+    pub project_dir: PathBuf,
+    pub timeout: Duration,
+}
+
+/// A [`PluginHost`] that starts the process on first use.
+pub struct ProcessHost {
+    config: HostConfig,
+    state: RefCell<State>,
+}
+
+enum State {
+    NotStarted,
+    Running(Process),
+    /// It could not start, or it was stopped: why (said at the call that found it).
+    Failed(String),
+}
+
+struct Process {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ProcessHost {
+    pub fn new(config: HostConfig) -> ProcessHost {
+        ProcessHost {
+            config,
+            state: RefCell::new(State::NotStarted),
+        }
+    }
+
+    fn start(&self) -> Result<Process, String> {
+        let config = json!({
+            "module_path": self.config.module_path,
+            "python_path": self.config.python_path,
+            "cwd": self.config.project_dir,
+        });
+        let interpreter = &self.config.interpreter;
+        let mut child = Command::new(interpreter)
+            .arg("-c")
+            .arg(HOST_SCRIPT)
+            .arg(config.to_string())
+            .current_dir(&self.config.project_dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("can not start {}: {e}", interpreter.display()))?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (sender, lines) = mpsc::channel();
+        // A thread reads the answers, so that a plugin that hangs can be timed out.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut process = Process {
+            child,
+            stdin,
+            lines,
+        };
+        match process.receive(STARTUP_TIMEOUT) {
+            Ok(message) if message.get("ready").is_some() => Ok(process),
+            Ok(message) => Err(format!(
+                "{} {}",
+                interpreter.display(),
+                message
+                    .get("fatal")
+                    .and_then(Json::as_str)
+                    .unwrap_or("answered something else than ready")
+            )),
+            Err(Received::TimedOut) => Err(format!(
+                "{} did not start within {} s",
+                interpreter.display(),
+                STARTUP_TIMEOUT.as_secs()
+            )),
+            Err(Received::Ended) => Err(format!(
+                "{} exited at start (is it Python 3?)",
+                interpreter.display()
+            )),
+        }
+    }
+
+    fn exchange(
+        &self,
+        process: &mut Process,
+        request: &Json,
+        read: &mut dyn FnMut(u64, &str) -> AttributeRead,
+    ) -> Result<HostReply, String> {
+        process.send(request)?;
+        let deadline = Instant::now() + self.config.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = match process.receive(left) {
+                Ok(message) => message,
+                Err(Received::TimedOut) => {
+                    return Ok(HostReply::TimedOut(self.config.timeout.as_secs()))
+                }
+                Err(Received::Ended) => {
+                    return Err("the plugin host exited during the call".to_string())
+                }
+            };
+            if let Some(id) = message.get("get").and_then(Json::as_u64) {
+                let attribute = message.get("attr").and_then(Json::as_str).unwrap_or("");
+                let answer = match read(id, attribute) {
+                    AttributeRead::Value(v) => json!({ "v": v }),
+                    AttributeRead::Wait => json!({ "wait": true }),
+                    AttributeRead::Missing => json!({ "missing": true }),
+                };
+                process.send(&answer)?;
+                continue;
+            }
+            return Ok(if let Some(value) = message.get("ok") {
+                HostReply::Value(value.clone())
+            } else if message.get("wait").is_some() {
+                HostReply::Wait
+            } else if message.get("notfound").is_some() {
+                HostReply::NotFound
+            } else {
+                HostReply::Raised {
+                    explicit: message.get("explicit").and_then(Json::as_bool) == Some(true),
+                    message: message
+                        .get("raise")
+                        .and_then(Json::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                }
+            });
+        }
+    }
+}
+
+enum Received {
+    TimedOut,
+    Ended,
+}
+
+impl Process {
+    fn send(&mut self, message: &Json) -> Result<(), String> {
+        let mut line = message.to_string();
+        line.push('\n');
+        self.stdin
+            .write_all(line.as_bytes())
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| format!("the plugin host stopped: {e}"))
+    }
+
+    fn receive(&mut self, timeout: Duration) -> Result<Json, Received> {
+        loop {
+            let line = match self.lines.recv_timeout(timeout) {
+                Ok(line) => line,
+                Err(RecvTimeoutError::Timeout) => return Err(Received::TimedOut),
+                Err(RecvTimeoutError::Disconnected) => return Err(Received::Ended),
+            };
+            // Only the host writes to this pipe; a line that is not JSON is skipped.
+            if let Ok(message) = serde_json::from_str(&line) {
+                return Ok(message);
+            }
+        }
+    }
+}
+
+impl PluginHost for ProcessHost {
+    fn call(
+        &self,
+        plugin: &str,
+        args: Vec<Json>,
+        kwargs: Map<String, Json>,
+        read: &mut dyn FnMut(u64, &str) -> AttributeRead,
+    ) -> HostReply {
+        let mut state = self.state.borrow_mut();
+        if matches!(*state, State::NotStarted) {
+            *state = match self.start() {
+                Ok(process) => State::Running(process),
+                Err(message) => State::Failed(message),
+            };
+        }
+        let process = match &mut *state {
+            State::Running(process) => process,
+            State::Failed(message) => return HostReply::Unavailable(message.clone()),
+            State::NotStarted => unreachable!("started above"),
+        };
+        let request = json!({ "call": plugin, "args": args, "kwargs": kwargs });
+        match self.exchange(process, &request, read) {
+            Ok(HostReply::TimedOut(seconds)) => {
+                // The process is busy with the plugin: it is stopped, and later calls fail.
+                *state = State::Failed(format!("a plugin ran longer than {seconds} s"));
+                HostReply::TimedOut(seconds)
+            }
+            Ok(reply) => reply,
+            Err(message) => {
+                *state = State::Failed(message.clone());
+                HostReply::Unavailable(message)
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Python plugins, run by `lsmc compile` in the plugin host: each case is a project in
+//! `fixtures/plugins/python/<case>` over the module `pyplug` (`fixtures/plugins/python/libs`),
+//! whose plugins take and return every kind of value, read entity attributes, raise and hang.
+//! Each snapshot shows the case's `main.cf` and the run (command, exit code, stdout, stderr),
+//! the values printed being the reference compiler's (in lsmc's order).
+//!
+//! The environment is `$LSMC_TEST_PYTHON`, else `target/python-venv` (made by scripts/test.sh,
+//! with inmanta-core at the reference's version); without one the cases that run Python are
+//! skipped with a loud message, and fail under `CI=true`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+fn case(name: &str) -> PathBuf {
+    common::manifest_dir()
+        .join("fixtures/plugins/python")
+        .join(name)
+}
+
+/// The virtual environment with inmanta-core.
+fn venv() -> Option<PathBuf> {
+    let venv = std::env::var_os("LSMC_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::manifest_dir().join("target/python-venv"));
+    let interpreter = venv.join("bin/python");
+    if interpreter.exists() {
+        return Some(venv);
+    }
+    let message = format!(
+        "\n*** THE PYTHON ENVIRONMENT OF THE PLUGIN TESTS IS MISSING: {} (scripts/test.sh makes it) ***\n",
+        venv.display()
+    );
+    assert!(!common::in_ci(), "{message}");
+    eprintln!("{message}");
+    None
+}
+
+/// The run of `lsmc ARGS` in the case's folder, as a snapshot shows it: after the case's
+/// `main.cf`, with this checkout's folder, the environment's and the time replaced.
+fn shown(name: &str, args: &[&str], venv: Option<&Path>) -> String {
+    let dir = case(name);
+    let out = common::lsmc_command()
+        .current_dir(&dir)
+        .env_remove("VIRTUAL_ENV")
+        .args(args)
+        .output()
+        .expect("lsmc runs");
+    let root = common::manifest_dir().to_string_lossy().into_owned();
+    let clean = |bytes: &[u8]| {
+        let mut text = String::from_utf8_lossy(bytes).into_owned();
+        if let Some(venv) = venv {
+            text = text.replace(&*venv.to_string_lossy(), "<venv>");
+        }
+        let text = text.replace(&root, "<repo>");
+        let mut out = String::new();
+        for line in text.split_inclusive('\n') {
+            match line.rfind(" in ").filter(|_| line.starts_with("ok: ")) {
+                Some(at) => {
+                    out.push_str(&line[..at]);
+                    out.push_str(" in <time> ms\n");
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    };
+    let main = std::fs::read_to_string(dir.join("main.cf")).expect("the case has a main.cf");
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| match venv {
+            Some(venv) if Path::new(a) == venv => "<venv>".to_string(),
+            _ => a.to_string(),
+        })
+        .collect();
+    format!(
+        "{}\n$ lsmc {}\nexit {}\n--- stdout\n{}--- stderr\n{}",
+        common::source_section("main.cf", &main),
+        args.join(" "),
+        out.status.code().unwrap_or(-1),
+        clean(&out.stdout),
+        clean(&out.stderr)
+    )
+}
+
+/// `lsmc compile` of a case with the test environment.
+fn compiled(name: &str, extra: &[&str]) -> Option<String> {
+    let venv = venv()?;
+    let venv_text = venv.to_string_lossy().into_owned();
+    let mut args = vec!["compile", ".", "--python", venv_text.as_str()];
+    args.extend(extra);
+    Some(shown(name, &args, Some(&venv)))
+}
+
+#[test]
+fn kinds() {
+    if let Some(run) = compiled("kinds", &[]) {
+        insta::assert_snapshot!("kinds", run);
+    }
+}
+
+#[test]
+fn attributes() {
+    if let Some(run) = compiled("attributes", &[]) {
+        insta::assert_snapshot!("attributes", run);
+    }
+}
+
+#[test]
+fn context() {
+    let Some(run) = compiled("context", &[]) else {
+        return;
+    };
+    let data = case("context").join("data");
+    assert!(
+        data.join("pyplug").is_dir(),
+        "get_data_dir makes the folder"
+    );
+    std::fs::remove_dir_all(data).unwrap();
+    insta::assert_snapshot!("context", run);
+}
+
+#[test]
+fn raises() {
+    if let Some(run) = compiled("raises", &[]) {
+        insta::assert_snapshot!("raises", run);
+    }
+}
+
+#[test]
+fn refuses() {
+    if let Some(run) = compiled("refuses", &[]) {
+        insta::assert_snapshot!("refuses", run);
+    }
+}
+
+#[test]
+fn hangs() {
+    if let Some(run) = compiled("hangs", &["--plugin-timeout", "1"]) {
+        insta::assert_snapshot!("hangs", run);
+    }
+}
+
+/// No Python at all: one diagnostic, at the first call, that says what to install.
+#[test]
+fn no_python() {
+    let run = shown(
+        "no_inmanta",
+        &["compile", ".", "--python", "/nonexistent/python3"],
+        None,
+    );
+    insta::assert_snapshot!("no_python", run);
+}
+
+/// A Python without inmanta-core (a fresh virtual environment): one diagnostic.
+#[test]
+fn no_inmanta() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(dir.path())
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        assert!(!common::in_ci(), "python3 -m venv failed");
+        eprintln!("\n*** python3 -m venv failed: no_inmanta skipped ***\n");
+        return;
+    }
+    let venv = dir.path().to_string_lossy().into_owned();
+    let run = shown(
+        "no_inmanta",
+        &["compile", ".", "--python", &venv],
+        Some(dir.path()),
+    );
+    insta::assert_snapshot!("no_inmanta", run);
+}
+
+/// A compile that calls no Python plugin starts no Python: with an interpreter that does not
+/// exist, it still succeeds.
+#[test]
+fn native_only() {
+    let run = shown(
+        "native_only",
+        &["compile", ".", "--python", "/nonexistent/python3"],
+        None,
+    );
+    insta::assert_snapshot!("native_only", run);
+}
+
+#[test]
+fn unknown_plugin() {
+    insta::assert_snapshot!(
+        "unknown_plugin",
+        shown("unknown_plugin", &["check", "."], None)
+    );
+}
+
+#[test]
+fn wrong_arguments() {
+    insta::assert_snapshot!(
+        "wrong_arguments",
+        shown("wrong_arguments", &["check", "."], None)
+    );
+}
+
+#[test]
+fn missing_argument() {
+    insta::assert_snapshot!(
+        "missing_argument",
+        shown("missing_argument", &["check", "."], None)
+    );
+}
+
+/// `check -v` names the environment that would run plugins, and how it was found.
+#[test]
+fn check_names_the_environment() {
+    let run = shown(
+        "kinds",
+        &["check", "-v", ".", "--python", "/nonexistent/python3"],
+        None,
+    );
+    assert!(
+        run.contains("note: Python plugins run with /nonexistent/python3 (given with --python)"),
+        "{run}"
+    );
+}
+
+/// A module that is not found: where it was looked for, and how to add it.
+#[test]
+fn missing_module() {
+    insta::assert_snapshot!(
+        "missing_module",
+        shown("missing_module", &["check", "."], None)
+    );
+}
