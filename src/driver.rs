@@ -66,6 +66,8 @@ pub struct EvalOptions {
     pub no_instances: bool,
     /// A cap on task runs (see [`eval::Options::max_steps`]).
     pub max_steps: Option<usize>,
+    /// What the `std` plugins read outside the model (see [`eval::std_host`]).
+    pub host: eval::std_host::Host,
     /// Runs Python plugins (see [`eval::Options::plugin_host`]).
     pub plugin_host: Option<eval::python_plugins::HostHandle>,
     /// A cap on instances (see [`eval::Options::max_instances`]).
@@ -396,6 +398,7 @@ impl Checked {
             validate: options.validate,
             no_instances: options.no_instances,
             max_steps: options.max_steps,
+            host: options.host,
             plugin_host: options.plugin_host,
             max_instances: options.max_instances,
         };

@@ -153,40 +153,7 @@ fn known_signatures() {
 
 /// The plugins lsmc has no native version of: a call of one is an error at run time. Giving one
 /// a native version means taking it out of this list.
-const NOT_NATIVE: &[&str] = &[
-    "std::add_to_ip",
-    "std::attr",
-    "std::environment",
-    "std::environment_name",
-    "std::environment_server",
-    "std::familyof",
-    "std::file",
-    "std::filter",
-    "std::generate_password",
-    "std::get_env",
-    "std::get_env_int",
-    "std::getfact",
-    "std::hostname",
-    "std::ip_address_from_interface",
-    "std::ipindex",
-    "std::is_instance",
-    "std::is_unknown",
-    "std::list_files",
-    "std::netmask",
-    "std::network_address",
-    "std::objid",
-    "std::password",
-    "std::prefixlen",
-    "std::prefixlength_to_netmask",
-    "std::server_ca",
-    "std::server_port",
-    "std::server_ssl",
-    "std::server_token",
-    "std::source",
-    "std::template",
-    "std::timestamp",
-    "std::unique_file",
-];
+const NOT_NATIVE: &[&str] = &[];
 
 #[test]
 fn plugins_without_native_version_are_the_listed_ones() {

@@ -88,6 +88,10 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         no_instances: args.no_instances || no_instances_from_env(),
         max_steps: args.max_steps,
         max_instances: args.max_instances,
+        host: lsmc::eval::std_host::Host(std::sync::Arc::new(super::std_host::DiskHost::new(
+            &project,
+            checked.model.namespaces.iter().map(|ns| ns.name.as_str()),
+        ))),
         plugin_host: Some(HostHandle(Rc::new(
             project.plugin_host(args.plugin_timeout),
         ))),

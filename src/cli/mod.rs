@@ -6,6 +6,7 @@ pub mod export;
 pub mod fs;
 pub mod parse;
 pub mod plugin_host;
+pub mod std_host;
 pub mod validate;
 
 use std::io::{IsTerminal, Write};

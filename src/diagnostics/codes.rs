@@ -118,6 +118,8 @@ codes! {
     DOUBLE_SET = "E4016", "double-set", "inmanta.ast.DoubleSetException";
     VALUE_TOO_DEEP = "E4017", "value-too-deep", "inmanta.ast.RuntimeException";
     TOO_MANY_INSTANCES = "E4022", "too-many-instances", "inmanta.ast.CompilerException";
+    PLUGIN_EXCEPTION = "E4030", "plugin-exception", "inmanta.ast.ExternalException";
+    PLUGIN_WRAPPED_ERROR = "E4031", "plugin-wrapped-error", "inmanta.ast.WrappingRuntimeException";
     PYTHON_PLUGIN_EXCEPTION = "E4035", "python-plugin-exception", "inmanta.ast.ExternalException";
     PYTHON_PLUGIN_REFUSED = "E4036", "python-plugin-refused", "inmanta.ast.ExplicitPluginException";
     PLUGIN_TIMEOUT = "E4037", "plugin-timeout", "inmanta.ast.ExternalException";

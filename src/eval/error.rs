@@ -374,6 +374,21 @@ pub enum EvalError {
         message: String,
         span: Span,
     },
+    /// A `std` plugin raised a Python exception (`message`: `ExceptionClass: text`, as the
+    /// reference's `caused by` shows it), or a compiler error (`wrapped`) such as Jinja's
+    /// undefined variable, which the reference wraps.
+    PluginException {
+        plugin: String,
+        message: String,
+        wrapped: bool,
+        span: Span,
+    },
+    /// An argument of a `std` plugin that its parameter's type refuses (`message` as the
+    /// reference words it), or that its typedef's constraint refuses.
+    PluginArgument {
+        message: String,
+        span: Span,
+    },
     /// A plugin asked for more than one of lsmc's documented limits.
     PluginLimit {
         plugin: String,
@@ -1031,6 +1046,29 @@ impl From<EvalError> for Diagnostic {
                 span,
                 "in this call",
             ),
+            PluginException {
+                plugin,
+                message,
+                wrapped,
+                span,
+            } => at(
+                if wrapped {
+                    codes::PLUGIN_WRAPPED_ERROR
+                } else {
+                    codes::PLUGIN_EXCEPTION
+                },
+                format!("Exception in plugin {plugin}"),
+                span,
+                "in this call",
+            )
+            .with_note(format!("caused by: {message}")),
+            PluginArgument { message, span } => at(
+                codes::RUNTIME_ERROR,
+                message,
+                span,
+                "in this call",
+            )
+            .with_help("pass a value of the type the plugin's parameter declares"),
             PluginLimit {
                 plugin,
                 message,

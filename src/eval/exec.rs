@@ -682,6 +682,15 @@ fn lookup(rt: &mut Runtime<'_>, name: &str, scope: ScopeId, span: Span) -> R<Val
     }
 }
 
+/// A variable of a scope as `std::template` reads it: `None` when the scope has none of that name
+/// (`self` is Jinja's own name there).
+pub(super) fn scope_variable(rt: &mut Runtime<'_>, name: &str, scope: ScopeId) -> Option<R<Value>> {
+    match find_name(rt, name, scope)? {
+        Named::SelfInstance(_) => None,
+        _ => Some(lookup(rt, name, scope, Span::default())),
+    }
+}
+
 /// `item["key"]` where `item` is a loop variable holding a dict that has the key: the entry,
 /// read in place. Looping over `lsm::all` does this for every record, whose dict would otherwise
 /// be cloned and dropped for each lookup. Anything else (a missing key included) is `None`, for
@@ -839,7 +848,14 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
                     }
                 }
             }
-            super::plugins::call(rt, function, positional, keyword, expr.span)
+            super::plugins::call(
+                rt,
+                function,
+                positional,
+                keyword,
+                (scope, scope_variable),
+                expr.span,
+            )
         }
         ExprKind::Construct { class, arguments } => {
             construct(rt, task, class, arguments, scope, expr.span, None, true)

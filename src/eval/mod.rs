@@ -28,6 +28,9 @@ mod lsm_plugins;
 mod plugin_args;
 mod plugins;
 pub mod python_plugins;
+pub mod std_host;
+mod std_plugins;
+mod template;
 mod types;
 mod validators;
 pub mod value;
@@ -57,6 +60,8 @@ pub struct Options {
     pub no_instances: bool,
     /// Cap on task runs; `None`: [`DEFAULT_MAX_STEPS`].
     pub max_steps: Option<usize>,
+    /// What the `std` plugins read outside the model (files, the environment, the clock).
+    pub host: std_host::Host,
     /// Runs the plugins lsmc has no native version of; without one, calling them is an error.
     pub plugin_host: Option<python_plugins::HostHandle>,
     /// Cap on the instances a compile constructs; `None`: [`DEFAULT_MAX_INSTANCES`].

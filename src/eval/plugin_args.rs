@@ -1,9 +1,10 @@
-//! The arguments of a plugin call, bound to its signature's parameters: what the plugin
-//! dispatch (`plugins`) passes to the `std` and `lsm` plugins, in a module of its own so that
-//! the `lsm` plugins need not import the dispatch that calls them.
+//! The arguments of a plugin call, bound to its signature's parameters, and how a plugin fails:
+//! what the plugin dispatch (`plugins`) passes to the `std` and `lsm` plugins and gets back, in a
+//! module of its own so that the plugins need not import the dispatch that calls them.
 
 use std::rc::Rc;
 
+use super::flow::Flow;
 use super::value::Value;
 use crate::builtin::plugins::Param;
 
@@ -77,6 +78,41 @@ impl<'a> Arg<'a> {
 
     fn missing(self) -> String {
         format!("missing argument {}", self.name)
+    }
+}
+
+/// How a native plugin failed: a `std` plugin with a message, reported as Python reports an
+/// exception in a plugin; an `lsm` plugin with its error made (the reference's `PluginException`),
+/// or waiting for a value.
+pub enum Failure {
+    Message(String),
+    /// An argument the reference's type check refuses, before the plugin runs.
+    Argument(String),
+    /// A Python exception (`Class: text`) of a `std` plugin, which the reference reports as an
+    /// `ExternalException`.
+    External(String),
+    /// A compiler error raised in a `std` plugin, which the reference wraps.
+    Wrapped(String),
+    /// Past one of lsmc's documented limits (where Python would run out of memory).
+    Limit(String),
+    Flow(Flow),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Message(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Message(message.to_string())
+    }
+}
+
+impl From<Flow> for Failure {
+    fn from(flow: Flow) -> Self {
+        Failure::Flow(flow)
     }
 }
 

@@ -1,24 +1,32 @@
 //! Plugin calls: type casts, and the native versions of the built-in `std` and `lsm` plugins.
 //! Plugins of other modules, and built-in ones without a native version, are Python code: they
 //! run in the evaluation's plugin host ([`python_plugins`]), and calling one without a host is a
-//! diagnostic.
+//! diagnostic. The arguments of a `std` plugin are checked against its signature's types as the
+//! reference checks them, and a `std` plugin that does not take unknowns returns unknown when
+//! given one.
 
 use super::error::EvalError;
 use super::flow::{Flow, R};
-use super::plugin_args::{bind, Arg, Args};
+use super::plugin_args::{bind, Arg, Args, Failure};
 use super::python_plugins;
 use super::value::Value;
-use super::Runtime;
+use super::{Runtime, ScopeId};
 use crate::ast::Path;
-use crate::builtin::plugins::{Native, ParamKind, Run};
+use crate::builtin::plugins::{Native, Param, ParamKind, PluginType, Run};
 use crate::resolve::Def;
 use crate::source::Span;
 
+/// How a plugin reads a variable of the calling scope by name (`std::template`): `None` when the
+/// scope has none of that name. Given by the caller, which knows scopes.
+pub(super) type ReadVariable = fn(&mut Runtime<'_>, &str, ScopeId) -> Option<R<Value>>;
+
+/// Calls a plugin (or a cast) from `scope`.
 pub fn call(
     rt: &mut Runtime<'_>,
     function: &Path,
     positional: Vec<Value>,
     keyword: Vec<(String, Value)>,
+    (scope, read_variable): (ScopeId, ReadVariable),
     span: Span,
 ) -> R<Value> {
     let sig = match rt.model.resolution.def_at(function.span) {
@@ -83,6 +91,19 @@ pub fn call(
     let Run::Native(native) = sig.run else {
         return Err(EvalError::NoNativeVersion { plugin: full, span }.into());
     };
+    if sig.namespace == "std" {
+        for (param, value) in sig.params.iter().zip(&args.values) {
+            if let Some(value) = value {
+                check_argument(rt, param, value, span)?;
+            }
+        }
+        let takes_unknowns = matches!(native, Native::StdGetattr | Native::StdIsUnknown);
+        let given = args.values.iter().flatten().chain(&args.rest);
+        let given = given.chain(args.extra.iter().map(|(_, v)| v));
+        if !takes_unknowns && given.into_iter().any(|v| matches!(v, Value::Unknown)) {
+            return Ok(Value::Unknown);
+        }
+    }
     let lsm_fail = |message: String| -> Flow {
         EvalError::LsmPlugin {
             plugin: full.clone(),
@@ -91,21 +112,98 @@ pub fn call(
         }
         .into()
     };
-    run_native(rt, native, &args, &lsm_fail).map_err(|failure| match failure {
-        Failure::Message(message) => EvalError::Plugin {
-            plugin: full.clone(),
-            message,
-            span,
+    run_native(rt, native, &args, (scope, read_variable), &lsm_fail).map_err(
+        |failure| match failure {
+            Failure::Message(message) => EvalError::Plugin {
+                plugin: full.clone(),
+                message,
+                span,
+            }
+            .into(),
+            Failure::Limit(message) => EvalError::PluginLimit {
+                plugin: full.clone(),
+                message,
+                span,
+            }
+            .into(),
+            Failure::Argument(message) => EvalError::PluginArgument { message, span }.into(),
+            Failure::External(message) => EvalError::PluginException {
+                plugin: full.clone(),
+                message,
+                wrapped: false,
+                span,
+            }
+            .into(),
+            Failure::Wrapped(message) => EvalError::PluginException {
+                plugin: full.clone(),
+                message,
+                wrapped: true,
+                span,
+            }
+            .into(),
+            Failure::Flow(flow) => flow,
+        },
+    )
+}
+
+/// The reference's check of an argument against its parameter's type (`Type.validate`), before
+/// the plugin runs.
+fn check_argument(rt: &Runtime<'_>, param: &Param, value: &Value, span: Span) -> R<()> {
+    let fits = match (param.ty, value) {
+        (_, Value::Unknown) | (PluginType::Any, _) | (PluginType::Null, _) => true,
+        (_, Value::Null) => param.nullable,
+        (PluginType::String, v) => matches!(v, Value::Str(_)),
+        (PluginType::Int, v) => matches!(v, Value::Int(_) | Value::Bool(_)),
+        (PluginType::Float, v) => matches!(v, Value::Float(_)),
+        (PluginType::Number, v) => v.as_number().is_some(),
+        (PluginType::Bool, v) => matches!(v, Value::Bool(_)),
+        (PluginType::List, v) => matches!(v, Value::List(_)),
+        (PluginType::Dict, v) => matches!(v, Value::Dict(_)),
+        (PluginType::Entity(name), Value::Instance(i)) => {
+            let entity = rt.instances[i.0 as usize].entity;
+            match rt.model.entity_by_name(name) {
+                Some(wanted) if !rt.is_subtype(entity, wanted) => {
+                    return Err(EvalError::PluginArgument {
+                        message: format!(
+                            "Invalid class type for {}, should be {name}",
+                            rt.describe(*i)
+                        ),
+                        span,
+                    }
+                    .into());
+                }
+                _ => true,
+            }
         }
-        .into(),
-        Failure::Limit(message) => EvalError::PluginLimit {
-            plugin: full.clone(),
-            message,
-            span,
+        (PluginType::Entity(name), v) => {
+            return Err(EvalError::PluginArgument {
+                message: format!(
+                    "Invalid type for value '{}', should be type {name}",
+                    rt.str_of(v)
+                ),
+                span,
+            }
+            .into());
         }
-        .into(),
-        Failure::Flow(flow) => flow,
-    })
+    };
+    if fits {
+        return Ok(());
+    }
+    let expected = match param.ty {
+        PluginType::String => "string",
+        PluginType::Int => "int",
+        PluginType::Float => "float",
+        PluginType::Number => "number",
+        PluginType::Bool => "bool",
+        PluginType::List => "list",
+        PluginType::Dict => "dict",
+        PluginType::Any | PluginType::Null | PluginType::Entity(_) => "any",
+    };
+    Err(EvalError::PluginArgument {
+        message: format!("Invalid value '{}', expected {expected}", rt.str_of(value)),
+        span,
+    }
+    .into())
 }
 
 /// A call of a name that resolution did not find a plugin for (reported before evaluation).
@@ -208,34 +306,6 @@ fn cast(
     }))
 }
 
-/// How a native plugin failed: a `std` plugin with a message, reported as Python reports an
-/// exception in a plugin; an `lsm` plugin with its error made (the reference's `PluginException`),
-/// or waiting for a value.
-enum Failure {
-    Message(String),
-    /// Past one of lsmc's documented limits (where Python would run out of memory).
-    Limit(String),
-    Flow(Flow),
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Failure::Message(message)
-    }
-}
-
-impl From<&str> for Failure {
-    fn from(message: &str) -> Self {
-        Failure::Message(message.to_string())
-    }
-}
-
-impl From<Flow> for Failure {
-    fn from(flow: Flow) -> Self {
-        Failure::Flow(flow)
-    }
-}
-
 /// The longest list `std::sequence` makes: a larger count is an error rather than an allocation
 /// that fails or takes all memory.
 pub const MAX_SEQUENCE: i64 = 10_000_000;
@@ -246,8 +316,16 @@ fn run_native(
     rt: &mut Runtime<'_>,
     native: Native,
     args: &Args,
+    (scope, read_variable): (ScopeId, ReadVariable),
     lsm_fail: &dyn Fn(String) -> Flow,
 ) -> Result<Value, Failure> {
+    use super::std_plugins as std;
+    let caller = || {
+        rt.model
+            .namespace(rt.scopes[scope.0 as usize].namespace)
+            .name
+            .clone()
+    };
     Ok(match native {
         Native::StdPrint => {
             bind!(args, StdPrint: message);
@@ -485,6 +563,50 @@ fn run_native(
                 _ => default,
             }
         }
+        Native::StdHostname => std::hostname(args).map_err(external)?,
+        Native::StdUniqueFile => std::unique_file(args).map_err(external)?,
+        Native::StdIsUnknown => std::is_unknown(args).map_err(external)?,
+        Native::StdTimestamp => std::timestamp(rt),
+        Native::StdGetEnv => std::get_env(rt, args).map_err(external)?,
+        Native::StdGetEnvInt => std::get_env_int(rt, args).map_err(external)?,
+        Native::StdEnvironment | Native::StdEnvironmentName => {
+            return Err(external(std::no_environment()))
+        }
+        // The reference asks its client for the server's address: without a configured server,
+        // the default one.
+        Native::StdEnvironmentServer => Value::str("localhost"),
+        Native::StdServerCa | Native::StdServerToken => Value::str(""),
+        Native::StdServerPort => Value::Int(8888),
+        Native::StdServerSsl => Value::Bool(false),
+        Native::StdGetfact => std::getfact(rt, args).map_err(external)?,
+        Native::StdAttr => std::attr(rt, args).map_err(external)?,
+        Native::StdObjid => std::objid(rt, args).map_err(external)?,
+        Native::StdIsInstance => std::is_instance(rt, args).map_err(external)?,
+        Native::StdFamilyof => std::familyof(rt, args).map_err(external)?,
+        Native::StdFilter => std::filter(args).map_err(external)?,
+        Native::StdSource => std::source(rt, &caller(), args).map_err(external)?,
+        Native::StdFile => std::file(rt, &caller(), args).map_err(external)?,
+        Native::StdListFiles => std::list_files(rt, &caller(), args).map_err(external)?,
+        Native::StdPassword => std::password(rt, args).map_err(external)?,
+        Native::StdGeneratePassword => std::generate_password(rt, args).map_err(external)?,
+        Native::StdIpAddressFromInterface => {
+            std::ip_address_from_interface(args).map_err(external)?
+        }
+        Native::StdPrefixlen => std::prefixlen(args).map_err(external)?,
+        Native::StdNetworkAddress => std::network_address(args).map_err(external)?,
+        Native::StdNetmask => std::netmask(args).map_err(external)?,
+        Native::StdPrefixlengthToNetmask => std::prefixlength_to_netmask(args).map_err(external)?,
+        Native::StdIpindex => std::ipindex(args).map_err(external)?,
+        Native::StdAddToIp => std::add_to_ip(args).map_err(external)?,
+        Native::StdTemplate => {
+            bind!(args, StdTemplate: path);
+            let path = path.str()?.to_string();
+            let caller = caller();
+            super::template::render(rt, &caller, &path, &args.extra, &mut |rt, name| {
+                read_variable(rt, name, scope)
+            })
+            .map_err(external)?
+        }
         Native::LsmAll => super::lsm_plugins::all(rt, args, lsm_fail)?,
         Native::LsmGetServiceBindingVersion => {
             super::lsm_plugins::get_service_binding_version(rt, args, lsm_fail)?
@@ -499,6 +621,14 @@ fn run_native(
             super::lsm_plugins::get_first_free_integer(rt, args, lsm_fail)?
         }
     })
+}
+
+/// A `std` plugin's failure as the reference reports the Python exception it raises.
+fn external(failure: Failure) -> Failure {
+    match failure {
+        Failure::Message(message) => Failure::External(message),
+        other => other,
+    }
 }
 
 /// `std::at` and `std::item`: the element at `index`, counted from the end when negative.

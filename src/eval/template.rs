@@ -1,0 +1,458 @@
+//! `std::template`: a Jinja2 template of a module (`<module>/templates/<path>` for
+//! `module/path`) rendered with MiniJinja, as std renders it with Jinja2: `StrictUndefined`, no
+//! autoescape, the calling scope's variables (or only the keyword arguments, when there are
+//! some), entities as objects whose attributes are read from the model, and the model's lists and
+//! dicts shown as the reference's proxies show them (`@[...]`, `@{...}`).
+//!
+//! The template engine can not hold the runtime while it renders, so values are read lazily
+//! between renders: a render that asks for a variable or an attribute not read yet notes it and
+//! gets a stand-in; the plugin then reads what was asked for (or waits for it, as the reference's
+//! statement does) and renders again, until a render asks for nothing new. Reads only grow, so
+//! this ends; a template usually needs as many renders as the depth of its attribute chains.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value as Jinja};
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+
+use super::flow::Flow;
+use super::plugin_args::Failure;
+use super::value::{InstanceId, Value};
+use super::Runtime;
+
+/// What the renders asked for, and what was read for them.
+#[derive(Default)]
+struct Reads {
+    /// Variables by name: `None` when the scope has none of that name.
+    variables: HashMap<String, Option<Jinja>>,
+    /// Attributes by instance and name: `None` when unset or missing (undefined in Jinja).
+    attributes: HashMap<(u32, String), Option<Jinja>>,
+    /// Asked for in the last render and not read yet.
+    wanted: Vec<Want>,
+    /// Whether only the keyword arguments are variables.
+    kwargs_only: bool,
+    /// What the last undefined value was, for the message of Jinja's `UndefinedError`.
+    last_undefined: Option<String>,
+}
+
+enum Want {
+    Variable(String),
+    Attribute(InstanceId, String),
+}
+
+type Shared = Arc<Mutex<Reads>>;
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Reads> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The names MiniJinja gives templates itself: a variable of the model does not hide them unless
+/// the model has one of that name.
+const GLOBALS: &[&str] = &[
+    "range",
+    "dict",
+    "debug",
+    "namespace",
+    "loop",
+    "super",
+    "caller",
+];
+
+/// The variables of the template: the calling scope's, read as they are asked for.
+#[derive(Debug)]
+struct Scope(Shared);
+
+impl fmt::Debug for Reads {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reads")
+    }
+}
+
+impl Object for Scope {
+    fn get_value(self: &Arc<Self>, key: &Jinja) -> Option<Jinja> {
+        let name = key.as_str()?;
+        let mut reads = lock(&self.0);
+        match reads.variables.get(name) {
+            Some(Some(value)) => Some(value.clone()),
+            Some(None) => {
+                if !GLOBALS.contains(&name) {
+                    reads.last_undefined = Some(format!("'{name}' is undefined"));
+                }
+                None
+            }
+            None if reads.kwargs_only || name == "self" => {
+                reads.last_undefined = Some(format!("'{name}' is undefined"));
+                None
+            }
+            None => {
+                reads.wanted.push(Want::Variable(name.to_string()));
+                Some(Jinja::from(()))
+            }
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::NonEnumerable
+    }
+}
+
+/// An entity instance: its attributes and relations, read from the model.
+#[derive(Debug)]
+struct Entity {
+    id: InstanceId,
+    /// As the reference shows an instance.
+    text: String,
+    shared: Shared,
+}
+
+impl Object for Entity {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Jinja) -> Option<Jinja> {
+        let name = key.as_str()?;
+        let mut reads = lock(&self.shared);
+        match reads.attributes.get(&(self.id.0, name.to_string())) {
+            Some(Some(value)) => Some(value.clone()),
+            Some(None) => {
+                reads.last_undefined = Some(format!("variable {name} not set on {}", self.text));
+                None
+            }
+            None => {
+                reads
+                    .wanted
+                    .push(Want::Attribute(self.id, name.to_string()));
+                Some(Jinja::from(()))
+            }
+        }
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A list of the model, as the reference's `JinjaSequenceProxy`: iterable, shown as `@[...]`.
+#[derive(Debug)]
+struct List {
+    items: Vec<Jinja>,
+    text: String,
+}
+
+impl Object for List {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Jinja) -> Option<Jinja> {
+        let index = key.as_i64()?;
+        let index = if index < 0 {
+            self.items.len() as i64 + index
+        } else {
+            index
+        };
+        self.items.get(usize::try_from(index).ok()?).cloned()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.items.len())
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "@{}", self.text)
+    }
+}
+
+/// A dict of the model, as the reference's `JinjaDictProxy`: shown as `@{...}`.
+#[derive(Debug)]
+struct Dict {
+    entries: Vec<(String, Jinja)>,
+    text: String,
+}
+
+impl Object for Dict {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Jinja) -> Option<Jinja> {
+        let key = key.as_str()?;
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(
+            self.entries
+                .iter()
+                .map(|(k, _)| Jinja::from(k.as_str()))
+                .collect(),
+        )
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "@{}", self.text)
+    }
+}
+
+/// A value of the model as the template sees it; `None` for an unknown one.
+fn to_jinja(rt: &Runtime<'_>, shared: &Shared, value: &Value) -> Option<Jinja> {
+    Some(match value {
+        Value::Null => Jinja::from(()),
+        Value::Bool(b) => Jinja::from(*b),
+        Value::Int(i) => Jinja::from(*i),
+        Value::Float(f) => Jinja::from(*f),
+        Value::Str(s) => Jinja::from(s.as_str()),
+        Value::List(items) => Jinja::from_object(List {
+            items: items
+                .iter()
+                .map(|v| to_jinja(rt, shared, v))
+                .collect::<Option<Vec<_>>>()?,
+            text: rt.repr_of(value),
+        }),
+        Value::Dict(entries) => Jinja::from_object(Dict {
+            entries: entries
+                .iter()
+                .map(|(k, v)| Some((k.to_string(), to_jinja(rt, shared, v)?)))
+                .collect::<Option<Vec<_>>>()?,
+            text: rt.repr_of(value),
+        }),
+        Value::Instance(id) => Jinja::from_object(Entity {
+            id: *id,
+            text: instance_text(rt, *id),
+            shared: shared.clone(),
+        }),
+        Value::Unknown => return None,
+    })
+}
+
+/// An instance as the reference's proxy shows it: its entity and a number.
+fn instance_text(rt: &Runtime<'_>, id: InstanceId) -> String {
+    let entity = &rt
+        .model
+        .entity(rt.instances[id.0 as usize].entity)
+        .full_name;
+    format!("{entity} {:x}", id.0)
+}
+
+/// Values as Python's `str` shows them in a Jinja2 output: `True`, `None`.
+fn python_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Jinja,
+) -> Result<(), minijinja::Error> {
+    use minijinja::value::ValueKind;
+    match value.kind() {
+        ValueKind::Bool => out.write_str(if value.is_true() { "True" } else { "False" }),
+        ValueKind::None => out.write_str("None"),
+        ValueKind::Seq if value.as_object().is_none() || !is_model_object(value) => {
+            out.write_str(&python_repr(value))
+        }
+        ValueKind::Map if !is_model_object(value) => out.write_str(&python_repr(value)),
+        _ => return minijinja::escape_formatter(out, state, value),
+    }
+    .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "could not write"))
+}
+
+fn is_model_object(value: &Jinja) -> bool {
+    value.downcast_object_ref::<List>().is_some() || value.downcast_object_ref::<Dict>().is_some()
+}
+
+/// Python's `repr` of a value made in the template (a `list` filter's result, ...).
+fn python_repr(value: &Jinja) -> String {
+    use minijinja::value::ValueKind;
+    if let Some(list) = value.downcast_object_ref::<List>() {
+        return format!("@{}", list.text);
+    }
+    if let Some(dict) = value.downcast_object_ref::<Dict>() {
+        return format!("@{}", dict.text);
+    }
+    match value.kind() {
+        ValueKind::Bool => if value.is_true() { "True" } else { "False" }.to_string(),
+        ValueKind::None | ValueKind::Undefined => "None".to_string(),
+        ValueKind::String => super::value::string_repr(value.as_str().unwrap_or_default()),
+        ValueKind::Seq => {
+            let items: Vec<String> = value
+                .try_iter()
+                .map(|it| it.map(|v| python_repr(&v)).collect())
+                .unwrap_or_default();
+            format!("[{}]", items.join(", "))
+        }
+        ValueKind::Map => {
+            let items: Vec<String> = value
+                .try_iter()
+                .map(|it| {
+                    it.map(|k| {
+                        let v = value.get_item(&k).unwrap_or_default();
+                        format!("{}: {}", python_repr(&k), python_repr(&v))
+                    })
+                    .collect()
+                })
+                .unwrap_or_default();
+            format!("{{{}}}", items.join(", "))
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// Renders `path` (`module/rest`, `./rest` for the calling module) with the calling scope's
+/// variables (`read_variable` reads one: `None` when there is none) or only `kwargs`.
+pub(super) fn render(
+    rt: &mut Runtime<'_>,
+    caller: &str,
+    path: &str,
+    kwargs: &[(String, Value)],
+    read_variable: &mut dyn FnMut(&mut Runtime<'_>, &str) -> Option<super::flow::R<Value>>,
+) -> Result<Value, Failure> {
+    let path = match path.strip_prefix("./") {
+        Some(rest) => {
+            let module = caller.split("::").next().unwrap_or(caller);
+            if module == "__config__" {
+                return Err(format!(
+                    "Exception: Unable to determine current module for path {path}, called from {caller}"
+                )
+                .into());
+            }
+            format!("{module}/{rest}")
+        }
+        None => path.to_string(),
+    };
+    let env = environment(rt);
+    let template = env
+        .get_template(&path)
+        .map_err(|e| template_error(&e, &path, None))?;
+    let shared: Shared = Arc::default();
+    {
+        let mut reads = lock(&shared);
+        reads.kwargs_only = !kwargs.is_empty();
+    }
+    for (name, value) in kwargs {
+        let Some(converted) = to_jinja(rt, &shared, value) else {
+            return Ok(Value::Unknown);
+        };
+        lock(&shared)
+            .variables
+            .insert(name.clone(), Some(converted));
+    }
+    let root = Jinja::from_object(Scope(shared.clone()));
+    loop {
+        lock(&shared).last_undefined = None;
+        let rendered = template.render(&root);
+        let wanted = std::mem::take(&mut lock(&shared).wanted);
+        if wanted.is_empty() {
+            return match rendered {
+                Ok(text) => Ok(Value::str(&text)),
+                Err(e) => Err(template_error(
+                    &e,
+                    &path,
+                    lock(&shared).last_undefined.take(),
+                )),
+            };
+        }
+        for want in wanted {
+            match want {
+                Want::Variable(name) => {
+                    let value = match read_variable(rt, &name) {
+                        None => None,
+                        Some(Ok(v)) => match to_jinja(rt, &shared, &v) {
+                            Some(j) => Some(j),
+                            None => return Ok(Value::Unknown),
+                        },
+                        Some(Err(Flow::Wait(cell))) => return Err(Flow::Wait(cell).into()),
+                        // An optional value that is not set: undefined, as the reference's
+                        // resolver makes it.
+                        Some(Err(_)) => None,
+                    };
+                    lock(&shared).variables.insert(name, value);
+                }
+                Want::Attribute(id, name) => {
+                    let value = match rt.slot(id, &name) {
+                        None => None,
+                        Some(cell) => {
+                            let c = &rt.cells[cell.0 as usize];
+                            match c.read() {
+                                Some(v)
+                                    if c.shape == super::cells::Shape::Optional && v.is_null() =>
+                                {
+                                    None
+                                }
+                                Some(v) => match to_jinja(rt, &shared, &v) {
+                                    Some(j) => Some(j),
+                                    None => return Ok(Value::Unknown),
+                                },
+                                None if c.frozen() => None,
+                                None => return Err(Flow::Wait(cell).into()),
+                            }
+                        }
+                    };
+                    lock(&shared).attributes.insert((id.0, name), value);
+                }
+            }
+        }
+    }
+}
+
+/// The engine `std` makes: templates of the loaded modules (`module/path`) and of the project
+/// (`/path`), undefined values as errors, no escaping, Python's `str` of values.
+fn environment(rt: &Runtime<'_>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_formatter(python_formatter);
+    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    let modules: Vec<String> = rt
+        .model
+        .namespaces
+        .iter()
+        .map(|ns| ns.name.split("::").next().unwrap_or("").to_string())
+        .collect();
+    let host = rt.options.host.0.clone();
+    env.set_loader(move |name| {
+        let (module, rest) = name.split_once('/').unwrap_or(("", name));
+        if !module.is_empty() && !modules.iter().any(|m| m == module) {
+            return Ok(None);
+        }
+        Ok(host.module_file(module, "templates", rest).ok())
+    });
+    // std registers its plugins as filters (`std.upper`): those that need no model.
+    for (name, f) in [
+        ("std.upper", str::to_uppercase as fn(&str) -> String),
+        ("std.lower", str::to_lowercase),
+    ] {
+        env.add_filter(name, move |s: &str| f(s));
+    }
+    env.add_filter("std.hostname", |s: &str| {
+        s.split('.').next().unwrap_or("").to_string()
+    });
+    env.add_filter("std.length", |s: &str| s.chars().count());
+    env
+}
+
+/// A failed render as the reference reports the exception of its Jinja2 call.
+fn template_error(error: &minijinja::Error, path: &str, undefined: Option<String>) -> Failure {
+    match error.kind() {
+        ErrorKind::TemplateNotFound => format!(
+            "jinja2.exceptions.TemplateNotFound: {}",
+            error.name().unwrap_or(path)
+        )
+        .into(),
+        // Jinja2's `UndefinedError`, which std raises again as a `NotFoundException`.
+        ErrorKind::UndefinedError => Failure::Wrapped(
+            undefined.unwrap_or_else(|| error.detail().unwrap_or("undefined value").to_string()),
+        ),
+        _ => {
+            let mut message = error.to_string();
+            if let Some(detail) = error.detail() {
+                if !message.contains(detail) {
+                    message = format!("{message}: {detail}");
+                }
+            }
+            message.into()
+        }
+    }
+}
