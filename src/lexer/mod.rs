@@ -511,6 +511,23 @@ struct Context {
     last_closed_index: bool,
 }
 
+/// Whether the tokens end with the class of a relation's unnamed far end (`A.b [1] -- ns::B`):
+/// no index can follow it, so a `[` there starts a new statement, as in Inmanta's grammar.
+fn ends_unnamed_relation_end(tokens: &[Spanned<'_>]) -> bool {
+    let mut i = tokens.len();
+    loop {
+        match tokens.get(i.wrapping_sub(1)).map(|t| t.1) {
+            Some(Tok::Id(_)) | Some(Tok::Cid(_)) => i -= 1,
+            _ => return false,
+        }
+        match tokens.get(i.wrapping_sub(1)).map(|t| t.1) {
+            Some(Tok::Sep) => i -= 1,
+            Some(Tok::Rel(_)) => return true,
+            _ => return false,
+        }
+    }
+}
+
 impl Context {
     fn push<'a>(&mut self, tokens: &mut Vec<Spanned<'a>>, (start, tok, end): Spanned<'a>) {
         let prev = tokens.last().map(|t| t.1);
@@ -521,7 +538,7 @@ impl Context {
             },
             Tok::IndexBracket => {
                 let index = match prev {
-                    Some(Tok::Id(_)) | Some(Tok::Cid(_)) => true,
+                    Some(Tok::Id(_)) | Some(Tok::Cid(_)) => !ends_unnamed_relation_end(tokens),
                     Some(Tok::RBracket) => self.last_closed_index,
                     _ => false,
                 };
