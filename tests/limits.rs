@@ -94,7 +94,6 @@ fn a_bad_record_on_a_long_line_is_shown_in_a_window() {
         example.as_os_str(),
         "--inventory".as_ref(),
         path.as_os_str(),
-        "--check-inventory".as_ref(),
     ]);
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1), "{shown}");
