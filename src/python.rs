@@ -50,23 +50,31 @@ pub fn push_string_repr(out: &mut String, s: &str) {
     } else {
         '\''
     };
+    out.reserve(s.len() + 2);
     out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
+    // Only ASCII characters are escaped, so the text is scanned by bytes and copied in runs
+    // between escapes: index keys and dumps write the repr of every string.
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = b == b'\\' || b == quote as u8 || b < 0x20 || b == 0x7f;
+        if !escaped {
+            continue;
         }
+        out.push_str(&s[plain..i]);
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b == quote as u8 => {
+                out.push('\\');
+                out.push(quote);
+            }
+            b => out.push_str(&format!("\\x{b:02x}")),
+        }
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out.push(quote);
 }
 
@@ -176,5 +184,8 @@ mod tests {
     fn string_repr_like_python() {
         assert_eq!(string_repr("a'b"), "\"a'b\"");
         assert_eq!(string_repr("ab\n"), "'ab\\n'");
+        // Text around escapes is copied whole, non-ASCII characters included.
+        assert_eq!(string_repr("é\u{1}\\x\u{7f}"), r"'é\x01\\x\x7f'");
+        assert_eq!(string_repr("a'b\"c"), r#"'a\'b"c'"#);
     }
 }

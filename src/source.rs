@@ -57,6 +57,9 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<u32>,
+    /// Whether the text is ASCII, found on the first column asked for: then a column is a byte
+    /// count, and a column far into a long line (a JSON file on one line) costs nothing to count.
+    ascii: std::sync::OnceLock<bool>,
 }
 
 impl SourceFile {
@@ -69,6 +72,7 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            ascii: std::sync::OnceLock::new(),
         }
     }
 
@@ -94,7 +98,7 @@ impl SourceFile {
         let start = self.line_start(line);
         Position {
             line: line as u32,
-            column: self.text[start..offset].chars().count() as u32,
+            column: self.column_units(start, offset, |prefix| prefix.chars().count()),
         }
     }
 
@@ -105,7 +109,17 @@ impl SourceFile {
         let start = self.line_start(line);
         Position {
             line: line as u32,
-            column: self.text[start..offset].encode_utf16().count() as u32,
+            column: self.column_units(start, offset, |prefix| prefix.encode_utf16().count()),
+        }
+    }
+
+    /// The units between a line's start and an offset on it: its bytes in an ASCII text, else
+    /// what `count` makes of them.
+    fn column_units(&self, start: usize, offset: usize, count: impl Fn(&str) -> usize) -> u32 {
+        if *self.ascii.get_or_init(|| self.text.is_ascii()) {
+            (offset - start) as u32
+        } else {
+            count(&self.text[start..offset]) as u32
         }
     }
 

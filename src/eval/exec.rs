@@ -1531,7 +1531,8 @@ fn construct<'m>(
             rt.spawn(Work::SetSlot(Rc::new(job)));
             continue;
         }
-        match store(rt, task, &job) {
+        // Not gradual (checked just above): stored at once, or by a task of its own if it waits.
+        match store_value(rt, task, &job) {
             Ok(_) => {}
             Err(Flow::Wait(_)) => {
                 // The task that stores it later makes the same instances this run made.
@@ -1690,6 +1691,11 @@ fn store<'m>(rt: &mut Runtime<'m>, task: TaskId, job: &SetSlot<'m>) -> R<Outcome
             return listen_and_store(rt, task, job, source);
         }
     }
+    store_value(rt, task, job)
+}
+
+/// Computes the value of a [`SetSlot`] and stores it whole.
+fn store_value<'m>(rt: &mut Runtime<'m>, task: TaskId, job: &SetSlot<'m>) -> R<Outcome> {
     let v = match rt.relation_lhs(job) {
         Some(lhs) => eval_rhs(rt, task, job.expr, job.scope, Some(lhs)),
         None => eval(rt, task, job.expr, job.scope),

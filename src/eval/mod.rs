@@ -668,11 +668,19 @@ impl<'m> Runtime<'m> {
         (site.0 != 0).then(|| self.sites[site.0 as usize])
     }
 
-    /// The slots of an entity, computed once.
+    /// The slots of an entity, computed once. Inlined, as every slot read and write asks for it:
+    /// only the first call for an entity makes the layout.
+    #[inline]
     pub fn layout(&mut self, entity: EntityId) -> Rc<Layout> {
-        if let Some(l) = &self.layouts[entity.index()] {
-            return l.clone();
+        match &self.layouts[entity.index()] {
+            Some(l) => l.clone(),
+            None => self.make_layout(entity),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn make_layout(&mut self, entity: EntityId) -> Rc<Layout> {
         let model = self.model;
         let mut slots: Vec<SlotDef> = Vec::new();
         let mut by_name = HashMap::default();
@@ -730,10 +738,12 @@ impl<'m> Runtime<'m> {
 
     pub fn slot(&mut self, instance: InstanceId, name: &str) -> Option<CellId> {
         let entity = self.instances[instance.0 as usize].entity;
-        let layout = self.layout(entity);
-        layout
-            .slot(name)
-            .map(|i| self.instances[instance.0 as usize].cell(i))
+        // Borrowed rather than cloned: this runs for every attribute read.
+        let index = match self.layouts[entity.index()].as_deref() {
+            Some(layout) => layout.slot(name),
+            None => self.make_layout(entity).slot(name),
+        }?;
+        Some(self.instances[instance.0 as usize].cell(index))
     }
 
     /// Reads a cell, or waits for it.
