@@ -447,13 +447,18 @@ impl Checked {
         };
         if let Some(place) = export::instance::inventory::Records::place(&records, index) {
             let record = &inventory.records[index];
-            let start = place.start;
-            let end = self.sources.get(file).text[start..]
-                .find('\n')
-                .map_or(place.end, |n| start + n);
+            // On the record's id where it is found; else on the record's first line.
+            let text = &self.sources.get(file).text[place.clone()];
+            let at = match locate(text, &[Seg::Key("id".into())]) {
+                Some(found) => found.value,
+                None => 0..text.find('\n').unwrap_or(text.len()),
+            };
             diagnostic.labels.push(Label::secondary(
-                Span::new(file, start, end),
-                format!("service instance {} ({}, version {})", record.id, record.service_entity, record.service_entity_version),
+                Span::new(file, place.start + at.start, place.start + at.end),
+                format!(
+                    "service instance {} ({}, version {})",
+                    record.id, record.service_entity, record.service_entity_version
+                ),
             ));
         }
         found

@@ -13,8 +13,9 @@ pub(super) fn record_of_task(rt: &Runtime<'_>, task: TaskId) -> Option<Str> {
     let found = match &rt.tasks[task.0 as usize].work {
         Work::Stmt(_, scope) => of_scope(rt, inventory, *scope),
         Work::Implement { instance, .. } => of_instance(rt, inventory, *instance),
-        Work::SetSlot(job) => of_scope(rt, inventory, job.scope)
-            .or_else(|| of_instance(rt, inventory, job.instance)),
+        Work::SetSlot(job) => {
+            of_scope(rt, inventory, job.scope).or_else(|| of_instance(rt, inventory, job.instance))
+        }
         Work::Direct => None,
     };
     found.map(|record| record.id.clone())
