@@ -406,6 +406,7 @@ impl Checked {
             runtime,
             diagnostics: found,
         } = eval::evaluate(&this.model, &this.sources, options);
+        let found = this.label_error_record(found, runtime.error_record.as_deref());
         let all = this.diagnostics_with(found);
         let drawings = if diagnostics::has_errors(&all) {
             Vec::new()
@@ -422,6 +423,45 @@ impl Checked {
             drawings,
             diagnostics: all,
         })
+    }
+
+    /// The evaluation error that came from the work of inventory record `id` gets a label on
+    /// the record when the inventory is among the sources (its note names the record anyway).
+    fn label_error_record(&self, mut found: Vec<Diagnostic>, id: Option<&str>) -> Vec<Diagnostic> {
+        let (Some(id), Some(file), Some(inventory), [diagnostic]) = (
+            id,
+            self.inventory_source,
+            self.inventory.as_deref(),
+            found.as_mut_slice(),
+        ) else {
+            return found;
+        };
+        let Some(index) = inventory.records.iter().position(|r| &*r.id == id) else {
+            return found;
+        };
+        let records = InventoryRecords {
+            inventory,
+            text: &self.sources.get(file).text,
+            places: Default::default(),
+            last_found: Default::default(),
+        };
+        if let Some(place) = export::instance::inventory::Records::place(&records, index) {
+            let record = &inventory.records[index];
+            // On the record's id where it is found; else on the record's first line.
+            let text = &self.sources.get(file).text[place.clone()];
+            let at = match locate(text, &[Seg::Key("id".into())]) {
+                Some(found) => found.value,
+                None => 0..text.find('\n').unwrap_or(text.len()),
+            };
+            diagnostic.labels.push(Label::secondary(
+                Span::new(file, place.start + at.start, place.start + at.end),
+                format!(
+                    "service instance {} ({}, version {})",
+                    record.id, record.service_entity, record.service_entity_version
+                ),
+            ));
+        }
+        found
     }
 
     /// The service catalog; `Err` holds every diagnostic (sorted) when the model has errors or

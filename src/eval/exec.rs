@@ -69,6 +69,7 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
             finish(rt, task);
             if rt.error.is_none() {
                 rt.error = Some(*d);
+                rt.error_record = super::origin::record_of_task(rt, task);
             }
         }
     }
@@ -1605,10 +1606,10 @@ fn check_hint(rt: &Runtime<'_>, layout: &super::Layout, slot: usize, expr: &Expr
 /// another one as they arrive.
 #[derive(Debug)]
 pub(super) struct SetSlot<'m> {
-    instance: InstanceId,
+    pub(super) instance: InstanceId,
     slot: usize,
     expr: &'m Expr,
-    scope: ScopeId,
+    pub(super) scope: ScopeId,
     /// Where the value is set: the constructor call or the assignment.
     span: Span,
     /// Whether a failure computing the value is reported on the slot ([`could_not_compute`]).

@@ -25,6 +25,7 @@ mod instances;
 pub mod inventory;
 pub mod inventory_json;
 mod lsm_plugins;
+pub mod origin;
 mod plugin_args;
 mod plugins;
 pub mod python_plugins;
@@ -252,6 +253,8 @@ pub struct Runtime<'m> {
     options: Options,
     /// The error that ended execution, if any.
     error: Option<error::EvalError>,
+    /// The id of the inventory record whose work raised `error` ([`origin`]).
+    pub error_record: Option<value::Str>,
     pub sources: Option<&'m SourceMap>,
     steps: usize,
     /// Cached `lsm::all` results per binding instance.
@@ -305,7 +308,17 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
             }
         }
     };
-    let diagnostics = errors.into_iter().map(Diagnostic::from).collect();
+    let mut diagnostics: Vec<Diagnostic> = errors.into_iter().map(Diagnostic::from).collect();
+    if let (Some(id), Some(inventory), [diagnostic]) = (
+        &runtime.error_record,
+        runtime.options.inventory.as_deref(),
+        diagnostics.as_mut_slice(),
+    ) {
+        if let Some(index) = inventory.records.iter().position(|r| r.id == *id) {
+            let note = origin::note(&inventory.records[index], index);
+            diagnostic.notes.push(note);
+        }
+    }
     Evaluation {
         runtime,
         diagnostics,
@@ -339,6 +352,7 @@ impl<'m> Runtime<'m> {
             roots: HashMap::default(),
             options,
             error: None,
+            error_record: None,
             sources: Some(sources),
             steps: 0,
             lsm_cache: HashMap::default(),
