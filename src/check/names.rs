@@ -179,7 +179,7 @@ fn bound_names(stmt: &Stmt, bound: &mut HashSet<String>) {
 }
 
 /// The expressions of a statement, and of the statements of its blocks.
-fn each_expr<'a>(stmt: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
+pub(super) fn each_expr<'a>(stmt: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
     match &stmt.kind {
         StmtKind::Assign { target, value } | StmtKind::Extend { target, value } => {
             f(target);

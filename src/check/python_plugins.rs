@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Argument, AttributeDefault, Expr, ExprKind, Item, Stmt, StmtKind};
+use super::names::each_expr;
+use crate::ast::{Argument, AttributeDefault, Expr, ExprKind, Item};
 use crate::builtin::plugins::ParamKind;
 use crate::diagnostics::{suggest::did_you_mean, Diagnostic};
 use crate::plugin_signatures::{self, PythonPlugin};
@@ -186,32 +187,5 @@ fn each_call(items: &[Item], f: &mut dyn FnMut(&Expr)) {
             Item::Statement(stmt) => each_expr(stmt, &mut expr),
             Item::Index(_) | Item::Import(_) | Item::Error(_) => {}
         }
-    }
-}
-
-fn each_expr(stmt: &Stmt, f: &mut dyn FnMut(&Expr)) {
-    match &stmt.kind {
-        StmtKind::Assign { target, value } | StmtKind::Extend { target, value } => {
-            f(target);
-            f(value);
-        }
-        StmtKind::For { iterable, body, .. } => {
-            f(iterable);
-            body.iter().for_each(|s| each_expr(s, f));
-        }
-        StmtKind::If {
-            branches,
-            otherwise,
-        } => {
-            for (condition, body) in branches {
-                f(condition);
-                body.iter().for_each(|s| each_expr(s, f));
-            }
-            for s in otherwise.iter().flatten() {
-                each_expr(s, f);
-            }
-        }
-        StmtKind::Expr { expr } => f(expr),
-        StmtKind::Error => {}
     }
 }
