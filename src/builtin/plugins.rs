@@ -24,6 +24,24 @@ pub enum PluginType {
     Null,
 }
 
+impl PluginType {
+    /// The type as a plugin annotation writes it (an entity type by its full name).
+    pub fn name(self) -> &'static str {
+        match self {
+            PluginType::Any => "any",
+            PluginType::String => "string",
+            PluginType::Int => "int",
+            PluginType::Float => "float",
+            PluginType::Number => "number",
+            PluginType::Bool => "bool",
+            PluginType::List => "list",
+            PluginType::Dict => "dict",
+            PluginType::Entity(name) => name,
+            PluginType::Null => "null",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamKind {
     /// A normal parameter: positional or keyword.

@@ -190,14 +190,8 @@ fn check_argument(rt: &Runtime<'_>, param: &Param, value: &Value, span: Span) ->
         return Ok(());
     }
     let expected = match param.ty {
-        PluginType::String => "string",
-        PluginType::Int => "int",
-        PluginType::Float => "float",
-        PluginType::Number => "number",
-        PluginType::Bool => "bool",
-        PluginType::List => "list",
-        PluginType::Dict => "dict",
         PluginType::Any | PluginType::Null | PluginType::Entity(_) => "any",
+        primitive => primitive.name(),
     };
     Err(EvalError::PluginArgument {
         message: format!("Invalid value '{}', expected {expected}", rt.str_of(value)),

@@ -221,18 +221,7 @@ pub(super) fn filter(args: &Args) -> Result<Value, Failure> {
 /// A path as `std::source` and friends take it: `module/rest` (`./rest`: the calling module;
 /// `/rest`: the project), split into the module and the rest, as `determine_path` does.
 fn module_and_rest(rt: &Runtime<'_>, caller: &str, path: &str) -> Result<(String, String), String> {
-    let path = match path.strip_prefix("./") {
-        Some(rest) => {
-            let module = caller.split("::").next().unwrap_or(caller);
-            if module == "__config__" {
-                return Err(format!(
-                    "Exception: Unable to determine current module for path {path}, called from {caller}"
-                ));
-            }
-            format!("{module}/{rest}")
-        }
-        None => path.to_string(),
-    };
+    let path = module_path(caller, path)?;
     let (module, rest) = path.split_once('/').unwrap_or((&path, ""));
     if !module.is_empty() && !module_loaded(rt, module) {
         return Err(format!(
@@ -240,6 +229,22 @@ fn module_and_rest(rt: &Runtime<'_>, caller: &str, path: &str) -> Result<(String
         ));
     }
     Ok((module.to_string(), rest.to_string()))
+}
+
+/// `path` with a leading `./` replaced by the calling module's name (`module/rest`).
+pub(super) fn module_path(caller: &str, path: &str) -> Result<String, String> {
+    match path.strip_prefix("./") {
+        Some(rest) => {
+            let module = caller.split("::").next().unwrap_or(caller);
+            if module == "__config__" {
+                return Err(format!(
+                    "Exception: Unable to determine current module for path {path}, called from {caller}"
+                ));
+            }
+            Ok(format!("{module}/{rest}"))
+        }
+        None => Ok(path.to_string()),
+    }
 }
 
 /// Whether the project loaded the top-level module `name`.

@@ -309,19 +309,7 @@ pub(super) fn render(
     kwargs: &[(String, Value)],
     read_variable: &mut dyn FnMut(&mut Runtime<'_>, &str) -> Option<super::flow::R<Value>>,
 ) -> Result<Value, Failure> {
-    let path = match path.strip_prefix("./") {
-        Some(rest) => {
-            let module = caller.split("::").next().unwrap_or(caller);
-            if module == "__config__" {
-                return Err(format!(
-                    "Exception: Unable to determine current module for path {path}, called from {caller}"
-                )
-                .into());
-            }
-            format!("{module}/{rest}")
-        }
-        None => path.to_string(),
-    };
+    let path = super::std_plugins::module_path(caller, path)?;
     let env = environment(rt);
     let template = env
         .get_template(&path)

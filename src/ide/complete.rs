@@ -434,7 +434,7 @@ impl Context<'_> {
             );
             completion.detail = Some(format!(
                 "{}{}",
-                hover::type_name(param.ty),
+                param.ty.name(),
                 if param.nullable { "?" } else { "" }
             ));
             completion.documentation =

@@ -2,7 +2,7 @@
 //! defined; for a member of a service entity its modifier and catalog description; for a plugin
 //! its signature. Markdown, as editors show it.
 
-use crate::builtin::plugins::{ParamKind, PluginSignature, PluginType};
+use crate::builtin::plugins::{ParamKind, PluginSignature};
 use crate::check::view::LsmView;
 use crate::docstring;
 use crate::driver::Checked;
@@ -240,7 +240,7 @@ pub fn signature(signature: &PluginSignature) -> String {
         .params
         .iter()
         .map(|p| {
-            let ty = format!("{}{}", type_name(p.ty), if p.nullable { "?" } else { "" });
+            let ty = format!("{}{}", p.ty.name(), if p.nullable { "?" } else { "" });
             let name = match p.kind {
                 ParamKind::VarPositional => format!("*{}", p.name),
                 ParamKind::VarKeyword => format!("**{}", p.name),
@@ -255,25 +255,9 @@ pub fn signature(signature: &PluginSignature) -> String {
         signature.namespace,
         signature.name,
         params.join(", "),
-        type_name(signature.returns),
+        signature.returns.name(),
         if signature.returns_nullable { "?" } else { "" }
     )
-}
-
-/// The name of a plugin parameter's type.
-pub fn type_name(ty: PluginType) -> &'static str {
-    match ty {
-        PluginType::Any => "any",
-        PluginType::String => "string",
-        PluginType::Int => "int",
-        PluginType::Float => "float",
-        PluginType::Number => "number",
-        PluginType::Bool => "bool",
-        PluginType::List => "list",
-        PluginType::Dict => "dict",
-        PluginType::Entity(name) => name,
-        PluginType::Null => "null",
-    }
 }
 
 /// A source excerpt on one line, shortened when long.
