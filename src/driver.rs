@@ -15,6 +15,7 @@ use std::rc::Rc;
 use crate::check::statics::Statics;
 use crate::diagnostics::{self, codes, Diagnostic, Label};
 use crate::eval::inventory::Inventory;
+use crate::eval::value::Str;
 use crate::eval::{self, Runtime};
 use crate::export::instance::{locate, Seg};
 use crate::export::previous::Instance;
@@ -406,7 +407,22 @@ impl Checked {
             runtime,
             diagnostics: found,
         } = eval::evaluate(&this.model, &this.sources, options);
-        let found = this.label_error_record(found, runtime.error_record.as_deref());
+        let mut found = found;
+        // The records the error came from: labelled in the inventory when it is among the
+        // sources, else left for [`Checked::place_error_records`].
+        let records: Vec<Str> = runtime
+            .error_record
+            .iter()
+            .chain(runtime.collided_record.iter())
+            .cloned()
+            .collect();
+        let unplaced_records = match this.inventory_source {
+            Some(file) => {
+                this.label_error_records(&mut found, file, &records);
+                Vec::new()
+            }
+            None => records,
+        };
         let all = this.diagnostics_with(found);
         let drawings = if diagnostics::has_errors(&all) {
             Vec::new()
@@ -422,46 +438,84 @@ impl Checked {
             runtime,
             drawings,
             diagnostics: all,
+            unplaced_records,
         })
     }
 
-    /// The evaluation error that came from the work of inventory record `id` gets a label on
-    /// the record when the inventory is among the sources (its note names the record anyway).
-    fn label_error_record(&self, mut found: Vec<Diagnostic>, id: Option<&str>) -> Vec<Diagnostic> {
-        let (Some(id), Some(file), Some(inventory), [diagnostic]) = (
-            id,
-            self.inventory_source,
-            self.inventory.as_deref(),
-            found.as_mut_slice(),
-        ) else {
-            return found;
+    /// Labels the inventory records an evaluation error came from
+    /// ([`Evaluated::unplaced_records`]) in the inventory file, given again: its text is let go
+    /// before evaluation when the inventory check found nothing (it is as large as the
+    /// inventory), so a caller that wants the places reads the file again, on the error path
+    /// only. The text joins the sources; `diagnostics` are the run's, with one error.
+    pub fn place_error_records(
+        &mut self,
+        diagnostics: &mut [Diagnostic],
+        records: &[Str],
+        file: InventoryFile,
+    ) {
+        if records.is_empty() {
+            return;
+        }
+        let file = match self.inventory_source {
+            Some(id) => id,
+            None => {
+                let id = self.sources.add(file.name, file.text);
+                self.inventory_source = Some(id);
+                id
+            }
         };
-        let Some(index) = inventory.records.iter().position(|r| &*r.id == id) else {
-            return found;
+        let mut errors = diagnostics.iter_mut().filter(|d| d.is_error());
+        if let (Some(error), None) = (errors.next(), errors.next()) {
+            self.label_error_records(std::slice::from_mut(error), file, records);
+        }
+    }
+
+    /// The evaluation error that came from the work of inventory records `records` (the one whose
+    /// work raised it, then the one whose value it met) gets a label on each record in `file`,
+    /// the inventory among the sources (its notes name the records anyway).
+    fn label_error_records(&self, found: &mut [Diagnostic], file: FileId, records: &[Str]) {
+        let (Some(inventory), [diagnostic]) = (self.inventory.as_deref(), found) else {
+            return;
         };
-        let records = InventoryRecords {
+        let text = &self.sources.get(file).text;
+        let places = InventoryRecords {
             inventory,
-            text: &self.sources.get(file).text,
+            text,
             places: Default::default(),
             last_found: Default::default(),
         };
-        if let Some(place) = export::instance::inventory::Records::place(&records, index) {
+        for (n, id) in records.iter().enumerate() {
+            let Some(index) = inventory.records.iter().position(|r| r.id == *id) else {
+                continue;
+            };
+            let Some(place) = export::instance::inventory::Records::place(&places, index) else {
+                continue;
+            };
             let record = &inventory.records[index];
-            // On the record's id where it is found; else on the record's first line.
-            let text = &self.sources.get(file).text[place.clone()];
-            let at = match locate(text, &[Seg::Key("id".into())]) {
-                Some(found) => found.value,
-                None => 0..text.find('\n').unwrap_or(text.len()),
+            // On the record's id; nothing when the text there is not this record's (a file that
+            // changed since it was read).
+            let Some(at) = locate(&text[place.clone()], &[Seg::Key("id".into())])
+                .map(|found| found.value)
+                .filter(|at| {
+                    serde_json::from_str::<String>(&text[place.start + at.start..place.start + at.end])
+                        .is_ok_and(|spelt| spelt == *record.id)
+                })
+            else {
+                continue;
+            };
+            let what = if n == 0 {
+                format!("service instance {}", eval::origin::describe(record))
+            } else {
+                format!(
+                    "service instance {}, whose value was set first",
+                    eval::origin::describe(record)
+                )
             };
             diagnostic.labels.push(Label::secondary(
                 Span::new(file, place.start + at.start, place.start + at.end),
-                format!(
-                    "service instance {} ({}, version {})",
-                    record.id, record.service_entity, record.service_entity_version
-                ),
+                what,
             ));
         }
-        found
     }
 
     /// The service catalog; `Err` holds every diagnostic (sorted) when the model has errors or
@@ -544,6 +598,9 @@ pub struct Evaluated<'c> {
     pub drawings: Vec<Result<String, String>>,
     /// Every diagnostic of the run, the checks' and the evaluation's, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The inventory records the error of the run came from, when the inventory is not among
+    /// the sources to label them in: see [`Checked::place_error_records`].
+    pub unplaced_records: Vec<Str>,
 }
 
 impl<'c> Evaluated<'c> {

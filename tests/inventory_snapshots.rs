@@ -32,8 +32,17 @@ fn compile(fixture: &Fixture) -> (Checked, Vec<Diagnostic>) {
         validate,
         ..Default::default()
     };
-    let evaluated = checked.evaluate(options).map(|e| e.diagnostics);
-    let diagnostics = evaluated.unwrap_or_else(|| checked.diagnostics.clone());
+    let evaluated = checked
+        .evaluate(options)
+        .map(|e| (e.diagnostics, e.unplaced_records));
+    let Some((mut diagnostics, records)) = evaluated else {
+        let diagnostics = checked.diagnostics.clone();
+        return (checked, diagnostics);
+    };
+    // As `lsmc compile` does on an error from a record: the inventory, read again, labels it.
+    if let Some(file) = fixture.inventory() {
+        checked.place_error_records(&mut diagnostics, &records, file);
+    }
     (checked, diagnostics)
 }
 

@@ -130,6 +130,16 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
             timer.mark("dump");
         }
     }
+    if evaluated.has_errors() && !evaluated.unplaced_records.is_empty() {
+        let records = std::mem::take(&mut evaluated.unplaced_records);
+        let mut diagnostics = std::mem::take(&mut evaluated.diagnostics);
+        // The process ends soon: freeing every instance one by one would only cost time.
+        std::mem::forget(evaluated);
+        place_error_records(&mut checked, &mut diagnostics, &records, args);
+        let status = report(&diagnostics, &checked.sources, output, &uri_of);
+        std::mem::forget(checked);
+        return status;
+    }
     let dumped = dump_on_stdout && !evaluated.has_errors();
     let status = report_beside(
         &evaluated.diagnostics,
@@ -152,6 +162,28 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     std::mem::forget(evaluated);
     std::mem::forget(checked);
     status
+}
+
+/// The inventory records a failed evaluation came from, labelled in the inventory file, read
+/// again for it: its text is not kept through the evaluation (it is as large as the inventory),
+/// so only a run that fails reads it twice. A file that can no longer be read leaves the
+/// diagnostics as they are (their notes name the records).
+fn place_error_records(
+    checked: &mut driver::Checked,
+    diagnostics: &mut [lsmc::diagnostics::Diagnostic],
+    records: &[lsmc::eval::value::Str],
+    args: &CompileArgs,
+) {
+    let Some(path) = &args.inventory else {
+        return;
+    };
+    if let Ok(text) = read_inventory(path) {
+        let file = InventoryFile {
+            name: display_name(path),
+            text,
+        };
+        checked.place_error_records(diagnostics, records, file);
+    }
 }
 
 /// A warning for an `inventory.json` beside the main file that `--inventory` did not name: it is

@@ -285,10 +285,12 @@ pub enum EvalError {
         owner_at: Span,
         error: Box<EvalError>,
     },
-    /// An attribute given two values; `old_at` and `new_at`: where, as text.
+    /// An attribute given two values; `old_at` and `new_at`: where, as text. `owner`: the
+    /// instance, whose service record may differ from the one of the work that set it again.
     AttributeSetTwice {
         name: String,
         instance: String,
+        owner: super::value::InstanceId,
         old: String,
         old_at: String,
         new: String,
@@ -866,6 +868,7 @@ impl From<EvalError> for Diagnostic {
             AttributeSetTwice {
                 name,
                 instance,
+                owner: _,
                 old,
                 old_at,
                 new,

@@ -68,8 +68,12 @@ pub fn run_task(rt: &mut Runtime<'_>, task: TaskId) {
         Err(Flow::Error(d)) => {
             finish(rt, task);
             if rt.error.is_none() {
-                rt.error = Some(*d);
                 rt.error_record = super::origin::record_of_task(rt, task);
+                rt.collided_record = rt
+                    .error_record
+                    .as_ref()
+                    .and_then(|record| super::origin::collided_record(rt, &d, record));
+                rt.error = Some(*d);
             }
         }
     }

@@ -643,6 +643,7 @@ impl<'m> Runtime<'m> {
         EvalError::AttributeSetTwice {
             name: name.to_string(),
             instance: self.describe(instance),
+            owner: instance,
             old: self.str_of(old),
             old_at: first.map(|s| self.location_text(s)).unwrap_or_default(),
             new: self.str_of(new),

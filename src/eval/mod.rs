@@ -255,6 +255,9 @@ pub struct Runtime<'m> {
     error: Option<error::EvalError>,
     /// The id of the inventory record whose work raised `error` ([`origin`]).
     pub error_record: Option<value::Str>,
+    /// The other record of an error where the values of two records meet
+    /// ([`origin::collided_record`]).
+    pub collided_record: Option<value::Str>,
     pub sources: Option<&'m SourceMap>,
     steps: usize,
     /// Cached `lsm::all` results per binding instance.
@@ -318,6 +321,11 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
             let note = origin::note(&inventory.records[index], index);
             diagnostic.notes.push(note);
         }
+        let collided = runtime.collided_record.as_ref();
+        if let Some(index) = collided.and_then(|c| inventory.records.iter().position(|r| r.id == *c)) {
+            let note = origin::collided_note(&inventory.records[index], index);
+            diagnostic.notes.push(note);
+        }
     }
     Evaluation {
         runtime,
@@ -353,6 +361,7 @@ impl<'m> Runtime<'m> {
             options,
             error: None,
             error_record: None,
+            collided_record: None,
             sources: Some(sources),
             steps: 0,
             lsm_cache: HashMap::default(),

@@ -3,6 +3,7 @@
 //! `lsm::all` whose item is the record; the instance an implementation or a stored value
 //! belongs to, by its `instance_id`), so that a run without errors pays nothing for it.
 
+use super::error::EvalError;
 use super::inventory::{Inventory, Record};
 use super::value::{Str, Value};
 use super::{InstanceId, Runtime, ScopeId, TaskId, Work};
@@ -21,14 +22,43 @@ pub(super) fn record_of_task(rt: &Runtime<'_>, task: TaskId) -> Option<Str> {
     found.map(|record| record.id.clone())
 }
 
+/// The other record of an error where two records' values meet: the record of the instance a
+/// value was set on (its `instance_id`, or its owner's) when the work of another record, `record`,
+/// set it again, as when an index makes the services of two records one instance.
+pub(super) fn collided_record(rt: &Runtime<'_>, error: &EvalError, record: &Str) -> Option<Str> {
+    let inventory = rt.options.inventory.as_deref()?;
+    match error {
+        EvalError::AttributeSetTwice { owner, .. } => of_instance(rt, inventory, *owner)
+            .filter(|found| found.id != *record)
+            .map(|found| found.id.clone()),
+        EvalError::OnInverseEnd { error, .. } => collided_record(rt, error, record),
+        _ => None,
+    }
+}
+
 /// The note that names a record, for the diagnostic of the error its work raised.
 pub fn note(record: &Record, index: usize) -> String {
     format!(
-        "while unrolling service instance {} ({}, version {}), record {} of the inventory",
-        record.id,
-        record.service_entity,
-        record.service_entity_version,
+        "while unrolling service instance {}, record {} of the inventory",
+        describe(record),
         index + 1
+    )
+}
+
+/// The note that names the record whose value the erring work met ([`collided_record`]).
+pub fn collided_note(record: &Record, index: usize) -> String {
+    format!(
+        "the value set first comes from service instance {}, record {} of the inventory",
+        describe(record),
+        index + 1
+    )
+}
+
+/// `ID (service entity, version N)`.
+pub fn describe(record: &Record) -> String {
+    format!(
+        "{} ({}, version {})",
+        record.id, record.service_entity, record.service_entity_version
     )
 }
 
