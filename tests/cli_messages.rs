@@ -235,3 +235,27 @@ fn main_file_that_is_not_a_file() {
     }
     insta::assert_snapshot!(text);
 }
+
+/// An evaluation error from the work of inventory records, with an inventory the check found
+/// clean: `compile` reads the inventory again on the error path and labels each record the
+/// error came from at its line in the file (here two records whose values collide in an index:
+/// both, by id and line), in text and in JSON.
+fn error_from_records(format: &str) -> String {
+    let dir = common::manifest_dir().join("fixtures/inventory/eval_index_collision");
+    let inventory = common::source_section(
+        "inventory.json",
+        &std::fs::read_to_string(dir.join("inventory.json")).unwrap(),
+    );
+    let args = ["compile", "--inventory", "inventory.json", "--format", format];
+    format!("{inventory}\n{}", shown(&dir, &args))
+}
+
+#[test]
+fn error_from_records_text() {
+    insta::assert_snapshot!(error_from_records("text"));
+}
+
+#[test]
+fn error_from_records_json() {
+    insta::assert_snapshot!(error_from_records("json"));
+}

@@ -232,3 +232,22 @@ fn validate_without_inventory() {
         "--no-instances"
     ]));
 }
+
+/// Inventory problems are what the reference's `lsm::all` raises as plugin exceptions: in JSON,
+/// the inventory check's errors (`E5xxx`) have the category of a broken inventory (`E4013`).
+#[test]
+fn inventory_problems_are_plugin_exceptions() {
+    let mut seen = 0;
+    for fixture in common::fixtures("inventory") {
+        let (checked, diagnostics) = compile(&fixture);
+        let json = render_json(&diagnostics, &checked.sources, &|name: &str| name.to_string());
+        for error in json["errors"].as_array().into_iter().flatten() {
+            let code = error["code"].as_str().unwrap_or_default();
+            if code.starts_with("E5") || code == "E4013" {
+                assert_eq!(error["category"], "plugin_exception", "{code}: {error}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 3, "the fixtures show inventory problems");
+}

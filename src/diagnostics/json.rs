@@ -70,14 +70,16 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap, uri_of: UriO
 
 /// Inmanta's `ErrorCategory` for an error (`parse_error`, `plugin_exception`, `runtime_error`).
 /// The compile-data format has errors only; a warning is not an error of any category, so it is
-/// `warning`.
+/// `warning`. Problems of service instances and catalog versions (`E5xxx`: inventory records,
+/// `validate-instance`, `export --previous`) are a `plugin_exception`, as a broken inventory is
+/// in the reference, where the plugin `lsm::all` reads it.
 fn category(d: &Diagnostic) -> &'static str {
     let ty = d.code.inmanta_type;
     if !d.is_error() {
         "warning"
     } else if ty.starts_with("inmanta.parser") {
         "parse_error"
-    } else if ty == "inmanta.plugins.PluginException" {
+    } else if ty == "inmanta.plugins.PluginException" || d.code.id.starts_with("E5") {
         "plugin_exception"
     } else {
         "runtime_error"
