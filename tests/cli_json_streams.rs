@@ -46,7 +46,8 @@ fn is_diagnostics(value: &Value) -> bool {
 
 /// The outputs of the runs, each to be read by `python3 -m json.tool` as a tool behind a pipe
 /// would read it: one Python process runs json.tool's own `main` on each (a process per output
-/// would cost more than the runs).
+/// would cost more than the runs), and writes it back indented one space per level, which must
+/// give the same text.
 struct JsonTool {
     dir: tempfile::TempDir,
     inputs: Vec<(PathBuf, String)>,
@@ -70,10 +71,11 @@ impl JsonTool {
     /// Every output added reads without an error.
     #[track_caller]
     fn assert_all_read(self) {
+        // Written back with the reference's indentation (`json.dumps(..., indent=1)`).
         const READ_EACH: &str = r#"
 import json.tool, sys
 for path in sys.argv[1:]:
-    sys.argv = ["json.tool", path, "/dev/null"]
+    sys.argv = ["json.tool", "--indent", "1", "--no-ensure-ascii", path, path + ".out"]
     try:
         json.tool.main()
     except SystemExit as e:
@@ -97,6 +99,17 @@ for path in sys.argv[1:]:
             .collect();
         assert!(failed.is_empty(), "{}", failed.join("\n"));
         assert!(!self.inputs.is_empty());
+        // Every JSON document lsmc writes is indented as the reference's: json.tool writes it
+        // back byte for byte.
+        for (path, context) in &self.inputs {
+            let written = std::fs::read_to_string(path).unwrap();
+            let again = std::fs::read_to_string(path.with_extension("json.out")).unwrap();
+            assert_eq!(
+                written.trim_end(),
+                again.trim_end(),
+                "{context}: not indented one space per level"
+            );
+        }
     }
 }
 
