@@ -497,8 +497,10 @@ impl Checked {
             let Some(at) = locate(&text[place.clone()], &[Seg::Key("id".into())])
                 .map(|found| found.value)
                 .filter(|at| {
-                    serde_json::from_str::<String>(&text[place.start + at.start..place.start + at.end])
-                        .is_ok_and(|spelt| spelt == *record.id)
+                    serde_json::from_str::<String>(
+                        &text[place.start + at.start..place.start + at.end],
+                    )
+                    .is_ok_and(|spelt| spelt == *record.id)
                 })
             else {
                 continue;

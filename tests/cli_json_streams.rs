@@ -87,14 +87,20 @@ for path in sys.argv[1:]:
             .args(self.inputs.iter().map(|(path, _)| path))
             .output()
             .expect("python3 runs (scripts/test.sh installs it)");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let failed: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|line| {
                 let path = line.split_whitespace().next()?;
                 let (_, context) = self.inputs.iter().find(|(p, _)| p.to_str() == Some(path))?;
                 let text = std::fs::read_to_string(path).unwrap_or_default();
-                Some(format!("{context}: `python3 -m json.tool` fails on:\n{text}"))
+                Some(format!(
+                    "{context}: `python3 -m json.tool` fails on:\n{text}"
+                ))
             })
             .collect();
         assert!(failed.is_empty(), "{}", failed.join("\n"));
@@ -176,7 +182,10 @@ fn setup() -> Setup {
     std::fs::write(&invalid_set, r#"{"name": 5, "sites": []}"#).unwrap();
     let inventory = std::fs::read_to_string(example.join("inventory.json")).unwrap();
     let bad = inventory.replace(r#""bandwidth_mbps": 500"#, r#""bandwidth_mbps": "fast""#);
-    assert_ne!(bad, inventory, "the example's inventory has the value replaced");
+    assert_ne!(
+        bad, inventory,
+        "the example's inventory has the value replaced"
+    );
     let bad_inventory = dir.join("bad_inventory.json");
     std::fs::write(&bad_inventory, bad).unwrap();
     let previous = dir.join("previous.json");
@@ -248,14 +257,34 @@ fn cases(s: &Setup) -> Vec<Case> {
         case(&[&"check", ex], 0, Diagnostics, Text),
         case(&[&"check", ex, &"-v"], 0, Diagnostics, Text),
         case(&[&"check", ex, &"--verbose"], 0, Diagnostics, Text),
-        case(&[&"check", ex, &"-v", &"--python", &"python3"], 0, Diagnostics, Text),
-        case(&[&"check", ex, &"--python-path", venv], 0, Diagnostics, Text),
+        case(
+            &[&"check", ex, &"-v", &"--python", &"python3"],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"check", ex, &"--python-path", venv],
+            0,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"check", ex, &"-q"], 0, Diagnostics, Nothing),
         case(&[&"check", ex, &"--quiet"], 0, Diagnostics, Nothing),
         case(&[&"check", broken], 1, Diagnostics, Text),
         case(&[&"check", broken, &"-v"], 1, Diagnostics, Text),
-        case(&[&"check", broken, &"--verbose", &"--python", &"python3"], 1, Diagnostics, Text),
-        case(&[&"check", broken, &"--python-path", venv], 1, Diagnostics, Text),
+        case(
+            &[&"check", broken, &"--verbose", &"--python", &"python3"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"check", broken, &"--python-path", venv],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"check", broken, &"--quiet"], 1, Diagnostics, Text),
         case(&[&"check", broken, &"-q"], 1, Diagnostics, Text),
         case(&[&"check", &missing], 2, Diagnostics, Text),
@@ -264,7 +293,12 @@ fn cases(s: &Setup) -> Vec<Case> {
         case(&[&"check", ex, &"--no-such-flag"], 2, Diagnostics, Text),
         // compile
         case(&[&"compile", ex], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--inventory", &inv], 0, Diagnostics, Text),
+        case(
+            &[&"compile", ex, &"--inventory", &inv],
+            0,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"compile", ex, &"--inventory", &inv, &"--validate", &id],
             0,
@@ -286,15 +320,55 @@ fn cases(s: &Setup) -> Vec<Case> {
         ),
         case(&[&"compile", ex, &"--dump", &file], 0, Diagnostics, Text),
         case(&[&"compile", ex, &"--no-lsm-checks"], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--python-path", venv], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--python", &"python3"], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--plugin-timeout", &"5"], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--max-steps", &"1000000"], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"--max-instances", &"1000"], 0, Diagnostics, Text),
-        case(&[&"compile", ex, &"-q", &"--no-instances"], 0, Diagnostics, Nothing),
-        case(&[&"compile", ex, &"--quiet", &"--no-instances"], 0, Diagnostics, Nothing),
+        case(
+            &[&"compile", ex, &"--python-path", venv],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--python", &"python3"],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--plugin-timeout", &"5"],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--max-steps", &"1000000"],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--max-instances", &"1000"],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"-q", &"--no-instances"],
+            0,
+            Diagnostics,
+            Nothing,
+        ),
+        case(
+            &[&"compile", ex, &"--quiet", &"--no-instances"],
+            0,
+            Diagnostics,
+            Nothing,
+        ),
         case(&[&"compile", &s.printing], 0, Diagnostics, Text),
-        case(&[&"compile", &s.printing, &"--dump", &"-"], 0, Payload, Text),
+        case(
+            &[&"compile", &s.printing, &"--dump", &"-"],
+            0,
+            Payload,
+            Text,
+        ),
         case(&[&"compile", broken], 1, Diagnostics, Text),
         case(&[&"compile", broken, &"--dump", &"-"], 1, Diagnostics, Text),
         case(
@@ -303,13 +377,38 @@ fn cases(s: &Setup) -> Vec<Case> {
             Diagnostics,
             Text,
         ),
-        case(&[&"compile", broken, &"--no-instances"], 1, Diagnostics, Text),
-        case(&[&"compile", broken, &"--no-lsm-checks"], 1, Diagnostics, Text),
-        case(&[&"compile", broken, &"--python-path", venv], 1, Diagnostics, Text),
-        case(&[&"compile", broken, &"--python", &"python3"], 1, Diagnostics, Text),
+        case(
+            &[&"compile", broken, &"--no-instances"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", broken, &"--no-lsm-checks"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", broken, &"--python-path", venv],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", broken, &"--python", &"python3"],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"compile", broken, &"--quiet"], 1, Diagnostics, Text),
         case(&[&"compile", broken, &"-q"], 1, Diagnostics, Text),
-        case(&[&"compile", ex, &"--inventory", bad_inv], 1, Diagnostics, Text),
+        case(
+            &[&"compile", ex, &"--inventory", bad_inv],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"compile", ex, &"--inventory", bad_inv, &"--dump", &"-"],
             1,
@@ -317,15 +416,42 @@ fn cases(s: &Setup) -> Vec<Case> {
             Text,
         ),
         case(
-            &[&"compile", ex, &"--inventory", &inv, &"--validate", &"no-such-id"],
+            &[
+                &"compile",
+                ex,
+                &"--inventory",
+                &inv,
+                &"--validate",
+                &"no-such-id",
+            ],
             1,
             Diagnostics,
             Text,
         ),
-        case(&[&"compile", ex, &"--max-steps", &"1"], 1, Diagnostics, Text),
-        case(&[&"compile", ex, &"--max-instances", &"1"], 1, Diagnostics, Text),
-        case(&[&"compile", ex, &"--plugin-timeout", &"soon"], 2, Diagnostics, Text),
-        case(&[&"compile", ex, &"--inventory", &missing], 2, Diagnostics, Text),
+        case(
+            &[&"compile", ex, &"--max-steps", &"1"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--max-instances", &"1"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--plugin-timeout", &"soon"],
+            2,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"compile", ex, &"--inventory", &missing],
+            2,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"compile", ex, &"--dump", &missing.join("dump.json")],
             2,
@@ -338,10 +464,25 @@ fn cases(s: &Setup) -> Vec<Case> {
         case(&[&"compile", ex, &"--no-such-flag"], 2, Diagnostics, Text),
         // export
         case(&[&"export", ex, &"-o", &"-"], 0, Payload, Diagnostics),
-        case(&[&"export", ex, &"--output", &"-", &"--v1"], 0, Payload, Diagnostics),
+        case(
+            &[&"export", ex, &"--output", &"-", &"--v1"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"export", ex, &"-o", &file], 0, Diagnostics, Text),
-        case(&[&"export", ex, &"-o", &file, &"-q"], 0, Diagnostics, Nothing),
-        case(&[&"export", ex, &"-o", &file, &"--quiet"], 0, Diagnostics, Nothing),
+        case(
+            &[&"export", ex, &"-o", &file, &"-q"],
+            0,
+            Diagnostics,
+            Nothing,
+        ),
+        case(
+            &[&"export", ex, &"-o", &file, &"--quiet"],
+            0,
+            Diagnostics,
+            Nothing,
+        ),
         case(
             &[&"export", ex, &"-o", &file, &"--schemas", &"-"],
             0,
@@ -355,7 +496,16 @@ fn cases(s: &Setup) -> Vec<Case> {
             Diagnostics,
         ),
         case(
-            &[&"export", ex, &"-o", &"-", &"--previous", prev, &"--inventory", &inv],
+            &[
+                &"export",
+                ex,
+                &"-o",
+                &"-",
+                &"--previous",
+                prev,
+                &"--inventory",
+                &inv,
+            ],
             0,
             Payload,
             Diagnostics,
@@ -367,9 +517,24 @@ fn cases(s: &Setup) -> Vec<Case> {
             Diagnostics,
         ),
         case(&[&"export", broken, &"-o", &"-"], 1, Diagnostics, Text),
-        case(&[&"export", broken, &"--output", &file, &"--v1"], 1, Diagnostics, Text),
-        case(&[&"export", broken, &"-o", &file, &"-q"], 1, Diagnostics, Text),
-        case(&[&"export", broken, &"-o", &file, &"--quiet"], 1, Diagnostics, Text),
+        case(
+            &[&"export", broken, &"--output", &file, &"--v1"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"export", broken, &"-o", &file, &"-q"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"export", broken, &"-o", &file, &"--quiet"],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"export", broken, &"-o", &file, &"--schemas", &"-"],
             1,
@@ -395,20 +560,54 @@ fn cases(s: &Setup) -> Vec<Case> {
             Text,
         ),
         case(
-            &[&"export", ex, &"-o", &"-", &"--previous", prev, &"--inventory", &missing],
+            &[
+                &"export",
+                ex,
+                &"-o",
+                &"-",
+                &"--previous",
+                prev,
+                &"--inventory",
+                &missing,
+            ],
             2,
             Diagnostics,
             Text,
         ),
-        case(&[&"export", ex, &"-o", &"-", &"--inventory", &inv], 2, Diagnostics, Text),
-        case(&[&"export", ex, &"-o", &"-", &"--color", &"always"], 2, Diagnostics, Text),
+        case(
+            &[&"export", ex, &"-o", &"-", &"--inventory", &inv],
+            2,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"export", ex, &"-o", &"-", &"--color", &"always"],
+            2,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"export", ex], 2, Diagnostics, Text),
         // schema
         case(&[&"schema", &"vpn", ex], 0, Payload, Diagnostics),
-        case(&[&"schema", &"vpn", ex, &"--version", &"0"], 0, Payload, Diagnostics),
+        case(
+            &[&"schema", &"vpn", ex, &"--version", &"0"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"schema", &"vpn", ex, &"-o", &file], 0, Diagnostics, Text),
-        case(&[&"schema", &"vpn", ex, &"--output", &"-"], 0, Payload, Diagnostics),
-        case(&[&"schema", &"vpn", ex, &"-o", &file, &"-q"], 0, Diagnostics, Nothing),
+        case(
+            &[&"schema", &"vpn", ex, &"--output", &"-"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
+        case(
+            &[&"schema", &"vpn", ex, &"-o", &file, &"-q"],
+            0,
+            Diagnostics,
+            Nothing,
+        ),
         case(
             &[&"schema", &"vpn", ex, &"-o", &file, &"--quiet"],
             0,
@@ -421,22 +620,52 @@ fn cases(s: &Setup) -> Vec<Case> {
             Payload,
             Diagnostics,
         ),
-        case(&[&"schema", &"vpn", ex, &"--version", &"7"], 2, Diagnostics, Text),
+        case(
+            &[&"schema", &"vpn", ex, &"--version", &"7"],
+            2,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"schema", &"nope", ex], 2, Diagnostics, Text),
         case(&[&"schema", &"vpn", broken], 1, Diagnostics, Text),
-        case(&[&"schema", &"vpn", broken, &"-o", &file], 1, Diagnostics, Text),
-        case(&[&"schema", &"vpn", broken, &"--output", &"-"], 1, Diagnostics, Text),
+        case(
+            &[&"schema", &"vpn", broken, &"-o", &file],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"schema", &"vpn", broken, &"--output", &"-"],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"schema", &"vpn", broken, &"-q"], 1, Diagnostics, Text),
-        case(&[&"schema", &"vpn", broken, &"--quiet"], 1, Diagnostics, Text),
+        case(
+            &[&"schema", &"vpn", broken, &"--quiet"],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"schema", &"vpn", broken, &"--python-path", venv],
             1,
             Diagnostics,
             Text,
         ),
-        case(&[&"schema", &"vpn", ex, &"--color", &"never"], 2, Diagnostics, Text),
+        case(
+            &[&"schema", &"vpn", ex, &"--color", &"never"],
+            2,
+            Diagnostics,
+            Text,
+        ),
         // validate-instance
-        case(&[&"validate-instance", &"vpn", valid, ex], 0, Diagnostics, Text),
+        case(
+            &[&"validate-instance", &"vpn", valid, ex],
+            0,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"validate-instance", &"vpn", valid, ex, &"--version", &"0"],
             0,
@@ -450,57 +679,119 @@ fn cases(s: &Setup) -> Vec<Case> {
             Text,
         ),
         case(
-            &[&"validate-instance", &"vpn", valid, ex, &"--migrate-to", &"0"],
+            &[
+                &"validate-instance",
+                &"vpn",
+                valid,
+                ex,
+                &"--migrate-to",
+                &"0",
+            ],
             0,
             Diagnostics,
             Text,
         ),
         case(
-            &[&"validate-instance", &"vpn", valid, ex, &"--python-path", venv],
+            &[
+                &"validate-instance",
+                &"vpn",
+                valid,
+                ex,
+                &"--python-path",
+                venv,
+            ],
             0,
             Diagnostics,
             Text,
         ),
-        case(&[&"validate-instance", &"vpn", valid, ex, &"-q"], 0, Diagnostics, Nothing),
+        case(
+            &[&"validate-instance", &"vpn", valid, ex, &"-q"],
+            0,
+            Diagnostics,
+            Nothing,
+        ),
         case(
             &[&"validate-instance", &"vpn", valid, ex, &"--quiet"],
             0,
             Diagnostics,
             Nothing,
         ),
-        case(&[&"validate-instance", &"vpn", invalid, ex], 1, Diagnostics, Text),
         case(
-            &[&"validate-instance", &"vpn", invalid, ex, &"--version", &"0"],
+            &[&"validate-instance", &"vpn", invalid, ex],
             1,
             Diagnostics,
             Text,
         ),
         case(
-            &[&"validate-instance", &"vpn", valid, ex, &"--update", invalid],
+            &[
+                &"validate-instance",
+                &"vpn",
+                invalid,
+                ex,
+                &"--version",
+                &"0",
+            ],
             1,
             Diagnostics,
             Text,
         ),
         case(
-            &[&"validate-instance", &"vpn", invalid, ex, &"--migrate-to", &"0"],
+            &[
+                &"validate-instance",
+                &"vpn",
+                valid,
+                ex,
+                &"--update",
+                invalid,
+            ],
             1,
             Diagnostics,
             Text,
         ),
         case(
-            &[&"validate-instance", &"vpn", invalid, ex, &"--python-path", venv],
+            &[
+                &"validate-instance",
+                &"vpn",
+                invalid,
+                ex,
+                &"--migrate-to",
+                &"0",
+            ],
             1,
             Diagnostics,
             Text,
         ),
-        case(&[&"validate-instance", &"vpn", invalid, ex, &"-q"], 1, Diagnostics, Text),
+        case(
+            &[
+                &"validate-instance",
+                &"vpn",
+                invalid,
+                ex,
+                &"--python-path",
+                venv,
+            ],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"validate-instance", &"vpn", invalid, ex, &"-q"],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"validate-instance", &"vpn", invalid, ex, &"--quiet"],
             1,
             Diagnostics,
             Text,
         ),
-        case(&[&"validate-instance", &"vpn", &missing, ex], 2, Diagnostics, Text),
+        case(
+            &[&"validate-instance", &"vpn", &missing, ex],
+            2,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"validate-instance", &"vpn", valid, ex, &"--version", &"3"],
             2,
@@ -508,13 +799,27 @@ fn cases(s: &Setup) -> Vec<Case> {
             Text,
         ),
         case(
-            &[&"validate-instance", &"vpn", valid, ex, &"--migrate-to", &"5"],
+            &[
+                &"validate-instance",
+                &"vpn",
+                valid,
+                ex,
+                &"--migrate-to",
+                &"5",
+            ],
             2,
             Diagnostics,
             Text,
         ),
         case(
-            &[&"validate-instance", &"vpn", valid, ex, &"--update", &missing],
+            &[
+                &"validate-instance",
+                &"vpn",
+                valid,
+                ex,
+                &"--update",
+                &missing,
+            ],
             2,
             Diagnostics,
             Text,
@@ -528,12 +833,27 @@ fn cases(s: &Setup) -> Vec<Case> {
         // parse
         case(&[&"parse", &main], 0, Diagnostics, Text),
         case(&[&"parse", &main, &"--ast"], 0, Payload, Diagnostics),
-        case(&[&"parse", &main, &"--ast", &"-o", &file], 0, Diagnostics, Text),
-        case(&[&"parse", &main, &"--ast", &"--output", &"-"], 0, Payload, Diagnostics),
+        case(
+            &[&"parse", &main, &"--ast", &"-o", &file],
+            0,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"parse", &main, &"--ast", &"--output", &"-"],
+            0,
+            Payload,
+            Diagnostics,
+        ),
         case(&[&"parse", &main, &"-q"], 0, Diagnostics, Nothing),
         case(&[&"parse", &main, &"--quiet"], 0, Diagnostics, Nothing),
         case(&[&"parse", &broken.join("main.cf")], 1, Diagnostics, Text),
-        case(&[&"parse", &broken.join("main.cf"), &"--ast"], 1, Payload, Diagnostics),
+        case(
+            &[&"parse", &broken.join("main.cf"), &"--ast"],
+            1,
+            Payload,
+            Diagnostics,
+        ),
         case(
             &[&"parse", &broken.join("main.cf"), &"--ast", &"-o", &file],
             1,
@@ -541,20 +861,51 @@ fn cases(s: &Setup) -> Vec<Case> {
             Text,
         ),
         case(
-            &[&"parse", &broken.join("main.cf"), &"--ast", &"--output", &"-"],
+            &[
+                &"parse",
+                &broken.join("main.cf"),
+                &"--ast",
+                &"--output",
+                &"-",
+            ],
             1,
             Payload,
             Diagnostics,
         ),
-        case(&[&"parse", &broken.join("main.cf"), &"-q"], 1, Diagnostics, Text),
-        case(&[&"parse", &broken.join("main.cf"), &"--quiet"], 1, Diagnostics, Text),
+        case(
+            &[&"parse", &broken.join("main.cf"), &"-q"],
+            1,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"parse", &broken.join("main.cf"), &"--quiet"],
+            1,
+            Diagnostics,
+            Text,
+        ),
         case(&[&"parse", &missing], 2, Diagnostics, Text),
         case(&[&"parse", &main, &"-o", &file], 2, Diagnostics, Text),
-        case(&[&"parse", &main, &"--color", &"always"], 2, Diagnostics, Text),
+        case(
+            &[&"parse", &main, &"--color", &"always"],
+            2,
+            Diagnostics,
+            Text,
+        ),
         // commands that write no JSON: `--format json` is refused with the failure document
         case(&[&"lifecycle", &"lsm::fsm::simple"], 2, Diagnostics, Text),
-        case(&[&"lifecycle", &"vpn", ex, &"-o", &file], 2, Diagnostics, Text),
-        case(&[&"lifecycle", &"vpn", ex, &"--output", &"-"], 2, Diagnostics, Text),
+        case(
+            &[&"lifecycle", &"vpn", ex, &"-o", &file],
+            2,
+            Diagnostics,
+            Text,
+        ),
+        case(
+            &[&"lifecycle", &"vpn", ex, &"--output", &"-"],
+            2,
+            Diagnostics,
+            Text,
+        ),
         case(
             &[&"lifecycle", &"vpn", ex, &"--python-path", venv],
             2,
@@ -647,7 +998,10 @@ fn diagnostics_file_takes_the_diagnostics() {
 /// takes `--format json`.
 fn commands_and_flags() -> Vec<(String, bool, Vec<Vec<String>>)> {
     let help = |args: &[&str]| {
-        let out = common::lsmc_command().args(args).output().expect("lsmc runs");
+        let out = common::lsmc_command()
+            .args(args)
+            .output()
+            .expect("lsmc runs");
         assert_eq!(out.status.code(), Some(0), "lsmc {args:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
@@ -661,7 +1015,10 @@ fn commands_and_flags() -> Vec<(String, bool, Vec<Vec<String>>)> {
         .filter(|name| *name != "help")
         .map(str::to_string)
         .collect();
-    assert!(commands.len() >= 9, "commands read from the help: {commands:?}");
+    assert!(
+        commands.len() >= 9,
+        "commands read from the help: {commands:?}"
+    );
     commands
         .into_iter()
         .map(|command| {

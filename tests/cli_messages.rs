@@ -246,7 +246,13 @@ fn error_from_records(format: &str) -> String {
         "inventory.json",
         &std::fs::read_to_string(dir.join("inventory.json")).unwrap(),
     );
-    let args = ["compile", "--inventory", "inventory.json", "--format", format];
+    let args = [
+        "compile",
+        "--inventory",
+        "inventory.json",
+        "--format",
+        format,
+    ];
     format!("{inventory}\n{}", shown(&dir, &args))
 }
 

@@ -240,7 +240,9 @@ fn inventory_problems_are_plugin_exceptions() {
     let mut seen = 0;
     for fixture in common::fixtures("inventory") {
         let (checked, diagnostics) = compile(&fixture);
-        let json = render_json(&diagnostics, &checked.sources, &|name: &str| name.to_string());
+        let json = render_json(&diagnostics, &checked.sources, &|name: &str| {
+            name.to_string()
+        });
         for error in json["errors"].as_array().into_iter().flatten() {
             let code = error["code"].as_str().unwrap_or_default();
             if code.starts_with("E5") || code == "E4013" {

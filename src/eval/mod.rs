@@ -322,7 +322,9 @@ pub fn evaluate<'m>(model: &'m Model, sources: &'m SourceMap, options: Options) 
             diagnostic.notes.push(note);
         }
         let collided = runtime.collided_record.as_ref();
-        if let Some(index) = collided.and_then(|c| inventory.records.iter().position(|r| r.id == *c)) {
+        if let Some(index) =
+            collided.and_then(|c| inventory.records.iter().position(|r| r.id == *c))
+        {
             let note = origin::collided_note(&inventory.records[index], index);
             diagnostic.notes.push(note);
         }
