@@ -26,9 +26,10 @@ if [ ! -d corpus/site/inmanta_plugins/mitogen ] || [ ! -d corpus/site/inmanta_pl
     inmanta-module-fs==1.1.2 inmanta-module-mitogen==0.2.5
 fi
 # The environment the Python plugin tests run plugins in: inmanta-core and std, at the
-# reference's versions (kept in target/, so later runs reuse it).
+# reference's versions, and jsonschema, which judges the exported schemas (kept in target/, so
+# later runs reuse it).
 venv=target/python-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import inmanta.plugins" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import inmanta.plugins, jsonschema" 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install -q -r scripts/python-plugins.lock
 fi
