@@ -141,6 +141,57 @@ fn hangs() {
     }
 }
 
+/// Arguments and results are checked against the plugin's annotations, as the reference's
+/// `Plugin.check_args` and return check do: primitives, lists, nullables, typedefs, entities.
+#[test]
+fn typed() {
+    if let Some(run) = compiled("typed", &[]) {
+        insta::assert_snapshot!("typed", run);
+    }
+}
+
+#[test]
+fn arg_type() {
+    if let Some(run) = compiled("arg_type", &[]) {
+        insta::assert_snapshot!("arg_type", run);
+    }
+}
+
+#[test]
+fn arg_entity() {
+    if let Some(run) = compiled("arg_entity", &[]) {
+        insta::assert_snapshot!("arg_entity", run);
+    }
+}
+
+#[test]
+fn arg_not_entity() {
+    if let Some(run) = compiled("arg_not_entity", &[]) {
+        insta::assert_snapshot!("arg_not_entity", run);
+    }
+}
+
+#[test]
+fn arg_typedef() {
+    if let Some(run) = compiled("arg_typedef", &[]) {
+        insta::assert_snapshot!("arg_typedef", run);
+    }
+}
+
+#[test]
+fn arg_list() {
+    if let Some(run) = compiled("arg_list", &[]) {
+        insta::assert_snapshot!("arg_list", run);
+    }
+}
+
+#[test]
+fn result_type() {
+    if let Some(run) = compiled("result_type", &[]) {
+        insta::assert_snapshot!("result_type", run);
+    }
+}
+
 /// No Python at all: one diagnostic, at the first call, that says what to install.
 #[test]
 fn no_python() {

@@ -5,6 +5,11 @@ Started by lsmc with this file's text as `python -c`; argv[1] is a JSON object:
 
 Protocol: one JSON object per line, both ways, on stdin/stdout (prints of plugins go to stderr).
   host -> lsmc, once: {"ready": true} or {"fatal": "what is missing"}
+  lsmc -> host:       {"describe": "mod::name"}
+  host -> lsmc:       {"signature": {"positional": [[name, annotation], ...], "var_positional":
+                      annotation, "keyword_only": [...], "var_keyword": annotation, "returns":
+                      annotation}} (variadics left out when absent; an annotation that is not a
+                      string is {"py": type name, "text": repr}) | {"notfound": true}
   lsmc -> host:       {"call": "mod::name", "args": [...], "kwargs": {...}}
   host -> lsmc, while the plugin runs, per attribute read of an instance argument:
                       {"get": instance id, "attr": name}
@@ -203,7 +208,44 @@ def find(name):
     return found
 
 
+def annotation(annotations, name, absent="any"):
+    value = annotations.get(name, absent)
+    if value is None or isinstance(value, str):
+        return value
+    return {"py": type(value).__name__, "text": repr(value)}
+
+
+def describe(name):
+    """The annotations of a plugin's parameters (Context left out) and result."""
+    try:
+        plugin = find(name)
+    except ModuleNotFoundError:
+        plugin = None
+    if plugin is None:
+        return {"notfound": True}
+    spec = inspect.getfullargspec(plugin.__function__)
+    notes = spec.annotations
+    context = context_position(plugin.__function__)
+    signature = {
+        "positional": [
+            [arg, annotation(notes, arg)] for i, arg in enumerate(spec.args) if i != context
+        ],
+        "keyword_only": [[arg, annotation(notes, arg)] for arg in spec.kwonlyargs],
+        "returns": annotation(notes, "return"),
+    }
+    if spec.varargs:
+        signature["var_positional"] = annotation(notes, spec.varargs)
+    if spec.varkw:
+        signature["var_keyword"] = annotation(notes, spec.varkw)
+    return {"signature": signature}
+
+
 def run(request):
+    if "describe" in request:
+        try:
+            return describe(request["describe"])
+        except Exception as e:  # noqa: BLE001 - the call that follows reports it
+            return {"notfound": True, "error": f"{type(e).__name__}: {e}"}
     name = request["call"]
     try:
         plugin = find(name)
