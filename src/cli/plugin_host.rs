@@ -258,6 +258,7 @@ impl PluginHost for ProcessHost {
     fn call(
         &self,
         plugin: &str,
+        caller: &str,
         args: Vec<Json>,
         kwargs: Map<String, Json>,
         read: &mut dyn FnMut(u64, &str) -> AttributeRead,
@@ -269,7 +270,7 @@ impl PluginHost for ProcessHost {
             State::Failed(message) => return HostReply::Unavailable(message.clone()),
             State::NotStarted => unreachable!("started by running"),
         };
-        let request = json!({ "call": plugin, "args": args, "kwargs": kwargs });
+        let request = json!({ "call": plugin, "caller": caller, "args": args, "kwargs": kwargs });
         match self.exchange(process, &request, read) {
             Ok(HostReply::TimedOut(seconds)) => {
                 // The process is busy with the plugin: it is stopped, and later calls fail.

@@ -18,11 +18,13 @@ use crate::source::Span;
 
 /// What runs Python plugins for an evaluation.
 pub trait PluginHost {
-    /// Runs `plugin` (`mod::name`) with these arguments; `read` answers the reads of an
-    /// instance's attribute (instance id, attribute name) while the plugin runs.
+    /// Runs `plugin` (`mod::name`), called from namespace `caller`, with these arguments;
+    /// `read` answers the reads of an instance's attribute (instance id, attribute name) while
+    /// the plugin runs.
     fn call(
         &self,
         plugin: &str,
+        caller: &str,
         args: Vec<Json>,
         kwargs: Map<String, Json>,
         read: &mut dyn FnMut(u64, &str) -> AttributeRead,
@@ -182,7 +184,10 @@ pub fn call(
         .map(|(k, v)| (k.clone(), to_json(rt, v)))
         .collect();
     let mut waited: Option<CellId> = None;
-    let reply = host.0.call(plugin, args, kwargs, &mut |id, attribute| {
+    // The namespace of the file the call is in (`Context.owner.namespace`).
+    let caller = rt.model.namespaces.iter().find(|ns| ns.file == span.file);
+    let caller = caller.map_or("", |ns| ns.name.as_str());
+    let reply = host.0.call(plugin, caller, args, kwargs, &mut |id, attribute| {
         read_attribute(rt, id, attribute, &mut waited)
     });
     let plugin = plugin.to_string();
