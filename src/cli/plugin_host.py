@@ -310,13 +310,15 @@ def run(request):
     if "describe" in request:
         try:
             return describe(request["describe"])
-        except Exception as e:  # noqa: BLE001 - the call that follows reports it
-            return {"notfound": True, "error": f"{type(e).__name__}: {e}"}
+        except Exception:  # noqa: BLE001 - the call that follows reports it
+            return {"notfound": True}
     name = request["call"]
     try:
         plugin = find(name)
     except ModuleNotFoundError:
         plugin = None
+    except Exception as e:  # noqa: BLE001 - the module's code failed to import: at the call
+        return {"raise": f"{type(e).__name__}: {e}", "explicit": False}
     if plugin is None:
         return {"notfound": True}
     function = plugin.__function__
