@@ -513,11 +513,9 @@ fn run_native(
             for item in list.iter() {
                 let k = match (&key, item) {
                     (Value::Str(attr), Value::Instance(i)) => {
-                        let cell = rt
-                            .slot(*i, attr)
-                            .ok_or_else(|| {
-                                Failure::Wrapped(format!("could not find value {attr}"))
-                            })?;
+                        let cell = rt.slot(*i, attr).ok_or_else(|| {
+                            Failure::Wrapped(format!("could not find value {attr}"))
+                        })?;
                         rt.cells[cell.0 as usize].read().unwrap_or(Value::Unknown)
                     }
                     (Value::Str(k), Value::Dict(_)) => {
@@ -539,10 +537,8 @@ fn run_native(
         }
         Native::StdJsonLoads => {
             bind!(args, StdJsonLoads: s);
-            let parsed: serde_json::Value =
-                serde_json::from_str(s.str()?).map_err(|e| {
-                    Failure::External(format!("json.decoder.JSONDecodeError: {e}"))
-                })?;
+            let parsed: serde_json::Value = serde_json::from_str(s.str()?)
+                .map_err(|e| Failure::External(format!("json.decoder.JSONDecodeError: {e}")))?;
             super::inventory::from_json(&parsed)
         }
         Native::StdIsBase64Encoded => {

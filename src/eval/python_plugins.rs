@@ -84,7 +84,12 @@ impl Signature {
             json?
                 .as_array()?
                 .iter()
-                .map(|pair| Some((pair.get(0)?.as_str()?.to_string(), annotation(pair.get(1)?)?)))
+                .map(|pair| {
+                    Some((
+                        pair.get(0)?.as_str()?.to_string(),
+                        annotation(pair.get(1)?)?,
+                    ))
+                })
                 .collect()
         }
         let variadic = |key: &str| match json.get(key) {
@@ -187,9 +192,11 @@ pub fn call(
     // The namespace of the file the call is in (`Context.owner.namespace`).
     let caller = rt.model.namespaces.iter().find(|ns| ns.file == span.file);
     let caller = caller.map_or("", |ns| ns.name.as_str());
-    let reply = host.0.call(plugin, caller, args, kwargs, &mut |id, attribute| {
-        read_attribute(rt, id, attribute, &mut waited)
-    });
+    let reply = host
+        .0
+        .call(plugin, caller, args, kwargs, &mut |id, attribute| {
+            read_attribute(rt, id, attribute, &mut waited)
+        });
     let plugin = plugin.to_string();
     Some(match reply {
         HostReply::Value(value) => {
@@ -323,7 +330,9 @@ fn resolve_type(rt: &Runtime<'_>, namespace: &str, name: &str) -> Result<Annotat
     match found {
         Some(TypeDef::Entity(e)) => Ok(Annotated::Entity(*e)),
         Some(TypeDef::Typedef(t)) => Ok(Annotated::Value(ValueType::Typedef(*t))),
-        None => Err(format!("could not find type {name} in namespace {namespace}")),
+        None => Err(format!(
+            "could not find type {name} in namespace {namespace}"
+        )),
     }
 }
 
