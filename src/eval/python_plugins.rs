@@ -293,6 +293,13 @@ fn check_value(
         Some(element) => (element, true),
         None => (base, false),
     };
+    // As an annotation, `list` and `dict` take any list or dict, instances in them too (the
+    // reference's plugin types, unlike an attribute's).
+    match (base, value) {
+        ("list", Value::List(_)) | ("dict", Value::Dict(_)) => return Ok(()),
+        ("list" | "dict", other) => return refused(rt, other, base),
+        _ => {}
+    }
     let namespace = plugin.rsplit_once("::").map_or("", |(ns, _)| ns);
     let ty = resolve_type(rt, namespace, element)?;
     if !list {
