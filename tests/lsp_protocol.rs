@@ -538,6 +538,34 @@ fn requests_before_initialize_are_refused() {
     assert_eq!(response["error"]["code"], -32002);
 }
 
+/// The calls of a module's Python plugins are checked as `lsmc check` checks them: a misspelt
+/// plugin name is reported as you type.
+#[test]
+fn python_plugins_are_checked_as_the_cli_checks_them() {
+    let main = std::fs::canonicalize(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/plugins/python/unknown_plugin/main.cf"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&main).unwrap();
+    let mut client = Client::start();
+    client.initialize();
+    client.open(&uri(&main), &text);
+    let published = client.diagnostics_for(&uri(&main));
+    assert_eq!(published[0]["code"], "E1001", "{published}");
+    assert!(
+        published[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("pyplug::shoot"),
+        "{published}"
+    );
+    let fixed = text.replace("shoot", "shout");
+    client.change(&uri(&main), 2, &fixed);
+    assert_eq!(client.diagnostics_for(&uri(&main)), json!([]));
+    client.shutdown_and_exit();
+}
+
 fn tempfile_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("lsmc-lsp-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

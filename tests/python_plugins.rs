@@ -39,8 +39,22 @@ fn venv() -> Option<PathBuf> {
 /// The run of `lsmc ARGS` in the case's folder, as a snapshot shows it: after the case's
 /// `main.cf`, with this checkout's folder, the environment's and the time replaced.
 fn shown(name: &str, args: &[&str], venv: Option<&Path>) -> String {
+    shown_with(name, args, venv, None)
+}
+
+/// [`shown`], with `$LSMC_PYTHON_PATH` set to `python_path` when given.
+fn shown_with(
+    name: &str,
+    args: &[&str],
+    venv: Option<&Path>,
+    python_path: Option<&std::ffi::OsStr>,
+) -> String {
     let dir = case(name);
-    let out = common::lsmc_command()
+    let mut command = common::lsmc_command();
+    if let Some(python_path) = python_path {
+        command.env("LSMC_PYTHON_PATH", python_path);
+    }
+    let out = command
         .current_dir(&dir)
         .env_remove("VIRTUAL_ENV")
         .args(args)
@@ -138,6 +152,127 @@ fn refuses() {
 fn hangs() {
     if let Some(run) = compiled("hangs", &["--plugin-timeout", "1"]) {
         insta::assert_snapshot!("hangs", run);
+    }
+}
+
+/// Arguments and results are checked against the plugin's annotations, as the reference's
+/// `Plugin.check_args` and return check do: primitives, lists, nullables, typedefs, entities.
+#[test]
+fn typed() {
+    if let Some(run) = compiled("typed", &[]) {
+        insta::assert_snapshot!("typed", run);
+    }
+}
+
+#[test]
+fn arg_type() {
+    if let Some(run) = compiled("arg_type", &[]) {
+        insta::assert_snapshot!("arg_type", run);
+    }
+}
+
+#[test]
+fn arg_entity() {
+    if let Some(run) = compiled("arg_entity", &[]) {
+        insta::assert_snapshot!("arg_entity", run);
+    }
+}
+
+#[test]
+fn arg_not_entity() {
+    if let Some(run) = compiled("arg_not_entity", &[]) {
+        insta::assert_snapshot!("arg_not_entity", run);
+    }
+}
+
+#[test]
+fn arg_typedef() {
+    if let Some(run) = compiled("arg_typedef", &[]) {
+        insta::assert_snapshot!("arg_typedef", run);
+    }
+}
+
+#[test]
+fn arg_list() {
+    if let Some(run) = compiled("arg_list", &[]) {
+        insta::assert_snapshot!("arg_list", run);
+    }
+}
+
+#[test]
+fn result_type() {
+    if let Some(run) = compiled("result_type", &[]) {
+        insta::assert_snapshot!("result_type", run);
+    }
+}
+
+/// The plugins of the public module `fs` (corpus/site, and installed in the test
+/// environment): `source`, `list_files` and `file` read a module's `files/`, and a `./` path is
+/// in the calling module (`Context.owner`, `Project.get().modules`).
+#[test]
+fn corpus_fs() {
+    if let Some(run) = compiled("corpus_fs", &[]) {
+        insta::assert_snapshot!("corpus_fs", run);
+    }
+}
+
+/// `fs::source` of a file that is not there: the plugin's exception, as the reference gives it.
+#[test]
+fn corpus_fs_missing() {
+    if let Some(run) = compiled("corpus_fs_missing", &[]) {
+        insta::assert_snapshot!("corpus_fs_missing", run);
+    }
+}
+
+/// The plugins of the public module `ssh` (its wheel in corpus/wheels, from
+/// scripts/fetch-corpus.sh, unpacked as a v2 module): the keys of `Context.get_data_dir()`, and
+/// the module's own `std::template` of `SSHUser`.
+#[test]
+fn corpus_ssh() {
+    let Some(venv) = venv() else {
+        return;
+    };
+    let wheels = common::manifest_dir().join("corpus/wheels");
+    let wheel = std::fs::read_dir(&wheels)
+        .ok()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            name.starts_with("inmanta_module_ssh-") && name.ends_with(".whl")
+        })
+        .expect("corpus/wheels has the ssh module (scripts/fetch-corpus.sh)");
+    let site = tempfile::tempdir().unwrap();
+    let unpacked = std::process::Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(&wheel)
+        .arg(site.path())
+        .status()
+        .expect("python3 runs");
+    assert!(unpacked.success(), "{} unpacks", wheel.display());
+    let python_path = std::env::join_paths([
+        common::manifest_dir().join("corpus/site"),
+        site.path().to_path_buf(),
+    ])
+    .unwrap();
+    let venv_text = venv.to_string_lossy().into_owned();
+    let run = shown_with(
+        "corpus_ssh",
+        &["compile", ".", "--python", &venv_text],
+        Some(&venv),
+        Some(&python_path),
+    );
+    insta::assert_snapshot!("corpus_ssh", run);
+}
+
+/// `Context.get_type` is the one part of `Context` the host can not give (the types live in
+/// lsmc): a plugin that asks for one fails with an error that says so, at its call.
+#[test]
+fn context_type() {
+    if let Some(run) = compiled("context_type", &[]) {
+        insta::assert_snapshot!("context_type", run);
     }
 }
 

@@ -5,7 +5,13 @@ Started by lsmc with this file's text as `python -c`; argv[1] is a JSON object:
 
 Protocol: one JSON object per line, both ways, on stdin/stdout (prints of plugins go to stderr).
   host -> lsmc, once: {"ready": true} or {"fatal": "what is missing"}
-  lsmc -> host:       {"call": "mod::name", "args": [...], "kwargs": {...}}
+  lsmc -> host:       {"describe": "mod::name"}
+  host -> lsmc:       {"signature": {"positional": [[name, annotation], ...], "var_positional":
+                      annotation, "keyword_only": [...], "var_keyword": annotation, "returns":
+                      annotation}} (variadics left out when absent; an annotation that is not a
+                      string is {"py": type name, "text": repr}) | {"notfound": true}
+  lsmc -> host:       {"call": "mod::name", "caller": "namespace of the call", "args": [...],
+                      "kwargs": {...}}
   host -> lsmc, while the plugin runs, per attribute read of an instance argument:
                       {"get": instance id, "attr": name}
   lsmc -> host:       {"v": value} | {"wait": true} | {"missing": true}
@@ -159,14 +165,41 @@ def encode(value):
     raise Unsupported(f"a plugin can not return a {type(value).__name__} to the model")
 
 
+class Namespace:
+    def __init__(self, name):
+        self.name = name
+
+    def get_full_name(self):
+        return self.name
+
+
+class Caller:
+    """`Context.owner`: the call, of which plugins read the calling namespace."""
+
+    def __init__(self, namespace):
+        self.namespace = Namespace(namespace)
+
+
+class CalledPlugin:
+    """`Context.plugin`: the plugin being called."""
+
+    def __init__(self, name):
+        namespace, self.name = name.rsplit("::", 1)
+        self.namespace = Namespace(namespace)
+
+    def get_full_name(self):
+        return f"{self.namespace.name}::{self.name}"
+
+
 class HostContext(Context):
     """What the reference's `Context` gives a plugin, without a compiler behind it."""
 
-    def __init__(self, namespace):
-        self.namespace = namespace
+    def __init__(self, plugin, caller):
+        self.plugin = CalledPlugin(plugin)
+        self.owner = Caller(caller or self.plugin.namespace.name)
 
     def get_data_dir(self):
-        data_dir = os.path.join("data", self.namespace)
+        data_dir = os.path.join("data", self.plugin.namespace.get_full_name())
         os.makedirs(data_dir, exist_ok=True)
         return data_dir
 
@@ -177,7 +210,45 @@ class HostContext(Context):
         return None
 
     def get_type(self, name):
-        raise NotFoundException(None, str(name), f"lsmc's plugin host can not give type {name} to a plugin")
+        raise NotImplementedError(
+            f"Context.get_type({str(name)!r}): lsmc's plugin host can not give the types of the"
+            " model to a plugin; pass the instances or values the plugin needs as arguments"
+        )
+
+
+class HostModule:
+    """A module of the project as `Project.get().modules` gives it: its name and folder."""
+
+    def __init__(self, name, path):
+        self.name = name
+        self._path = path
+        self.path = path
+
+
+class HostProject:
+    """What plugins read of `inmanta.module.Project.get()`: the project's folder and its
+    modules (each folder on the module path, and each v2 module on the Python path)."""
+
+    def __init__(self):
+        self._path = self.project_path = os.getcwd()
+        self.modules = {}
+        for folder in config.get("module_path", []):
+            for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+                if os.path.isdir(os.path.join(folder, name, "model")):
+                    self.modules.setdefault(name, HostModule(name, os.path.join(folder, name)))
+        for site in sys.path:
+            packages = os.path.join(site, "inmanta_plugins")
+            for name in sorted(os.listdir(packages)) if os.path.isdir(packages) else []:
+                if os.path.isdir(os.path.join(packages, name, "model")):
+                    self.modules.setdefault(name, HostModule(name, os.path.join(packages, name)))
+
+
+try:
+    from inmanta.module import Project
+
+    Project._project = HostProject()
+except Exception:  # noqa: BLE001 - plugins that read the project then fail at their call
+    pass
 
 
 def context_position(function):
@@ -203,12 +274,51 @@ def find(name):
     return found
 
 
+def annotation(annotations, name, absent="any"):
+    value = annotations.get(name, absent)
+    if value is None or isinstance(value, str):
+        return value
+    return {"py": type(value).__name__, "text": repr(value)}
+
+
+def describe(name):
+    """The annotations of a plugin's parameters (Context left out) and result."""
+    try:
+        plugin = find(name)
+    except ModuleNotFoundError:
+        plugin = None
+    if plugin is None:
+        return {"notfound": True}
+    spec = inspect.getfullargspec(plugin.__function__)
+    notes = spec.annotations
+    context = context_position(plugin.__function__)
+    signature = {
+        "positional": [
+            [arg, annotation(notes, arg)] for i, arg in enumerate(spec.args) if i != context
+        ],
+        "keyword_only": [[arg, annotation(notes, arg)] for arg in spec.kwonlyargs],
+        "returns": annotation(notes, "return"),
+    }
+    if spec.varargs:
+        signature["var_positional"] = annotation(notes, spec.varargs)
+    if spec.varkw:
+        signature["var_keyword"] = annotation(notes, spec.varkw)
+    return {"signature": signature}
+
+
 def run(request):
+    if "describe" in request:
+        try:
+            return describe(request["describe"])
+        except Exception:  # noqa: BLE001 - the call that follows reports it
+            return {"notfound": True}
     name = request["call"]
     try:
         plugin = find(name)
     except ModuleNotFoundError:
         plugin = None
+    except Exception as e:  # noqa: BLE001 - the module's code failed to import: at the call
+        return {"raise": f"{type(e).__name__}: {e}", "explicit": False}
     if plugin is None:
         return {"notfound": True}
     function = plugin.__function__
@@ -229,7 +339,7 @@ def run(request):
         kwargs = {k: wrap(v) for k, v in kwargs.items()}
         position = context_position(function)
         if position >= 0:
-            args.insert(position, HostContext(name.rsplit("::", 1)[0]))
+            args.insert(position, HostContext(name, request.get("caller")))
         result = DynamicProxy.unwrap(function(*args, **kwargs))
         return {"ok": encode(result)}
     except Wait:

@@ -4,13 +4,15 @@
 //! (the protocol is described at the top of `plugin_host.py`).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::rc::Rc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use lsmc::eval::python_plugins::{AttributeRead, HostReply, PluginHost};
+use lsmc::eval::python_plugins::{AttributeRead, HostReply, PluginHost, Signature};
 use serde_json::{json, Map, Value as Json};
 
 /// The host's program, run with `python -c`.
@@ -39,6 +41,8 @@ pub struct HostConfig {
 pub struct ProcessHost {
     config: HostConfig,
     state: RefCell<State>,
+    /// The signatures asked for, once per plugin.
+    signatures: RefCell<HashMap<String, Option<Rc<Signature>>>>,
 }
 
 enum State {
@@ -66,6 +70,7 @@ impl ProcessHost {
         ProcessHost {
             config,
             state: RefCell::new(State::NotStarted),
+            signatures: RefCell::default(),
         }
     }
 
@@ -204,27 +209,68 @@ impl Process {
     }
 }
 
-impl PluginHost for ProcessHost {
-    fn call(
-        &self,
-        plugin: &str,
-        args: Vec<Json>,
-        kwargs: Map<String, Json>,
-        read: &mut dyn FnMut(u64, &str) -> AttributeRead,
-    ) -> HostReply {
-        let mut state = self.state.borrow_mut();
+impl ProcessHost {
+    /// The running process, started on first use; `None` when it could not start (the call
+    /// says why).
+    fn running<'a>(&self, state: &'a mut State) -> Option<&'a mut Process> {
         if matches!(*state, State::NotStarted) {
             *state = match self.start() {
                 Ok(process) => State::Running(process),
                 Err(message) => State::Failed(message),
             };
         }
+        match state {
+            State::Running(process) => Some(process),
+            _ => None,
+        }
+    }
+}
+
+impl PluginHost for ProcessHost {
+    fn signature(&self, plugin: &str) -> Option<Rc<Signature>> {
+        if let Some(known) = self.signatures.borrow().get(plugin) {
+            return known.clone();
+        }
+        let mut state = self.state.borrow_mut();
+        let process = self.running(&mut state)?;
+        let request = json!({ "describe": plugin });
+        let answer = match process.send(&request) {
+            Ok(()) => process.receive(self.config.timeout).ok(),
+            Err(_) => None,
+        };
+        if answer.is_none() {
+            // No answer (the import of the plugin's module hangs, or the host exited): the
+            // process is out of step, and the call reports it.
+            *state = State::Failed(format!("the plugin host did not describe {plugin}"));
+            return None;
+        }
+        let signature = answer
+            .as_ref()
+            .and_then(|a| a.get("signature"))
+            .and_then(Signature::from_json)
+            .map(Rc::new);
+        self.signatures
+            .borrow_mut()
+            .insert(plugin.to_string(), signature.clone());
+        signature
+    }
+
+    fn call(
+        &self,
+        plugin: &str,
+        caller: &str,
+        args: Vec<Json>,
+        kwargs: Map<String, Json>,
+        read: &mut dyn FnMut(u64, &str) -> AttributeRead,
+    ) -> HostReply {
+        let mut state = self.state.borrow_mut();
+        self.running(&mut state);
         let process = match &mut *state {
             State::Running(process) => process,
             State::Failed(message) => return HostReply::Unavailable(message.clone()),
-            State::NotStarted => unreachable!("started above"),
+            State::NotStarted => unreachable!("started by running"),
         };
-        let request = json!({ "call": plugin, "args": args, "kwargs": kwargs });
+        let request = json!({ "call": plugin, "caller": caller, "args": args, "kwargs": kwargs });
         match self.exchange(process, &request, read) {
             Ok(HostReply::TimedOut(seconds)) => {
                 // The process is busy with the plugin: it is stopped, and later calls fail.

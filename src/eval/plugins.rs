@@ -331,14 +331,21 @@ fn run_native(
             bind!(args, StdAssert: expression, message);
             if !matches!(expression.value, Some(Value::Bool(true))) {
                 let message = message.value.map(|v| rt.str_of(v)).unwrap_or_default();
-                return Err(format!("assertion failed: {message}").into());
+                return Err(Failure::External(format!(
+                    "AssertionError: Assertion error: {message}"
+                )));
             }
             Value::Null
         }
         Native::StdEquals => {
-            bind!(args, StdEquals: arg1, arg2);
+            bind!(args, StdEquals: arg1, arg2, desc);
             if arg1.value != arg2.value {
-                return Err("values are not equal".into());
+                let text = |arg: Arg<'_>| arg.value.map(|v| rt.str_of(v)).unwrap_or_default();
+                let mut message = format!("AssertionError: {} != {}", text(arg1), text(arg2));
+                if let Some(desc) = desc.value.filter(|d| !d.is_null()) {
+                    message = format!("{message}: {}", rt.str_of(desc));
+                }
+                return Err(Failure::External(message));
             }
             Value::Null
         }
@@ -356,11 +363,25 @@ fn run_native(
         }
         Native::StdAt => {
             bind!(args, StdAt: objects, index);
-            list_at(objects, index)?
+            list_at(objects, index).map_err(Failure::External)?
         }
         Native::StdItem => {
+            // The element at `index` of each of the lists.
             bind!(args, StdItem: objects, index);
-            list_at(objects, index)?
+            let index = index.int()?;
+            let mut out = Vec::new();
+            for object in objects.list()?.iter() {
+                let Value::List(items) = object else {
+                    return Err(Failure::External(format!(
+                        "TypeError: '{}' object is not subscriptable",
+                        std::python_type(object)
+                    )));
+                };
+                out.push(python_index(items, index).ok_or_else(|| {
+                    Failure::External("IndexError: list index out of range".into())
+                })?);
+            }
+            Value::list(out)
         }
         Native::StdFlatten => {
             bind!(args, StdFlatten: item_list);
@@ -462,7 +483,9 @@ fn run_native(
             dct.value
                 .and_then(|d| d.dict_get(key))
                 .cloned()
-                .ok_or_else(|| format!("key {key} not found"))?
+                .ok_or_else(|| {
+                    Failure::External(format!("KeyError: {}", rt.repr_of(&Value::str(key))))
+                })?
         }
         Native::StdSelect => {
             bind!(args, StdSelect: objects, attr);
@@ -470,10 +493,13 @@ fn run_native(
             let mut out = Vec::new();
             for v in objects.list()?.iter() {
                 let Value::Instance(i) = v else {
-                    return Err("select works on instances".into());
+                    return Err(Failure::External(format!(
+                        "AttributeError: '{}' object has no attribute '{attr}'",
+                        std::python_type(v)
+                    )));
                 };
                 let Some(cell) = rt.slot(*i, &attr) else {
-                    return Err(format!("no attribute {attr}").into());
+                    return Err(Failure::Wrapped(format!("could not find value {attr}")));
                 };
                 out.push(rt.cells[cell.0 as usize].read().unwrap_or(Value::Unknown));
             }
@@ -487,9 +513,9 @@ fn run_native(
             for item in list.iter() {
                 let k = match (&key, item) {
                     (Value::Str(attr), Value::Instance(i)) => {
-                        let cell = rt
-                            .slot(*i, attr)
-                            .ok_or_else(|| format!("no attribute {attr}"))?;
+                        let cell = rt.slot(*i, attr).ok_or_else(|| {
+                            Failure::Wrapped(format!("could not find value {attr}"))
+                        })?;
                         rt.cells[cell.0 as usize].read().unwrap_or(Value::Unknown)
                     }
                     (Value::Str(k), Value::Dict(_)) => {
@@ -511,8 +537,8 @@ fn run_native(
         }
         Native::StdJsonLoads => {
             bind!(args, StdJsonLoads: s);
-            let parsed: serde_json::Value =
-                serde_json::from_str(s.str()?).map_err(|e| e.to_string())?;
+            let parsed: serde_json::Value = serde_json::from_str(s.str()?)
+                .map_err(|e| Failure::External(format!("json.decoder.JSONDecodeError: {e}")))?;
             super::inventory::from_json(&parsed)
         }
         Native::StdIsBase64Encoded => {
@@ -625,19 +651,20 @@ fn external(failure: Failure) -> Failure {
     }
 }
 
-/// `std::at` and `std::item`: the element at `index`, counted from the end when negative.
+/// `std::at`: the element at `index`, counted from the end when negative.
 fn list_at(objects: Arg<'_>, index: Arg<'_>) -> Result<Value, String> {
     let list = objects.list()?;
-    let index = index.int()?;
+    python_index(&list, index.int()?).ok_or_else(|| "IndexError: list index out of range".into())
+}
+
+/// `list[index]` as Python reads it: counted from the end when negative.
+fn python_index(list: &[Value], index: i64) -> Option<Value> {
     let i = if index < 0 {
         list.len() as i64 + index
     } else {
         index
     };
-    Ok(list
-        .get(i as usize)
-        .cloned()
-        .ok_or("list index out of range")?)
+    usize::try_from(i).ok().and_then(|i| list.get(i).cloned())
 }
 
 /// Python's ordering for sorting: numbers, then strings; others by their text.

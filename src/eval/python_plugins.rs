@@ -13,19 +13,113 @@ use super::error::EvalError;
 use super::flow::{Flow, R};
 use super::value::{Dict, InstanceId, Str, Value};
 use super::{CellId, Runtime};
+use crate::resolve::{EntityId, Primitive, TypeDef, ValueType};
 use crate::source::Span;
 
 /// What runs Python plugins for an evaluation.
 pub trait PluginHost {
-    /// Runs `plugin` (`mod::name`) with these arguments; `read` answers the reads of an
-    /// instance's attribute (instance id, attribute name) while the plugin runs.
+    /// Runs `plugin` (`mod::name`), called from namespace `caller`, with these arguments;
+    /// `read` answers the reads of an instance's attribute (instance id, attribute name) while
+    /// the plugin runs.
     fn call(
         &self,
         plugin: &str,
+        caller: &str,
         args: Vec<Json>,
         kwargs: Map<String, Json>,
         read: &mut dyn FnMut(u64, &str) -> AttributeRead,
     ) -> HostReply;
+
+    /// The annotations of `plugin`'s parameters and result, which its arguments and result are
+    /// checked against as the reference checks them; `None` when the host can not say (then
+    /// the call reports why).
+    fn signature(&self, _plugin: &str) -> Option<Rc<Signature>> {
+        None
+    }
+}
+
+/// A Python plugin's signature as the host reads it from the function: each parameter's
+/// annotation, the `Context` one left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signature {
+    /// The parameters a positional argument fills, in order (also nameable by keyword).
+    pub positional: Vec<(String, Annotation)>,
+    pub var_positional: Option<Annotation>,
+    pub keyword_only: Vec<(String, Annotation)>,
+    pub var_keyword: Option<Annotation>,
+    /// `any` when the function has no return annotation.
+    pub returns: Annotation,
+}
+
+/// An annotation of a plugin's parameter or result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Annotation {
+    /// A type of the model as text: `string`, `int[]`, `std::port?`, `mod::Entity`.
+    Type(String),
+    /// `None`: only `null` passes.
+    Null,
+    /// Not a string (a Python class such as `str`): its Python type and text, which the
+    /// reference refuses.
+    Python { kind: String, text: String },
+}
+
+impl Signature {
+    /// Reads the host's `{"positional": [[name, annotation]...], "var_positional": annotation,
+    /// "keyword_only": [...], "var_keyword": annotation, "returns": annotation}`, where an
+    /// annotation is a string, `null`, or `{"py": type name, "text": repr}`, and an absent
+    /// variadic parameter is left out.
+    pub fn from_json(json: &Json) -> Option<Signature> {
+        fn annotation(json: &Json) -> Option<Annotation> {
+            Some(match json {
+                Json::String(s) => Annotation::Type(s.clone()),
+                Json::Null => Annotation::Null,
+                Json::Object(o) => Annotation::Python {
+                    kind: o.get("py")?.as_str()?.to_string(),
+                    text: o.get("text")?.as_str()?.to_string(),
+                },
+                _ => return None,
+            })
+        }
+        fn named(json: Option<&Json>) -> Option<Vec<(String, Annotation)>> {
+            json?
+                .as_array()?
+                .iter()
+                .map(|pair| {
+                    Some((
+                        pair.get(0)?.as_str()?.to_string(),
+                        annotation(pair.get(1)?)?,
+                    ))
+                })
+                .collect()
+        }
+        let variadic = |key: &str| match json.get(key) {
+            None => Some(None),
+            Some(a) => annotation(a).map(Some),
+        };
+        Some(Signature {
+            positional: named(json.get("positional"))?,
+            var_positional: variadic("var_positional")?,
+            keyword_only: named(json.get("keyword_only"))?,
+            var_keyword: variadic("var_keyword")?,
+            returns: annotation(json.get("returns")?)?,
+        })
+    }
+
+    fn for_position(&self, position: usize) -> Option<&Annotation> {
+        self.positional
+            .get(position)
+            .map(|(_, a)| a)
+            .or(self.var_positional.as_ref())
+    }
+
+    fn for_keyword(&self, name: &str) -> Option<&Annotation> {
+        self.positional
+            .iter()
+            .chain(&self.keyword_only)
+            .find(|(n, _)| n == name)
+            .map(|(_, a)| a)
+            .or(self.var_keyword.as_ref())
+    }
 }
 
 /// The answer to a plugin's read of an instance attribute.
@@ -75,18 +169,51 @@ pub fn call(
     span: Span,
 ) -> Option<R<Value>> {
     let host = rt.options.plugin_host.clone()?;
+    let signature = host.0.signature(plugin);
+    if let Some(signature) = &signature {
+        let positions = positional.iter().enumerate();
+        let given = positions.map(|(i, v)| (signature.for_position(i), v));
+        let named = keyword.iter().map(|(k, v)| (signature.for_keyword(k), v));
+        for (annotation, value) in given.chain(named) {
+            // Arguments no parameter takes are the plugin's to refuse, as Python refuses them.
+            if let Some(annotation) = annotation {
+                if let Err(message) = check_value(rt, plugin, annotation, value) {
+                    return Some(Err(EvalError::PluginArgument { message, span }.into()));
+                }
+            }
+        }
+    }
     let args = positional.iter().map(|v| to_json(rt, v)).collect();
     let kwargs = keyword
         .iter()
         .map(|(k, v)| (k.clone(), to_json(rt, v)))
         .collect();
     let mut waited: Option<CellId> = None;
-    let reply = host.0.call(plugin, args, kwargs, &mut |id, attribute| {
-        read_attribute(rt, id, attribute, &mut waited)
-    });
+    // The namespace of the file the call is in (`Context.owner.namespace`).
+    let caller = rt.model.namespaces.iter().find(|ns| ns.file == span.file);
+    let caller = caller.map_or("", |ns| ns.name.as_str());
+    let reply = host
+        .0
+        .call(plugin, caller, args, kwargs, &mut |id, attribute| {
+            read_attribute(rt, id, attribute, &mut waited)
+        });
     let plugin = plugin.to_string();
     Some(match reply {
-        HostReply::Value(value) => Ok(from_json(rt, &value)),
+        HostReply::Value(value) => {
+            let value = from_json(rt, &value);
+            // The reference checks the result inside the plugin's call: a refused one is an
+            // exception of the plugin.
+            match signature.map(|s| check_value(rt, &plugin, &s.returns, &value)) {
+                Some(Err(message)) => Err(EvalError::PythonRaised {
+                    plugin,
+                    explicit: false,
+                    message,
+                    span,
+                }
+                .into()),
+                _ => Ok(value),
+            }
+        }
         HostReply::Wait => match waited {
             Some(cell) => Err(Flow::Wait(cell)),
             None => Err(EvalError::PluginHost {
@@ -117,6 +244,126 @@ pub fn call(
         }
         .into()),
     })
+}
+
+/// Checks a value against a plugin's annotation as the reference's `Type.validate` does; an
+/// unknown passes (the host returns unknown for it, unless the plugin takes unknowns).
+fn check_value(
+    rt: &mut Runtime<'_>,
+    plugin: &str,
+    annotation: &Annotation,
+    value: &Value,
+) -> Result<(), String> {
+    let text = match annotation {
+        Annotation::Type(text) => text.as_str(),
+        Annotation::Null => "null",
+        Annotation::Python { kind, text } => {
+            return Err(format!(
+                "Bad annotation in plugin {plugin}, expected str but got {kind} ({text})"
+            ))
+        }
+    };
+    if matches!(value, Value::Unknown) || matches!(text, "any" | "expression") {
+        return Ok(());
+    }
+    let refused = |rt: &Runtime<'_>, value: &Value, expected: &str| {
+        Err(format!(
+            "Invalid value '{}', expected {expected}",
+            rt.str_of(value)
+        ))
+    };
+    if text == "null" {
+        return match value {
+            Value::Null => Ok(()),
+            other => refused(rt, other, "null"),
+        };
+    }
+    let (base, nullable) = match text.strip_suffix('?') {
+        Some(base) => (base, true),
+        None => (text, false),
+    };
+    if matches!(value, Value::Null) {
+        return if nullable {
+            Ok(())
+        } else {
+            refused(rt, value, text)
+        };
+    }
+    let (element, list) = match base.strip_suffix("[]") {
+        Some(element) => (element, true),
+        None => (base, false),
+    };
+    // As an annotation, `list` and `dict` take any list or dict, instances in them too (the
+    // reference's plugin types, unlike an attribute's).
+    match (base, value) {
+        ("list", Value::List(_)) | ("dict", Value::Dict(_)) => return Ok(()),
+        ("list" | "dict", other) => return refused(rt, other, base),
+        _ => {}
+    }
+    let namespace = plugin.rsplit_once("::").map_or("", |(ns, _)| ns);
+    let ty = resolve_type(rt, namespace, element)?;
+    if !list {
+        return check_element(rt, ty, value);
+    }
+    let Value::List(items) = value else {
+        return refused(rt, value, base);
+    };
+    for item in items.iter() {
+        check_element(rt, ty, item)?;
+    }
+    Ok(())
+}
+
+/// The type an annotation names, as the reference resolves it in the plugin's namespace.
+#[derive(Clone, Copy)]
+enum Annotated {
+    Value(ValueType),
+    Entity(EntityId),
+}
+
+fn resolve_type(rt: &Runtime<'_>, namespace: &str, name: &str) -> Result<Annotated, String> {
+    if let Some(primitive) = Primitive::from_name(name) {
+        return Ok(Annotated::Value(ValueType::Primitive(primitive)));
+    }
+    let (in_namespace, short) = match name.rsplit_once("::") {
+        Some((ns, short)) => (ns, short),
+        None => (namespace, name),
+    };
+    let found = rt
+        .model
+        .namespace_by_name
+        .get(in_namespace)
+        .and_then(|ns| rt.model.namespace(*ns).types.get(short));
+    match found {
+        Some(TypeDef::Entity(e)) => Ok(Annotated::Entity(*e)),
+        Some(TypeDef::Typedef(t)) => Ok(Annotated::Value(ValueType::Typedef(*t))),
+        None => Err(format!(
+            "could not find type {name} in namespace {namespace}"
+        )),
+    }
+}
+
+fn check_element(rt: &mut Runtime<'_>, ty: Annotated, value: &Value) -> Result<(), String> {
+    match (ty, value) {
+        (_, Value::Unknown) => Ok(()),
+        (Annotated::Value(base), value) => rt.check_base(base, value),
+        (Annotated::Entity(wanted), Value::Instance(i)) => {
+            if rt.is_subtype(rt.instances[i.0 as usize].entity, wanted) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "Invalid class type for {}, should be {}",
+                    rt.describe(*i),
+                    rt.model.entity(wanted).full_name
+                ))
+            }
+        }
+        (Annotated::Entity(wanted), other) => Err(format!(
+            "Invalid type for value '{}', should be type {}",
+            rt.str_of(other),
+            rt.model.entity(wanted).full_name
+        )),
+    }
 }
 
 fn read_attribute(

@@ -97,7 +97,7 @@ pub(super) fn getfact(rt: &Runtime<'_>, args: &Args) -> Result<Value, Failure> {
 }
 
 /// The Python class name of a value as a plugin receives it.
-fn python_type(value: &Value) -> &'static str {
+pub(super) fn python_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "NoneType",
         Value::Bool(_) => "bool",
@@ -156,7 +156,8 @@ pub(super) fn is_instance(rt: &Runtime<'_>, args: &Args) -> Result<Value, Failur
     bind!(args, StdIsInstance: obj, cls);
     let cls = cls.str()?;
     let Some(entity) = rt.model.entity_by_name(cls) else {
-        return Err(format!("could not find type {cls} in namespace std").into());
+        // The reference's std fails on its own error path (a string has no location).
+        return Err("AttributeError: 'str' object has no attribute 'get_location'".into());
     };
     match obj.value {
         Some(Value::Instance(i)) => Ok(Value::Bool(

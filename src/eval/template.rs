@@ -418,7 +418,29 @@ fn environment(rt: &Runtime<'_>) -> Environment<'static> {
         s.split('.').next().unwrap_or("").to_string()
     });
     env.add_filter("std.length", |s: &str| s.chars().count());
+    env.add_filter("std.key_sort", key_sort);
     env
+}
+
+/// `std::key_sort` as a filter: the items sorted (stably, as Python's `sorted`) by one
+/// attribute, or by several given as a list.
+fn key_sort(items: Vec<Jinja>, key: Jinja) -> Result<Vec<Jinja>, minijinja::Error> {
+    let names: Vec<String> = match key.as_str() {
+        Some(name) => vec![name.to_string()],
+        None => key.try_iter()?.map(|k| k.to_string()).collect(),
+    };
+    let mut keyed = items
+        .into_iter()
+        .map(|item| {
+            let key = names
+                .iter()
+                .map(|name| item.get_attr(name))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((key, item))
+        })
+        .collect::<Result<Vec<_>, minijinja::Error>>()?;
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, item)| item).collect())
 }
 
 /// A failed render as the reference reports the exception of its Jinja2 call.

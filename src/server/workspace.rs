@@ -177,6 +177,11 @@ impl ModuleFiles for Overlay<'_> {
         };
         Ok(Some((path.display().to_string(), text)))
     }
+
+    /// As `lsmc check` reads them: the calls of a module's Python plugins are checked as you type.
+    fn plugin_sources(&self, name: &str) -> Option<Vec<lsmc::project::PluginSource>> {
+        self.disk.plugin_sources(name)
+    }
 }
 
 /// A path with its links resolved, when it exists: the one name a file has in the server.
