@@ -8,6 +8,8 @@ use super::value::{Dict, Str, Value};
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 
+mod reader;
+
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub records: Vec<Record>,
@@ -288,15 +290,21 @@ impl Interner {
 
     /// The shared string of `text`, added to the table while it has fewer than `limit` entries.
     fn share(&self, text: &str, limit: usize) -> Str {
+        self.share_or_not(text, limit).0
+    }
+
+    /// [`Interner::share`], and whether the string is the table's.
+    fn share_or_not(&self, text: &str, limit: usize) -> (Str, bool) {
         let mut strings = self.strings.borrow_mut();
         if let Some(shared) = strings.get(text) {
-            return shared.clone();
+            return (shared.clone(), true);
         }
         let shared = Str::from(text);
-        if strings.len() < limit {
+        let kept = strings.len() < limit;
+        if kept {
             strings.insert(shared.clone());
         }
-        shared
+        (shared, kept)
     }
 }
 
@@ -375,8 +383,18 @@ impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
     }
 }
 
-/// Parses JSON text into a model value, sharing repeated strings.
+/// Parses JSON text into a model value, sharing repeated strings: by lsmc's reader, or, for what
+/// it leaves (a text that is not JSON, rare forms of numbers), by serde_json.
 fn parse_json(text: &str) -> serde_json::Result<(Value, rustc_hash::FxHashSet<Str>)> {
+    let interner = Interner::default();
+    match reader::read(text, &interner) {
+        Some(value) => Ok((value, interner.strings.into_inner())),
+        None => parse_json_with_serde(text),
+    }
+}
+
+/// [`parse_json`] by serde_json: its values, and its errors (with their places).
+fn parse_json_with_serde(text: &str) -> serde_json::Result<(Value, rustc_hash::FxHashSet<Str>)> {
     use serde::de::DeserializeSeed;
     let interner = Interner::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);
