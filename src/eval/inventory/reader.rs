@@ -143,9 +143,10 @@ impl Reader<'_, '_> {
                 self.at += 1;
                 let value = self.value()?;
                 // A repeated key keeps its first place and its last value, as Python's json does.
+                // Keys are shared (one string per name): compared by address.
                 match self.entries[base..]
                     .iter_mut()
-                    .find(|(name, _)| *name == key)
+                    .find(|(name, _)| Str::ptr_eq(name, &key))
                 {
                     Some(entry) => entry.1 = value,
                     None => self.entries.push((key, value)),
@@ -398,15 +399,24 @@ fn fingerprint(bytes: &[u8]) -> Option<Fingerprint> {
     if len > 16 {
         return None;
     }
-    let word = |part: &[u8]| {
-        let mut buffer = [0u8; 8];
-        buffer[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(buffer)
+    // Overlapping loads: the first and the last eight (or four) bytes cover the string, and
+    // with its length tell it apart.
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            bytes[at..at + 4].try_into().expect("four bytes"),
+        ))
     };
-    let (head, tail) = if len <= 8 {
-        (word(bytes), 0)
-    } else {
-        (word(&bytes[..8]), word(&bytes[8..]))
+    let (head, tail) = match len {
+        8..=16 => (word(0), word(len - 8)),
+        4..=7 => (half(0) | half(len - 4) << 32, 0),
+        _ => (
+            bytes
+                .iter()
+                .rev()
+                .fold(0, |word, &b| word << 8 | u64::from(b)),
+            0,
+        ),
     };
     Some(Fingerprint { head, tail, len })
 }
