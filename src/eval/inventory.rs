@@ -50,6 +50,19 @@ impl Record {
     }
 }
 
+/// The members of a record that are read.
+const FIELDS: [&str; 9] = [
+    "id",
+    "service_entity",
+    "state",
+    "service_entity_version",
+    "version",
+    "candidate_attributes",
+    "active_attributes",
+    "rollback_attributes",
+    "deleted",
+];
+
 /// Parses an inventory file. A broken file gives diagnostics and an empty inventory.
 pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
     let (inventory, errors) = read(text, file);
@@ -102,15 +115,30 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
     // The index in the file of the record of each id, for repeated ids.
     let mut ids: HashMap<Str, usize> = HashMap::default();
     for (i, item) in items.iter().enumerate() {
-        let Value::Dict(_) = item else {
+        let Value::Dict(members) = item else {
             errors.push(InventoryError::InstanceNotObject {
                 index: i,
                 span: place(i),
             });
             continue;
         };
+        // The members a record is read from, found in one pass over it (a lookup per member
+        // would compare each name with most others).
+        let mut fields: [Option<&Value>; FIELDS.len()] = [None; FIELDS.len()];
+        for (name, value) in members.iter() {
+            if let Some(at) = FIELDS
+                .iter()
+                .position(|f| f.len() == name.len() && *f == &**name)
+            {
+                fields[at] = Some(value);
+            }
+        }
+        let field = |key: &str| {
+            let at = FIELDS.iter().position(|f| *f == key);
+            at.and_then(|at| fields[at])
+        };
         let mut problems: Vec<(&'static str, FieldProblem)> = Vec::new();
-        let mut string = |key: &'static str| match item.dict_get(key) {
+        let mut string = |key: &'static str| match field(key) {
             Some(Value::Str(s)) => Some(s.clone()),
             Some(_) => {
                 problems.push((key, FieldProblem::NotString));
@@ -124,7 +152,7 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
         let id = string("id");
         let service_entity = string("service_entity");
         let state = string("state");
-        let mut integer = |key: &'static str, default: i64| match item.dict_get(key) {
+        let mut integer = |key: &'static str, default: i64| match field(key) {
             None | Some(Value::Null) => Some(default),
             Some(Value::Int(n)) => Some(*n),
             Some(_) => {
@@ -134,7 +162,7 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
         };
         let service_entity_version = integer("service_entity_version", 0);
         let version = integer("version", 1);
-        let mut set = |key: &'static str| match item.dict_get(key) {
+        let mut set = |key: &'static str| match field(key) {
             None | Some(Value::Null) => Some(Value::Null),
             Some(v @ Value::Dict(_)) => Some(v.clone()),
             Some(_) => {
@@ -145,7 +173,7 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
         let candidate = set("candidate_attributes");
         let active = set("active_attributes");
         let rollback = set("rollback_attributes");
-        let deleted = match item.dict_get("deleted") {
+        let deleted = match field("deleted") {
             None | Some(Value::Null) => Some(false),
             Some(Value::Bool(b)) => Some(*b),
             Some(_) => {

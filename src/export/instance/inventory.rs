@@ -145,7 +145,8 @@ pub fn check<R: Records>(
                     && g.4 == missing
                     && same_shape(&g.5, pointer)
             };
-            match grouped.iter_mut().find(|g| same(&g.0)) {
+            // From the last: the records of a service come together, and so do their groups.
+            match grouped.iter_mut().rev().find(|g| same(&g.0)) {
                 Some(g) => g.1 += 1,
                 None => grouped.push((
                     (
