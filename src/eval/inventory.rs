@@ -8,6 +8,8 @@ use super::value::{Dict, Str, Value};
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 
+mod reader;
+
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub records: Vec<Record>,
@@ -47,6 +49,19 @@ impl Record {
         }
     }
 }
+
+/// The members of a record that are read.
+const FIELDS: [&str; 9] = [
+    "id",
+    "service_entity",
+    "state",
+    "service_entity_version",
+    "version",
+    "candidate_attributes",
+    "active_attributes",
+    "rollback_attributes",
+    "deleted",
+];
 
 /// Parses an inventory file. A broken file gives diagnostics and an empty inventory.
 pub fn parse(text: &str, file: FileId) -> (Inventory, Vec<Diagnostic>) {
@@ -100,15 +115,30 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
     // The index in the file of the record of each id, for repeated ids.
     let mut ids: HashMap<Str, usize> = HashMap::default();
     for (i, item) in items.iter().enumerate() {
-        let Value::Dict(_) = item else {
+        let Value::Dict(members) = item else {
             errors.push(InventoryError::InstanceNotObject {
                 index: i,
                 span: place(i),
             });
             continue;
         };
+        // The members a record is read from, found in one pass over it (a lookup per member
+        // would compare each name with most others).
+        let mut fields: [Option<&Value>; FIELDS.len()] = [None; FIELDS.len()];
+        for (name, value) in members.iter() {
+            if let Some(at) = FIELDS
+                .iter()
+                .position(|f| f.len() == name.len() && *f == &**name)
+            {
+                fields[at] = Some(value);
+            }
+        }
+        let field = |key: &str| {
+            let at = FIELDS.iter().position(|f| *f == key);
+            at.and_then(|at| fields[at])
+        };
         let mut problems: Vec<(&'static str, FieldProblem)> = Vec::new();
-        let mut string = |key: &'static str| match item.dict_get(key) {
+        let mut string = |key: &'static str| match field(key) {
             Some(Value::Str(s)) => Some(s.clone()),
             Some(_) => {
                 problems.push((key, FieldProblem::NotString));
@@ -122,7 +152,7 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
         let id = string("id");
         let service_entity = string("service_entity");
         let state = string("state");
-        let mut integer = |key: &'static str, default: i64| match item.dict_get(key) {
+        let mut integer = |key: &'static str, default: i64| match field(key) {
             None | Some(Value::Null) => Some(default),
             Some(Value::Int(n)) => Some(*n),
             Some(_) => {
@@ -132,7 +162,7 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
         };
         let service_entity_version = integer("service_entity_version", 0);
         let version = integer("version", 1);
-        let mut set = |key: &'static str| match item.dict_get(key) {
+        let mut set = |key: &'static str| match field(key) {
             None | Some(Value::Null) => Some(Value::Null),
             Some(v @ Value::Dict(_)) => Some(v.clone()),
             Some(_) => {
@@ -143,7 +173,7 @@ fn read(text: &str, file: FileId) -> (Inventory, Vec<InventoryError>) {
         let candidate = set("candidate_attributes");
         let active = set("active_attributes");
         let rollback = set("rollback_attributes");
-        let deleted = match item.dict_get("deleted") {
+        let deleted = match field("deleted") {
             None | Some(Value::Null) => Some(false),
             Some(Value::Bool(b)) => Some(*b),
             Some(_) => {
@@ -288,15 +318,21 @@ impl Interner {
 
     /// The shared string of `text`, added to the table while it has fewer than `limit` entries.
     fn share(&self, text: &str, limit: usize) -> Str {
+        self.share_or_not(text, limit).0
+    }
+
+    /// [`Interner::share`], and whether the string is the table's.
+    fn share_or_not(&self, text: &str, limit: usize) -> (Str, bool) {
         let mut strings = self.strings.borrow_mut();
         if let Some(shared) = strings.get(text) {
-            return shared.clone();
+            return (shared.clone(), true);
         }
         let shared = Str::from(text);
-        if strings.len() < limit {
+        let kept = strings.len() < limit;
+        if kept {
             strings.insert(shared.clone());
         }
-        shared
+        (shared, kept)
     }
 }
 
@@ -375,8 +411,18 @@ impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
     }
 }
 
-/// Parses JSON text into a model value, sharing repeated strings.
+/// Parses JSON text into a model value, sharing repeated strings: by lsmc's reader, or, for what
+/// it leaves (a text that is not JSON, rare forms of numbers), by serde_json.
 fn parse_json(text: &str) -> serde_json::Result<(Value, rustc_hash::FxHashSet<Str>)> {
+    let interner = Interner::default();
+    match reader::read(text, &interner) {
+        Some(value) => Ok((value, interner.strings.into_inner())),
+        None => parse_json_with_serde(text),
+    }
+}
+
+/// [`parse_json`] by serde_json: its values, and its errors (with their places).
+fn parse_json_with_serde(text: &str) -> serde_json::Result<(Value, rustc_hash::FxHashSet<Str>)> {
     use serde::de::DeserializeSeed;
     let interner = Interner::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);

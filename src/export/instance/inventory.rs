@@ -69,6 +69,7 @@ pub fn check<R: Records>(
     let validate = validate.map(str::trim).filter(|v| !v.is_empty());
     let mut out = Vec::new();
     let mut prepared: HashMap<(&str, i64), Option<Prepared<R::Format>>> = HashMap::default();
+    let mut shapes: HashMap<(&str, i64), Shapes> = HashMap::default();
     // Service entity name -> (records, the first one), in the order of the file.
     let mut unbound: Vec<(String, usize, usize)> = Vec::new();
     // (service, version, set, attribute, missing, where) -> (records, the first one, where in it).
@@ -144,7 +145,8 @@ pub fn check<R: Records>(
                     && g.4 == missing
                     && same_shape(&g.5, pointer)
             };
-            match grouped.iter_mut().find(|g| same(&g.0)) {
+            // From the last: the records of a service come together, and so do their groups.
+            match grouped.iter_mut().rev().find(|g| same(&g.0)) {
                 Some(g) => g.1 += 1,
                 None => grouped.push((
                     (
@@ -164,12 +166,15 @@ pub fn check<R: Records>(
         // The compiled schema's verdict, on the values as read; a set is converted to JSON
         // and looked at closely only when the verdict, or the rules a schema can not express,
         // may find a problem in it.
-        let verdicts = version.verdicts(value.clone());
+        let verdicts = shapes
+            .entry((service.name.as_str(), head.version))
+            .or_default()
+            .verdicts(version, value.clone());
         let mut other = verdicts.is_none();
-        for verdict in verdicts.into_iter().flatten() {
+        for verdict in verdicts.iter().flat_map(|v| v.iter()) {
             match verdict {
-                Verdict::Missing { pointer, name } => group(&pointer, &name, true),
-                Verdict::Unknown { pointer, name } => group(&pointer, &name, false),
+                Verdict::Missing { pointer, name } => group(pointer, name, true),
+                Verdict::Unknown { pointer, name } => group(pointer, name, false),
                 Verdict::Other => other = true,
             }
         }
@@ -324,6 +329,79 @@ pub fn check<R: Records>(
         );
     }
     out
+}
+
+/// The verdicts of one version's schema by the shape of the sets: sets that satisfy the relaxed
+/// schema ([`Prepared::relaxed_is_valid`]) and have one shape have the same verdicts, so the
+/// schema's errors are collected once per shape rather than once per record (at 10,000
+/// services, most records share a handful of shapes).
+#[derive(Default)]
+struct Shapes {
+    by_shape: HashMap<Box<[u64]>, std::rc::Rc<[Verdict]>>,
+    scratch: Vec<u64>,
+}
+
+impl Shapes {
+    /// Shapes beyond this many are not kept: sets of more varied shapes are checked one by one.
+    const MOST: usize = 256;
+
+    /// The verdicts of `version` on `set`, as [`Prepared::verdicts`].
+    fn verdicts<'a, F: JsonRepr>(
+        &mut self,
+        version: &'a Prepared<F>,
+        set: F::Node<'a>,
+    ) -> Option<std::rc::Rc<[Verdict]>> {
+        self.scratch.clear();
+        shape_of::<F>(&set, &mut self.scratch);
+        if let Some(known) = self.by_shape.get(&self.scratch[..]) {
+            if version.relaxed_is_valid(set.clone()) == Some(true) {
+                debug_assert_eq!(
+                    version.verdicts(set).as_deref(),
+                    Some(&known[..]),
+                    "a set's verdicts are those of its shape"
+                );
+                return Some(known.clone());
+            }
+            return version.verdicts(set).map(Into::into);
+        }
+        let verdicts: std::rc::Rc<[Verdict]> = version.verdicts(set.clone())?.into();
+        // A set with no verdict satisfies the relaxed schema too.
+        if self.by_shape.len() < Self::MOST
+            && (verdicts.is_empty() || version.relaxed_is_valid(set) == Some(true))
+        {
+            self.by_shape
+                .insert(self.scratch.as_slice().into(), verdicts.clone());
+        }
+        Some(verdicts)
+    }
+}
+
+/// The shape of a value, as a sequence of words: an object's member count and, for each
+/// member, the address and length of its name, then the shape of its value; a list's length
+/// and the shapes of its items; null or not for anything else. Names are told apart by address:
+/// an inventory's are shared (one string per name), and its sets are all alive while it is
+/// checked, so an address stands for one name. (A name that is not shared only makes a shape
+/// that recurs less.)
+fn shape_of<'a, F: JsonRepr>(node: &F::Node<'a>, out: &mut Vec<u64>) {
+    use jsonschema::json::{Array, Object};
+    const OBJECT: u64 = 1 << 62;
+    const LIST: u64 = 1 << 61;
+    if let Some(object) = node.as_object() {
+        out.push(OBJECT | object.len() as u64);
+        for (name, value) in object.members() {
+            let name: &str = name.as_ref();
+            out.push(name.as_ptr() as u64);
+            out.push(name.len() as u64);
+            shape_of::<F>(&value, out);
+        }
+    } else if let Some(items) = node.as_array() {
+        out.push(LIST | items.len() as u64);
+        for item in items.elements() {
+            shape_of::<F>(&item, out);
+        }
+    } else {
+        out.push(if node.is_null() { 1 } else { 2 });
+    }
 }
 
 /// What records share a grouped problem by: service, version, set, attribute, missing (or

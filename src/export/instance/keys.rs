@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use jsonschema::json::{Array, Json, JsonNumber, Node, Object};
 use serde_json::{Map, Value as JsonValue};
+use smallvec::SmallVec;
 
 use super::paths::{child, render_path, Pointer, Seg};
 use super::wording::preview;
@@ -112,9 +113,10 @@ pub(super) fn may_have_duplicates<'a, F: Json>(members: Members, set: F::Node<'a
         let Some((_, value)) = map.members().find(|(k, _)| k.as_ref() == e.name) else {
             continue;
         };
-        let items: Vec<F::Node<'a>> = match value.as_array() {
+        // On the stack: this runs for every record of an inventory.
+        let items: SmallVec<[F::Node<'a>; 8]> = match value.as_array() {
             Some(items) => items.elements().collect(),
-            None if value.as_object().is_some() => vec![value.clone()],
+            None if value.as_object().is_some() => smallvec::smallvec![value.clone()],
             None => continue,
         };
         let keys = e.key_attributes.as_deref().unwrap_or_default();
@@ -122,7 +124,7 @@ pub(super) fn may_have_duplicates<'a, F: Json>(members: Members, set: F::Node<'a
             if items.len() > PAIRS_UP_TO {
                 return true;
             }
-            let key = |item: &F::Node<'a>| -> Option<Vec<F::Node<'a>>> {
+            let key = |item: &F::Node<'a>| -> Option<SmallVec<[F::Node<'a>; 2]>> {
                 let object = item.as_object()?;
                 keys.iter()
                     .map(|k| {
@@ -133,7 +135,8 @@ pub(super) fn may_have_duplicates<'a, F: Json>(members: Members, set: F::Node<'a
                     })
                     .collect()
             };
-            let found: Vec<Vec<F::Node<'a>>> = items.iter().filter_map(key).collect();
+            let found: SmallVec<[SmallVec<[F::Node<'a>; 2]>; 8]> =
+                items.iter().filter_map(key).collect();
             for (i, a) in found.iter().enumerate() {
                 for b in &found[i + 1..] {
                     if a.iter().zip(b).all(|(x, y)| may_be_same::<F>(x, y)) {

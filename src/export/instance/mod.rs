@@ -100,6 +100,9 @@ pub struct Prepared<'c, F: JsonRepr = SerdeJson> {
     schema: Json,
     /// The schema compiled by the `jsonschema` crate: its verdicts, which lsmc words.
     compiled: Option<jsonschema::Validator<F>>,
+    /// The schema without what the names of members alone decide, compiled when first asked
+    /// for (see [`Prepared::relaxed_is_valid`]).
+    relaxed: std::cell::OnceCell<Option<jsonschema::Validator<F>>>,
 }
 
 /// A verdict of the compiled schema: where in the set, and what.
@@ -121,7 +124,21 @@ impl<'c, F: JsonRepr> Prepared<'c, F> {
             entity,
             schema,
             compiled,
+            relaxed: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Whether a set satisfies the schema without `required` and `additionalProperties: false`
+    /// (`None`: that schema did not compile). When it does, the set's verdicts (missing and
+    /// unknown members only) follow from the names of its members, the lengths of its lists
+    /// and which of its values are null: sets of one shape share them.
+    pub fn relaxed_is_valid(&self, set: F::Node<'_>) -> Option<bool> {
+        self.relaxed
+            .get_or_init(|| {
+                schema_eval::compile::<F>(&schema_eval::without_member_names(&self.schema))
+            })
+            .as_ref()
+            .map(|validator| validator.is_valid(set))
     }
 
     /// What the compiled schema refuses in a set as read, before it is worded (`None`: the

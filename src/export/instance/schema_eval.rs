@@ -58,6 +58,38 @@ pub fn compile<F: JsonRepr>(schema: &Json) -> Option<jsonschema::Validator<F>> {
     options.build(schema).ok()
 }
 
+/// A schema without the keywords that the names of an object's members alone decide:
+/// `required`, and `additionalProperties: false`. Only keywords are taken out: a property named
+/// `required` keeps its schema.
+pub fn without_member_names(schema: &Json) -> Json {
+    let relaxed_map = |map: &Map<String, Json>| -> Json {
+        Json::Object(
+            map.iter()
+                .map(|(name, s)| (name.clone(), without_member_names(s)))
+                .collect(),
+        )
+    };
+    match schema {
+        Json::Object(map) => {
+            let mut out = Map::new();
+            for (keyword, value) in map {
+                let relaxed = match (keyword.as_str(), value) {
+                    ("required", _) | ("additionalProperties", Json::Bool(false)) => continue,
+                    ("properties" | "$defs", Json::Object(schemas)) => relaxed_map(schemas),
+                    ("items" | "additionalProperties" | "anyOf" | "allOf" | "oneOf", _) => {
+                        without_member_names(value)
+                    }
+                    _ => value.clone(),
+                };
+                out.insert(keyword.clone(), relaxed);
+            }
+            Json::Object(out)
+        }
+        Json::Array(schemas) => Json::Array(schemas.iter().map(without_member_names).collect()),
+        other => other.clone(),
+    }
+}
+
 /// What the compiled `schema` refuses in `value` (`node` is `value` in the representation
 /// `F`), each failure once, in the order of the value's members (a missing attribute after the
 /// members of its object).
@@ -315,6 +347,35 @@ pub fn same_value(a: &Json, b: &Json) -> bool {
 mod tests {
     use super::*;
     use crate::export::instance::pointer_text;
+
+    /// Only keywords go: a property named `required` keeps its schema, and
+    /// `additionalProperties` that is a schema stays.
+    #[test]
+    fn without_member_names_takes_out_keywords_only() {
+        let schema = serde_json::json!({
+            "$defs": {"E": {"additionalProperties": false, "properties": {"a": {"type": "string"}}, "required": ["a"], "type": "object"}},
+            "additionalProperties": false,
+            "properties": {
+                "required": {"type": "integer"},
+                "e": {"anyOf": [{"$ref": "#/$defs/E"}, {"type": "null"}]},
+                "d": {"additionalProperties": {"type": "string"}, "type": "object"},
+                "l": {"items": {"$ref": "#/$defs/E"}, "type": "array"}
+            },
+            "required": ["required"],
+            "type": "object"
+        });
+        let relaxed = serde_json::json!({
+            "$defs": {"E": {"properties": {"a": {"type": "string"}}, "type": "object"}},
+            "properties": {
+                "required": {"type": "integer"},
+                "e": {"anyOf": [{"$ref": "#/$defs/E"}, {"type": "null"}]},
+                "d": {"additionalProperties": {"type": "string"}, "type": "object"},
+                "l": {"items": {"$ref": "#/$defs/E"}, "type": "array"}
+            },
+            "type": "object"
+        });
+        assert_eq!(without_member_names(&schema), relaxed);
+    }
 
     #[test]
     fn schema_subset() {
