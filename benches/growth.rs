@@ -183,7 +183,7 @@ fn relations_frozen_one_by_one(n: usize) -> Box<dyn Fn()> {
 import std
 
 entity Holder:
-    int count = 0
+    int count
 end
 implement Holder using counted
 
