@@ -1,6 +1,7 @@
 //! How time grows with the size of the input, on inputs that once grew quadratically or worse:
 //! N top-level variables, an inheritance chain, a for loop over a relation that grows inside it,
-//! and an inventory on one long line with one bad record (read, checked, its diagnostics
+//! N relations that are read whole one after the other (each is frozen on its own, beside many
+//! relations nobody reads), and an inventory on one long line with one bad record (read, checked, its diagnostics
 //! rendered). Each runs at two sizes 10x apart; the table shows the best of a few runs of each
 //! and their ratio, which is at most 12 when the growth is n log n or better.
 //!
@@ -50,6 +51,11 @@ fn main() {
             name: "relation growing in its for loop",
             small: 100,
             prepare: growing_relation,
+        },
+        Case {
+            name: "relations frozen one by one",
+            small: 1_000,
+            prepare: relations_frozen_one_by_one,
         },
         Case {
             name: "long-line inventory, one bad record",
@@ -164,6 +170,39 @@ for item in holder.items:
 end
 "#,
         last = n - 1
+    );
+    compile(main)
+}
+
+/// `n` holders whose implementation reads its relation whole (a plugin call waits until the
+/// relation is frozen, and the scheduler freezes one waited-on relation at a time), among
+/// `4n` items with two relations each that nobody waits on.
+fn relations_frozen_one_by_one(n: usize) -> Box<dyn Fn()> {
+    let main = format!(
+        r#"
+import std
+
+entity Holder:
+    int count
+end
+implement Holder using counted
+
+entity Item:
+end
+implement Item using std::none
+
+Holder.items [0:] -- Item.holders [0:]
+Item.peers [0:] -- Item
+
+implementation counted for Holder:
+    self.count = std::count(self.items)
+end
+
+for i in std::sequence({n}):
+    holder = Holder()
+    holder.items += [Item(), Item(), Item(), Item()]
+end
+"#
     );
     compile(main)
 }

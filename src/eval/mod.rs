@@ -248,6 +248,11 @@ pub struct Runtime<'m> {
     relation_sets: HashMap<CellId, rustc_hash::FxHashSet<InstanceId>>,
     /// Delayed cells in creation order (candidates for freezing).
     delayed: Vec<CellId>,
+    /// The delayed cells that have been waited on, unfrozen ones at least: the only cells
+    /// `freeze_one` can choose while tasks wait, so that a freeze costs the cells waited on and
+    /// not every relation of the model (a model whose templates or loops read relations freezes
+    /// them one by one).
+    waited_delayed: Vec<CellId>,
     /// Namespace root scopes.
     roots: HashMap<NamespaceId, ScopeId>,
     options: Options,
@@ -359,6 +364,7 @@ impl<'m> Runtime<'m> {
             lookup_spans: HashMap::default(),
             relation_sets: HashMap::default(),
             delayed: Vec::new(),
+            waited_delayed: Vec::new(),
             roots: HashMap::default(),
             options,
             error: None,
@@ -514,6 +520,10 @@ impl<'m> Runtime<'m> {
 
     /// The tasks waiting on a cell, to add to.
     fn waiting_mut(&mut self, cell: CellId) -> &mut Waiting {
+        let c = &self.cells[cell.0 as usize];
+        if !c.watched() && c.delayed() && !c.frozen() {
+            self.waited_delayed.push(cell);
+        }
         self.cells[cell.0 as usize].set_watched();
         self.waiting.entry(cell).or_default()
     }
@@ -592,14 +602,13 @@ impl<'m> Runtime<'m> {
     /// Freezes the delayed cell whose freezing unblocks most; when nobody waits, freezes every
     /// delayed cell. Returns whether anything was frozen.
     fn freeze_one(&mut self) -> bool {
+        // Only a waited-on cell can have waiters; ties go to the first created, as in a walk of
+        // `delayed` (creation order).
         let mut best: Option<(bool, usize, CellId)> = None;
-        let mut any_unfrozen = false;
-        for &cell in &self.delayed {
-            let c = &self.cells[cell.0 as usize];
-            if c.frozen() {
-                continue;
-            }
-            any_unfrozen = true;
+        let cells = &self.cells;
+        self.waited_delayed
+            .retain(|cell| !cells[cell.0 as usize].frozen());
+        for &cell in &self.waited_delayed {
             let waiting = self
                 .waiters(cell)
                 .iter()
@@ -608,10 +617,13 @@ impl<'m> Runtime<'m> {
             if waiting == 0 {
                 continue;
             }
-            let unpromised = c.promises == 0;
+            let unpromised = self.cells[cell.0 as usize].promises == 0;
             let better = match best {
                 None => true,
-                Some((bu, bw, _)) => (unpromised, waiting) > (bu, bw),
+                Some((bu, bw, bc)) => {
+                    (unpromised, waiting) > (bu, bw)
+                        || ((unpromised, waiting) == (bu, bw) && cell < bc)
+                }
             };
             if better {
                 best = Some((unpromised, waiting, cell));
@@ -621,17 +633,15 @@ impl<'m> Runtime<'m> {
             self.freeze(cell);
             return true;
         }
-        if !any_unfrozen {
-            return false;
-        }
-        let all: Vec<CellId> = self.delayed.clone();
+        let all: Vec<CellId> = std::mem::take(&mut self.delayed);
+        let mut any_unfrozen = false;
         for cell in all {
             if !self.cells[cell.0 as usize].frozen() {
+                any_unfrozen = true;
                 self.freeze(cell);
             }
         }
-        self.delayed.clear();
-        !self.queue.is_empty()
+        any_unfrozen && !self.queue.is_empty()
     }
 
     pub fn freeze(&mut self, cell: CellId) {
