@@ -573,9 +573,11 @@ impl<'m> Runtime<'m> {
         self.spawn_statements(&def.body, scope);
     }
 
-    /// Queues every statement of a block, in order, in its scope.
+    /// Queues every statement of a nested block (an implementation, `for` or `if` body) in its
+    /// scope, last statement first: the language runs a block's statements in that order, which
+    /// shows in which of two colliding constructors reports the collision.
     fn spawn_statements(&mut self, body: &'m [Stmt], scope: ScopeId) {
-        for stmt in body {
+        for stmt in body.iter().rev() {
             self.spawn(Work::Stmt(stmt, scope));
         }
     }
