@@ -191,6 +191,23 @@ fn assign_attribute<'m>(
         }
         .into());
     };
+    // The language runs `x.attr = v` only once `x` has a value, behind the work queued before
+    // then: a constructor argument of `x` that was waiting stores first, and a value set twice
+    // is reported at this assignment. An assignment that finds the attribute unset on its first
+    // run goes to the back of the queue once.
+    if let ExprKind::Var { path } = &object.kind {
+        if let [variable] = &path.segments[..] {
+            if !extend
+                && variable.text != "self"
+                && rt.tasks[task.0 as usize].waiting_on.is_none()
+                && !rt.cells[cell.0 as usize].available()
+            {
+                if let Some(Named::Variable(set)) = find_name(rt, &variable.text, scope) {
+                    return Err(Flow::Wait(set));
+                }
+            }
+        }
+    }
     // Promise the value so that the relation is not frozen while this waits.
     if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
         rt.cells[cell.0 as usize].promises += 1;
