@@ -31,12 +31,16 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut statements: Vec<&Stmt> = Vec::new();
     for namespace in model.namespaces.iter().filter(|n| !n.builtin) {
-        statements.extend(model.modules[namespace.module].1.items.iter().filter_map(
-            |item| match item {
-                Item::Statement(s) => Some(&**s),
-                _ => None,
-            },
-        ));
+        statements.extend(
+            model.modules[namespace.module]
+                .1
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Statement(s) => Some(&**s),
+                    _ => None,
+                }),
+        );
     }
     for implementation in &model.implementations {
         if !model.namespace(implementation.namespace).builtin {
@@ -89,8 +93,7 @@ fn expr(model: &Model, e: &Expr, into: Target<'_>, found: &mut Vec<ConstructorEr
                 return;
             };
             if let Target::Argument(owner, name) = into {
-                if let Some(error) = wrong_type(model, owner, name, entity, &class.to_text(), e)
-                {
+                if let Some(error) = wrong_type(model, owner, name, entity, &class.to_text(), e) {
                     found.push(error);
                 }
             }

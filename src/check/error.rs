@@ -669,7 +669,9 @@ impl From<ConstructorError> for Diagnostic {
                 span,
             } => rule(
                 codes::TYPING_ERROR,
-                format!("Can not assign a value of type {written} to a variable of type {expected}"),
+                format!(
+                    "Can not assign a value of type {written} to a variable of type {expected}"
+                ),
                 span,
                 "this constructor makes the wrong type",
             )

@@ -130,7 +130,7 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
             for (condition, body) in branches {
                 match eval(rt, task, condition, scope)? {
                     Value::Bool(true) => {
-                        spawn_block(rt, scope, body, None);
+                        spawn_block(rt, scope, body, None, super::block_order::last_first(body));
                         return Ok(Outcome::Done);
                     }
                     Value::Bool(false) => continue,
@@ -146,7 +146,7 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                 }
             }
             if let Some(body) = otherwise {
-                spawn_block(rt, scope, body, None);
+                spawn_block(rt, scope, body, None, super::block_order::last_first(body));
             }
             Ok(Outcome::Done)
         }
@@ -352,13 +352,14 @@ fn spawn_block<'m>(
     parent: ScopeId,
     body: &'m [Stmt],
     bound: Option<(&'m str, Value)>,
+    last_first: bool,
 ) {
     let namespace = rt.scopes[parent.0 as usize].namespace;
     let scope = rt.new_scope(Some(parent), None, namespace, body);
     if let Some(b) = bound {
         rt.scopes[scope.0 as usize].bound.push(b);
     }
-    rt.spawn_statements(body, scope);
+    rt.spawn_statements(body, scope, last_first);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -372,6 +373,8 @@ fn exec_for<'m>(
     scope: ScopeId,
 ) -> R<Outcome> {
     let name: &'m str = &variable.text;
+    // Once per run of the loop, not per item.
+    let last_first = super::block_order::last_first(body);
     // A loop over a relation consumes its values as they arrive: only the new ones are read,
     // so that a relation that grows while the loop runs costs its length, not its square.
     if let Some(cell) = relation_source(rt, task, iterable, scope)? {
@@ -385,7 +388,7 @@ fn exec_for<'m>(
             let new: smallvec::SmallVec<[Value; 4]> = items[consumed..].iter().cloned().collect();
             rt.tasks[task.0 as usize].consumed = items.len() as u32;
             for item in new {
-                spawn_block(rt, scope, body, Some((name, item)));
+                spawn_block(rt, scope, body, Some((name, item)), last_first);
             }
         }
         if rt.cells[cell.0 as usize].frozen() {
@@ -397,7 +400,7 @@ fn exec_for<'m>(
     match eval(rt, task, iterable, scope)? {
         Value::List(items) => {
             for item in items.iter() {
-                spawn_block(rt, scope, body, Some((name, item.clone())));
+                spawn_block(rt, scope, body, Some((name, item.clone())), last_first);
             }
             Ok(Outcome::Done)
         }
@@ -457,7 +460,9 @@ fn expand_implementations<'m>(
             continue;
         }
         later.push(implementation);
-        rt.spawn_body(instance, implementation);
+        let last_first =
+            super::block_order::last_first(&rt.model.implementations[implementation.index()].body);
+        rt.spawn_body(instance, implementation, last_first);
     }
 }
 
@@ -473,8 +478,8 @@ pub(super) struct CreationPlan<'m> {
 }
 
 enum CreationStep<'m> {
-    /// Run this implementation's body.
-    Body(ImplementationId),
+    /// Run this implementation's body (last statement first: [`super::block_order`]).
+    Body(ImplementationId, bool),
     /// Decide this conditional `implement`.
     Decide(&'m ImplementDef),
 }
@@ -538,7 +543,9 @@ impl<'m> Runtime<'m> {
         });
         for step in &plan.steps {
             match *step {
-                CreationStep::Body(implementation) => self.spawn_body(id, implementation),
+                CreationStep::Body(implementation, last_first) => {
+                    self.spawn_body(id, implementation, last_first)
+                }
                 CreationStep::Decide(implement) => {
                     self.spawn(Work::Implement {
                         instance: id,
@@ -570,7 +577,10 @@ impl<'m> Runtime<'m> {
             for &implementation in &implement.implementations {
                 if !plan.expanded.contains(&implementation) {
                     plan.expanded.push(implementation);
-                    plan.steps.push(CreationStep::Body(implementation));
+                    let body = &self.model.implementations[implementation.index()].body;
+                    let last_first = super::block_order::last_first(body);
+                    plan.steps
+                        .push(CreationStep::Body(implementation, last_first));
                 }
             }
         }
@@ -580,22 +590,32 @@ impl<'m> Runtime<'m> {
     }
 
     /// Queues the statements of an implementation's body for an instance, in a new scope.
-    fn spawn_body(&mut self, instance: InstanceId, implementation: ImplementationId) {
+    fn spawn_body(
+        &mut self,
+        instance: InstanceId,
+        implementation: ImplementationId,
+        last_first: bool,
+    ) {
         let def = &self.model.implementations[implementation.index()];
         if def.body.is_empty() {
             return;
         }
         let root = self.roots[&def.namespace];
         let scope = self.new_scope(Some(root), Some(instance), def.namespace, &def.body);
-        self.spawn_statements(&def.body, scope);
+        self.spawn_statements(&def.body, scope, last_first);
     }
 
     /// Queues every statement of a nested block (an implementation, `for` or `if` body) in its
-    /// scope, last statement first: the language runs a block's statements in that order, which
-    /// shows in which of two colliding constructors reports the collision.
-    fn spawn_statements(&mut self, body: &'m [Stmt], scope: ScopeId) {
-        for stmt in body.iter().rev() {
-            self.spawn(Work::Stmt(stmt, scope));
+    /// scope, in source order or last first ([`super::block_order`]).
+    fn spawn_statements(&mut self, body: &'m [Stmt], scope: ScopeId, last_first: bool) {
+        if last_first {
+            for stmt in body.iter().rev() {
+                self.spawn(Work::Stmt(stmt, scope));
+            }
+        } else {
+            for stmt in body {
+                self.spawn(Work::Stmt(stmt, scope));
+            }
         }
     }
 
