@@ -355,7 +355,7 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
     );
     assert_eq!(
         lines_of(&saved[0]["related"]),
-        [("main.cf", 13), ("main.cf", 16)],
+        [("main.cf", 16), ("main.cf", 13)],
         "set again, first set: {saved:#}"
     );
     assert_eq!(step("diagnostics_on_save_after_undo"), &json!([]));

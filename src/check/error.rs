@@ -675,7 +675,7 @@ impl From<ConstructorError> for Diagnostic {
                 span,
                 "this constructor makes the wrong type",
             )
-            .with_help(format!("construct a {expected} here")),
+            .with_help(format!("the argument holds a value of type {expected}")),
             ConstructorError::IndexUnset {
                 entity,
                 missing,
