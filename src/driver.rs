@@ -135,6 +135,7 @@ pub fn check_cached(input: &Input, options: Options, cache: Option<&ParseCache>)
     // only repeat its errors.
     if !diagnostics::has_errors(&all) {
         all.extend(crate::check::names::check(&model));
+        all.extend(crate::check::constructors::check(&model));
         all.extend(crate::check::python_plugins::check(&model, input.files));
     }
     if !diagnostics::has_errors(&all) {

@@ -340,9 +340,9 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
         .contains("Device"));
 
     // Evaluation over the configured inventory, on save: a value set twice, which checking the
-    // typed line does not find. lsmc reports it at the constructor (main.cf:14), whose `mtu`
-    // argument is set after the instance exists; the reference compiler reports it at the
-    // assignment (main.cf:17): the order of delayed constructor arguments still differs.
+    // typed line does not find. The constructor's `mtu` argument waits for the module's
+    // variable and still sets the value first: the assignment (main.cf:17) sets it again and
+    // reports it, as the reference compiler does.
     assert_eq!(
         step("diagnostics_while_typing_evaluation_error"),
         &json!([])
@@ -351,11 +351,11 @@ fn neovim_edits_a_project_through_lsmc_lsp() {
     assert_eq!(saved.as_array().map(Vec::len), Some(1), "{saved:#}");
     assert_eq!(
         (&saved[0]["code"], &saved[0]["line"]),
-        (&json!("E4001"), &json!(13))
+        (&json!("E4001"), &json!(16))
     );
     assert_eq!(
         lines_of(&saved[0]["related"]),
-        [("main.cf", 13), ("main.cf", 16)],
+        [("main.cf", 16), ("main.cf", 13)],
         "set again, first set: {saved:#}"
     );
     assert_eq!(step("diagnostics_on_save_after_undo"), &json!([]));

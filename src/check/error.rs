@@ -627,3 +627,66 @@ fn default_fix(code: Code) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The constructor calls the language rejects when it reads the model (see
+/// [`crate::check::constructors`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstructorError {
+    /// `written`: the constructed type (as written for a plain attribute, else its full name);
+    /// `expected`: the type of the argument it is given to.
+    WrongType {
+        written: String,
+        expected: String,
+        span: Span,
+    },
+    /// `missing`: the index members left unset, each with whether it is a relation.
+    IndexUnset {
+        entity: String,
+        missing: Vec<(String, bool)>,
+        span: Span,
+    },
+}
+
+/// The language's message for a constructor call of `entity` that leaves index members unset
+/// (`missing`: each name with whether it is a relation).
+pub fn index_unset_message(entity: &str, missing: &[(String, bool)]) -> String {
+    let mut message = "Invalid Constructor call:".to_string();
+    for (name, relation) in missing {
+        let kind = if *relation { "relation" } else { "attribute" };
+        message.push_str(&format!(
+            "\n\t* Missing {kind} '{name}'. The {kind} {entity}.{name} is part of an index."
+        ));
+    }
+    message
+}
+
+impl From<ConstructorError> for Diagnostic {
+    fn from(error: ConstructorError) -> Diagnostic {
+        match error {
+            ConstructorError::WrongType {
+                written,
+                expected,
+                span,
+            } => rule(
+                codes::TYPING_ERROR,
+                format!(
+                    "Can not assign a value of type {written} to a variable of type {expected}"
+                ),
+                span,
+                "this constructor makes the wrong type",
+            )
+            .with_help(format!("the argument holds a value of type {expected}")),
+            ConstructorError::IndexUnset {
+                entity,
+                missing,
+                span,
+            } => rule(
+                codes::INDEX_ATTRIBUTE_MISSING,
+                index_unset_message(&entity, &missing),
+                span,
+                "this constructor does not give every index attribute",
+            )
+            .with_help("give every attribute and relation of the entity's indexes in the call"),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Rules checked on the resolved model before evaluation: the LSM rules ([`lsm_rules`]), on the
 //! static values of the model's top-level statements ([`statics`]).
 
+pub mod constructors;
 pub mod error;
 pub mod lsm_rules;
 pub mod names;

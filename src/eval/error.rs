@@ -214,10 +214,11 @@ pub enum EvalError {
         limit: usize,
         span: Span,
     },
-    /// `missing`: the index attributes the call lacks; `owner`: the entity that declares them.
+    /// `missing`: the index members the call lacks, each with whether it is a relation;
+    /// `entity`: the entity constructed.
     IndexAttributeMissing {
-        missing: Vec<String>,
-        owner: String,
+        missing: Vec<(String, bool)>,
+        entity: String,
         span: Span,
     },
     InconsistentIndexes {
@@ -717,24 +718,14 @@ impl From<EvalError> for Diagnostic {
             .with_help("if the model is this large, raise the limit with `--max-instances N`"),
             IndexAttributeMissing {
                 missing,
-                owner,
+                entity,
                 span,
-            } => {
-                let lines: Vec<String> = missing
-                    .iter()
-                    .map(|m| {
-                        format!(
-                            "\t* Missing attribute '{m}'. The attribute {owner}.{m} is part of an index."
-                        )
-                    })
-                    .collect();
-                at(
-                    codes::INDEX_ATTRIBUTE_MISSING,
-                    format!("Invalid Constructor call:\n{}", lines.join("\n")),
-                    span,
-                    "this constructor does not give every index attribute",
-                )
-            }
+            } => at(
+                codes::INDEX_ATTRIBUTE_MISSING,
+                crate::check::error::index_unset_message(&entity, &missing),
+                span,
+                "this constructor does not give every index attribute",
+            ),
             InconsistentIndexes { span } => at(
                 codes::INDEX_COLLISION,
                 "Inconsistent indexes detected!".into(),

@@ -134,7 +134,7 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
             for (condition, body) in branches {
                 match eval(rt, task, condition, scope)? {
                     Value::Bool(true) => {
-                        spawn_block(rt, scope, body, None);
+                        spawn_block(rt, scope, body, None, super::block_order::last_first(body));
                         return Ok(Outcome::Done);
                     }
                     Value::Bool(false) => continue,
@@ -150,7 +150,7 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                 }
             }
             if let Some(body) = otherwise {
-                spawn_block(rt, scope, body, None);
+                spawn_block(rt, scope, body, None, super::block_order::last_first(body));
             }
             Ok(Outcome::Done)
         }
@@ -195,6 +195,23 @@ fn assign_attribute<'m>(
         }
         .into());
     };
+    // The language runs `x.attr = v` only once `x` has a value, behind the work queued before
+    // then: a constructor argument of `x` that was waiting stores first, and a value set twice
+    // is reported at this assignment. An assignment that finds the attribute unset on its first
+    // run goes to the back of the queue once.
+    if let ExprKind::Var { path } = &object.kind {
+        if let [variable] = &path.segments[..] {
+            if !extend
+                && variable.text != "self"
+                && rt.tasks[task.0 as usize].waiting_on.is_none()
+                && !rt.cells[cell.0 as usize].available()
+            {
+                if let Some(Named::Variable(set)) = find_name(rt, &variable.text, scope) {
+                    return Err(Flow::Wait(set));
+                }
+            }
+        }
+    }
     // Promise the value so that the relation is not frozen while this waits.
     if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
         rt.cells[cell.0 as usize].promises += 1;
@@ -339,13 +356,14 @@ fn spawn_block<'m>(
     parent: ScopeId,
     body: &'m [Stmt],
     bound: Option<(&'m str, Value)>,
+    last_first: bool,
 ) {
     let namespace = rt.scopes[parent.0 as usize].namespace;
     let scope = rt.new_scope(Some(parent), None, namespace, body);
     if let Some(b) = bound {
         rt.scopes[scope.0 as usize].bound.push(b);
     }
-    rt.spawn_statements(body, scope);
+    rt.spawn_statements(body, scope, last_first);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -359,6 +377,8 @@ fn exec_for<'m>(
     scope: ScopeId,
 ) -> R<Outcome> {
     let name: &'m str = &variable.text;
+    // Once per run of the loop, not per item.
+    let last_first = super::block_order::last_first(body);
     // A loop over a relation consumes its values as they arrive: only the new ones are read,
     // so that a relation that grows while the loop runs costs its length, not its square.
     if let Some(cell) = relation_source(rt, task, iterable, scope)? {
@@ -372,7 +392,7 @@ fn exec_for<'m>(
             let new: smallvec::SmallVec<[Value; 4]> = items[consumed..].iter().cloned().collect();
             rt.tasks[task.0 as usize].consumed = items.len() as u32;
             for item in new {
-                spawn_block(rt, scope, body, Some((name, item)));
+                spawn_block(rt, scope, body, Some((name, item)), last_first);
             }
         }
         if rt.cells[cell.0 as usize].frozen() {
@@ -384,7 +404,7 @@ fn exec_for<'m>(
     match eval(rt, task, iterable, scope)? {
         Value::List(items) => {
             for item in items.iter() {
-                spawn_block(rt, scope, body, Some((name, item.clone())));
+                spawn_block(rt, scope, body, Some((name, item.clone())), last_first);
             }
             Ok(Outcome::Done)
         }
@@ -444,7 +464,9 @@ fn expand_implementations<'m>(
             continue;
         }
         later.push(implementation);
-        rt.spawn_body(instance, implementation);
+        let last_first =
+            super::block_order::last_first(&rt.model.implementations[implementation.index()].body);
+        rt.spawn_body(instance, implementation, last_first);
     }
 }
 
@@ -460,8 +482,8 @@ pub(super) struct CreationPlan<'m> {
 }
 
 enum CreationStep<'m> {
-    /// Run this implementation's body.
-    Body(ImplementationId),
+    /// Run this implementation's body (last statement first: [`super::block_order`]).
+    Body(ImplementationId, bool),
     /// Decide this conditional `implement`.
     Decide(&'m ImplementDef),
 }
@@ -525,7 +547,9 @@ impl<'m> Runtime<'m> {
         });
         for step in &plan.steps {
             match *step {
-                CreationStep::Body(implementation) => self.spawn_body(id, implementation),
+                CreationStep::Body(implementation, last_first) => {
+                    self.spawn_body(id, implementation, last_first)
+                }
                 CreationStep::Decide(implement) => {
                     self.spawn(Work::Implement {
                         instance: id,
@@ -557,7 +581,10 @@ impl<'m> Runtime<'m> {
             for &implementation in &implement.implementations {
                 if !plan.expanded.contains(&implementation) {
                     plan.expanded.push(implementation);
-                    plan.steps.push(CreationStep::Body(implementation));
+                    let body = &self.model.implementations[implementation.index()].body;
+                    let last_first = super::block_order::last_first(body);
+                    plan.steps
+                        .push(CreationStep::Body(implementation, last_first));
                 }
             }
         }
@@ -567,20 +594,32 @@ impl<'m> Runtime<'m> {
     }
 
     /// Queues the statements of an implementation's body for an instance, in a new scope.
-    fn spawn_body(&mut self, instance: InstanceId, implementation: ImplementationId) {
+    fn spawn_body(
+        &mut self,
+        instance: InstanceId,
+        implementation: ImplementationId,
+        last_first: bool,
+    ) {
         let def = &self.model.implementations[implementation.index()];
         if def.body.is_empty() {
             return;
         }
         let root = self.roots[&def.namespace];
         let scope = self.new_scope(Some(root), Some(instance), def.namespace, &def.body);
-        self.spawn_statements(&def.body, scope);
+        self.spawn_statements(&def.body, scope, last_first);
     }
 
-    /// Queues every statement of a block, in order, in its scope.
-    fn spawn_statements(&mut self, body: &'m [Stmt], scope: ScopeId) {
-        for stmt in body {
-            self.spawn(Work::Stmt(stmt, scope));
+    /// Queues every statement of a nested block (an implementation, `for` or `if` body) in its
+    /// scope, in source order or last first ([`super::block_order`]).
+    fn spawn_statements(&mut self, body: &'m [Stmt], scope: ScopeId, last_first: bool) {
+        if last_first {
+            for stmt in body.iter().rev() {
+                self.spawn(Work::Stmt(stmt, scope));
+            }
+        } else {
+            for stmt in body {
+                self.spawn(Work::Stmt(stmt, scope));
+            }
         }
     }
 

@@ -53,7 +53,6 @@ impl<'m> Runtime<'m> {
                 indexes.push(IndexPlan {
                     table: (e, i),
                     slots,
-                    owner: e,
                 });
             }
         }
@@ -114,13 +113,16 @@ impl<'m> Runtime<'m> {
             for &slot in &index.slots {
                 match values.iter().find(|(s, _)| *s == slot) {
                     Some((_, v)) => parts.push((layout.slots[slot].name.clone(), v.clone())),
-                    None => missing.push(layout.slots[slot].name.clone()),
+                    None => missing.push((
+                        layout.slots[slot].name.to_string(),
+                        layout.slots[slot].relation.is_some(),
+                    )),
                 }
             }
             if !missing.is_empty() {
                 return Err(EvalError::IndexAttributeMissing {
-                    missing: missing.iter().map(|m| m.to_string()).collect(),
-                    owner: model.entity(index.owner).full_name.clone(),
+                    missing,
+                    entity: model.entity(entity).full_name.clone(),
                     span,
                 }
                 .into());
@@ -814,6 +816,4 @@ pub struct Plan {
 struct IndexPlan {
     table: (EntityId, usize),
     slots: Vec<usize>,
-    /// The entity that declares the index.
-    owner: EntityId,
 }

@@ -14,6 +14,7 @@
 //! diagnostic); the first error met during execution ends the run, as in the reference compiler; the
 //! final checks report every problem they find.
 
+mod block_order;
 mod cells;
 pub mod definitions;
 pub mod dump;

@@ -267,6 +267,10 @@ impl Scope<'_> {
                 ValueType::Primitive(Primitive::Number),
                 Some(ResolveError::NumberDeprecated { span: path.span }),
             )),
+            // `any` types plugin arguments only: an attribute or typedef of that type is unknown.
+            Found::Primitive(Primitive::Any) => Err(self
+                .not_found(&path.to_text(), &name[0], None, path.span, Kind::Value)
+                .into()),
             Found::Primitive(p) => Ok((ValueType::Primitive(p), None)),
             Found::Type(TypeDef::Typedef(t)) => Ok((ValueType::Typedef(t), None)),
             Found::Type(TypeDef::Entity(_)) | Found::Implementation(_) => {
