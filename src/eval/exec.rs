@@ -692,10 +692,10 @@ pub(super) fn scope_variable(rt: &mut Runtime<'_>, name: &str, scope: ScopeId) -
     }
 }
 
-/// `item["key"]` where `item` is a loop variable holding a dict that has the key: the entry,
-/// read in place. Looping over `lsm::all` does this for every record, whose dict would otherwise
-/// be cloned and dropped for each lookup. Anything else (a missing key included) is `None`, for
-/// the general path and its messages.
+/// `item["key"]` where `item` is a loop variable or a variable holding a dict that has the key:
+/// the entry, read in place. Looping over `lsm::all` does this for every record, whose dict
+/// would otherwise be cloned and dropped for each lookup. Anything else (a missing key
+/// included) is `None`, for the general path and its messages.
 fn bound_entry(rt: &Runtime<'_>, map: &Expr, key: &Expr, scope: ScopeId) -> Option<Value> {
     let (ExprKind::Var { path }, ExprKind::Str { value: key }) = (&map.kind, &key.kind) else {
         return None;
@@ -703,8 +703,14 @@ fn bound_entry(rt: &Runtime<'_>, map: &Expr, key: &Expr, scope: ScopeId) -> Opti
     let [name] = path.segments.as_slice() else {
         return None;
     };
-    let Some(Named::Bound(Value::Dict(entries))) = find_name(rt, &name.text, scope) else {
-        return None;
+    let entries = match find_name(rt, &name.text, scope)? {
+        Named::Bound(Value::Dict(entries)) => entries,
+        // A variable that holds a dict (`attrs = instance["attributes"]`), read in place too.
+        Named::Variable(cell) => match &rt.cells[cell.0 as usize].value {
+            Some(Value::Dict(entries)) => entries,
+            _ => return None,
+        },
+        _ => return None,
     };
     entries
         .iter()
