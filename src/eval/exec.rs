@@ -179,7 +179,9 @@ fn assign_attribute<'m>(
         }
         .into());
     };
-    let Some(cell) = rt.slot(instance, &name.text) else {
+    // The slot is found once, by name; everything below goes by its position.
+    let layout = rt.layout(rt.instances[instance.0 as usize].entity);
+    let Some(slot) = layout.slot(&name.text) else {
         return Err(EvalError::NoAttributeToSet {
             name: name.text.clone(),
             entity: rt
@@ -191,16 +193,13 @@ fn assign_attribute<'m>(
         }
         .into());
     };
+    let cell = rt.instances[instance.0 as usize].cell(slot);
     // Promise the value so that the relation is not frozen while this waits.
     if rt.cells[cell.0 as usize].delayed() && rt.tasks[task.0 as usize].promised.is_none() {
         rt.cells[cell.0 as usize].promises += 1;
         rt.tasks[task.0 as usize].promised = Some(cell);
     }
     // `x.rel = y.other`: the relation takes the other's values as they arrive.
-    let slot = rt
-        .layout_of(instance)
-        .slot(&name.text)
-        .expect("the slot has a cell");
     let job = SetSlot {
         instance,
         slot,
@@ -216,12 +215,11 @@ fn assign_attribute<'m>(
     // `x.rel = E(...)`: the constructor may take `x` for the inverse end (see `Lhs`). A
     // constructor written as the value reports its own failures on its own attributes.
     let lhs = if passes_lhs(value) {
-        rt.relation_end_of(instance, &name.text)
-            .map(|(relation, end)| Lhs {
-                instance,
-                relation,
-                end,
-            })
+        layout.slots[slot].relation.map(|(relation, end)| Lhs {
+            instance,
+            relation,
+            end,
+        })
     } else {
         None
     };
@@ -235,7 +233,7 @@ fn assign_attribute<'m>(
     .map_err(|flow| could_not_compute(flow, &name.text, || rt.describe(instance), span))?;
     // A value of the wrong type for a relation is, in an assignment, the reference's
     // `AttributeException` on that relation.
-    rt.set_attribute(instance, &name.text, v, span, extend)
+    rt.set_slot(instance, slot, v, span, extend)
         .map_err(|flow| match flow {
             Flow::Error(error)
                 if matches!(
@@ -474,13 +472,6 @@ impl<'m> Runtime<'m> {
             bound: Default::default(),
         });
         ScopeId(self.scopes.len() as u32 - 1)
-    }
-
-    /// The relation and end of the slot `name` of an instance, when it is a relation.
-    fn relation_end_of(&mut self, instance: InstanceId, name: &str) -> Option<(RelationId, usize)> {
-        let entity = self.instances[instance.0 as usize].entity;
-        let layout = self.layout(entity);
-        layout.slots[layout.slot(name)?].relation
     }
 
     /// The `implement` statements that apply to an entity, `using parents` followed.

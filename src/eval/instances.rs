@@ -226,7 +226,21 @@ impl<'m> Runtime<'m> {
         // As the texts `name=...` sort: by name, then `=`.
         let sort_text = |i: &usize| parts[*i].0.as_ref().bytes().chain(std::iter::once(b'='));
         order.sort_by(|a, b| sort_text(a).cmp(sort_text(b)));
-        let mut key = String::new();
+        // Sized exactly for the usual key: it grows no more, and the table keeps it as it is.
+        let size = parts
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    Value::Str(s) => s.len() + 2,
+                    Value::Instance(i) => decimal_len(i64::from(i.0)) + 2,
+                    Value::Int(i) => decimal_len(*i),
+                    _ => 0,
+                };
+                name.as_ref().len() + 1 + value
+            })
+            .sum::<usize>()
+            + 2 * parts.len().saturating_sub(1);
+        let mut key = String::with_capacity(size);
         for (n, i) in order.into_iter().enumerate() {
             let (name, value) = &parts[i];
             if n > 0 {
@@ -322,29 +336,6 @@ impl<'m> Runtime<'m> {
             }
         };
         Err(Flow::Wait(cell))
-    }
-
-    /// Stores a value in an attribute or relation of an instance.
-    pub fn set_attribute(
-        &mut self,
-        instance: InstanceId,
-        name: &str,
-        value: Value,
-        span: Span,
-        extend: bool,
-    ) -> R<()> {
-        let model = self.model;
-        let entity = self.instances[instance.0 as usize].entity;
-        let layout = self.layout(entity);
-        let Some(index) = layout.slot(name) else {
-            return Err(EvalError::NoAttributeToSet {
-                name: name.to_string(),
-                entity: model.entity(entity).full_name.clone(),
-                span,
-            }
-            .into());
-        };
-        self.set_slot(instance, index, value, span, extend)
     }
 
     /// Stores a value in the slot at position `index` of an instance.
@@ -607,9 +598,11 @@ impl<'m> Runtime<'m> {
             return Ok(());
         };
         let other = *other;
-        let Some(cell) = self.slot(other, inverse) else {
+        let entity = self.instances[other.0 as usize].entity;
+        let Some(index) = self.layout(entity).slot(inverse) else {
             return Ok(());
         };
+        let cell = self.instances[other.0 as usize].cell(index);
         let present = match self.cells[cell.0 as usize].shape {
             Shape::Multi => self.relation_holds(cell, &Value::Instance(instance)),
             _ => self.cells[cell.0 as usize].value == Some(Value::Instance(instance)),
@@ -618,7 +611,7 @@ impl<'m> Runtime<'m> {
             return Ok(());
         }
         // The reference reports a failure on the inverse end at the instance that owns it.
-        self.set_attribute(other, inverse, Value::Instance(instance), span, false)
+        self.set_slot(other, index, Value::Instance(instance), span, false)
             .map_err(|flow| match flow {
                 Flow::Error(error)
                     if matches!(
@@ -851,6 +844,17 @@ fn push_decimal(out: &mut String, value: i64) {
     out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
+/// The length of `value` in decimal.
+fn decimal_len(value: i64) -> usize {
+    let mut rest = value.unsigned_abs();
+    let mut len = 1 + usize::from(value < 0);
+    while rest >= 10 {
+        rest /= 10;
+        len += 1;
+    }
+    len
+}
+
 /// The index tables: (declaring entity, index number) to key to instance.
 pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>;
 
@@ -884,6 +888,7 @@ mod tests {
             let mut out = String::from("x=");
             push_decimal(&mut out, value);
             assert_eq!(out, format!("x={value}"));
+            assert_eq!(super::decimal_len(value), format!("{value}").len());
         }
     }
 }
