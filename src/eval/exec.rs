@@ -183,7 +183,9 @@ fn assign_attribute<'m>(
         }
         .into());
     };
-    let Some(cell) = rt.slot(instance, &name.text) else {
+    // The slot is found once, by name; everything below goes by its position.
+    let layout = rt.layout(rt.instances[instance.0 as usize].entity);
+    let Some(slot) = layout.slot(&name.text) else {
         return Err(EvalError::NoAttributeToSet {
             name: name.text.clone(),
             entity: rt
@@ -195,6 +197,7 @@ fn assign_attribute<'m>(
         }
         .into());
     };
+    let cell = rt.instances[instance.0 as usize].cell(slot);
     // The language runs `x.attr = v` only once `x` has a value, behind the work queued before
     // then: a constructor argument of `x` that was waiting stores first, and a value set twice
     // is reported at this assignment. An assignment that finds the attribute unset on its first
@@ -218,10 +221,6 @@ fn assign_attribute<'m>(
         rt.tasks[task.0 as usize].promised = Some(cell);
     }
     // `x.rel = y.other`: the relation takes the other's values as they arrive.
-    let slot = rt
-        .layout_of(instance)
-        .slot(&name.text)
-        .expect("the slot has a cell");
     let job = SetSlot {
         instance,
         slot,
@@ -237,12 +236,11 @@ fn assign_attribute<'m>(
     // `x.rel = E(...)`: the constructor may take `x` for the inverse end (see `Lhs`). A
     // constructor written as the value reports its own failures on its own attributes.
     let lhs = if passes_lhs(value) {
-        rt.relation_end_of(instance, &name.text)
-            .map(|(relation, end)| Lhs {
-                instance,
-                relation,
-                end,
-            })
+        layout.slots[slot].relation.map(|(relation, end)| Lhs {
+            instance,
+            relation,
+            end,
+        })
     } else {
         None
     };
@@ -256,7 +254,7 @@ fn assign_attribute<'m>(
     .map_err(|flow| could_not_compute(flow, &name.text, || rt.describe(instance), span))?;
     // A value of the wrong type for a relation is, in an assignment, the reference's
     // `AttributeException` on that relation.
-    rt.set_attribute(instance, &name.text, v, span, extend)
+    rt.set_slot(instance, slot, v, span, extend)
         .map_err(|flow| match flow {
             Flow::Error(error)
                 if matches!(
@@ -502,13 +500,6 @@ impl<'m> Runtime<'m> {
         ScopeId(self.scopes.len() as u32 - 1)
     }
 
-    /// The relation and end of the slot `name` of an instance, when it is a relation.
-    fn relation_end_of(&mut self, instance: InstanceId, name: &str) -> Option<(RelationId, usize)> {
-        let entity = self.instances[instance.0 as usize].entity;
-        let layout = self.layout(entity);
-        layout.slots[layout.slot(name)?].relation
-    }
-
     /// The `implement` statements that apply to an entity, `using parents` followed.
     fn implements_of(&self, entity: EntityId) -> Vec<&'m ImplementDef> {
         let model = self.model;
@@ -735,10 +726,10 @@ pub(super) fn scope_variable(rt: &mut Runtime<'_>, name: &str, scope: ScopeId) -
     }
 }
 
-/// `item["key"]` where `item` is a loop variable holding a dict that has the key: the entry,
-/// read in place. Looping over `lsm::all` does this for every record, whose dict would otherwise
-/// be cloned and dropped for each lookup. Anything else (a missing key included) is `None`, for
-/// the general path and its messages.
+/// `item["key"]` where `item` is a loop variable or a variable holding a dict that has the key:
+/// the entry, read in place. Looping over `lsm::all` does this for every record, whose dict
+/// would otherwise be cloned and dropped for each lookup. Anything else (a missing key
+/// included) is `None`, for the general path and its messages.
 fn bound_entry(rt: &Runtime<'_>, map: &Expr, key: &Expr, scope: ScopeId) -> Option<Value> {
     let (ExprKind::Var { path }, ExprKind::Str { value: key }) = (&map.kind, &key.kind) else {
         return None;
@@ -746,8 +737,14 @@ fn bound_entry(rt: &Runtime<'_>, map: &Expr, key: &Expr, scope: ScopeId) -> Opti
     let [name] = path.segments.as_slice() else {
         return None;
     };
-    let Some(Named::Bound(Value::Dict(entries))) = find_name(rt, &name.text, scope) else {
-        return None;
+    let entries = match find_name(rt, &name.text, scope)? {
+        Named::Bound(Value::Dict(entries)) => entries,
+        // A variable that holds a dict (`attrs = instance["attributes"]`), read in place too.
+        Named::Variable(cell) => match &rt.cells[cell.0 as usize].value {
+            Some(Value::Dict(entries)) => entries,
+            _ => return None,
+        },
+        _ => return None,
     };
     entries
         .iter()

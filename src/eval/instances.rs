@@ -63,6 +63,7 @@ impl<'m> Runtime<'m> {
             }
         }
         let plan = Rc::new(Plan {
+            valid_defaults: vec![std::cell::Cell::new(false); defaults.len()],
             defaults,
             indexes,
             in_index,
@@ -101,9 +102,13 @@ impl<'m> Runtime<'m> {
                 values.push((slot, value));
             }
         }
-        for (slot, value) in &plan.defaults {
+        // The defaults come last; `defaulted` says which of the plan's each one is.
+        let first_default = values.len();
+        let mut defaulted: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
+        for (d, (slot, value)) in plan.defaults.iter().enumerate() {
             if !given[*slot] {
                 values.push((*slot, value.clone()));
+                defaulted.push(d);
             }
         }
         let mut keys: smallvec::SmallVec<[_; 2]> = smallvec::SmallVec::new();
@@ -190,8 +195,27 @@ impl<'m> Runtime<'m> {
                 .or_default()
                 .insert(key.into_boxed_str(), instance);
         }
-        for (slot, value) in values {
+        let mut defaults = defaulted.into_iter();
+        for (n, (slot, value)) in values.into_iter().enumerate() {
+            if n < first_default {
+                self.set_slot(instance, slot, value, span, false)?;
+                continue;
+            }
+            let d = defaults
+                .next()
+                .expect("a default per value after the given ones");
+            if plan.valid_defaults[d].get() {
+                // A default that passed its type check once passes it again, and no task can
+                // wait on a cell of an instance made just now: stored as it is.
+                let site = self.site(span);
+                let cell = self.instances[instance.0 as usize].cell(slot);
+                let c = &mut self.cells[cell.0 as usize];
+                c.value = Some(value);
+                c.set_at = site;
+                continue;
+            }
             self.set_slot(instance, slot, value, span, false)?;
+            plan.valid_defaults[d].set(true);
         }
         Ok(Value::Instance(instance))
     }
@@ -204,7 +228,21 @@ impl<'m> Runtime<'m> {
         // As the texts `name=...` sort: by name, then `=`.
         let sort_text = |i: &usize| parts[*i].0.as_ref().bytes().chain(std::iter::once(b'='));
         order.sort_by(|a, b| sort_text(a).cmp(sort_text(b)));
-        let mut key = String::new();
+        // Sized exactly for the usual key: it grows no more, and the table keeps it as it is.
+        let size = parts
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    Value::Str(s) => s.len() + 2,
+                    Value::Instance(i) => decimal_len(i64::from(i.0)) + 2,
+                    Value::Int(i) => decimal_len(*i),
+                    _ => 0,
+                };
+                name.as_ref().len() + 1 + value
+            })
+            .sum::<usize>()
+            + 2 * parts.len().saturating_sub(1);
+        let mut key = String::with_capacity(size);
         for (n, i) in order.into_iter().enumerate() {
             let (name, value) = &parts[i];
             if n > 0 {
@@ -213,9 +251,17 @@ impl<'m> Runtime<'m> {
             key.push_str(name.as_ref());
             key.push('=');
             let _ = match value {
-                Value::Instance(i) => write!(key, "<{}>", i.0),
+                Value::Instance(i) => {
+                    key.push('<');
+                    push_decimal(&mut key, i64::from(i.0));
+                    key.push('>');
+                    Ok(())
+                }
                 Value::Float(f) if f.fract() == 0.0 => write!(key, "{}", *f as i64),
-                Value::Int(i) => write!(key, "{i}"),
+                Value::Int(i) => {
+                    push_decimal(&mut key, *i);
+                    Ok(())
+                }
                 Value::Str(s) => {
                     crate::python::push_string_repr(&mut key, s);
                     Ok(())
@@ -292,29 +338,6 @@ impl<'m> Runtime<'m> {
             }
         };
         Err(Flow::Wait(cell))
-    }
-
-    /// Stores a value in an attribute or relation of an instance.
-    pub fn set_attribute(
-        &mut self,
-        instance: InstanceId,
-        name: &str,
-        value: Value,
-        span: Span,
-        extend: bool,
-    ) -> R<()> {
-        let model = self.model;
-        let entity = self.instances[instance.0 as usize].entity;
-        let layout = self.layout(entity);
-        let Some(index) = layout.slot(name) else {
-            return Err(EvalError::NoAttributeToSet {
-                name: name.to_string(),
-                entity: model.entity(entity).full_name.clone(),
-                span,
-            }
-            .into());
-        };
-        self.set_slot(instance, index, value, span, extend)
     }
 
     /// Stores a value in the slot at position `index` of an instance.
@@ -577,9 +600,11 @@ impl<'m> Runtime<'m> {
             return Ok(());
         };
         let other = *other;
-        let Some(cell) = self.slot(other, inverse) else {
+        let entity = self.instances[other.0 as usize].entity;
+        let Some(index) = self.layout(entity).slot(inverse) else {
             return Ok(());
         };
+        let cell = self.instances[other.0 as usize].cell(index);
         let present = match self.cells[cell.0 as usize].shape {
             Shape::Multi => self.relation_holds(cell, &Value::Instance(instance)),
             _ => self.cells[cell.0 as usize].value == Some(Value::Instance(instance)),
@@ -588,7 +613,7 @@ impl<'m> Runtime<'m> {
             return Ok(());
         }
         // The reference reports a failure on the inverse end at the instance that owns it.
-        self.set_attribute(other, inverse, Value::Instance(instance), span, false)
+        self.set_slot(other, index, Value::Instance(instance), span, false)
             .map_err(|flow| match flow {
                 Flow::Error(error)
                     if matches!(
@@ -757,18 +782,10 @@ impl<'m> Runtime<'m> {
                 });
             }
             let layout = self.layout(self.instances[index].entity);
-            for (slot_index, slot) in layout.slots.iter().enumerate() {
-                if matches!(&*slot.name, "requires" | "provides") {
-                    continue;
-                }
-                let cell = &self.cells[self.instances[index].cell(slot_index).0 as usize];
-                let declared_at = slot
-                    .attribute
-                    .map(|(e, a)| model.entity(e).attributes[a].name_span)
-                    .or_else(|| {
-                        slot.relation
-                            .map(|(r, e)| model.relations[r.index()].ends[e].name_span)
-                    });
+            let first_cell = self.instances[index].cell(0).0 as usize;
+            let cells = &self.cells[first_cell..first_cell + layout.slots.len()];
+            for (slot, cell) in layout.slots.iter().zip(cells) {
+                // Most slots are complete: what a problem needs is looked up only for one.
                 let problem = match slot.kind {
                     CellKind::Single if cell.value.is_none() => Some(Incompleteness::NotSet),
                     // The lower bound first: reading a list touches its allocation.
@@ -783,6 +800,16 @@ impl<'m> Runtime<'m> {
                     _ => None,
                 };
                 if let Some(problem) = problem {
+                    if matches!(&*slot.name, "requires" | "provides") {
+                        continue;
+                    }
+                    let declared_at = slot
+                        .attribute
+                        .map(|(e, a)| model.entity(e).attributes[a].name_span)
+                        .or_else(|| {
+                            slot.relation
+                                .map(|(r, e)| model.relations[r.index()].ends[e].name_span)
+                        });
                     out.push(EvalError::Incomplete {
                         instance: self.describe(instance),
                         attribute: slot.name.to_string(),
@@ -800,6 +827,37 @@ impl<'m> Runtime<'m> {
     }
 }
 
+/// `value` in decimal, as `{}` writes it, without the formatting machinery: a key is made for
+/// every constructor call of an entity with an index.
+fn push_decimal(out: &mut String, value: i64) {
+    let mut digits = [0u8; 20];
+    let mut rest = value.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+}
+
+/// The length of `value` in decimal.
+fn decimal_len(value: i64) -> usize {
+    let mut rest = value.unsigned_abs();
+    let mut len = 1 + usize::from(value < 0);
+    while rest >= 10 {
+        rest /= 10;
+        len += 1;
+    }
+    len
+}
+
 /// The index tables: (declaring entity, index number) to key to instance.
 pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>;
 
@@ -807,6 +865,8 @@ pub type IndexTables = HashMap<(EntityId, usize), HashMap<Box<str>, InstanceId>>
 #[derive(Debug)]
 pub struct Plan {
     defaults: Vec<(usize, Value)>,
+    /// Whether each default was stored once already (its value passed its attribute's check).
+    valid_defaults: Vec<std::cell::Cell<bool>>,
     indexes: Vec<IndexPlan>,
     /// Whether each slot is part of an index.
     pub in_index: Vec<bool>,
@@ -816,4 +876,20 @@ pub struct Plan {
 struct IndexPlan {
     table: (EntityId, usize),
     slots: Vec<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    /// Writes what `{}` writes, at the ends of the range too.
+    #[test]
+    fn decimal_as_format_writes_it() {
+        for value in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN] {
+            let mut out = String::from("x=");
+            push_decimal(&mut out, value);
+            assert_eq!(out, format!("x={value}"));
+            assert_eq!(super::decimal_len(value), format!("{value}").len());
+        }
+    }
 }

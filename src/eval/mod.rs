@@ -545,11 +545,16 @@ impl<'m> Runtime<'m> {
         }
     }
 
-    /// Wakes the tasks waiting on a cell that became available (or got a new value).
+    /// Wakes the tasks waiting on a cell that became available (or got a new value). Inlined:
+    /// every value stored asks, and few cells are watched.
+    #[inline]
     fn notify(&mut self, cell: CellId, available: bool) {
-        if !self.cells[cell.0 as usize].watched() {
-            return;
+        if self.cells[cell.0 as usize].watched() {
+            self.wake_watchers(cell, available);
         }
+    }
+
+    fn wake_watchers(&mut self, cell: CellId, available: bool) {
         let Some(waiting) = self.waiting.get_mut(&cell) else {
             return;
         };

@@ -45,11 +45,12 @@ pub fn call(
         }
         _ => return Err(not_callable(function)),
     };
-    let (target, name) = (sig.namespace.to_string(), sig.name);
-    let full = format!("{target}::{name}");
+    let (target, name) = (&sig.namespace, sig.name);
+    // Named in messages only: made when one is worded.
+    let full = || format!("{target}::{name}");
     if sig.run == Run::NotNative {
         // The module's own Python code, when a plugin host can run it.
-        if let Some(result) = python_plugins::call(rt, &full, &positional, &keyword, span) {
+        if let Some(result) = python_plugins::call(rt, &full(), &positional, &keyword, span) {
             return result;
         }
     }
@@ -69,7 +70,11 @@ pub fn call(
         }
     }
     if positional.next().is_some() {
-        return Err(EvalError::TooManyPositional { plugin: full, span }.into());
+        return Err(EvalError::TooManyPositional {
+            plugin: full(),
+            span,
+        }
+        .into());
     }
     for (k, v) in keyword {
         let named = sig.params.iter().position(|p| {
@@ -79,7 +84,7 @@ pub fn call(
             Some(i) if args.values[i].is_some() => {
                 return Err(EvalError::RepeatedKeyword {
                     keyword: k,
-                    plugin: full,
+                    plugin: full(),
                     span,
                 }
                 .into());
@@ -89,7 +94,11 @@ pub fn call(
         }
     }
     let Run::Native(native) = sig.run else {
-        return Err(EvalError::NoNativeVersion { plugin: full, span }.into());
+        return Err(EvalError::NoNativeVersion {
+            plugin: full(),
+            span,
+        }
+        .into());
     };
     if sig.namespace == "std" {
         for (param, value) in sig.params.iter().zip(&args.values) {
@@ -106,7 +115,7 @@ pub fn call(
     }
     let lsm_fail = |message: String| -> Flow {
         EvalError::LsmPlugin {
-            plugin: full.clone(),
+            plugin: full(),
             message,
             span,
         }
@@ -115,27 +124,27 @@ pub fn call(
     run_native(rt, native, &args, (scope, read_variable), &lsm_fail).map_err(
         |failure| match failure {
             Failure::Message(message) => EvalError::Plugin {
-                plugin: full.clone(),
+                plugin: full(),
                 message,
                 span,
             }
             .into(),
             Failure::Limit(message) => EvalError::PluginLimit {
-                plugin: full.clone(),
+                plugin: full(),
                 message,
                 span,
             }
             .into(),
             Failure::Argument(message) => EvalError::PluginArgument { message, span }.into(),
             Failure::External(message) => EvalError::PluginException {
-                plugin: full.clone(),
+                plugin: full(),
                 message,
                 wrapped: false,
                 span,
             }
             .into(),
             Failure::Wrapped(message) => EvalError::PluginException {
-                plugin: full.clone(),
+                plugin: full(),
                 message,
                 wrapped: true,
                 span,
