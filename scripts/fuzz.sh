@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (fuzz/: parse, compile, inventory) and runs each of them for SECONDS,
-# all three at once (one libFuzzer process per target), niced, from the seed corpus
-# (fuzz/seed.sh) and with the target's dictionary. A run that stops on a crash, a timeout or the
+# all at once (one libFuzzer process per target) or one after the other (FUZZ_SEQUENTIAL=1),
+# niced, from the seed corpus (fuzz/seed.sh) and with the target's dictionary. A run that stops on a crash, a timeout or the
 # memory limit is started again for the time left, so that one finding does not end the
 # target's share; every finding stays in fuzz/artifacts/<target>/. Prints, per target, the
-# executions (libFuzzer's final stats), the runs and the findings, then the total.
+# executions (libFuzzer's final stats), the time it ran, the executions per second, the runs and
+# the findings, then the total.
 #
 #   scripts/fuzz.sh SECONDS [TARGET...]      (default: every target)
 #
@@ -15,6 +16,8 @@
 #                  it is likely to find more; the limits on nesting and line length have their
 #                  own tests)
 #   FUZZ_LOGS      folder of the libFuzzer logs, one subfolder per run (default fuzz/logs)
+#   FUZZ_NICE      the fuzzers' niceness (default 19: they take only the CPU nothing else wants)
+#   FUZZ_SEQUENTIAL  1: one target at a time, each for SECONDS (one process on the machine)
 set -euo pipefail
 seconds="${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}"
 shift
@@ -27,6 +30,7 @@ logs="${FUZZ_LOGS:-$fuzz/logs}/$(date -u +%Y%m%dT%H%M%SZ)"
 timeout="${FUZZ_TIMEOUT:-10}"
 rss="${FUZZ_RSS_MB:-2048}"
 max_len="${FUZZ_MAX_LEN:-4096}"
+niceness="${FUZZ_NICE:-19}"
 
 cd "$fuzz"
 ./seed.sh >/dev/null
@@ -40,14 +44,16 @@ mkdir -p "$logs"
 
 # One target for the whole time: runs libFuzzer again after each finding until time is up.
 fuzz_target() {
-    local target=$1 end=$(($(date +%s) + seconds)) run=0 left status
+    local target=$1 start end run=0 left status
+    start=$(date +%s)
+    end=$((start + seconds))
     mkdir -p "corpus/$target" "artifacts/$target"
     # At most 100 runs: a seed that crashes at once would otherwise start it again in a loop.
     while left=$((end - $(date +%s))); [ "$left" -gt 0 ] && [ "$run" -lt 100 ] &&
         [ ! -e "$logs/stop" ]; do
         run=$((run + 1))
         status=0
-        nice -n 10 "$bin_dir/$target" "corpus/$target" \
+        nice -n "$niceness" "$bin_dir/$target" "corpus/$target" \
             -dict="$target.dict" -max_len="$max_len" \
             -timeout="$timeout" -rss_limit_mb="$rss" -max_total_time="$left" \
             -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
@@ -58,6 +64,7 @@ fuzz_target() {
             break
         fi
     done
+    echo $(($(date +%s) - start)) >"$logs/$target.seconds"
 }
 
 # Ctrl-C (or SIGTERM, or a file `stop` in the logs' folder) ends the runs early: each libFuzzer
@@ -65,7 +72,11 @@ fuzz_target() {
 trap 'touch "$logs/stop"' INT TERM
 start=$(date +%s)
 for target in "${targets[@]}"; do
-    fuzz_target "$target" &
+    if [ "${FUZZ_SEQUENTIAL:-0}" = 1 ]; then
+        fuzz_target "$target"
+    else
+        fuzz_target "$target" &
+    fi
 done
 # A trapped signal ends the first `wait` early; the second waits for the runs to end.
 wait || wait
@@ -76,7 +87,9 @@ for target in "${targets[@]}"; do
         sed -n 's/^stat::number_of_executed_units: *//p' | awk '{s += $1} END {print s + 0}')
     runs=$(ls "$logs/$target".*.log 2>/dev/null | wc -l)
     found=$(cat "$logs/$target".*.log 2>/dev/null | grep -c 'Test unit written to' || true)
-    printf '%-10s %12d executions in %d run(s), %d finding(s)\n' "$target" "$execs" "$runs" "$found"
+    took=$(cat "$logs/$target.seconds" 2>/dev/null || echo 0)
+    printf '%-10s %12d executions in %6d s (%d/s), %d run(s), %d finding(s)\n' \
+        "$target" "$execs" "$took" "$((execs / (took > 0 ? took : 1)))" "$runs" "$found"
     total=$((total + execs))
 done
-printf '%-10s %12d executions in %d s (logs: %s)\n' total "$total" "$(($(date +%s) - start))" "$logs"
+printf '%-10s %12d executions in %6d s (logs: %s)\n' total "$total" "$(($(date +%s) - start))" "$logs"

@@ -93,7 +93,9 @@ impl Stage {
     }
 }
 
-/// A project loaded, resolved and checked.
+/// A project loaded, resolved and checked. A copy serves for another inventory without checking
+/// the model again.
+#[derive(Clone)]
 pub struct Checked {
     /// Every file of the project, and the inventory when it has problems to point at.
     pub sources: SourceMap,

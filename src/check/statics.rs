@@ -69,7 +69,7 @@ impl Object {
 }
 
 /// The static values of every module's top-level statements.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Statics {
     pub objects: Vec<Object>,
     /// Values of top-level variables already computed, and variables being computed (to stop on
