@@ -8,8 +8,6 @@ use super::value::{Dict, Str, Value};
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 
-mod reader;
-
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub records: Vec<Record>,
@@ -287,23 +285,54 @@ impl Inventory {
 /// Strings that repeat across the records of an inventory (every key, short values such as
 /// states and names of ports) are shared rather than allocated once per record.
 ///
-/// It also holds the stacks that lists and dicts are read into before they are moved into a
-/// list of their exact size (rather than grown one element at a time).
-#[derive(Default)]
+/// In front of the table, a small cache of fingerprints finds a key or a short value met before
+/// without hashing it. It also holds the stacks that lists and dicts are read into before they
+/// are moved into a list of their exact size (rather than grown one element at a time).
 struct Interner {
     strings: std::cell::RefCell<rustc_hash::FxHashSet<Str>>,
+    keys: std::cell::RefCell<Vec<Slot>>,
+    values: std::cell::RefCell<Vec<Slot>>,
     items: std::cell::RefCell<Vec<Value>>,
     entries: std::cell::RefCell<Vec<(Str, Value)>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            strings: Default::default(),
+            keys: std::cell::RefCell::new(vec![Slot::default(); Self::KEY_SLOTS]),
+            values: std::cell::RefCell::new(vec![Slot::default(); Self::VALUE_SLOTS]),
+            items: Default::default(),
+            entries: Default::default(),
+        }
+    }
 }
 
 impl Interner {
     /// Values longer than this are mostly unique (ids, descriptions): not worth a table entry.
     const SHORT_VALUE: usize = 12;
     const MAX_SHARED: usize = 4096;
+    const KEY_SLOTS: usize = 256;
+    const VALUE_SLOTS: usize = 1024;
 
     /// A key: always shared.
     fn get(&self, text: &str) -> Str {
         self.share(text, usize::MAX)
+    }
+
+    /// [`Interner::get`], through the cache.
+    fn key(&self, text: &str) -> Str {
+        let Some(fingerprint) = Fingerprint::of(text.as_bytes()) else {
+            return self.get(text);
+        };
+        let mut keys = self.keys.borrow_mut();
+        let slot = &mut keys[fingerprint.index(Self::KEY_SLOTS)];
+        if let Some(shared) = fingerprint.found(slot) {
+            return shared;
+        }
+        let shared = self.get(text);
+        fingerprint.fill(slot, shared.clone());
+        shared
     }
 
     /// A string value: shared when short. Values that repeat show up early; past a few thousand
@@ -313,7 +342,20 @@ impl Interner {
         if text.len() > Self::SHORT_VALUE {
             return Str::from(text);
         }
-        self.share(text, Self::MAX_SHARED)
+        let Some(fingerprint) = Fingerprint::of(text.as_bytes()) else {
+            return self.share(text, Self::MAX_SHARED);
+        };
+        let mut values = self.values.borrow_mut();
+        let slot = &mut values[fingerprint.index(Self::VALUE_SLOTS)];
+        if let Some(shared) = fingerprint.found(slot) {
+            return shared;
+        }
+        let (value, shared) = self.share_or_not(text, Self::MAX_SHARED);
+        // Only a string of the table is handed out again.
+        if shared {
+            fingerprint.fill(slot, value.clone());
+        }
+        value
     }
 
     /// The shared string of `text`, added to the table while it has fewer than `limit` entries.
@@ -336,6 +378,79 @@ impl Interner {
     }
 }
 
+/// A string met before: its first and last eight bytes and its length tell it apart from any
+/// other of at most 16 bytes without a comparison of the bytes.
+#[derive(Clone, Default)]
+struct Slot {
+    head: u64,
+    tail: u64,
+    len: usize,
+    shared: Option<Str>,
+}
+
+/// What tells a string of at most 16 bytes apart: its first and last (up to) eight bytes and
+/// its length.
+#[derive(Clone, Copy)]
+struct Fingerprint {
+    head: u64,
+    tail: u64,
+    len: usize,
+}
+
+impl Fingerprint {
+    /// `None` for a string longer than 16 bytes.
+    fn of(bytes: &[u8]) -> Option<Fingerprint> {
+        let len = bytes.len();
+        if len > 16 {
+            return None;
+        }
+        // Overlapping loads: the first and the last eight (or four) bytes cover the string,
+        // and with its length tell it apart.
+        let word =
+            |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let half = |at: usize| {
+            u64::from(u32::from_le_bytes(
+                bytes[at..at + 4].try_into().expect("four bytes"),
+            ))
+        };
+        let (head, tail) = match len {
+            8..=16 => (word(0), word(len - 8)),
+            4..=7 => (half(0) | half(len - 4) << 32, 0),
+            _ => (
+                bytes
+                    .iter()
+                    .rev()
+                    .fold(0, |word, &b| word << 8 | u64::from(b)),
+                0,
+            ),
+        };
+        Some(Fingerprint { head, tail, len })
+    }
+
+    fn index(self, slots: usize) -> usize {
+        let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> 40) as usize % slots
+    }
+
+    fn found(self, slot: &Slot) -> Option<Str> {
+        if slot.head == self.head && slot.tail == self.tail && slot.len == self.len {
+            slot.shared.clone()
+        } else {
+            None
+        }
+    }
+
+    fn fill(self, slot: &mut Slot, shared: Str) {
+        *slot = Slot {
+            head: self.head,
+            tail: self.tail,
+            len: self.len,
+            shared: Some(shared),
+        };
+    }
+}
+
 /// Reads a model value straight from JSON (objects keep their key order, as Python's).
 #[derive(Clone, Copy)]
 struct JsonSeed<'i>(&'i Interner);
@@ -348,15 +463,27 @@ impl<'de> serde::de::DeserializeSeed<'de> for JsonSeed<'_> {
     }
 }
 
-/// A key of a JSON object, shared through the interner.
+/// A key of a JSON object, shared through the interner: read as the text's own `&str` (a
+/// `Cow<str>` would be copied into a `String` first).
+#[derive(Clone, Copy)]
 struct KeySeed<'i>(&'i Interner);
 
 impl<'de> serde::de::DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Str;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Str, D::Error> {
-        let key = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(self.0.get(&key))
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeySeed<'_> {
+    type Value = Str;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Str, E> {
+        Ok(self.0.key(v))
     }
 }
 
@@ -400,7 +527,11 @@ impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
             let v = map.next_value_seed(self)?;
             let mut entries = self.0.entries.borrow_mut();
             // A repeated key keeps its first place and its last value, as Python's json does.
-            match entries[base..].iter_mut().find(|(name, _)| *name == k) {
+            // Keys are shared (one string per name): compared by address.
+            match entries[base..]
+                .iter_mut()
+                .find(|(name, _)| Str::ptr_eq(name, &k))
+            {
                 Some(entry) => entry.1 = v,
                 None => entries.push((k, v)),
             }
@@ -411,18 +542,8 @@ impl<'de> serde::de::Visitor<'de> for JsonSeed<'_> {
     }
 }
 
-/// Parses JSON text into a model value, sharing repeated strings: by lsmc's reader, or, for what
-/// it leaves (a text that is not JSON, rare forms of numbers), by serde_json.
+/// Parses JSON text into a model value by serde_json, sharing repeated strings.
 fn parse_json(text: &str) -> serde_json::Result<(Value, rustc_hash::FxHashSet<Str>)> {
-    let interner = Interner::default();
-    match reader::read(text, &interner) {
-        Some(value) => Ok((value, interner.strings.into_inner())),
-        None => parse_json_with_serde(text),
-    }
-}
-
-/// [`parse_json`] by serde_json: its values, and its errors (with their places).
-fn parse_json_with_serde(text: &str) -> serde_json::Result<(Value, rustc_hash::FxHashSet<Str>)> {
     use serde::de::DeserializeSeed;
     let interner = Interner::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -617,6 +738,46 @@ mod tests {
         };
         assert!(Str::ptr_eq(x1, x2));
         assert!(inventory.shared.contains("k"));
+    }
+
+    /// The values are serde_json's own, floats to the bit, with the keys and short values
+    /// shared through the cache and the table.
+    #[test]
+    fn same_values_as_serde_json() {
+        let texts = [
+            r#" [1, -2, 0, 123456789012345678, -123456789012345678, true, false, null] "#,
+            r#"[0.0, -0.0, -0, 0.1, 1.5, -2.25, 0.3, 99999999999999.9, 7.0000001, 1.1234567890123456]"#,
+            r#"[1e2, 0.1e1, 1E-7, 1234567890123456789, 18446744073709551615, 18446744073709551616]"#,
+            r#"{"a": "x", "b": {"c": [1, {"d": "e"}]}, "a": "y"}"#,
+            r#"["tab\tquote\"slash\/back\\", "\u00e9\u4e2d\ud83d\ude00", "é 中 😀", ""]"#,
+            r#"{"a\nb": 1, "\u0041": 2, "A": 3, "a key longer than sixteen bytes": 4}"#,
+            r#"["a string longer than sixteen bytes", "twelve bytes", "thirteen byte", "x", "x"]"#,
+        ];
+        for text in texts {
+            let (ours, _) = parse_json(text).unwrap();
+            let theirs = from_json(&serde_json::from_str(text).unwrap());
+            assert!(same_bits(&ours, &theirs), "{text}: {ours:?} {theirs:?}");
+        }
+    }
+
+    fn same_bits(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Str(x), Value::Str(y)) => x == y,
+            (Value::List(x), Value::List(y)) => {
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same_bits(a, b))
+            }
+            (Value::Dict(x), Value::Dict(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y.iter())
+                        .all(|((k, a), (l, b))| k == l && same_bits(a, b))
+            }
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::Null, Value::Null) => true,
+            _ => false,
+        }
     }
 
     #[test]
