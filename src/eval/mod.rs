@@ -273,6 +273,9 @@ pub struct Runtime<'m> {
     plans: Vec<Option<Rc<instances::Plan>>>,
     /// States of a lifecycle instance by name.
     lifecycle_states: HashMap<InstanceId, Rc<HashMap<value::Str, InstanceId>>>,
+    /// The `std::template` engine of this run, made on first use: it reads and compiles each
+    /// template file once.
+    templates: Option<Rc<template::Engine>>,
     /// `std::print` output, in order.
     pub printed: Vec<String>,
     /// Names of the lifecycles `lsm::render_dot` was called on, in call order.
@@ -374,6 +377,7 @@ impl<'m> Runtime<'m> {
             steps: 0,
             lsm_cache: HashMap::default(),
             lifecycle_states: HashMap::default(),
+            templates: None,
             plans: vec![None; model.entities.len()],
             typedef_checks: HashMap::default(),
             printed: Vec::new(),
