@@ -37,7 +37,8 @@ mod types;
 mod validators;
 pub mod value;
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
@@ -208,6 +209,9 @@ pub struct Evaluation<'m> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// How `freeze_one` ranks a waited-on delayed cell: no value promised to it, tasks waiting.
+type FreezeKey = (bool, usize);
+
 /// The runtime state of one evaluation.
 pub struct Runtime<'m> {
     pub model: &'m Model,
@@ -249,11 +253,16 @@ pub struct Runtime<'m> {
     relation_sets: HashMap<CellId, rustc_hash::FxHashSet<InstanceId>>,
     /// Delayed cells in creation order (candidates for freezing).
     delayed: Vec<CellId>,
-    /// The delayed cells that have been waited on, unfrozen ones at least: the only cells
-    /// `freeze_one` can choose while tasks wait, so that a freeze costs the cells waited on and
-    /// not every relation of the model (a model whose templates or loops read relations freezes
-    /// them one by one).
-    waited_delayed: Vec<CellId>,
+    /// The candidates of `freeze_one` (delayed cells waited on) by the key it chooses by, kept as
+    /// upper bounds of their keys: a key only falls between freezes except through a new waiter
+    /// (`freeze_dirty`) or a kept promise (`freeze_promised`). A model whose templates or loops
+    /// read relations freezes them one by one: each choice costs a logarithm, not a walk.
+    freeze_heap: BinaryHeap<(FreezeKey, Reverse<CellId>)>,
+    /// Delayed cells that got a waiter since the last choice: their keys may have risen.
+    freeze_dirty: Vec<CellId>,
+    /// Cells of `freeze_heap` whose key was taken while values were promised to them: the key
+    /// rises when the last promise is kept.
+    freeze_promised: Vec<CellId>,
     /// Namespace root scopes.
     roots: HashMap<NamespaceId, ScopeId>,
     options: Options,
@@ -274,6 +283,9 @@ pub struct Runtime<'m> {
     plans: Vec<Option<Rc<instances::Plan>>>,
     /// States of a lifecycle instance by name.
     lifecycle_states: HashMap<InstanceId, Rc<HashMap<value::Str, InstanceId>>>,
+    /// The `std::template` engine of this run, made on first use: it reads and compiles each
+    /// template file once.
+    templates: Option<Rc<template::Engine>>,
     /// `std::print` output, in order.
     pub printed: Vec<String>,
     /// Names of the lifecycles `lsm::render_dot` was called on, in call order.
@@ -365,7 +377,9 @@ impl<'m> Runtime<'m> {
             lookup_spans: HashMap::default(),
             relation_sets: HashMap::default(),
             delayed: Vec::new(),
-            waited_delayed: Vec::new(),
+            freeze_heap: BinaryHeap::new(),
+            freeze_dirty: Vec::new(),
+            freeze_promised: Vec::new(),
             roots: HashMap::default(),
             options,
             error: None,
@@ -375,6 +389,7 @@ impl<'m> Runtime<'m> {
             steps: 0,
             lsm_cache: HashMap::default(),
             lifecycle_states: HashMap::default(),
+            templates: None,
             plans: vec![None; model.entities.len()],
             typedef_checks: HashMap::default(),
             printed: Vec::new(),
@@ -522,8 +537,8 @@ impl<'m> Runtime<'m> {
     /// The tasks waiting on a cell, to add to.
     fn waiting_mut(&mut self, cell: CellId) -> &mut Waiting {
         let c = &self.cells[cell.0 as usize];
-        if !c.watched() && c.delayed() && !c.frozen() {
-            self.waited_delayed.push(cell);
+        if c.delayed() && !c.frozen() {
+            self.freeze_dirty.push(cell);
         }
         self.cells[cell.0 as usize].set_watched();
         self.waiting.entry(cell).or_default()
@@ -608,36 +623,42 @@ impl<'m> Runtime<'m> {
     /// Freezes the delayed cell whose freezing unblocks most; when nobody waits, freezes every
     /// delayed cell. Returns whether anything was frozen.
     fn freeze_one(&mut self) -> bool {
-        // Only a waited-on cell can have waiters; ties go to the first created, as in a walk of
-        // `delayed` (creation order).
-        let mut best: Option<(bool, usize, CellId)> = None;
+        // Only a waited-on cell can have waiters; the greatest key wins, ties go to the first
+        // created, as in a walk of `delayed` (creation order).
         let cells = &self.cells;
-        self.waited_delayed
-            .retain(|cell| !cells[cell.0 as usize].frozen());
-        for &cell in &self.waited_delayed {
-            let waiting = self
-                .waiters(cell)
-                .iter()
-                .filter(|t| !self.tasks[t.0 as usize].done)
-                .count();
-            if waiting == 0 {
-                continue;
+        let dirty = &mut self.freeze_dirty;
+        self.freeze_promised.retain(|&cell| {
+            let c = &cells[cell.0 as usize];
+            if c.frozen() {
+                return false;
             }
-            let unpromised = self.cells[cell.0 as usize].promises == 0;
-            let better = match best {
-                None => true,
-                Some((bu, bw, bc)) => {
-                    (unpromised, waiting) > (bu, bw)
-                        || ((unpromised, waiting) == (bu, bw) && cell < bc)
-                }
-            };
-            if better {
-                best = Some((unpromised, waiting, cell));
+            if c.promises == 0 {
+                dirty.push(cell);
+                return false;
+            }
+            true
+        });
+        let mut dirty = std::mem::take(&mut self.freeze_dirty);
+        dirty.sort_unstable();
+        dirty.dedup();
+        for &cell in &dirty {
+            if let Some(key) = self.freeze_key(cell) {
+                self.freeze_heap.push((key, Reverse(cell)));
             }
         }
-        if let Some((_, _, cell)) = best {
-            self.freeze(cell);
-            return true;
+        dirty.clear();
+        self.freeze_dirty = dirty;
+        // Every stored key is at least the cell's key now: the first one that is exact is the
+        // greatest.
+        while let Some((stored, Reverse(cell))) = self.freeze_heap.pop() {
+            let Some(key) = self.freeze_key(cell) else {
+                continue;
+            };
+            if key == stored {
+                self.freeze(cell);
+                return true;
+            }
+            self.freeze_heap.push((key, Reverse(cell)));
         }
         let all: Vec<CellId> = std::mem::take(&mut self.delayed);
         let mut any_unfrozen = false;
@@ -648,6 +669,29 @@ impl<'m> Runtime<'m> {
             }
         }
         any_unfrozen && !self.queue.is_empty()
+    }
+
+    /// What `freeze_one` chooses by (values promised to none first, then most waiting tasks);
+    /// `None` for a frozen cell or one nobody waits on. Notes a promised cell, whose key rises
+    /// when its promises are kept.
+    fn freeze_key(&mut self, cell: CellId) -> Option<FreezeKey> {
+        let c = &self.cells[cell.0 as usize];
+        if c.frozen() {
+            return None;
+        }
+        let waiting = self
+            .waiters(cell)
+            .iter()
+            .filter(|t| !self.tasks[t.0 as usize].done)
+            .count();
+        if waiting == 0 {
+            return None;
+        }
+        let unpromised = c.promises == 0;
+        if !unpromised {
+            self.freeze_promised.push(cell);
+        }
+        Some((unpromised, waiting))
     }
 
     pub fn freeze(&mut self, cell: CellId) {

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value as Jinja};
@@ -310,7 +311,10 @@ pub(super) fn render(
     read_variable: &mut dyn FnMut(&mut Runtime<'_>, &str) -> Option<super::flow::R<Value>>,
 ) -> Result<Value, Failure> {
     let path = super::std_plugins::module_path(caller, path)?;
-    let env = environment(rt);
+    let env = match &rt.templates {
+        Some(env) => env.clone(),
+        None => rt.templates.insert(Rc::new(environment(rt))).clone(),
+    };
     let template = env
         .get_template(&path)
         .map_err(|e| template_error(&e, &path, None))?;
@@ -384,6 +388,10 @@ pub(super) fn render(
         }
     }
 }
+
+/// The template engine of a run. Its loader keeps each template it loaded, compiled, by its
+/// resolved name (`module/path`): a file is read and parsed once, whatever the number of renders.
+pub(super) type Engine = Environment<'static>;
 
 /// The engine `std` makes: templates of the loaded modules (`module/path`) and of the project
 /// (`/path`), undefined values as errors, no escaping, Python's `str` of values.
