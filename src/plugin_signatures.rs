@@ -11,6 +11,10 @@ use crate::builtin::plugins::ParamKind;
 pub struct PythonPlugin {
     pub name: String,
     pub params: Vec<PythonParam>,
+    /// The first parameter without an annotation, in the order the reference looks at them
+    /// (`*args`, `**kwargs`, the positional ones, the keyword-only ones), with the line of the
+    /// function: the reference refuses to load such a plugin.
+    pub unannotated: Option<(String, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,36 +42,59 @@ impl PythonPlugin {
 pub fn read(text: &str) -> Result<Vec<PythonPlugin>, String> {
     let parsed = ruff_python_parser::parse_module(text).map_err(|e| e.to_string())?;
     let mut found = Vec::new();
-    collect(&parsed.syntax().body, &mut found);
+    collect(text, &parsed.syntax().body, &mut found);
     Ok(found)
 }
 
 /// Functions at the top level, also under `if` and `try` (as in `try: import x ... except`).
-fn collect(body: &[Stmt], found: &mut Vec<PythonPlugin>) {
+fn collect(text: &str, body: &[Stmt], found: &mut Vec<PythonPlugin>) {
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(function) => {
                 if let Some(name) = function.decorator_list.iter().find_map(plugin_name) {
+                    let start = usize::from(function.name.range.start());
+                    let line = 1 + text.as_bytes()[..start.min(text.len())]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count();
                     found.push(PythonPlugin {
                         name: name.unwrap_or_else(|| function.name.to_string()),
                         params: parameters(&function.parameters),
+                        unannotated: unannotated(&function.parameters).map(|p| (p, line)),
                     });
                 }
             }
             Stmt::If(branch) => {
-                collect(&branch.body, found);
+                collect(text, &branch.body, found);
                 for clause in &branch.elif_else_clauses {
-                    collect(&clause.body, found);
+                    collect(text, &clause.body, found);
                 }
             }
             Stmt::Try(attempt) => {
-                collect(&attempt.body, found);
-                collect(&attempt.orelse, found);
-                collect(&attempt.finalbody, found);
+                collect(text, &attempt.body, found);
+                collect(text, &attempt.orelse, found);
+                collect(text, &attempt.finalbody, found);
             }
             _ => {}
         }
     }
+}
+
+/// The first parameter without an annotation, in the reference's order: `*args`, `**kwargs`,
+/// the positional parameters, then the keyword-only ones.
+fn unannotated(parameters: &py::Parameters) -> Option<String> {
+    let variadic = parameters.vararg.iter().chain(&parameters.kwarg);
+    let named = parameters
+        .posonlyargs
+        .iter()
+        .chain(&parameters.args)
+        .chain(&parameters.kwonlyargs)
+        .map(|p| &p.parameter);
+    variadic
+        .map(|p| &**p)
+        .chain(named)
+        .find(|p| p.annotation.is_none())
+        .map(|p| p.name.to_string())
 }
 
 /// Whether a decorator is `@plugin` (`Some(None)`), `@plugin("name")` or `@plugin(name="name")`
@@ -184,6 +211,16 @@ def helper(a):
         assert!(!plugins[0].params[0].has_default && plugins[0].params[1].has_default);
         assert_eq!(plugins[0].params[3].kind, ParamKind::KeywordOnly);
         assert_eq!(plugins[1].parameter_list(), ["x"]);
+        assert!(plugins.iter().all(|p| p.unannotated.is_none()));
+    }
+
+    #[test]
+    fn finds_the_first_parameter_without_an_annotation() {
+        let text = "@plugin\ndef a(x: \"any\", y, *z):\n    pass\n\n@plugin\ndef b(x, **kw: \"any\"):\n    pass\n";
+        let plugins = read(text).unwrap();
+        // `*args` comes first in the reference's order.
+        assert_eq!(plugins[0].unannotated, Some(("z".to_string(), 2)));
+        assert_eq!(plugins[1].unannotated, Some(("x".to_string(), 6)));
     }
 
     #[test]

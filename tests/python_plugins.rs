@@ -367,3 +367,9 @@ fn missing_module() {
         shown("missing_module", &["check", "."], None)
     );
 }
+
+/// A plugin with a parameter that has no annotation: `check` refuses its module, called or not.
+#[test]
+fn unannotated() {
+    insta::assert_snapshot!("unannotated", shown("unannotated", &["check", "."], None));
+}

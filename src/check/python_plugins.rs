@@ -16,9 +16,9 @@ use crate::resolve::error::{ArgumentProblem, ResolveError};
 use crate::resolve::{walk_expr, Def, Model};
 
 pub fn check(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnostic> {
+    let mut found = unannotated_parameters(model, files);
     // The plugins of each module that has calls, by namespace; `None`: not known.
     let mut modules: HashMap<String, Option<HashMap<String, Vec<PythonPlugin>>>> = HashMap::new();
-    let mut found = Vec::new();
     for (_, module) in &model.modules {
         each_call(&module.items, &mut |call| {
             let ExprKind::Call {
@@ -76,6 +76,48 @@ pub fn check(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnostic> {
                 }
             }
         });
+    }
+    found
+}
+
+/// Plugins with a parameter that has no annotation, in every imported module, whether the model
+/// calls them or not: the reference refuses to load such a module. Each is reported at the
+/// module's first `import`, as the reference names no place.
+fn unannotated_parameters(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnostic> {
+    let mut first_import: Vec<(&str, crate::source::Span)> = Vec::new();
+    for (_, module) in &model.modules {
+        for item in &module.items {
+            if let Item::Import(import) = item {
+                let Some(root) = import.module.segments.first() else {
+                    continue;
+                };
+                if !first_import.iter().any(|(name, _)| *name == root.text) {
+                    first_import.push((&root.text, import.span));
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for (module, span) in first_import {
+        for source in files.plugin_sources(module).unwrap_or_default() {
+            let Ok(plugins) = plugin_signatures::read(&source.text) else {
+                continue;
+            };
+            for plugin in plugins {
+                if let Some((parameter, line)) = plugin.unannotated {
+                    found.push(
+                        ResolveError::UnannotatedPluginParameter {
+                            plugin: format!("{}::{}", source.namespace, plugin.name),
+                            parameter,
+                            file: source.name.clone(),
+                            line,
+                            span,
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
     }
     found
 }

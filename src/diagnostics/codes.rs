@@ -65,6 +65,7 @@ codes! {
     PLUGIN_ARGUMENTS = "E1018", "plugin-arguments", "inmanta.ast.RuntimeException";
     NOT_CALLABLE = "E1019", "not-callable", "inmanta.ast.RuntimeException";
     TYPEDEF_CYCLE = "E1020", "typedef-cycle", "inmanta.ast.CycleException";
+    UNANNOTATED_PLUGIN_PARAMETER = "E1021", "unannotated-plugin-parameter", "inmanta.ast.RuntimeException";
     INVALID_DEFAULT = "E2001", "invalid-default", "inmanta.ast.RuntimeException";
     CONSTRAINT_VARIABLE = "E2002", "constraint-variable", "inmanta.ast.NotFoundException";
     UNKNOWN_VARIABLE = "E2003", "unknown-variable", "inmanta.ast.NotFoundException";

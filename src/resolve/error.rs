@@ -228,6 +228,16 @@ pub enum ResolveError {
         parameters: Vec<String>,
         span: Span,
     },
+    /// A module's Python plugin with a parameter that has no annotation: the reference refuses
+    /// to load the module. `span`: the module's first `import`; `file` and `line`: the plugin's
+    /// definition.
+    UnannotatedPluginParameter {
+        plugin: String,
+        parameter: String,
+        file: String,
+        line: usize,
+        span: Span,
+    },
 }
 
 /// Inmanta's `MissingImportException`.
@@ -683,6 +693,26 @@ impl From<ResolveError> for Diagnostic {
                     .with_label(Label::primary(span, "in this call"))
                     .with_note(format!("{plugin}({})", parameters.join(", ")))
             }
+            UnannotatedPluginParameter {
+                plugin,
+                parameter,
+                file,
+                line,
+                span,
+            } => Diagnostic::error(
+                codes::UNANNOTATED_PLUGIN_PARAMETER,
+                format!(
+                    "All arguments of plugin '{plugin}' should be annotated: '{parameter}' has no annotation"
+                ),
+            )
+            .with_label(Label::primary(
+                span,
+                "this module's plugins can not be loaded",
+            ))
+            .with_note(format!("`{plugin}` is defined in {file}, line {line}"))
+            .with_help(format!(
+                "give `{parameter}` a type in the plugin's definition, e.g. `{parameter}: \"any\"`"
+            )),
         }
     }
 }
