@@ -8,15 +8,18 @@
 //! between renders: a render that asks for a variable or an attribute not read yet notes it and
 //! gets a stand-in; the plugin then reads what was asked for (or waits for it, as the reference's
 //! statement does) and renders again, until a render asks for nothing new. Reads only grow, so
-//! this ends; a template usually needs as many renders as the depth of its attribute chains.
+//! this ends. Before each render, what is ready among the names the template's source uses is
+//! read ahead (the variables, and the attributes of the instances it has met), so that an
+//! attribute chain costs one render, not one per link; what is not ready is still read lazily,
+//! so the waits and the result are the same.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value as Jinja};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use rustc_hash::FxHashMap;
 
 use super::flow::Flow;
 use super::plugin_args::Failure;
@@ -26,16 +29,20 @@ use super::Runtime;
 /// What the renders asked for, and what was read for them.
 #[derive(Default)]
 struct Reads {
-    /// Variables by name: `None` when the scope has none of that name.
-    variables: HashMap<String, Option<Jinja>>,
-    /// Attributes by instance and name: `None` when unset or missing (undefined in Jinja).
-    attributes: HashMap<(u32, String), Option<Jinja>>,
+    /// Variables by name: `None` when the scope has none of that name. (Fx hashing and lookups
+    /// by `&str`: a template looks a name up at each use, in every one of its renders.)
+    variables: FxHashMap<String, Option<Jinja>>,
+    /// Attributes by instance, then name: `None` when unset or missing (undefined in Jinja).
+    attributes: FxHashMap<u32, FxHashMap<String, Option<Jinja>>>,
     /// Asked for in the last render and not read yet.
     wanted: Vec<Want>,
     /// Whether only the keyword arguments are variables.
     kwargs_only: bool,
     /// What the last undefined value was, for the message of Jinja's `UndefinedError`.
     last_undefined: Option<String>,
+    /// Instances made template objects since the last prefetch: their attributes that the
+    /// template names are read before the next render.
+    new_instances: Vec<InstanceId>,
 }
 
 enum Want {
@@ -116,7 +123,7 @@ impl Object for Entity {
     fn get_value(self: &Arc<Self>, key: &Jinja) -> Option<Jinja> {
         let name = key.as_str()?;
         let mut reads = lock(&self.shared);
-        match reads.attributes.get(&(self.id.0, name.to_string())) {
+        match reads.attributes.get(&self.id.0).and_then(|a| a.get(name)) {
             Some(Some(value)) => Some(value.clone()),
             Some(None) => {
                 reads.last_undefined = Some(format!("variable {name} not set on {}", self.text));
@@ -223,11 +230,14 @@ fn to_jinja(rt: &Runtime<'_>, shared: &Shared, value: &Value) -> Option<Jinja> {
                 .collect::<Option<Vec<_>>>()?,
             text: rt.repr_of(value),
         }),
-        Value::Instance(id) => Jinja::from_object(Entity {
-            id: *id,
-            text: instance_text(rt, *id),
-            shared: shared.clone(),
-        }),
+        Value::Instance(id) => {
+            lock(shared).new_instances.push(*id);
+            Jinja::from_object(Entity {
+                id: *id,
+                text: instance_text(rt, *id),
+                shared: shared.clone(),
+            })
+        }
         Value::Unknown => return None,
     })
 }
@@ -311,11 +321,18 @@ pub(super) fn render(
     read_variable: &mut dyn FnMut(&mut Runtime<'_>, &str) -> Option<super::flow::R<Value>>,
 ) -> Result<Value, Failure> {
     let path = super::std_plugins::module_path(caller, path)?;
-    let env = match &rt.templates {
-        Some(env) => env.clone(),
-        None => rt.templates.insert(Rc::new(environment(rt))).clone(),
+    let engine = match &rt.templates {
+        Some(engine) => engine.clone(),
+        None => rt
+            .templates
+            .insert(Rc::new(Engine {
+                env: environment(rt),
+                names: Default::default(),
+            }))
+            .clone(),
     };
-    let template = env
+    let template = engine
+        .env
         .get_template(&path)
         .map_err(|e| template_error(&e, &path, None))?;
     let shared: Shared = Arc::default();
@@ -332,7 +349,23 @@ pub(super) fn render(
             .insert(name.clone(), Some(converted));
     }
     let root = Jinja::from_object(Scope(shared.clone()));
+    let names = engine.names_of(&path, template.source());
+    if !lock(&shared).kwargs_only {
+        for name in &names.variables {
+            // Only what is ready: a variable that is not, or that fails, is left to the render
+            // that asks for it (which then waits, or reports, as without this read).
+            if let Some(Ok(value)) = read_variable(rt, name) {
+                if let Some(converted) = to_jinja(rt, &shared, &value) {
+                    lock(&shared)
+                        .variables
+                        .insert(name.clone(), Some(converted));
+                }
+            }
+        }
+    }
+    let mut prefetch_budget = PREFETCH_INSTANCES;
     loop {
+        prefetch_attributes(rt, &shared, &names, &mut prefetch_budget);
         lock(&shared).last_undefined = None;
         let rendered = template.render(&root);
         let wanted = std::mem::take(&mut lock(&shared).wanted);
@@ -363,35 +396,182 @@ pub(super) fn render(
                     lock(&shared).variables.insert(name, value);
                 }
                 Want::Attribute(id, name) => {
-                    let value = match rt.slot(id, &name) {
-                        None => None,
-                        Some(cell) => {
-                            let c = &rt.cells[cell.0 as usize];
-                            match c.read() {
-                                Some(v)
-                                    if c.shape == super::cells::Shape::Optional && v.is_null() =>
-                                {
-                                    None
-                                }
-                                Some(v) => match to_jinja(rt, &shared, &v) {
-                                    Some(j) => Some(j),
-                                    None => return Ok(Value::Unknown),
-                                },
-                                None if c.frozen() => None,
-                                None => return Err(Flow::Wait(cell).into()),
-                            }
-                        }
+                    let value = match read_attribute(rt, &shared, id, &name) {
+                        Attribute::Ready(value) => value,
+                        Attribute::Unknown => return Ok(Value::Unknown),
+                        Attribute::Wait(cell) => return Err(Flow::Wait(cell).into()),
                     };
-                    lock(&shared).attributes.insert((id.0, name), value);
+                    lock(&shared)
+                        .attributes
+                        .entry(id.0)
+                        .or_default()
+                        .insert(name, value);
                 }
             }
         }
     }
 }
 
+/// An attribute of an instance as a render reads it.
+enum Attribute {
+    /// Its value; `None`: undefined in Jinja (no such attribute, unset optional, frozen empty).
+    Ready(Option<Jinja>),
+    /// The value is unknown: so is the render's result.
+    Unknown,
+    /// Not set yet.
+    Wait(super::cells::CellId),
+}
+
+fn read_attribute(rt: &mut Runtime<'_>, shared: &Shared, id: InstanceId, name: &str) -> Attribute {
+    let Some(cell) = rt.slot(id, name) else {
+        return Attribute::Ready(None);
+    };
+    let c = &rt.cells[cell.0 as usize];
+    match c.read() {
+        Some(v) if c.shape == super::cells::Shape::Optional && v.is_null() => {
+            Attribute::Ready(None)
+        }
+        Some(v) => match to_jinja(rt, shared, &v) {
+            Some(j) => Attribute::Ready(Some(j)),
+            None => Attribute::Unknown,
+        },
+        None if c.frozen() => Attribute::Ready(None),
+        None => Attribute::Wait(cell),
+    }
+}
+
+/// How many instances one call of `std::template` reads ahead (see [`prefetch_attributes`]):
+/// enough for the instances a configuration template walks, and a bound on the work when the
+/// names it uses reach far into the model.
+const PREFETCH_INSTANCES: usize = 256;
+
+/// Reads ahead, for each instance that became a template object, the attributes whose names
+/// the template's source uses, when they are ready: a render then finds the values an
+/// attribute chain (`peer.site.pe_router`) reads without a render per link. What is not ready,
+/// or unknown, is left to the render that asks for it, so the result and the waits are those
+/// of the lazy reads alone.
+fn prefetch_attributes(rt: &mut Runtime<'_>, shared: &Shared, names: &Names, budget: &mut usize) {
+    loop {
+        let Some(id) = lock(shared).new_instances.pop() else {
+            return;
+        };
+        if lock(shared).attributes.contains_key(&id.0) {
+            continue;
+        }
+        if *budget == 0 {
+            lock(shared).new_instances.clear();
+            return;
+        }
+        *budget -= 1;
+        lock(shared).attributes.insert(id.0, FxHashMap::default());
+        for name in &names.attributes {
+            if let Attribute::Ready(value) = read_attribute(rt, shared, id, name) {
+                // An attribute the entity lacks stays unread: a render that asks for it reads
+                // it then, as without this read.
+                if value.is_none() && rt.slot(id, name).is_none() {
+                    continue;
+                }
+                lock(shared)
+                    .attributes
+                    .entry(id.0)
+                    .or_default()
+                    .insert(name.clone(), value);
+            }
+        }
+    }
+}
+
+/// The names a template's source uses: those after a `.` or in a string (`attribute="name"`),
+/// which may be attributes, and the others, which may be variables. More than the template
+/// reads (loop variables, filters, words of its text) costs a lookup each, nothing else.
+#[derive(Default)]
+struct Names {
+    variables: Vec<String>,
+    attributes: Vec<String>,
+}
+
+impl Names {
+    fn of(source: &str) -> Names {
+        let mut variables = Vec::new();
+        let mut attributes = Vec::new();
+        let bytes = source.as_bytes();
+        let mut i = 0;
+        // Only inside `{{ ... }}` and `{% ... %}`.
+        while let Some(open) = source[i..].find(['{']).map(|at| i + at) {
+            let Some(&kind) = bytes.get(open + 1) else {
+                break;
+            };
+            let close = match kind {
+                b'{' => "}}",
+                b'%' => "%}",
+                _ => {
+                    i = open + 1;
+                    continue;
+                }
+            };
+            let end = source[open + 2..]
+                .find(close)
+                .map_or(source.len(), |at| open + 2 + at);
+            let code = &source[open + 2..end];
+            let mut after_dot = false;
+            let mut in_string: Option<char> = None;
+            let mut word = String::new();
+            let mut flush = |word: &mut String, after_dot: bool, quoted: bool| {
+                if word.is_empty() || word.as_bytes()[0].is_ascii_digit() {
+                    word.clear();
+                    return;
+                }
+                let list = if after_dot || quoted {
+                    &mut attributes
+                } else {
+                    &mut variables
+                };
+                if !list.contains(word) {
+                    list.push(std::mem::take(word));
+                }
+                word.clear();
+            };
+            for c in code.chars() {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    word.push(c);
+                    continue;
+                }
+                flush(&mut word, after_dot, in_string.is_some());
+                match in_string {
+                    Some(q) if c == q => in_string = None,
+                    Some(_) => {}
+                    None if c == '"' || c == '\'' => in_string = Some(c),
+                    None => {}
+                }
+                after_dot = c == '.' || (after_dot && c.is_whitespace());
+            }
+            flush(&mut word, after_dot, in_string.is_some());
+            i = (end + 2).min(source.len());
+        }
+        Names {
+            variables,
+            attributes,
+        }
+    }
+}
+
 /// The template engine of a run. Its loader keeps each template it loaded, compiled, by its
-/// resolved name (`module/path`): a file is read and parsed once, whatever the number of renders.
-pub(super) type Engine = Environment<'static>;
+/// resolved name (`module/path`): a file is read and parsed once, whatever the number of renders;
+/// the names each template uses are found once too.
+pub(super) struct Engine {
+    env: Environment<'static>,
+    names: std::cell::RefCell<FxHashMap<String, Rc<Names>>>,
+}
+
+impl Engine {
+    fn names_of(&self, path: &str, source: &str) -> Rc<Names> {
+        self.names
+            .borrow_mut()
+            .entry(path.to_string())
+            .or_insert_with(|| Rc::new(Names::of(source)))
+            .clone()
+    }
+}
 
 /// The engine `std` makes: templates of the loaded modules (`module/path`) and of the project
 /// (`/path`), undefined values as errors, no escaping, Python's `str` of values.
@@ -472,5 +652,34 @@ fn template_error(error: &minijinja::Error, path: &str, undefined: Option<String
             }
             message.into()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Names;
+
+    #[test]
+    fn names_are_read_from_the_template_code_only() {
+        let names = Names::of(
+            "host {{ name }} of {{ vpn . vrf }}\n{% for p in vpn.endpoints | sort(attribute=\"site.name\") %}{{ p.port }}{% endfor %} {text.outside}",
+        );
+        assert_eq!(
+            names.variables,
+            [
+                "name",
+                "vpn",
+                "for",
+                "p",
+                "in",
+                "sort",
+                "attribute",
+                "endfor"
+            ]
+        );
+        assert_eq!(
+            names.attributes,
+            ["vrf", "endpoints", "site", "name", "port"]
+        );
     }
 }
