@@ -161,6 +161,13 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Replaces the text of a file (and its line index), returning the old text.
+    pub fn replace_text(&mut self, id: FileId, text: String) -> String {
+        let file = &mut self.files[id.0 as usize];
+        let replacement = SourceFile::new(std::mem::take(&mut file.name), text);
+        std::mem::replace(file, replacement).text
+    }
+
     pub fn find(&self, name: &str) -> Option<FileId> {
         self.files
             .iter()
