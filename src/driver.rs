@@ -459,7 +459,7 @@ impl Checked {
             return false;
         };
         if self.inventory_aside.is_none() {
-            let text = self.sources.replace_text(id, String::new());
+            let text = self.sources.take_text(id);
             self.inventory_aside = Some(text.len());
         }
         true
@@ -484,21 +484,18 @@ impl Checked {
                     })
                 })
         };
-        let text = match text {
-            Some(text) if fits(&text) => text,
-            _ => {
-                for diagnostic in diagnostics.iter_mut().chain(self.diagnostics.iter_mut()) {
-                    if diagnostic.labels.iter().any(|l| l.span.file == id) {
-                        diagnostic.notes.push(
-                            "the inventory file changed during the compile, or can not be read again: its text is not shown"
-                                .into(),
-                        );
-                    }
+        let given_back = text
+            .filter(|text| fits(text))
+            .is_some_and(|text| self.sources.give_back_text(id, text).is_ok());
+        if !given_back {
+            const NOTE: &str = "the inventory file changed during the compile, or can not be read again: its text is not shown";
+            for diagnostic in diagnostics.iter_mut().chain(self.diagnostics.iter_mut()) {
+                if diagnostic.labels.iter().any(|l| l.span.file == id) {
+                    diagnostic.notes.push(NOTE.into());
                 }
-                " ".repeat(len)
             }
-        };
-        self.sources.replace_text(id, text);
+            self.sources.replace_text(id, " ".repeat(len));
+        }
     }
 
     /// Labels the inventory records an evaluation error came from

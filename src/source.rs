@@ -161,11 +161,33 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
-    /// Replaces the text of a file (and its line index), returning the old text.
-    pub fn replace_text(&mut self, id: FileId, text: String) -> String {
+    /// Takes out the text of a file, keeping its line index, for a caller that gives the same
+    /// text back with [`SourceMap::give_back_text`]; until then the file's text is empty.
+    pub fn take_text(&mut self, id: FileId) -> String {
+        std::mem::take(&mut self.files[id.0 as usize].text)
+    }
+
+    /// Gives back a text taken by [`SourceMap::take_text`], read again: it keeps the line index
+    /// of the first one (not computed again) when it fits it (a newline before every line
+    /// start, the last one inside it), else it is handed back.
+    pub fn give_back_text(&mut self, id: FileId, text: String) -> Result<(), String> {
         let file = &mut self.files[id.0 as usize];
-        let replacement = SourceFile::new(std::mem::take(&mut file.name), text);
-        std::mem::replace(file, replacement).text
+        let bytes = text.as_bytes();
+        let fits = file.line_starts.iter().all(|&start| {
+            let start = start as usize;
+            start == 0 || (start <= bytes.len() && bytes[start - 1] == b'\n')
+        });
+        if !fits {
+            return Err(text);
+        }
+        file.text = text;
+        Ok(())
+    }
+
+    /// Replaces the text of a file, and its line index with it.
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        let file = &mut self.files[id.0 as usize];
+        *file = SourceFile::new(std::mem::take(&mut file.name), text);
     }
 
     pub fn find(&self, name: &str) -> Option<FileId> {
