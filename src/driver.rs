@@ -468,9 +468,9 @@ impl Checked {
     /// Gives back the inventory's text set aside by [`Checked::set_aside_inventory_text`], read
     /// again: the caller makes sure that the file did not change since it was read first, and
     /// gives `None` when it did or can not be read. Then, and for a text whose length or
-    /// characters do not fit the labels in it, a blank text of the first one's length stands
-    /// for it, so that every span still falls inside it, and each of `diagnostics` labelled in
-    /// it gets a note.
+    /// characters do not fit the labels in it, a blank text of the first one's length and lines
+    /// stands for it, so that every span still falls inside it, and each of `diagnostics`
+    /// labelled in it gets a note.
     pub fn restore_inventory_text(&mut self, text: Option<String>, diagnostics: &mut [Diagnostic]) {
         let (Some(len), Some(id)) = (self.inventory_aside.take(), self.inventory_source) else {
             return;
@@ -494,7 +494,7 @@ impl Checked {
                     diagnostic.notes.push(NOTE.into());
                 }
             }
-            self.sources.replace_text(id, " ".repeat(len));
+            self.sources.blank_text(id, len);
         }
     }
 

@@ -184,10 +184,18 @@ impl SourceMap {
         Ok(())
     }
 
-    /// Replaces the text of a file, and its line index with it.
-    pub fn replace_text(&mut self, id: FileId, text: String) {
+    /// Gives a file whose text was taken ([`SourceMap::take_text`]) a blank one of `len` bytes
+    /// with the first one's line breaks, for a text that can not be given back: places in it
+    /// keep their lines.
+    pub fn blank_text(&mut self, id: FileId, len: usize) {
         let file = &mut self.files[id.0 as usize];
-        *file = SourceFile::new(std::mem::take(&mut file.name), text);
+        let mut blank = vec![b' '; len];
+        for &start in &file.line_starts[1..] {
+            if let Some(byte) = blank.get_mut(start as usize - 1) {
+                *byte = b'\n';
+            }
+        }
+        file.text = String::from_utf8(blank).unwrap_or_default();
     }
 
     pub fn find(&self, name: &str) -> Option<FileId> {

@@ -284,35 +284,61 @@ fn inventory_read_again_for_its_diagnostics() {
 
 /// An inventory that is not the one read first when it is read again (the file changed during
 /// the compile) is not shown: its diagnostics keep their places and say why the text is blank.
+/// A text of another length is refused (on one line, nothing else would tell), and one of the
+/// same length whose lines moved.
 #[test]
 fn inventory_changed_during_the_compile() {
     let fixture = Fixture::new(
         "inventory",
         &common::manifest_dir().join("fixtures/inventory/eval_implementation"),
     );
-    let mut checked = fixture.check(lsmc::driver::Options::default());
-    let file = fixture.inventory().expect("the fixture has an inventory");
-    let changed = file.text.replace("ops", "dev-ops");
-    checked.read_inventory(file);
-    checked.check_inventory(None);
-    assert!(checked.set_aside_inventory_text());
-    let mut diagnostics = checked.diagnostics.clone();
-    checked.restore_inventory_text(Some(changed), &mut diagnostics);
-    let warning = diagnostics
-        .iter()
-        .find(|d| d.code.id == "W5003")
-        .expect("the warning");
-    assert!(
-        warning
-            .notes
+    let lines = fixture
+        .inventory()
+        .expect("the fixture has an inventory")
+        .text;
+    let one_line = lines.replace('\n', " ");
+    let cases = [
+        (one_line.clone(), one_line.replace("ops", "dev-ops")),
+        (
+            lines.clone(),
+            lines
+                .replacen('\n', " ", 1)
+                .replace(r#""owner": "ops""#, "\"owner\":\n\"ops\""),
+        ),
+    ];
+    for (first, changed) in cases {
+        assert_ne!(first, changed);
+        let mut checked = fixture.check(lsmc::driver::Options::default());
+        checked.read_inventory(InventoryFile {
+            name: "inventory.json".into(),
+            text: first,
+        });
+        checked.check_inventory(None);
+        let places = |text: &str| -> Vec<String> {
+            let lines = text.lines().filter(|l| l.contains("inventory.json:"));
+            lines.map(str::to_string).collect()
+        };
+        let before = places(&diagnostics_section(&checked.diagnostics, &checked.sources));
+        assert!(!before.is_empty());
+        assert!(checked.set_aside_inventory_text());
+        let mut diagnostics = checked.diagnostics.clone();
+        checked.restore_inventory_text(Some(changed), &mut diagnostics);
+        let warning = diagnostics
             .iter()
-            .any(|n| n.contains("changed during the compile")),
-        "{warning:#?}"
-    );
-    let span = warning.primary_span().expect("a place in the inventory");
-    let text = &checked.sources.get(span.file).text;
-    assert!(text.trim().is_empty(), "blank, not the changed text");
-    // Rendered without a panic, at the place the first text had.
-    let rendered = diagnostics_section(&diagnostics, &checked.sources);
-    assert!(rendered.contains("inventory.json:3:53"), "{rendered}");
+            .find(|d| d.code.id == "W5003")
+            .expect("the warning");
+        assert!(
+            warning
+                .notes
+                .iter()
+                .any(|n| n.contains("changed during the compile")),
+            "{warning:#?}"
+        );
+        let span = warning.primary_span().expect("a place in the inventory");
+        let text = &checked.sources.get(span.file).text;
+        assert!(text.trim().is_empty(), "blank, not the changed text");
+        // Rendered without a panic, at the places the first text had.
+        let after = places(&diagnostics_section(&diagnostics, &checked.sources));
+        assert_eq!(before, after);
+    }
 }
