@@ -110,6 +110,9 @@ pub struct Checked {
     inventory_file: Option<InventoryFile>,
     /// The inventory among the sources, once a check found problems in it.
     inventory_source: Option<FileId>,
+    /// The length of the inventory's text while it is set aside
+    /// ([`Checked::set_aside_inventory_text`]).
+    inventory_aside: Option<usize>,
 }
 
 /// Loads the project, resolves it and runs the LSM rules (unless they are off). Never stops at
@@ -159,6 +162,7 @@ pub fn check_cached(input: &Input, options: Options, cache: Option<&ParseCache>)
         inventory: None,
         inventory_file: None,
         inventory_source: None,
+        inventory_aside: None,
     }
 }
 
@@ -420,11 +424,11 @@ impl Checked {
             .cloned()
             .collect();
         let unplaced_records = match this.inventory_source {
-            Some(file) => {
+            Some(file) if this.inventory_aside.is_none() => {
                 this.label_error_records(&mut found, file, &records);
                 Vec::new()
             }
-            None => records,
+            _ => records,
         };
         let all = this.diagnostics_with(found);
         let drawings = if diagnostics::has_errors(&all) {
@@ -443,6 +447,55 @@ impl Checked {
             diagnostics: all,
             unplaced_records,
         })
+    }
+
+    /// Lets go of the inventory's text for the evaluation when diagnostics point into it (it
+    /// is as large as the inventory, and the evaluation does not read it): a caller that
+    /// renders them reads the file again and gives it back with
+    /// [`Checked::restore_inventory_text`]. Until then, the labels of an evaluation error in the
+    /// inventory are left to [`Checked::place_error_records`]. Whether a text was set aside.
+    pub fn set_aside_inventory_text(&mut self) -> bool {
+        let Some(id) = self.inventory_source else {
+            return false;
+        };
+        if self.inventory_aside.is_none() {
+            let text = self.sources.take_text(id);
+            self.inventory_aside = Some(text.len());
+        }
+        true
+    }
+
+    /// Gives back the inventory's text set aside by [`Checked::set_aside_inventory_text`], read
+    /// again: the caller makes sure that the file did not change since it was read first, and
+    /// gives `None` when it did or can not be read. Then, and for a text whose length or
+    /// characters do not fit the labels in it, a blank text of the first one's length and lines
+    /// stands for it, so that every span still falls inside it, and each of `diagnostics`
+    /// labelled in it gets a note.
+    pub fn restore_inventory_text(&mut self, text: Option<String>, diagnostics: &mut [Diagnostic]) {
+        let (Some(len), Some(id)) = (self.inventory_aside.take(), self.inventory_source) else {
+            return;
+        };
+        let fits = |text: &str| {
+            text.len() == len
+                && diagnostics.iter().chain(&self.diagnostics).all(|d| {
+                    d.labels.iter().filter(|l| l.span.file == id).all(|l| {
+                        text.is_char_boundary(l.span.start as usize)
+                            && text.is_char_boundary(l.span.end as usize)
+                    })
+                })
+        };
+        let given_back = text
+            .filter(|text| fits(text))
+            .is_some_and(|text| self.sources.give_back_text(id, text).is_ok());
+        if !given_back {
+            const NOTE: &str = "the inventory file changed during the compile, or can not be read again: its text is not shown";
+            for diagnostic in diagnostics.iter_mut().chain(self.diagnostics.iter_mut()) {
+                if diagnostic.labels.iter().any(|l| l.span.file == id) {
+                    diagnostic.notes.push(NOTE.into());
+                }
+            }
+            self.sources.blank_text(id, len);
+        }
     }
 
     /// Labels the inventory records an evaluation error came from

@@ -161,6 +161,43 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Takes out the text of a file, keeping its line index, for a caller that gives the same
+    /// text back with [`SourceMap::give_back_text`]; until then the file's text is empty.
+    pub fn take_text(&mut self, id: FileId) -> String {
+        std::mem::take(&mut self.files[id.0 as usize].text)
+    }
+
+    /// Gives back a text taken by [`SourceMap::take_text`], read again: it keeps the line index
+    /// of the first one (not computed again) when it fits it (a newline before every line
+    /// start, the last one inside it), else it is handed back.
+    pub fn give_back_text(&mut self, id: FileId, text: String) -> Result<(), String> {
+        let file = &mut self.files[id.0 as usize];
+        let bytes = text.as_bytes();
+        let fits = file.line_starts.iter().all(|&start| {
+            let start = start as usize;
+            start == 0 || (start <= bytes.len() && bytes[start - 1] == b'\n')
+        });
+        if !fits {
+            return Err(text);
+        }
+        file.text = text;
+        Ok(())
+    }
+
+    /// Gives a file whose text was taken ([`SourceMap::take_text`]) a blank one of `len` bytes
+    /// with the first one's line breaks, for a text that can not be given back: places in it
+    /// keep their lines.
+    pub fn blank_text(&mut self, id: FileId, len: usize) {
+        let file = &mut self.files[id.0 as usize];
+        let mut blank = vec![b' '; len];
+        for &start in &file.line_starts[1..] {
+            if let Some(byte) = blank.get_mut(start as usize - 1) {
+                *byte = b'\n';
+            }
+        }
+        file.text = String::from_utf8(blank).unwrap_or_default();
+    }
+
     pub fn find(&self, name: &str) -> Option<FileId> {
         self.files
             .iter()

@@ -28,6 +28,10 @@ fn compile(fixture: &Fixture) -> (Checked, Vec<Diagnostic>) {
         checked.read_inventory(file);
     }
     checked.check_inventory(validate.as_deref());
+    // As `lsmc compile` does: the inventory's text, among the sources for its warnings, is let
+    // go during the evaluation and given back, read again, for the diagnostics.
+    let aside = checked.set_aside_inventory_text();
+    let reread = || fixture.inventory().map(|file| file.text);
     let options = EvalOptions {
         validate,
         ..Default::default()
@@ -36,9 +40,15 @@ fn compile(fixture: &Fixture) -> (Checked, Vec<Diagnostic>) {
         .evaluate(options)
         .map(|e| (e.diagnostics, e.unplaced_records));
     let Some((mut diagnostics, records)) = evaluated else {
+        if aside {
+            checked.restore_inventory_text(reread(), &mut []);
+        }
         let diagnostics = checked.diagnostics.clone();
         return (checked, diagnostics);
     };
+    if aside {
+        checked.restore_inventory_text(reread(), &mut diagnostics);
+    }
     // As `lsmc compile` does on an error from a record: the inventory, read again, labels it.
     if let Some(file) = fixture.inventory() {
         checked.place_error_records(&mut diagnostics, &records, file);
@@ -252,4 +262,83 @@ fn inventory_problems_are_plugin_exceptions() {
         }
     }
     assert!(seen >= 3, "the fixtures show inventory problems");
+}
+
+/// The inventory's text is let go during the evaluation and read again for the diagnostics:
+/// they show it as a run that kept it does (the warning's window, the error's record).
+#[test]
+fn inventory_read_again_for_its_diagnostics() {
+    let dir = "fixtures/inventory/eval_implementation";
+    let inventory = format!("{dir}/inventory.json");
+    let out = compile_cli(&["compile", dir, "--inventory", &inventory]);
+    assert!(out.starts_with("exit Some(1)"), "{out}");
+    assert!(
+        out.contains(r#""active_attributes": {"name": "one", "port": 80, "owner": "ops"}},"#),
+        "{out}"
+    );
+    assert!(
+        out.contains("service instance 00000000-0000-0000-0000-0000000000e2 (svc, version 0)"),
+        "{out}"
+    );
+}
+
+/// An inventory that is not the one read first when it is read again (the file changed during
+/// the compile) is not shown: its diagnostics keep their places and say why the text is blank.
+/// A text of another length is refused (on one line, nothing else would tell), and one of the
+/// same length whose lines moved.
+#[test]
+fn inventory_changed_during_the_compile() {
+    let fixture = Fixture::new(
+        "inventory",
+        &common::manifest_dir().join("fixtures/inventory/eval_implementation"),
+    );
+    let lines = fixture
+        .inventory()
+        .expect("the fixture has an inventory")
+        .text;
+    let one_line = lines.replace('\n', " ");
+    let cases = [
+        (one_line.clone(), one_line.replace("ops", "dev-ops")),
+        (
+            lines.clone(),
+            lines
+                .replacen('\n', " ", 1)
+                .replace(r#""owner": "ops""#, "\"owner\":\n\"ops\""),
+        ),
+    ];
+    for (first, changed) in cases {
+        assert_ne!(first, changed);
+        let mut checked = fixture.check(lsmc::driver::Options::default());
+        checked.read_inventory(InventoryFile {
+            name: "inventory.json".into(),
+            text: first,
+        });
+        checked.check_inventory(None);
+        let places = |text: &str| -> Vec<String> {
+            let lines = text.lines().filter(|l| l.contains("inventory.json:"));
+            lines.map(str::to_string).collect()
+        };
+        let before = places(&diagnostics_section(&checked.diagnostics, &checked.sources));
+        assert!(!before.is_empty());
+        assert!(checked.set_aside_inventory_text());
+        let mut diagnostics = checked.diagnostics.clone();
+        checked.restore_inventory_text(Some(changed), &mut diagnostics);
+        let warning = diagnostics
+            .iter()
+            .find(|d| d.code.id == "W5003")
+            .expect("the warning");
+        assert!(
+            warning
+                .notes
+                .iter()
+                .any(|n| n.contains("changed during the compile")),
+            "{warning:#?}"
+        );
+        let span = warning.primary_span().expect("a place in the inventory");
+        let text = &checked.sources.get(span.file).text;
+        assert!(text.trim().is_empty(), "blank, not the changed text");
+        // Rendered without a panic, at the places the first text had.
+        let after = places(&diagnostics_section(&diagnostics, &checked.sources));
+        assert_eq!(before, after);
+    }
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use lsmc::driver::{self, EvalOptions, InventoryFile};
 use lsmc::eval::python_plugins::HostHandle;
 
-use super::fs::{display_name, read_inventory, uri_of, DiskProject};
+use super::fs::{display_name, file_stamp, read_inventory, uri_of, DiskProject};
 use super::{report, report_beside, tool_failure, Status};
 use crate::{Format, OutputOptions};
 
@@ -67,6 +67,8 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     };
     let mut checked = driver::check(&project.input(), options);
     project.report_missing_folders(&mut checked);
+    // Taken before the file is read: a change while it is read shows too.
+    let stamp = args.inventory.as_deref().and_then(file_stamp);
     if let Some(path) = &args.inventory {
         let text = match read_inventory(path) {
             Ok(t) => t,
@@ -83,6 +85,9 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     }
     checked.check_inventory(args.validate.as_deref());
     timer.mark("inventory check");
+    // The inventory's text is as large as the inventory: when warnings point into it, a
+    // regular file is read again for them after the evaluation rather than kept through it.
+    let text_aside = stamp.is_some() && checked.set_aside_inventory_text();
     let options = EvalOptions {
         validate: args.validate.clone(),
         no_instances: args.no_instances || no_instances_from_env(),
@@ -97,6 +102,9 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
         ))),
     };
     let Some(mut evaluated) = checked.evaluate(options) else {
+        if text_aside {
+            checked.restore_inventory_text(reread_inventory(args, stamp), &mut []);
+        }
         return report(&checked.diagnostics, &checked.sources, output, &uri_of);
     };
     timer.mark("evaluate");
@@ -133,35 +141,57 @@ pub fn run(args: &CompileArgs, output: &OutputOptions) -> Status {
     if evaluated.has_errors() && !evaluated.unplaced_records.is_empty() {
         let records = std::mem::take(&mut evaluated.unplaced_records);
         let mut diagnostics = std::mem::take(&mut evaluated.diagnostics);
+        if text_aside {
+            evaluated.runtime.release_arenas();
+        }
         // The process ends soon: freeing every instance one by one would only cost time.
         std::mem::forget(evaluated);
-        place_error_records(&mut checked, &mut diagnostics, &records, args);
+        place_error_records(
+            &mut checked,
+            &mut diagnostics,
+            &records,
+            args,
+            text_aside,
+            stamp,
+        );
         let status = report(&diagnostics, &checked.sources, output, &uri_of);
         std::mem::forget(checked);
         return status;
     }
     let dumped = dump_on_stdout && !evaluated.has_errors();
-    let status = report_beside(
-        &evaluated.diagnostics,
-        evaluated.sources,
-        output,
-        &uri_of,
-        dumped,
-    );
+    let instances = evaluated.runtime.instances.len();
+    let mut diagnostics = std::mem::take(&mut evaluated.diagnostics);
+    if text_aside {
+        evaluated.runtime.release_arenas();
+    }
+    // The process ends soon: freeing every instance one by one would only cost time.
+    std::mem::forget(evaluated);
+    if text_aside {
+        checked.restore_inventory_text(reread_inventory(args, stamp), &mut diagnostics);
+    }
+    let status = report_beside(&diagnostics, &checked.sources, output, &uri_of, dumped);
     timer.mark("report");
     if status == Status::Ok {
         let what = format!(
             "compiled {} into {}{}",
-            super::files_read(evaluated.sources),
-            super::count(evaluated.runtime.instances.len(), "instance"),
-            super::warnings_note(&evaluated.diagnostics)
+            super::files_read(&checked.sources),
+            super::count(instances, "instance"),
+            super::warnings_note(&diagnostics)
         );
         super::summary(output, dumped, start, &what);
     }
-    // The process ends here: freeing every instance one by one would only cost time.
-    std::mem::forget(evaluated);
     std::mem::forget(checked);
     status
+}
+
+/// The inventory's text, read again for the diagnostics that point into it
+/// ([`driver::Checked::set_aside_inventory_text`]); `None` when the file changed since `stamp`.
+fn reread_inventory(args: &CompileArgs, stamp: Option<[i64; 6]>) -> Option<String> {
+    let path = args.inventory.as_deref()?;
+    if file_stamp(path) != stamp {
+        return None;
+    }
+    read_inventory(path).ok()
 }
 
 /// The inventory records a failed evaluation came from, labelled in the inventory file, read
@@ -173,11 +203,21 @@ fn place_error_records(
     diagnostics: &mut [lsmc::diagnostics::Diagnostic],
     records: &[lsmc::eval::value::Str],
     args: &CompileArgs,
+    text_aside: bool,
+    stamp: Option<[i64; 6]>,
 ) {
     let Some(path) = &args.inventory else {
         return;
     };
-    if let Ok(text) = read_inventory(path) {
+    if text_aside {
+        // Back among the sources, where the records are labelled.
+        checked.restore_inventory_text(reread_inventory(args, stamp), diagnostics);
+        let file = InventoryFile {
+            name: display_name(path),
+            text: String::new(),
+        };
+        checked.place_error_records(diagnostics, records, file);
+    } else if let Ok(text) = read_inventory(path) {
         let file = InventoryFile {
             name: display_name(path),
             text,

@@ -307,10 +307,10 @@ pub fn read_inventory(path: &Path) -> Result<String, String> {
     use std::io::Read;
     let file =
         std::fs::File::open(path).map_err(|e| format!("can not read {}: {e}", path.display()))?;
-    let kind = file
+    let metadata = file
         .metadata()
-        .map_err(|e| format!("can not read {}: {e}", path.display()))?
-        .file_type();
+        .map_err(|e| format!("can not read {}: {e}", path.display()))?;
+    let kind = metadata.file_type();
     let is_pipe = {
         use std::os::unix::fs::FileTypeExt;
         kind.is_fifo()
@@ -321,7 +321,10 @@ pub fn read_inventory(path: &Path) -> Result<String, String> {
             path.display()
         ));
     }
-    let mut bytes = Vec::new();
+    // A file's size up front: grown as it is read, the buffer would be copied over and over
+    // and end up to twice the text.
+    let size = metadata.len().min(MOST_INVENTORY_BYTES + 1);
+    let mut bytes = Vec::with_capacity(size as usize);
     file.take(MOST_INVENTORY_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("can not read {}: {e}", path.display()))?;
@@ -333,6 +336,21 @@ pub fn read_inventory(path: &Path) -> Result<String, String> {
         ));
     }
     String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// What tells that a regular file changed since it was read: its inode, length and change
+/// times. `None` for what is not a regular file (a pipe can not be read twice).
+pub fn file_stamp(path: &Path) -> Option<[i64; 6]> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some([
+        m.ino() as i64,
+        m.len() as i64,
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    ])
 }
 
 pub fn read(path: &Path) -> Result<String, String> {

@@ -836,6 +836,22 @@ impl<'m> Runtime<'m> {
         self.cells[cell.0 as usize].read().ok_or(Flow::Wait(cell))
     }
 
+    /// Lets go of the arenas of cells, scopes and tasks without dropping what they hold, for a
+    /// caller that ends the process without freeing the runtime: their memory serves what it
+    /// does last (reading the inventory again for its diagnostics), and the values they share
+    /// are not freed one by one.
+    pub fn release_arenas(&mut self) {
+        fn forget_all<T>(mut items: Vec<T>) {
+            // SAFETY: a length of 0 is within the capacity, and no element is read again: they
+            // are leaked (what they share stays allocated until the process ends), not dropped,
+            // and the buffer is freed without a walk over them.
+            unsafe { items.set_len(0) };
+        }
+        forget_all(std::mem::take(&mut self.cells));
+        forget_all(std::mem::take(&mut self.scopes));
+        forget_all(std::mem::take(&mut self.tasks));
+    }
+
     /// Counts of what the run made, for profiling.
     pub fn statistics(&self) -> String {
         format!(
