@@ -113,6 +113,15 @@ fn kinds() {
     }
 }
 
+/// Results that cross as lines framed by the host itself (integers at both ends of the range,
+/// strings with characters JSON escapes), and booleans beside them.
+#[test]
+fn plain_values() {
+    if let Some(run) = compiled("plain_values", &[]) {
+        insta::assert_snapshot!("plain_values", run);
+    }
+}
+
 #[test]
 fn attributes() {
     if let Some(run) = compiled("attributes", &[]) {
