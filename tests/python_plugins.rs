@@ -122,6 +122,17 @@ fn plain_values() {
     }
 }
 
+/// A hang limit too far from now to be an instant is as good as none: the calls run.
+#[test]
+fn plugin_timeout_beyond_instants() {
+    if let Some(run) = compiled(
+        "plain_values",
+        &["--plugin-timeout", "18446744073709551615"],
+    ) {
+        assert!(run.contains("\nexit 0\n"), "{run}");
+    }
+}
+
 #[test]
 fn attributes() {
     if let Some(run) = compiled("attributes", &[]) {

@@ -135,7 +135,7 @@ impl ProcessHost {
         read: &mut dyn FnMut(u64, &str) -> AttributeRead,
     ) -> Result<HostReply, String> {
         process.send(request)?;
-        let deadline = Instant::now() + self.config.timeout;
+        let deadline = deadline_after(self.config.timeout);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let message = match process.receive(left) {
@@ -193,7 +193,7 @@ impl Process {
     }
 
     fn receive(&mut self, timeout: Duration) -> Result<Json, Received> {
-        let deadline = Instant::now() + timeout;
+        let deadline = deadline_after(timeout);
         loop {
             let line = self.next_line(deadline)?;
             // Only the host writes to this pipe; a line that is not JSON is skipped.
@@ -252,6 +252,14 @@ impl Process {
             }
         }
     }
+}
+
+/// The instant `timeout` from now; a limit too far to be represented (`--plugin-timeout` of
+/// 2^64 - 1 seconds) is a century, as good as none.
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 /// How much is read of the host's output at a time.
