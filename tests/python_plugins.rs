@@ -113,6 +113,26 @@ fn kinds() {
     }
 }
 
+/// Results that cross as lines framed by the host itself (integers at both ends of the range,
+/// strings with characters JSON escapes), and booleans beside them.
+#[test]
+fn plain_values() {
+    if let Some(run) = compiled("plain_values", &[]) {
+        insta::assert_snapshot!("plain_values", run);
+    }
+}
+
+/// A hang limit too far from now to be an instant is as good as none: the calls run.
+#[test]
+fn plugin_timeout_beyond_instants() {
+    if let Some(run) = compiled(
+        "plain_values",
+        &["--plugin-timeout", "18446744073709551615"],
+    ) {
+        assert!(run.contains("\nexit 0\n"), "{run}");
+    }
+}
+
 #[test]
 fn attributes() {
     if let Some(run) = compiled("attributes", &[]) {

@@ -29,26 +29,54 @@ import inspect
 import json
 import os
 import sys
+from json.encoder import encode_basestring_ascii
 
 config = json.loads(sys.argv[1])
 # The protocol keeps the real stdout; anything a plugin prints goes to stderr.
-proto_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+proto_out_fd = os.dup(1)
 os.dup2(2, 1)
 sys.stdout = sys.stderr
-proto_in = sys.stdin
+
+
+# A call's request and answer are small: what they cost is mostly the layers around their
+# reading and writing, so the protocol's pipes are read and written as bytes (not through
+# sys.stdin and a text file), and requests are read by json's own scanner, without the checks
+# of json.loads around it (lsmc sends one valid object a line).
+scan = json.JSONDecoder().scan_once
+proto_in_fd = sys.stdin.fileno()
+pending = bytearray()
 
 
 def send(message):
-    proto_out.write(json.dumps(message))
-    proto_out.write("\n")
-    proto_out.flush()
+    """Sends a message, or a line already framed (see `ok`)."""
+    line = message if type(message) is str else json.dumps(message) + "\n"
+    data = memoryview(line.encode("utf-8"))
+    while data:
+        data = data[os.write(proto_out_fd, data) :]
 
 
 def receive():
-    line = proto_in.readline()
-    if not line:
-        sys.exit(0)
-    return json.loads(line)
+    while True:
+        end = pending.find(b"\n")
+        if end >= 0:
+            line = pending[:end].decode("utf-8")
+            del pending[: end + 1]
+            return scan(line, 0)[0]
+        chunk = os.read(proto_in_fd, 65536)
+        if not chunk:
+            sys.exit(0)
+        pending.extend(chunk)
+
+
+def ok(value):
+    """The answer to a call that returned `value`: a line framed by hand for an integer or a
+    string (most plugins' results), else the message for json."""
+    kind = type(value)
+    if kind is int:
+        return '{"ok":%d}\n' % value
+    if kind is str:
+        return '{"ok":' + encode_basestring_ascii(value) + "}\n"
+    return {"ok": encode(value)}
 
 
 for folder in config.get("python_path", []):
@@ -130,9 +158,10 @@ class Instance:
 
 
 def decode(value):
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is list:
         return [decode(v) for v in value]
-    if isinstance(value, dict):
+    if kind is dict:
         if "$d" in value:
             return {k: decode(v) for k, v in value["$d"].items()}
         if "$i" in value:
@@ -306,6 +335,33 @@ def describe(name):
     return {"signature": signature}
 
 
+class Prepared:
+    """What a call of a plugin needs of it, read once per plugin (reading a function's
+    signature costs more than a call of a small plugin)."""
+
+    __slots__ = ("function", "context", "allow_unknown")
+
+    def __init__(self, plugin):
+        self.function = plugin.__function__
+        self.context = context_position(self.function)
+        self.allow_unknown = bool(plugin.opts.get("allow_unknown"))
+
+
+prepared = {}
+
+# Values of these types cross unchanged: the plugin gets them as they are, and returns them as
+# they go back (a float is checked for nan and infinity by encode).
+PLAIN = frozenset((int, str, bool, type(None)))
+
+
+def wrap(value, allow_unknown):
+    if type(value) in PLAIN:
+        return value
+    if isinstance(value, Unknown) and allow_unknown:
+        return value
+    return DynamicProxy.return_value(value)
+
+
 def run(request):
     if "describe" in request:
         try:
@@ -313,35 +369,33 @@ def run(request):
         except Exception:  # noqa: BLE001 - the call that follows reports it
             return {"notfound": True}
     name = request["call"]
-    try:
-        plugin = find(name)
-    except ModuleNotFoundError:
-        plugin = None
-    except Exception as e:  # noqa: BLE001 - the module's code failed to import: at the call
-        return {"raise": f"{type(e).__name__}: {e}", "explicit": False}
-    if plugin is None:
-        return {"notfound": True}
-    function = plugin.__function__
-    args = [decode(a) for a in request.get("args", [])]
+    target = prepared.get(name)
+    if target is None:
+        try:
+            plugin = find(name)
+        except ModuleNotFoundError:
+            plugin = None
+        except Exception as e:  # noqa: BLE001 - the module's code failed to import: at the call
+            return {"raise": f"{type(e).__name__}: {e}", "explicit": False}
+        if plugin is None:
+            return {"notfound": True}
+        target = prepared[name] = Prepared(plugin)
+    args = [decode(a) for a in request.get("args", ())]
     kwargs = {k: decode(v) for k, v in request.get("kwargs", {}).items()}
-    if not plugin.opts.get("allow_unknown") and any(
+    allow_unknown = target.allow_unknown
+    if not allow_unknown and any(
         isinstance(v, Unknown) for v in [*args, *kwargs.values()]
     ):
         return {"ok": {"$u": 0}}
-
-    def wrap(value):
-        if isinstance(value, Unknown) and plugin.opts.get("allow_unknown"):
-            return value
-        return DynamicProxy.return_value(value)
-
     try:
-        args = [wrap(a) for a in args]
-        kwargs = {k: wrap(v) for k, v in kwargs.items()}
-        position = context_position(function)
-        if position >= 0:
-            args.insert(position, HostContext(name, request.get("caller")))
-        result = DynamicProxy.unwrap(function(*args, **kwargs))
-        return {"ok": encode(result)}
+        args = [wrap(a, allow_unknown) for a in args]
+        kwargs = {k: wrap(v, allow_unknown) for k, v in kwargs.items()}
+        if target.context >= 0:
+            args.insert(target.context, HostContext(name, request.get("caller")))
+        result = target.function(*args, **kwargs)
+        if type(result) in PLAIN:
+            return ok(result)
+        return ok(DynamicProxy.unwrap(result))
     except Wait:
         return {"wait": True}
     except UnknownException:

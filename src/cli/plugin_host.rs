@@ -5,12 +5,13 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::rc::Rc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
+
+use rustix::event::{poll, PollFd, PollFlags, Timespec};
 
 use lsmc::eval::python_plugins::{AttributeRead, HostReply, PluginHost, Signature};
 use serde_json::{json, Map, Value as Json};
@@ -55,7 +56,12 @@ enum State {
 struct Process {
     child: Child,
     stdin: ChildStdin,
-    lines: Receiver<String>,
+    /// Read on the evaluating thread, waiting with `poll` so that a plugin that hangs can be
+    /// timed out: a reader thread would add a hand-off between threads to every call.
+    stdout: ChildStdout,
+    /// What was read of the host's answers and not yet taken: `received[taken..]`.
+    received: Vec<u8>,
+    taken: usize,
 }
 
 impl Drop for Process {
@@ -93,20 +99,12 @@ impl ProcessHost {
             .map_err(|e| format!("can not start {}: {e}", interpreter.display()))?;
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
-        let (sender, lines) = mpsc::channel();
-        // A thread reads the answers, so that a plugin that hangs can be timed out.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
         let mut process = Process {
             child,
             stdin,
-            lines,
+            stdout,
+            received: Vec::with_capacity(READ_CHUNK),
+            taken: 0,
         };
         match process.receive(STARTUP_TIMEOUT) {
             Ok(message) if message.get("ready").is_some() => Ok(process),
@@ -137,7 +135,7 @@ impl ProcessHost {
         read: &mut dyn FnMut(u64, &str) -> AttributeRead,
     ) -> Result<HostReply, String> {
         process.send(request)?;
-        let deadline = Instant::now() + self.config.timeout;
+        let deadline = deadline_after(self.config.timeout);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let message = match process.receive(left) {
@@ -195,19 +193,77 @@ impl Process {
     }
 
     fn receive(&mut self, timeout: Duration) -> Result<Json, Received> {
+        let deadline = deadline_after(timeout);
         loop {
-            let line = match self.lines.recv_timeout(timeout) {
-                Ok(line) => line,
-                Err(RecvTimeoutError::Timeout) => return Err(Received::TimedOut),
-                Err(RecvTimeoutError::Disconnected) => return Err(Received::Ended),
-            };
+            let line = self.next_line(deadline)?;
             // Only the host writes to this pipe; a line that is not JSON is skipped.
-            if let Ok(message) = serde_json::from_str(&line) {
+            if let Ok(message) = serde_json::from_slice(&self.received[line]) {
                 return Ok(message);
             }
         }
     }
+
+    /// The place in `received` of the next line from the host (without its newline), reading
+    /// more until one is complete.
+    fn next_line(&mut self, deadline: Instant) -> Result<std::ops::Range<usize>, Received> {
+        loop {
+            let unread = &self.received[self.taken..];
+            if let Some(end) = unread.iter().position(|&b| b == b'\n') {
+                let line = self.taken..self.taken + end;
+                self.taken += end + 1;
+                return Ok(line);
+            }
+            if self.taken > 0 {
+                self.received.drain(..self.taken);
+                self.taken = 0;
+            }
+            self.wait_readable(deadline)?;
+            let filled = self.received.len();
+            self.received.resize(filled + READ_CHUNK, 0);
+            let read = self.stdout.read(&mut self.received[filled..]);
+            self.received
+                .truncate(filled + *read.as_ref().unwrap_or(&0));
+            match read {
+                Ok(0) => return Err(Received::Ended),
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Err(Received::Ended),
+            }
+        }
+    }
+
+    /// Waits until the host's output can be read (or it closed), or the deadline passes.
+    fn wait_readable(&self, deadline: Instant) -> Result<(), Received> {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Received::TimedOut);
+            }
+            let left = Timespec::try_from(left).unwrap_or(Timespec {
+                tv_sec: i64::MAX,
+                tv_nsec: 0,
+            });
+            let mut fds = [PollFd::new(&self.stdout, PollFlags::IN)];
+            match poll(&mut fds, Some(&left)) {
+                // Readable, or closed (then the read says so).
+                Ok(n) if n > 0 => return Ok(()),
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(_) => return Err(Received::Ended),
+            }
+        }
+    }
 }
+
+/// The instant `timeout` from now; a limit too far to be represented (`--plugin-timeout` of
+/// 2^64 - 1 seconds) is a century, as good as none.
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
+/// How much is read of the host's output at a time.
+const READ_CHUNK: usize = 8192;
 
 impl ProcessHost {
     /// The running process, started on first use; `None` when it could not start (the call
