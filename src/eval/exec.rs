@@ -102,8 +102,8 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                     let v = eval(rt, task, value, scope)?;
                     let name = &path.segments[0].text;
                     let cell = rt
-                        .var_table
-                        .get(rt.scopes[scope.0 as usize].vars, name)
+                        .root_variable(scope, &path.segments[0])
+                        .or_else(|| rt.var_table.get(rt.scopes[scope.0 as usize].vars, name))
                         .expect("assigned variables are declared in their block");
                     set_variable(rt, cell, name, v, stmt.span)?;
                 }
@@ -839,6 +839,9 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         }
         ExprKind::Var { path } => {
             if path.segments.len() == 1 {
+                if let Some(cell) = rt.root_variable(scope, &path.segments[0]) {
+                    return rt.read(cell);
+                }
                 return lookup(rt, &path.segments[0].text, scope, expr.span);
             }
             // Resolution says which variable; the runtime scope of its namespace holds its value.
