@@ -46,7 +46,9 @@ use std::rc::Rc;
 
 use crate::ast::{Name, Stmt};
 use crate::diagnostics::Diagnostic;
-use crate::resolve::{Def, EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId};
+use crate::resolve::{
+    Def, EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId,
+};
 use crate::source::{SourceMap, Span};
 use cells::Waiting;
 pub use cells::{Cell, CellId, CellKind, Shape, Site, TaskId, UNBOUNDED};
@@ -477,10 +479,11 @@ impl<'m> Runtime<'m> {
     /// miss per lookup).
     fn root_variable(&self, scope: ScopeId, name: &Name) -> Option<CellId> {
         let s = &self.scopes[scope.0 as usize];
-        if s.parent.is_some()
+        // Most scopes have a few variables: that test comes first.
+        if (s.vars.len as usize) <= VarTable::FEW
+            || s.parent.is_some()
             || s.instance.is_some()
             || !s.bound.is_empty()
-            || (s.vars.len as usize) <= VarTable::FEW
         {
             return None;
         }

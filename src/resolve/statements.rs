@@ -32,6 +32,11 @@ pub fn top_level_variables(model: &mut Model, resolution: &mut Resolution) {
         let (modules, namespaces, variables) =
             (&model.modules, &mut model.namespaces, &mut model.variables);
         let names = &mut namespaces[ns].variables;
+        // Sized once: growing it rehashed every name again at each doubling.
+        let assignments = modules[module].1.items.iter().filter(
+            |item| matches!(item, Item::Statement(stmt) if assigned_variable(stmt).is_some()),
+        );
+        names.reserve(assignments.count());
         for (i, item) in modules[module].1.items.iter().enumerate() {
             let Item::Statement(stmt) = item else {
                 continue;
