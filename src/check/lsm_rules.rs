@@ -8,6 +8,8 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
+
 use crate::check::error::{KeyIndexProblem, LsmError};
 use crate::check::statics::{ObjectId, Statics, Value};
 use crate::check::view::{KeyOutcome, LsmView, MemberKind};
@@ -65,18 +67,19 @@ impl Checker<'_> {
 
     fn binding_rules(&mut self) {
         let services = self.view.services.clone();
-        let mut names: Vec<(String, Span)> = Vec::new();
+        // Where each service name is first bound: a table, as a scan of the names before each
+        // made n services quadratic.
+        let mut names: FxHashMap<&str, Span> = FxHashMap::default();
         for service in &services {
             if let Some(name) = &service.name {
-                if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
-                    let first = *first;
+                if let Some(&first) = names.get(name.as_str()) {
                     self.error(LsmError::DuplicateServiceName {
                         name: name.clone(),
                         span: service.span,
                         first,
                     });
                 } else {
-                    names.push((name.clone(), service.span));
+                    names.insert(name, service.span);
                 }
             }
             for version in &service.versions {
