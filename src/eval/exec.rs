@@ -101,10 +101,13 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                 ExprKind::Var { path } if path.segments.len() == 1 => {
                     let v = eval(rt, task, value, scope)?;
                     let name = &path.segments[0].text;
-                    let cell = rt
-                        .root_variable(scope, &path.segments[0])
-                        .or_else(|| rt.var_table.get(rt.scopes[scope.0 as usize].vars, name))
-                        .expect("assigned variables are declared in their block");
+                    let cell = match rt.root_variable(scope, &path.segments[0]) {
+                        Some(cell) => cell,
+                        None => rt
+                            .var_table
+                            .get(rt.scopes[scope.0 as usize].vars, name)
+                            .expect("assigned variables are declared in their block"),
+                    };
                     set_variable(rt, cell, name, v, stmt.span)?;
                 }
                 ExprKind::Attribute { object, name } => {
@@ -839,9 +842,6 @@ pub fn eval<'m>(rt: &mut Runtime<'m>, task: TaskId, expr: &'m Expr, scope: Scope
         }
         ExprKind::Var { path } => {
             if path.segments.len() == 1 {
-                if let Some(cell) = rt.root_variable(scope, &path.segments[0]) {
-                    return rt.read(cell);
-                }
                 return lookup(rt, &path.segments[0].text, scope, expr.span);
             }
             // Resolution says which variable; the runtime scope of its namespace holds its value.

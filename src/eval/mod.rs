@@ -178,6 +178,7 @@ impl<'m> VarTable<'m> {
     }
 
     /// Registers the variables `start..` as a scope's.
+    #[inline]
     fn close(&mut self, start: usize) -> Vars {
         let vars = Vars {
             start: start as u32,
@@ -476,15 +477,21 @@ impl<'m> Runtime<'m> {
 
     /// The cell of the variable `name` names in `scope`, when `scope` is a large root scope: by
     /// the variable's id, as resolved, instead of by its name (a table of many names is a cache
-    /// miss per lookup).
+    /// miss per lookup). For the assignments of the root scope: its reads by name make the
+    /// table.
+    #[inline]
     fn root_variable(&self, scope: ScopeId, name: &Name) -> Option<CellId> {
         let s = &self.scopes[scope.0 as usize];
-        // Most scopes have a few variables: that test comes first.
-        if (s.vars.len as usize) <= VarTable::FEW
-            || s.parent.is_some()
-            || s.instance.is_some()
-            || !s.bound.is_empty()
-        {
+        // Most scopes have a few variables: that test is inline, the rest is not.
+        if (s.vars.len as usize) <= VarTable::FEW {
+            return None;
+        }
+        self.large_root_variable(s, name)
+    }
+
+    #[inline(never)]
+    fn large_root_variable(&self, s: &Scope<'m>, name: &Name) -> Option<CellId> {
+        if s.parent.is_some() || s.instance.is_some() || !s.bound.is_empty() {
             return None;
         }
         match self.model.resolution.def_at(name.span)? {
