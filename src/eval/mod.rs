@@ -160,16 +160,22 @@ struct VarTable<'m> {
 impl<'m> VarTable<'m> {
     const FEW: usize = 12;
 
+    #[inline]
     fn get(&self, vars: Vars, name: &str) -> Option<CellId> {
         if vars.len as usize > Self::FEW {
-            let table = self.tables.get(&vars.start)?;
-            let table = table.get_or_init(|| self.slice(vars).iter().copied().collect());
-            return table.get(name).copied();
+            return self.get_in_table(vars, name);
         }
         self.slice(vars)
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, c)| *c)
+    }
+
+    #[inline(never)]
+    fn get_in_table(&self, vars: Vars, name: &str) -> Option<CellId> {
+        let table = self.tables.get(&vars.start)?;
+        let table = table.get_or_init(|| self.slice(vars).iter().copied().collect());
+        table.get(name).copied()
     }
 
     /// Variables in declaration order.
@@ -178,7 +184,7 @@ impl<'m> VarTable<'m> {
     }
 
     /// Registers the variables `start..` as a scope's.
-    #[inline]
+    #[inline(always)]
     fn close(&mut self, start: usize) -> Vars {
         let vars = Vars {
             start: start as u32,
@@ -479,7 +485,7 @@ impl<'m> Runtime<'m> {
     /// the variable's id, as resolved, instead of by its name (a table of many names is a cache
     /// miss per lookup). For the assignments of the root scope: its reads by name make the
     /// table.
-    #[inline]
+    #[inline(always)]
     fn root_variable(&self, scope: ScopeId, name: &Name) -> Option<CellId> {
         let s = &self.scopes[scope.0 as usize];
         // Most scopes have a few variables: that test is inline, the rest is not.
