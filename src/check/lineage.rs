@@ -16,12 +16,15 @@ use crate::resolve::{AttributeDef, EntityId, Model, RelationId};
 /// Sets of entities, a bit each.
 type EntitySet = Rc<[u64]>;
 
+/// A relation end: the relation, and which of its two ends.
+type End = (RelationId, usize);
+
 pub struct Lineage<'m> {
     model: &'m Model,
     /// Each entity's attributes, own ones first, each name once ([`Model::all_attributes`]).
     attributes: Vec<OnceCell<Rc<[&'m AttributeDef]>>>,
     /// Each entity's relation ends declared outside lsm and std, nearest first, each name once.
-    relation_ends: Vec<OnceCell<Rc<[(RelationId, usize)]>>>,
+    relation_ends: Vec<OnceCell<Rc<[End]>>>,
     /// The subtypes of each entity asked about (the rules ask about a few lsm types).
     subtypes: RefCell<FxHashMap<EntityId, EntitySet>>,
     /// The entities with an ancestor whose parent did not resolve.
