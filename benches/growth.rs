@@ -1,5 +1,6 @@
 //! How time grows with the size of the input, on inputs that once grew quadratically or worse:
-//! N top-level variables, an inheritance chain, a for loop over a relation that grows inside it,
+//! N top-level variables, an inheritance chain, services bound to every level of an inheritance
+//! chain (the LSM rules read each level's ancestors), a for loop over a relation that grows inside it,
 //! N relations that are read whole one after the other (each is frozen on its own, beside many
 //! relations nobody reads), and an inventory on one long line with one bad record (read, checked, its diagnostics
 //! rendered). Each runs at two sizes 10x apart; the table shows the best of a few runs of each
@@ -48,6 +49,11 @@ fn main() {
             name: "inheritance chain",
             small: 1_000,
             prepare: inheritance_chain,
+        },
+        Case {
+            name: "services on an inheritance chain",
+            small: 500,
+            prepare: services_on_a_chain,
         },
         Case {
             name: "relation growing in its for loop",
@@ -159,6 +165,31 @@ fn inheritance_chain(n: usize) -> Box<dyn Fn()> {
         );
     }
     let _ = writeln!(main, "E{}()", n - 1);
+    compile(main)
+}
+
+/// A chain of `n` service entities with a binding for each level: the LSM rules check every
+/// service entity against its ancestors.
+fn services_on_a_chain(n: usize) -> Box<dyn Fn()> {
+    let mut main = String::from(
+        "import lsm\nimport lsm::fsm\n\nentity E0 extends lsm::ServiceEntity:\n    string name\n    \
+         lsm::attribute_modifier name__modifier = \"rw\"\nend\nindex E0(name)\n\
+         implement E0 using parents\n",
+    );
+    for i in 1..n {
+        let _ = writeln!(
+            main,
+            "entity E{i} extends E{}:\nend\nimplement E{i} using parents",
+            i - 1
+        );
+    }
+    for i in 0..n {
+        let _ = writeln!(
+            main,
+            "b{i} = lsm::ServiceEntityBindingV2(service_entity=\"__config__::E{i}\", \
+             lifecycle=lsm::fsm::simple, service_entity_name=\"e{i}\")"
+        );
+    }
     compile(main)
 }
 

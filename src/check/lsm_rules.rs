@@ -8,6 +8,8 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
+
 use crate::check::error::{KeyIndexProblem, LsmError};
 use crate::check::statics::{ObjectId, Statics, Value};
 use crate::check::view::{KeyOutcome, LsmView, MemberKind};
@@ -34,7 +36,11 @@ pub fn check(model: &Model, statics: &Statics) -> Vec<Diagnostic> {
             let Some(entity) = version.entity else {
                 continue;
             };
-            if !model.is_subtype(entity, checker.view.types.service_entity) {
+            if !checker
+                .view
+                .lineage
+                .is_subtype(entity, checker.view.types.service_entity)
+            {
                 continue;
             }
             checker.walk(entity, version.strict, &mut vec![entity], None);
@@ -61,18 +67,19 @@ impl Checker<'_> {
 
     fn binding_rules(&mut self) {
         let services = self.view.services.clone();
-        let mut names: Vec<(String, Span)> = Vec::new();
+        // Where each service name is first bound: a table, as a scan of the names before each
+        // made n services quadratic.
+        let mut names: FxHashMap<&str, Span> = FxHashMap::default();
         for service in &services {
             if let Some(name) = &service.name {
-                if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
-                    let first = *first;
+                if let Some(&first) = names.get(name.as_str()) {
                     self.error(LsmError::DuplicateServiceName {
                         name: name.clone(),
                         span: service.span,
                         first,
                     });
                 } else {
-                    names.push((name.clone(), service.span));
+                    names.insert(name, service.span);
                 }
             }
             for version in &service.versions {
@@ -134,11 +141,12 @@ impl Checker<'_> {
             });
             return;
         };
-        if self.model.ancestry_unknown(entity) {
+        if self.view.lineage.ancestry_unknown(entity) {
             return;
         }
         if !self
-            .model
+            .view
+            .lineage
             .is_subtype(entity, self.view.types.service_entity)
         {
             self.error(LsmError::NotServiceEntity {
@@ -314,7 +322,7 @@ impl Checker<'_> {
             }
             let target = this.target;
             if member.kind == MemberKind::NotEmbedded {
-                if !model.ancestry_unknown(target) {
+                if !self.view.lineage.ancestry_unknown(target) {
                     self.error(LsmError::NotEmbeddedEntity {
                         relation: name.to_string(),
                         entity: model.entity(entity).full_name.clone(),
@@ -567,14 +575,14 @@ impl Checker<'_> {
     /// `<attr>__modifier`, `<attr>__annotations`, `__annotations`: type, base and default.
     fn meta_attributes(&mut self, entity: EntityId) {
         let model = self.model;
-        for attribute in model.all_attributes(entity) {
+        for &attribute in self.view.lineage.all_attributes(entity).iter() {
             if self.view.is_lsm_or_std(attribute.entity) {
                 continue;
             }
             let name = &attribute.name;
             let has_default = matches!(attribute.default, AttrDefault::Value(_));
             if let Some(base) = name.strip_suffix("__modifier").filter(|b| !b.is_empty()) {
-                let base_exists = model.attribute(entity, base).is_some()
+                let base_exists = self.view.lineage.attribute(entity, base).is_some()
                     || model.relation_end(entity, base).is_some();
                 if !base_exists {
                     self.error(LsmError::ModifierWithoutAttribute {
@@ -600,7 +608,7 @@ impl Checker<'_> {
                 }
             } else if let Some(base) = name.strip_suffix("__annotations") {
                 let base_exists = base.is_empty()
-                    || model.attribute(entity, base).is_some()
+                    || self.view.lineage.attribute(entity, base).is_some()
                     || model.relation_end(entity, base).is_some();
                 if !base_exists {
                     continue;

@@ -3,6 +3,7 @@
 
 pub mod constructors;
 pub mod error;
+pub mod lineage;
 pub mod lsm_rules;
 pub mod names;
 pub mod python_plugins;

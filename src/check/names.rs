@@ -6,6 +6,7 @@
 //! it, so a name that some statement of the namespace assigns (anywhere) is left to evaluation:
 //! only a name that no scope could ever hold is reported here.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use crate::ast::{Expr, ExprKind, Item, Stmt, StmtKind};
@@ -47,10 +48,17 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
         for body in &bodies {
             statements.extend(body.iter());
         }
-        let mut bound: HashSet<String> = HashSet::new();
-        for stmt in &statements {
-            bound_names(stmt, &mut bound);
-        }
+        // Read only for a name that did not resolve: made then, as it holds every name assigned.
+        let bound_cell: OnceCell<HashSet<String>> = OnceCell::new();
+        let bound = || {
+            bound_cell.get_or_init(|| {
+                let mut bound = HashSet::new();
+                for stmt in &statements {
+                    bound_names(stmt, &mut bound);
+                }
+                bound
+            })
+        };
         // Relation annotations are read at the top level, where no member is visible.
         let no_members = HashSet::new();
         for relation in model.relations.iter().filter(|r| r.namespace == ns) {
@@ -76,11 +84,11 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
 }
 
 /// The diagnostic for `expr` when it is a variable reference no scope could hold.
-fn unknown(
+fn unknown<'b>(
     model: &Model,
     ns: NamespaceId,
     expr: &Expr,
-    bound: &HashSet<String>,
+    bound: &dyn Fn() -> &'b HashSet<String>,
     members: &HashSet<&str>,
 ) -> Option<Diagnostic> {
     let ExprKind::Var { path } = &expr.kind else {
@@ -92,6 +100,7 @@ fn unknown(
     let namespace = model.namespace(ns);
     let name = path.last().text.as_str();
     if path.segments.len() == 1 {
+        let bound = bound();
         if name == "self"
             || bound.contains(name)
             || members.contains(name)

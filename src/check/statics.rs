@@ -5,7 +5,6 @@
 //! This is what lets the LSM rules see bindings, relation annotations and lifecycles before any
 //! inventory is read: they are written as constructor calls with literal arguments.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::ast::{Argument, ClassRef, Expr, ExprKind, Item, StmtKind};
@@ -73,15 +72,29 @@ impl Object {
 pub struct Statics {
     pub objects: Vec<Object>,
     /// Values of top-level variables already computed, and variables being computed (to stop on
-    /// cycles).
-    cache: HashMap<VariableId, Option<Value>>,
+    /// cycles), by variable id: a dense table, read in the order the variables are written, where
+    /// a hash table of many variables was a cache miss per lookup.
+    cache: Vec<Computed>,
+}
+
+/// How far the static value of a variable is known.
+#[derive(Debug, Clone, Default)]
+enum Computed {
+    #[default]
+    NotYet,
+    /// Being computed: a reference to it now is a cycle.
+    Started,
+    Done(Value),
 }
 
 impl Statics {
     /// Collects the top-level assignments of every module and evaluates every constructor call
     /// found in top-level statements (in source order, so objects are numbered in file order).
     pub fn collect(model: &Model) -> Statics {
-        let mut statics = Statics::default();
+        let mut statics = Statics {
+            cache: vec![Computed::NotYet; model.variables.len()],
+            ..Statics::default()
+        };
         for (i, namespace) in model.namespaces.iter().enumerate() {
             let ns = NamespaceId(i as u32);
             for item in &model.modules[namespace.module].1.items {
@@ -117,10 +130,10 @@ impl Statics {
 
     /// The value of a top-level variable, as computed by [`Statics::collect`].
     pub fn lookup(&self, variable: VariableId) -> Value {
-        self.cache
-            .get(&variable)
-            .and_then(|v| v.clone())
-            .unwrap_or(Value::Unknown)
+        match self.cache.get(variable.index()) {
+            Some(Computed::Done(value)) => value.clone(),
+            _ => Value::Unknown,
+        }
     }
 
     /// The value of a reference to a top-level variable, as computed by [`Statics::collect`].
@@ -133,17 +146,20 @@ impl Statics {
 
     /// The value of a top-level variable.
     pub fn variable(&mut self, model: &Model, variable: VariableId) -> Value {
-        let key = variable;
-        match self.cache.get(&key) {
-            Some(Some(v)) => return v.clone(),
-            Some(None) => return Value::Unknown, // a cycle of references
-            None => {}
+        let key = variable.index();
+        if self.cache.len() <= key {
+            self.cache.resize(key + 1, Computed::NotYet);
+        }
+        match &self.cache[key] {
+            Computed::Done(v) => return v.clone(),
+            Computed::Started => return Value::Unknown, // a cycle of references
+            Computed::NotYet => {}
         }
         let Some(expr) = model.top_level_value(variable) else {
             return Value::Unknown;
         };
         let ns = model.variable(variable).namespace;
-        self.cache.insert(key, None);
+        self.cache[key] = Computed::Started;
         // An object is known before its arguments are, so that objects can refer to each other
         // (`a = B(owner=b)`, `b = B(owner=a)`).
         if let ExprKind::Construct { class, .. } = &expr.kind {
@@ -155,14 +171,14 @@ impl Statics {
                     span: expr.span,
                     namespace: ns,
                 });
-                self.cache.insert(key, Some(Value::Object(id)));
+                self.cache[key] = Computed::Done(Value::Object(id));
                 let arguments = self.arguments(model, ns, expr);
                 self.objects[id.0 as usize].arguments = arguments;
                 return Value::Object(id);
             }
         }
         let value = self.eval(model, ns, expr);
-        self.cache.insert(key, Some(value.clone()));
+        self.cache[key] = Computed::Done(value.clone());
         value
     }
 

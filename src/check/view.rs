@@ -6,6 +6,7 @@
 //! Everything here comes from the resolved model and the statics; nothing is evaluated.
 
 use crate::ast::Expr;
+use crate::check::lineage::{self, Lineage};
 use crate::check::statics::{ObjectId, Statics, Value};
 use crate::resolve::{
     AttributeDef, Default as AttrDefault, EntityId, Model, RelationId, TypedefId, ValueType,
@@ -106,6 +107,8 @@ pub struct LsmView<'m> {
     pub types: LsmTypes,
     /// Every binding, in source order.
     pub services: Vec<Service>,
+    /// What is read of each entity's ancestors, made once.
+    pub lineage: Lineage<'m>,
 }
 
 impl<'m> LsmView<'m> {
@@ -117,6 +120,7 @@ impl<'m> LsmView<'m> {
             statics,
             types,
             services: Vec::new(),
+            lineage: Lineage::new(model),
         };
         view.services = view.collect_services();
         Some(view)
@@ -230,11 +234,7 @@ impl<'m> LsmView<'m> {
 
     /// Whether an entity belongs to the lsm or std module (its members are not API members).
     pub fn is_lsm_or_std(&self, entity: EntityId) -> bool {
-        let ns = &self
-            .model
-            .namespace(self.model.entity(entity).namespace)
-            .name;
-        ns == "std" || ns == "lsm" || ns.starts_with("lsm::")
+        lineage::is_lsm_or_std(self.model, entity)
     }
 
     /// Whether an attribute is part of the service API (rule 3.1 of the catalog format).
@@ -417,21 +417,7 @@ impl<'m> LsmView<'m> {
         via: Option<RelationId>,
     ) -> Vec<RelationMember> {
         let model = self.model;
-        let mut ends: Vec<(RelationId, usize)> = Vec::new();
-        for ancestor in model.ancestors(entity) {
-            if self.is_lsm_or_std(ancestor) {
-                continue;
-            }
-            for &(relation, end) in &model.entity(ancestor).relation_ends {
-                let name = &model.relations[relation.index()].ends[end].name;
-                if !ends
-                    .iter()
-                    .any(|(r, e)| &model.relations[r.index()].ends[*e].name == name)
-                {
-                    ends.push((relation, end));
-                }
-            }
-        }
+        let mut ends: Vec<(RelationId, usize)> = self.lineage.relation_ends(entity).to_vec();
         ends.sort_by(|a, b| {
             let na = &model.relations[a.0.index()].ends[a.1].name;
             let nb = &model.relations[b.0.index()].ends[b.1].name;
@@ -448,7 +434,10 @@ impl<'m> LsmView<'m> {
             }
             let kind = if self.is_inter_service(relation) {
                 MemberKind::InterService
-            } else if model.is_subtype(this.target, self.types.embedded_entity) {
+            } else if self
+                .lineage
+                .is_subtype(this.target, self.types.embedded_entity)
+            {
                 MemberKind::Embedded
             } else {
                 MemberKind::NotEmbedded

@@ -101,10 +101,13 @@ fn exec_stmt<'m>(rt: &mut Runtime<'m>, task: TaskId, stmt: &'m Stmt, scope: Scop
                 ExprKind::Var { path } if path.segments.len() == 1 => {
                     let v = eval(rt, task, value, scope)?;
                     let name = &path.segments[0].text;
-                    let cell = rt
-                        .var_table
-                        .get(rt.scopes[scope.0 as usize].vars, name)
-                        .expect("assigned variables are declared in their block");
+                    let cell = match rt.root_variable(scope, &path.segments[0]) {
+                        Some(cell) => cell,
+                        None => rt
+                            .var_table
+                            .get(rt.scopes[scope.0 as usize].vars, name)
+                            .expect("assigned variables are declared in their block"),
+                    };
                     set_variable(rt, cell, name, v, stmt.span)?;
                 }
                 ExprKind::Attribute { object, name } => {

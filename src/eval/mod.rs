@@ -37,15 +37,18 @@ mod types;
 mod validators;
 pub mod value;
 
+use std::cell::OnceCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
-use crate::ast::Stmt;
+use crate::ast::{Name, Stmt};
 use crate::diagnostics::Diagnostic;
-use crate::resolve::{EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId};
+use crate::resolve::{
+    Def, EntityId, ImplementDef, ImplementationId, Model, NamespaceId, RelationId,
+};
 use crate::source::{SourceMap, Span};
 use cells::Waiting;
 pub use cells::{Cell, CellId, CellKind, Shape, Site, TaskId, UNBOUNDED};
@@ -145,19 +148,22 @@ struct Vars {
 
 /// The variables of every scope, one after the other. A block assigns a few (loop and
 /// implementation bodies, made once per item or instance, most of all): a list is searched;
-/// the rare block with many (a large `main.cf`) also gets a table.
+/// the rare block with many (a large `main.cf`) also gets a table, made when a name is first
+/// looked up in it: the statements of a root scope find their variables by id
+/// ([`Runtime::root_variable`]), and most never need it.
 #[derive(Debug, Default)]
 struct VarTable<'m> {
     entries: Vec<(&'m str, CellId)>,
-    tables: HashMap<u32, HashMap<&'m str, CellId>>,
+    tables: HashMap<u32, OnceCell<HashMap<&'m str, CellId>>>,
 }
 
 impl<'m> VarTable<'m> {
     const FEW: usize = 12;
 
+    #[inline]
     fn get(&self, vars: Vars, name: &str) -> Option<CellId> {
         if vars.len as usize > Self::FEW {
-            return self.tables.get(&vars.start)?.get(name).copied();
+            return self.get_in_table(vars, name);
         }
         self.slice(vars)
             .iter()
@@ -165,9 +171,29 @@ impl<'m> VarTable<'m> {
             .map(|(_, c)| *c)
     }
 
+    #[inline(never)]
+    fn get_in_table(&self, vars: Vars, name: &str) -> Option<CellId> {
+        let table = self.tables.get(&vars.start)?;
+        let table = table.get_or_init(|| self.slice(vars).iter().copied().collect());
+        table.get(name).copied()
+    }
+
     /// Variables in declaration order.
     fn slice(&self, vars: Vars) -> &[(&'m str, CellId)] {
         &self.entries[vars.start as usize..(vars.start + vars.len) as usize]
+    }
+
+    /// Registers the variables `start..` as a scope's.
+    #[inline(always)]
+    fn close(&mut self, start: usize) -> Vars {
+        let vars = Vars {
+            start: start as u32,
+            len: (self.entries.len() - start) as u32,
+        };
+        if vars.len as usize > Self::FEW {
+            self.tables.insert(vars.start, OnceCell::new());
+        }
+        vars
     }
 }
 
@@ -236,6 +262,8 @@ pub struct Runtime<'m> {
     literals: HashMap<(usize, usize), value::Str>,
     /// The variables of the scopes.
     var_table: VarTable<'m>,
+    /// The cell of each top-level variable, by its id (top-level variables are numbered first).
+    root_cells: Vec<CellId>,
     /// The tasks waiting on each watched cell.
     waiting: HashMap<CellId, Waiting>,
     /// Slots of finished tasks nothing refers to any more, for new tasks.
@@ -364,6 +392,7 @@ impl<'m> Runtime<'m> {
             free_tasks: Vec::new(),
             waiting: HashMap::default(),
             var_table: VarTable::default(),
+            root_cells: Vec::new(),
             creation_plans: vec![None; model.entities.len()],
             expanded_later: HashMap::default(),
             literals: HashMap::default(),
@@ -418,22 +447,64 @@ impl<'m> Runtime<'m> {
         }
     }
 
-    /// Creates the namespace scopes, with a cell for every top-level variable.
+    /// Creates the namespace scopes, with a cell for every top-level variable: the model's
+    /// top-level variables, which come namespace by namespace, each in the order of its
+    /// statements (as a block's are found), so no name needs to be looked up.
     fn make_roots(&mut self) {
         let model = self.model;
-        for (i, namespace) in model.namespaces.iter().enumerate() {
+        let mut variables = model
+            .variables
+            .iter()
+            .take_while(|v| v.first_item.is_some())
+            .peekable();
+        for i in 0..model.namespaces.len() {
             let ns = NamespaceId(i as u32);
-            let statements: Vec<&'m Stmt> = model.modules[namespace.module]
-                .1
-                .items
-                .iter()
-                .filter_map(|item| match item {
-                    crate::ast::Item::Statement(s) => Some(&**s),
-                    _ => None,
-                })
-                .collect();
-            let scope = self.new_scope(None, None, ns, statements);
-            self.roots.insert(ns, scope);
+            let start = self.var_table.entries.len();
+            while let Some(variable) = variables.next_if(|v| v.namespace == ns) {
+                let cell = self.new_cell(CellKind::Single);
+                self.var_table.entries.push((&variable.name, cell));
+                self.root_cells.push(cell);
+            }
+            let vars = self.var_table.close(start);
+            self.scopes.push(Scope {
+                parent: None,
+                vars,
+                instance: None,
+                namespace: ns,
+                bound: Default::default(),
+            });
+            self.roots.insert(ns, ScopeId(self.scopes.len() as u32 - 1));
+        }
+        debug_assert!(
+            variables.next().is_none(),
+            "top-level variables come namespace by namespace"
+        );
+    }
+
+    /// The cell of the variable `name` names in `scope`, when `scope` is a large root scope: by
+    /// the variable's id, as resolved, instead of by its name (a table of many names is a cache
+    /// miss per lookup). For the assignments of the root scope: its reads by name make the
+    /// table.
+    #[inline(always)]
+    fn root_variable(&self, scope: ScopeId, name: &Name) -> Option<CellId> {
+        let s = &self.scopes[scope.0 as usize];
+        // Most scopes have a few variables: that test is inline, the rest is not.
+        if (s.vars.len as usize) <= VarTable::FEW {
+            return None;
+        }
+        self.large_root_variable(s, name)
+    }
+
+    #[inline(never)]
+    fn large_root_variable(&self, s: &Scope<'m>, name: &Name) -> Option<CellId> {
+        if s.parent.is_some() || s.instance.is_some() || !s.bound.is_empty() {
+            return None;
+        }
+        match self.model.resolution.def_at(name.span)? {
+            Def::Variable(v) if self.model.variable(v).namespace == s.namespace => {
+                self.root_cells.get(v.index()).copied()
+            }
+            _ => None,
         }
     }
 
@@ -474,14 +545,7 @@ impl<'m> Runtime<'m> {
                 }
             }
         }
-        let vars = Vars {
-            start: start as u32,
-            len: (self.var_table.entries.len() - start) as u32,
-        };
-        if vars.len as usize > VarTable::FEW {
-            let table = self.var_table.slice(vars).iter().copied().collect();
-            self.var_table.tables.insert(vars.start, table);
-        }
+        let vars = self.var_table.close(start);
         self.scopes.push(Scope {
             parent,
             vars,

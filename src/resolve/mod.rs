@@ -15,6 +15,7 @@ mod statements;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, Item};
@@ -52,7 +53,7 @@ pub fn resolve(project: Project) -> (Model, crate::source::SourceMap, Vec<Diagno
     r.relations();
     r.indexes();
     r.implementations();
-    statements::top_level_variables(&mut r.model);
+    statements::top_level_variables(&mut r.model, &mut r.resolution);
     // The statement checks look up what the passes above recorded (an implement's entity).
     r.resolution.settle();
     let locals = statements::check(&r.model, &sources, &mut r.errors, &mut r.resolution);
@@ -114,9 +115,9 @@ impl Resolver {
                 imports: HashMap::new(),
                 failed_imports: HashSet::new(),
                 broken_definitions: ast.broken_definitions.iter().cloned().collect(),
-                types: HashMap::new(),
-                implementations: HashMap::new(),
-                variables: HashMap::new(),
+                types: FxHashMap::default(),
+                implementations: FxHashMap::default(),
+                variables: FxHashMap::default(),
                 builtin: crate::builtin::file(name).is_some(),
             });
             self.model.namespace_by_name.insert(name.clone(), id);

@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::ast;
 use crate::builtin::plugins::PluginId;
 pub use crate::resolve::resolution::{Def, ModulePluginId, Resolution};
@@ -105,10 +107,11 @@ pub struct Namespace {
     /// Names of this namespace's definitions that did not parse (reported as syntax errors):
     /// lookups that reach them report nothing more.
     pub broken_definitions: HashSet<String>,
-    pub types: HashMap<String, TypeDef>,
-    pub implementations: HashMap<String, ImplementationId>,
+    // Fx: looked up once per name use; SipHash was most of the lookup of a short name.
+    pub types: FxHashMap<String, TypeDef>,
+    pub implementations: FxHashMap<String, ImplementationId>,
     /// The variables assigned at the top level of the module.
-    pub variables: HashMap<String, VariableId>,
+    pub variables: FxHashMap<String, VariableId>,
     /// Whether this namespace's module is built into lsmc.
     pub builtin: bool,
 }

@@ -24,30 +24,39 @@ pub fn assigned_variable(stmt: &Stmt) -> Option<&Name> {
 }
 
 /// Registers the variables assigned at the top level of every namespace, before any statement is
-/// checked: a reference `ns::x` may come before `x`'s module is read.
-pub fn top_level_variables(model: &mut Model) {
+/// checked: a reference `ns::x` may come before `x`'s module is read. Records what each of those
+/// assignments names, so that the statement check need not look the name up again.
+pub fn top_level_variables(model: &mut Model, resolution: &mut Resolution) {
     for ns in 0..model.namespaces.len() {
         let module = model.namespaces[ns].module;
-        let mut found: Vec<(usize, Name)> = Vec::new();
-        for (i, item) in model.modules[module].1.items.iter().enumerate() {
-            if let Item::Statement(stmt) = item {
-                if let Some(name) = assigned_variable(stmt) {
-                    found.push((i, name.clone()));
-                }
-            }
-        }
-        for (i, name) in found {
-            if model.namespaces[ns].variables.contains_key(&name.text) {
+        let (modules, namespaces, variables) =
+            (&model.modules, &mut model.namespaces, &mut model.variables);
+        let names = &mut namespaces[ns].variables;
+        // Sized once: growing it rehashed every name again at each doubling.
+        let assignments = modules[module].1.items.iter().filter(
+            |item| matches!(item, Item::Statement(stmt) if assigned_variable(stmt).is_some()),
+        );
+        names.reserve(assignments.count());
+        for (i, item) in modules[module].1.items.iter().enumerate() {
+            let Item::Statement(stmt) = item else {
                 continue;
-            }
-            let id = VariableId(model.variables.len() as u32);
-            model.variables.push(VariableDef {
-                name: name.text.clone(),
-                namespace: NamespaceId(ns as u32),
-                span: name.span,
-                first_item: Some(i),
+            };
+            let Some(name) = assigned_variable(stmt) else {
+                continue;
+            };
+            // One lookup per assignment: the entry both finds a variable assigned before and
+            // registers a new one.
+            let id = *names.entry(name.text.clone()).or_insert_with(|| {
+                let id = VariableId(variables.len() as u32);
+                variables.push(VariableDef {
+                    name: name.text.clone(),
+                    namespace: NamespaceId(ns as u32),
+                    span: name.span,
+                    first_item: Some(i),
+                });
+                id
             });
-            model.namespaces[ns].variables.insert(name.text, id);
+            resolution.record(name.span, Def::Variable(id));
         }
     }
 }
@@ -225,7 +234,15 @@ impl Checker<'_, '_> {
     fn stmt(&mut self, stmt: &Stmt) {
         match &stmt.kind {
             StmtKind::Assign { target, value } | StmtKind::Extend { target, value } => {
-                self.expr(target, false);
+                // A variable assigned at the top level is recorded already (by
+                // `top_level_variables`).
+                let recorded = self.top_level
+                    && self.frames.is_empty()
+                    && matches!(stmt.kind, StmtKind::Assign { .. })
+                    && assigned_variable(stmt).is_some();
+                if !recorded {
+                    self.expr(target, false);
+                }
                 // `a.rel = Sub(...)` may name Sub by its short name from another namespace: the
                 // relation's type decides, which only evaluation knows.
                 let inferable = matches!(target.kind, ExprKind::Attribute { .. });
