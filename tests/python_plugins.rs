@@ -393,3 +393,41 @@ fn missing_module() {
 fn unannotated() {
     insta::assert_snapshot!("unannotated", shown("unannotated", &["check", "."], None));
 }
+
+/// `check` of a model that imports only the built-in modules runs no Python, not even to find
+/// where the environment's modules are: the interpreter given here notes each start in a file.
+#[test]
+fn check_of_built_in_modules_starts_no_python() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let marker = scratch.path().join("started");
+    let interpreter = scratch.path().join("python3");
+    std::fs::write(
+        &interpreter,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\nexit 1\n", marker.display()),
+    )
+    .expect("a fake interpreter");
+    std::fs::set_permissions(&interpreter, std::fs::Permissions::from_mode(0o755))
+        .expect("an executable interpreter");
+    let project = scratch.path().join("project");
+    std::fs::create_dir(&project).expect("a project folder");
+    std::fs::write(
+        project.join("main.cf"),
+        "import std\nimport lsm\n\nx = std::upper(\"a\")\n",
+    )
+    .expect("a model");
+    let out = common::lsmc_command()
+        .env_remove("LSMC_PYTHON_PATH")
+        .env_remove("VIRTUAL_ENV")
+        .args(["check", "--python"])
+        .arg(&interpreter)
+        .arg(&project)
+        .output()
+        .expect("lsmc runs");
+    assert!(out.status.success(), "{}", common::text(&out));
+    assert!(
+        !marker.exists(),
+        "Python was started: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
+    );
+}

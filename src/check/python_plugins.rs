@@ -91,7 +91,10 @@ fn unannotated_parameters(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnos
                 let Some(root) = import.module.segments.first() else {
                     continue;
                 };
-                if !first_import.iter().any(|(name, _)| *name == root.text) {
+                // The built-in modules' plugins are lsmc's own (and looking for their Python
+                // code would search the Python environment).
+                let built_in = crate::project::BUILT_IN.contains(&root.text.as_str());
+                if !built_in && !first_import.iter().any(|(name, _)| *name == root.text) {
                     first_import.push((&root.text, import.span));
                 }
             }
