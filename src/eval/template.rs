@@ -349,6 +349,9 @@ pub(super) fn render(
             .insert(name.clone(), Some(converted));
     }
     let root = Jinja::from_object(Scope(shared.clone()));
+    // The values read hold template objects, which hold `shared`: a cycle, broken when the
+    // call returns, whichever way it does, so that each call's reads are freed.
+    let _reads_freed = FreeReads(&shared);
     let names = engine.names_of(&path, template.source());
     if !lock(&shared).kwargs_only {
         for name in &names.variables {
@@ -409,6 +412,18 @@ pub(super) fn render(
                 }
             }
         }
+    }
+}
+
+/// Empties a call's reads when the call ends (see [`render`]).
+struct FreeReads<'a>(&'a Shared);
+
+impl Drop for FreeReads<'_> {
+    fn drop(&mut self) {
+        let mut reads = lock(self.0);
+        reads.variables = FxHashMap::default();
+        reads.attributes = FxHashMap::default();
+        reads.new_instances = Vec::new();
     }
 }
 
