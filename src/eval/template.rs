@@ -400,6 +400,7 @@ pub(super) fn render(
                 }
                 Want::Attribute(id, name) => {
                     let value = match read_attribute(rt, &shared, id, &name) {
+                        Attribute::Missing => None,
                         Attribute::Ready(value) => value,
                         Attribute::Unknown => return Ok(Value::Unknown),
                         Attribute::Wait(cell) => return Err(Flow::Wait(cell).into()),
@@ -429,7 +430,9 @@ impl Drop for FreeReads<'_> {
 
 /// An attribute of an instance as a render reads it.
 enum Attribute {
-    /// Its value; `None`: undefined in Jinja (no such attribute, unset optional, frozen empty).
+    /// The entity has no attribute of that name: undefined in Jinja.
+    Missing,
+    /// Its value; `None`: undefined in Jinja (unset optional, frozen empty).
     Ready(Option<Jinja>),
     /// The value is unknown: so is the render's result.
     Unknown,
@@ -439,7 +442,7 @@ enum Attribute {
 
 fn read_attribute(rt: &mut Runtime<'_>, shared: &Shared, id: InstanceId, name: &str) -> Attribute {
     let Some(cell) = rt.slot(id, name) else {
-        return Attribute::Ready(None);
+        return Attribute::Missing;
     };
     let c = &rt.cells[cell.0 as usize];
     match c.read() {
@@ -480,12 +483,9 @@ fn prefetch_attributes(rt: &mut Runtime<'_>, shared: &Shared, names: &Names, bud
         *budget -= 1;
         lock(shared).attributes.insert(id.0, FxHashMap::default());
         for name in &names.attributes {
+            // An attribute the entity lacks, or not ready, stays unread: a render that asks
+            // for it reads it then, as without this read.
             if let Attribute::Ready(value) = read_attribute(rt, shared, id, name) {
-                // An attribute the entity lacks stays unread: a render that asks for it reads
-                // it then, as without this read.
-                if value.is_none() && rt.slot(id, name).is_none() {
-                    continue;
-                }
                 lock(shared)
                     .attributes
                     .entry(id.0)
@@ -672,7 +672,30 @@ fn template_error(error: &minijinja::Error, path: &str, undefined: Option<String
 
 #[cfg(test)]
 mod tests {
-    use super::Names;
+    use super::*;
+
+    /// A call's reads hold template objects that hold the reads: the guard breaks that cycle,
+    /// or every call's reads would stay allocated until the process ends.
+    #[test]
+    fn a_calls_reads_are_freed_when_it_returns() {
+        let shared: Shared = Arc::default();
+        let entity = Jinja::from_object(Entity {
+            id: InstanceId(0),
+            text: "m::E 0".to_string(),
+            shared: shared.clone(),
+        });
+        lock(&shared)
+            .attributes
+            .entry(0)
+            .or_default()
+            .insert("peer".to_string(), Some(entity));
+        lock(&shared)
+            .variables
+            .insert("e".to_string(), Some(Jinja::from(1)));
+        assert_eq!(Arc::strong_count(&shared), 2, "the cycle is there");
+        drop(FreeReads(&shared));
+        assert_eq!(Arc::strong_count(&shared), 1);
+    }
 
     #[test]
     fn names_are_read_from_the_template_code_only() {
