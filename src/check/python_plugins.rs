@@ -16,9 +16,9 @@ use crate::resolve::error::{ArgumentProblem, ResolveError};
 use crate::resolve::{walk_expr, Def, Model};
 
 pub fn check(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnostic> {
-    let mut found = unannotated_parameters(model, files);
-    // The plugins of each module that has calls, by namespace; `None`: not known.
+    // The plugins of each imported module, by namespace; `None`: not known.
     let mut modules: HashMap<String, Option<HashMap<String, Vec<PythonPlugin>>>> = HashMap::new();
+    let mut found = unannotated_parameters(model, files, &mut modules);
     for (_, module) in &model.modules {
         each_call(&module.items, &mut |call| {
             let ExprKind::Call {
@@ -82,8 +82,13 @@ pub fn check(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnostic> {
 
 /// Plugins with a parameter that has no annotation, in every imported module, whether the model
 /// calls them or not: the reference refuses to load such a module. Each is reported at the
-/// module's first `import`, as the reference names no place.
-fn unannotated_parameters(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnostic> {
+/// module's first `import`, as the reference names no place. Each module's plugins, read on the
+/// way, go to `modules` for the check of the calls (see [`plugins_of`]).
+fn unannotated_parameters(
+    model: &Model,
+    files: &dyn ModuleFiles,
+    modules: &mut HashMap<String, Option<HashMap<String, Vec<PythonPlugin>>>>,
+) -> Vec<Diagnostic> {
     let mut first_import: Vec<(&str, crate::source::Span)> = Vec::new();
     for (_, module) in &model.modules {
         for item in &module.items {
@@ -102,25 +107,32 @@ fn unannotated_parameters(model: &Model, files: &dyn ModuleFiles) -> Vec<Diagnos
     }
     let mut found = Vec::new();
     for (module, span) in first_import {
-        for source in files.plugin_sources(module).unwrap_or_default() {
+        let sources = files.plugin_sources(module);
+        let mut by_namespace = sources.is_some().then(HashMap::<String, Vec<_>>::new);
+        for source in sources.unwrap_or_default() {
             let Ok(plugins) = plugin_signatures::read(&source.text) else {
+                by_namespace = None;
                 continue;
             };
-            for plugin in plugins {
-                if let Some((parameter, line)) = plugin.unannotated {
+            for plugin in &plugins {
+                if let Some((parameter, line)) = &plugin.unannotated {
                     found.push(
                         ResolveError::UnannotatedPluginParameter {
                             plugin: format!("{}::{}", source.namespace, plugin.name),
-                            parameter,
+                            parameter: parameter.clone(),
                             file: source.name.clone(),
-                            line,
+                            line: *line,
                             span,
                         }
                         .into(),
                     );
                 }
             }
+            if let Some(known) = &mut by_namespace {
+                known.entry(source.namespace).or_default().extend(plugins);
+            }
         }
+        modules.insert(module.to_string(), by_namespace);
     }
     found
 }
